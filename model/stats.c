@@ -1,0 +1,227 @@
+/* Stats registry: names, storage with stable addresses, look-ups.
+ *
+ * Names are dotted paths of segments made of [a-z0-9_-/:] (so Junos port names such as
+ * et-0/0/0 or si-0/0/0 fit), at most 255 characters, no empty segment. Because the JSON
+ * writer nests by path, a name may not be both a leaf and an inner node: registering `a.b`
+ * when `a.b.c` exists (or the reverse) returns NULL.
+ * Counters and gauges live in fixed chunks that never move, so blocks keep raw pointers. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats_internal.h"
+
+#define CHUNK_SLOTS 256u
+#define NAME_MAX_LEN 255u
+#define INNER ((size_t)-1) /* hash value of an inner (prefix) node */
+
+typedef struct chunk {
+  struct chunk *next;
+  union {
+    uint64_t u[CHUNK_SLOTS];
+    double d[CHUNK_SLOTS];
+  } slot;
+} chunk;
+
+typedef struct rec {
+  char *name, *unit, *desc;
+  stats_kind kind;
+  void *obj;
+} rec;
+
+typedef struct hslot {
+  char *key; /* owned */
+  size_t idx; /* rec index, or INNER */
+} hslot;
+
+struct stats_registry {
+  rec *recs;
+  size_t n, cap;
+  hslot *hash;
+  size_t hash_cap, hash_used;
+  chunk *counters, *gauges; /* head chunk is the one being filled */
+  size_t counters_used, gauges_used;
+};
+
+stats_registry *stats_create(void) { return calloc(1, sizeof(stats_registry)); }
+
+static void free_chunks(chunk *c) {
+  while (c) {
+    chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+}
+
+void stats_destroy(stats_registry *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->recs[i].name);
+    free(r->recs[i].unit);
+    free(r->recs[i].desc);
+    if (r->recs[i].kind == STATS_HISTOGRAM) stats_hist_free(r->recs[i].obj);
+  }
+  for (size_t i = 0; i < r->hash_cap; i++) free(r->hash[i].key);
+  free(r->hash);
+  free(r->recs);
+  free_chunks(r->counters);
+  free_chunks(r->gauges);
+  free(r);
+}
+
+static size_t hash_mem(const char *s, size_t len) {
+  size_t h = 1469598103934665603u;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* Slot for key s[0..len): the matching one, or the empty one where it would go. */
+static hslot *hash_find(const stats_registry *r, const char *s, size_t len) {
+  if (!r->hash_cap) return NULL;
+  size_t mask = r->hash_cap - 1, i = hash_mem(s, len) & mask;
+  for (;; i = (i + 1) & mask) {
+    hslot *h = &r->hash[i];
+    if (!h->key || (strncmp(h->key, s, len) == 0 && h->key[len] == '\0')) return h;
+  }
+}
+
+static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
+  if ((r->hash_used + 1) * 2 > r->hash_cap) {
+    size_t cap = r->hash_cap ? r->hash_cap * 2 : 256;
+    hslot *old = r->hash;
+    size_t old_cap = r->hash_cap;
+    if (!(r->hash = calloc(cap, sizeof(hslot)))) return r->hash = old, false;
+    r->hash_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+      if (old[i].key) *hash_find(r, old[i].key, strlen(old[i].key)) = old[i];
+    free(old);
+  }
+  hslot *h = hash_find(r, s, len);
+  if (h->key) return h->idx = idx, true;
+  if (!(h->key = malloc(len + 1))) return false;
+  memcpy(h->key, s, len);
+  h->key[len] = '\0';
+  h->idx = idx;
+  r->hash_used++;
+  return true;
+}
+
+static bool valid_name(const char *name) {
+  size_t len = strlen(name);
+  if (len == 0 || len > NAME_MAX_LEN || name[0] == '.' || name[len - 1] == '.') return false;
+  for (size_t i = 0; i < len; i++) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '/' || c == ':' || (c == '.' && name[i + 1] != '.');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static void *new_slot(chunk **head, size_t *used, bool is_double) {
+  if (!*head || *used == CHUNK_SLOTS) {
+    chunk *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->next = *head;
+    *head = c;
+    *used = 0;
+  }
+  size_t i = (*used)++;
+  return is_double ? (void *)&(*head)->slot.d[i] : (void *)&(*head)->slot.u[i];
+}
+
+static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+
+static void *add(stats_registry *r, const char *name, const char *unit, const char *desc,
+                 stats_kind kind) {
+  if (!r || !name || !valid_name(name)) return NULL;
+  size_t len = strlen(name);
+  hslot *h = hash_find(r, name, len);
+  if (h && h->key) { /* existing leaf of the same kind, else refused */
+    if (h->idx == INNER || r->recs[h->idx].kind != kind) return NULL;
+    return r->recs[h->idx].obj;
+  }
+  for (size_t i = 0; i < len; i++) { /* no proper prefix may be a leaf */
+    if (name[i] != '.') continue;
+    hslot *p = hash_find(r, name, i);
+    if (p && p->key && p->idx != INNER) return NULL;
+  }
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    rec *recs = realloc(r->recs, cap * sizeof *recs);
+    if (!recs) return NULL;
+    r->recs = recs;
+    r->cap = cap;
+  }
+  rec e = {dup_or_empty(name), dup_or_empty(unit), dup_or_empty(desc), kind, NULL};
+  if (kind == STATS_COUNTER) e.obj = new_slot(&r->counters, &r->counters_used, false);
+  else if (kind == STATS_GAUGE) e.obj = new_slot(&r->gauges, &r->gauges_used, true);
+  else e.obj = stats_hist_new();
+  bool ok = e.name && e.unit && e.desc && e.obj;
+  for (size_t i = 0; ok && i < len; i++) /* inner nodes first: the leaf entry comes last */
+    if (name[i] == '.') ok = hash_put(r, name, i, INNER);
+  ok = ok && hash_put(r, name, len, r->n);
+  if (!ok) { /* out of memory: an unused slot at worst, the registry stays consistent */
+    free(e.name);
+    free(e.unit);
+    free(e.desc);
+    if (kind == STATS_HISTOGRAM) stats_hist_free(e.obj);
+    return NULL;
+  }
+  r->recs[r->n++] = e;
+  return e.obj;
+}
+
+stats_counter *stats_counter_add(stats_registry *r, const char *name, const char *unit,
+                                 const char *desc) {
+  return add(r, name, unit, desc, STATS_COUNTER);
+}
+
+double *stats_gauge_add(stats_registry *r, const char *name, const char *unit, const char *desc) {
+  return add(r, name, unit, desc, STATS_GAUGE);
+}
+
+stats_hist *stats_hist_add(stats_registry *r, const char *name, const char *unit,
+                           const char *desc) {
+  return add(r, name, unit, desc, STATS_HISTOGRAM);
+}
+
+static const void *find(const stats_registry *r, const char *name, stats_kind kind) {
+  if (!r || !name) return NULL;
+  hslot *h = hash_find(r, name, strlen(name));
+  if (!h || !h->key || h->idx == INNER || r->recs[h->idx].kind != kind) return NULL;
+  return r->recs[h->idx].obj;
+}
+
+const stats_counter *stats_find_counter(const stats_registry *r, const char *name) {
+  return find(r, name, STATS_COUNTER);
+}
+const double *stats_find_gauge(const stats_registry *r, const char *name) {
+  return find(r, name, STATS_GAUGE);
+}
+const stats_hist *stats_find_hist(const stats_registry *r, const char *name) {
+  return find(r, name, STATS_HISTOGRAM);
+}
+
+size_t stats_count(const stats_registry *r) { return r ? r->n : 0; }
+
+stats_entry stats_at(const stats_registry *r, size_t i) {
+  stats_entry e = {0};
+  if (!r || i >= r->n) return e;
+  const rec *x = &r->recs[i];
+  e.name = x->name;
+  e.unit = x->unit;
+  e.desc = x->desc;
+  e.kind = x->kind;
+  if (x->kind == STATS_COUNTER) e.counter = x->obj;
+  else if (x->kind == STATS_GAUGE) e.gauge = x->obj;
+  else e.hist = x->obj;
+  return e;
+}
+
+bool stats_name_matches(const char *name, const char *prefix) {
+  if (!prefix || !*prefix) return true;
+  size_t n = strlen(prefix);
+  if (strncmp(name, prefix, n) != 0) return false;
+  return name[n] == '\0' || name[n] == '.' || prefix[n - 1] == '.';
+}

@@ -1,0 +1,50 @@
+/* libFuzzer target: the YAML loader (aliases, merge keys, depth and node limits) and the
+ * parameter-table walker with every value type, on arbitrary bytes. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "model/cfg.h"
+
+typedef struct sample {
+  bool flag;
+  int64_t i;
+  uint64_t u, t_fs, size;
+  double d, rate, pps, freq, frac;
+  char *s;
+  int e;
+  cfg_bytes key;
+} sample;
+
+#define P(name, type, def, field) \
+  {name, type, "", def, 1, 0, NULL, CFG_SRC_ASSUMED, "fuzz", "fuzz", offsetof(sample, field), false}
+
+static const cfg_param TABLE[] = {
+    P("flag", CFG_T_BOOL, "false", flag),     P("i", CFG_T_INT, "0", i),
+    P("u", CFG_T_UINT, "0", u),               P("d", CFG_T_DOUBLE, "0", d),
+    P("s", CFG_T_STRING, "\"x\"", s),         P("rate", CFG_T_RATE, "1Gbps", rate),
+    P("pps", CFG_T_PPS, "1Mpps", pps),        P("freq", CFG_T_FREQ, "1GHz", freq),
+    P("t", CFG_T_TIME, "1ns", t_fs),          P("size", CFG_T_SIZE, "64B", size),
+    P("frac", CFG_T_PERCENT, "50%", frac),    P("key", CFG_T_HEX, "00", key),
+    {"e", CFG_T_ENUM, "", "a", 1, 0, "a|b|c", CFG_SRC_ASSUMED, "fuzz", "fuzz", offsetof(sample, e), false},
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  cfg_err err;
+  cfg_doc *doc = cfg_load_buffer("fuzz.yaml", (const char *)data, size, &err);
+  if (!doc) return 0;
+  const cfg_node *root = cfg_root(doc);
+  sample s = {0};
+  const size_t n = sizeof TABLE / sizeof TABLE[0];
+  if (root && root->kind == CFG_MAP) (void)cfg_apply_table(root, "fuzz", TABLE, n, NULL, &s, &err);
+  else if (root && root->kind == CFG_SEQ)
+    for (size_t k = 0; k < root->n; k++)
+      if (root->items[k]->kind == CFG_MAP) {
+        (void)cfg_apply_table(root->items[k], "seq", TABLE, n, NULL, &s, &err);
+        cfg_table_free(TABLE, n, &s);
+        s = (sample){0};
+      }
+  cfg_table_free(TABLE, n, &s);
+  cfg_free(doc);
+  return 0;
+}
