@@ -1,0 +1,156 @@
+/* SA database: admission (2000 tunnels), SPI hash for inbound lookup, selector match for
+ * outbound, GCM contexts built once per SA (DESIGN: never re-key per packet). */
+#include "sa.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sized for 2000 inbound SAs at load factor <= 1/4. */
+#define SPI_SLOTS 8192u
+
+size_t sa_keymat_len(sa_alg alg) { return (alg == SA_AES256_GCM ? 32u : 16u) + SA_SALT_LEN; }
+
+bool sa_parse_addr(const char *text, sa_addr *a) {
+  memset(a, 0, sizeof *a);
+  if (inet_pton(AF_INET, text, a->b) == 1) { a->family = 4; return true; }
+  if (inet_pton(AF_INET6, text, a->b) == 1) { a->family = 6; return true; }
+  return false;
+}
+
+void sa_format_addr(const sa_addr *a, char *out, size_t cap) {
+  if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b, out, (socklen_t)cap))
+    snprintf(out, cap, "?");
+}
+
+bool sa_db_init(sa_db *db, stats_registry *reg) {
+  memset(db, 0, sizeof *db);
+  db->reg = reg;
+  db->spi_slot = calloc(SPI_SLOTS, sizeof *db->spi_slot);
+  db->spi_mask = SPI_SLOTS - 1;
+  if (!db->spi_slot) return false;
+  return ipsec_counters_init(&db->global, reg, "esp.global");
+}
+
+void sa_db_free(sa_db *db) {
+  for (size_t i = 0; i < db->n; i++) {
+    gcm_free(db->sas[i]->gcm);
+    memset(db->sas[i]->cfg.key, 0, sizeof db->sas[i]->cfg.key);
+    memset(db->sas[i]->cfg.salt, 0, sizeof db->sas[i]->cfg.salt);
+    free(db->sas[i]);
+  }
+  free(db->sas);
+  free(db->spi_slot);
+  memset(db, 0, sizeof *db);
+}
+
+/* Fibonacci hashing of the SPI (peers choose SPIs freely, often sequentially). */
+static uint32_t spi_hash(uint32_t spi) { return (uint32_t)((spi * 2654435769u) >> 13); }
+
+sa *sa_db_find_inbound(const sa_db *db, uint32_t spi) {
+  for (uint32_t h = spi_hash(spi) & db->spi_mask;; h = (h + 1) & db->spi_mask) {
+    uint32_t s = db->spi_slot[h];
+    if (s == 0) return NULL;
+    if (db->sas[s - 1]->cfg.spi == spi) return db->sas[s - 1];
+  }
+}
+
+static bool prefix_match(const sa_addr *p, uint8_t len, const uint8_t *a) {
+  unsigned full = len / 8, rest = len % 8;
+  if (memcmp(p->b, a, full) != 0) return false;
+  if (rest == 0) return true;
+  uint8_t m = (uint8_t)(0xFF << (8 - rest));
+  return (p->b[full] & m) == (a[full] & m);
+}
+
+sa *sa_db_find_outbound(const sa_db *db, uint8_t family, const uint8_t *dst) {
+  sa *best = NULL;
+  int best_len = -2;
+  for (size_t i = 0; i < db->n; i++) {
+    sa *s = db->sas[i];
+    if (s->cfg.dir != SA_OUTBOUND) continue;
+    int len = -1;
+    if (s->cfg.has_selector) {
+      if (s->cfg.selector.family != family || !prefix_match(&s->cfg.selector, s->cfg.selector_len, dst))
+        continue;
+      len = s->cfg.selector_len;
+    }
+    if (len > best_len) { best = s; best_len = len; }
+  }
+  return best;
+}
+
+bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
+  size_t in_dir = cfg->dir == SA_OUTBOUND ? db->n_out : db->n_in;
+  if (in_dir >= SA_MAX_TUNNELS) {
+    snprintf(why, why_len, "%s SA '%s' refused: the chassis admits at most %u tunnels "
+             "(%u %s SAs already installed)", cfg->dir == SA_OUTBOUND ? "outbound" : "inbound",
+             cfg->name, SA_MAX_TUNNELS, SA_MAX_TUNNELS,
+             cfg->dir == SA_OUTBOUND ? "outbound" : "inbound");
+    return false;
+  }
+  if (cfg->spi < 256) {
+    snprintf(why, why_len, "SPI %u is reserved (allowed: 256..4294967295, RFC 4303 s2.1)", cfg->spi);
+    return false;
+  }
+  if (cfg->local.family != cfg->remote.family) {
+    snprintf(why, why_len, "local and remote are of different address families");
+    return false;
+  }
+  if (cfg->dir == SA_INBOUND && sa_db_find_inbound(db, cfg->spi)) {
+    snprintf(why, why_len, "SPI %u is already used by another inbound SA", cfg->spi);
+    return false;
+  }
+  for (size_t i = 0; i < db->n; i++)
+    if (!strcmp(db->sas[i]->cfg.name, cfg->name)) {
+      snprintf(why, why_len, "SA name '%s' is used twice", cfg->name);
+      return false;
+    }
+  if (!cfg->esn && cfg->initial_seq > UINT32_MAX) {
+    snprintf(why, why_len, "initial_seq does not fit 32 bits without esn");
+    return false;
+  }
+  sa *s = calloc(1, sizeof *s);
+  if (!s) { snprintf(why, why_len, "out of memory"); return false; }
+  s->cfg = *cfg;
+  s->seq = cfg->initial_seq;
+  s->gcm = gcm_new(cfg->key, cfg->key_len);
+  if (!s->gcm) {
+    free(s);
+    snprintf(why, why_len, "the GCM context could not be created");
+    return false;
+  }
+  if (cfg->dir == SA_INBOUND && !replay_init(&s->replay, cfg->replay_window, cfg->esn, cfg->initial_seq)) {
+    gcm_free(s->gcm);
+    free(s);
+    snprintf(why, why_len, "replay_window %u out of range (allowed: %u..%u)", cfg->replay_window,
+             REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX);
+    return false;
+  }
+  char prefix[SA_NAME_MAX + 16];
+  snprintf(prefix, sizeof prefix, "esp.sa.%s", cfg->name);
+  if (!ipsec_counters_init(&s->ctr, db->reg, prefix)) {
+    gcm_free(s->gcm);
+    free(s);
+    snprintf(why, why_len, "counters for SA '%s' could not be registered", cfg->name);
+    return false;
+  }
+  if (db->n == db->cap) {
+    size_t nc = db->cap ? db->cap * 2 : 16;
+    sa **ns = realloc(db->sas, nc * sizeof *ns);
+    if (!ns) { gcm_free(s->gcm); free(s); snprintf(why, why_len, "out of memory"); return false; }
+    db->sas = ns;
+    db->cap = nc;
+  }
+  db->sas[db->n++] = s;
+  if (cfg->dir == SA_OUTBOUND) {
+    db->n_out++;
+  } else {
+    db->n_in++;
+    uint32_t h = spi_hash(cfg->spi) & db->spi_mask;
+    while (db->spi_slot[h]) h = (h + 1) & db->spi_mask;
+    db->spi_slot[h] = (uint32_t)db->n;
+  }
+  return true;
+}
