@@ -1,0 +1,52 @@
+/* Closed-form values of the ASIC model, from the same rounded periods and serialization
+ * function the simulation uses (model/sim_time.h):
+ *  - per resource: capacity in packets/s for a mean frame size (bandwidth resources:
+ *    rate / ((frame + counted overhead) x 8); lookup: threads / (cycles x period)), the
+ *    load offered to it by the scenario's flows (ignoring upstream losses), and the ceiling
+ *    in L1 Gbit/s;
+ *  - per flow: offered rate, the lowest ceiling on its path as if alone, and the exact
+ *    zero-load latency (LIFO and FIFO) of one packet. */
+#ifndef IPSECSIM_ASIC_ANALYTIC_H
+#define IPSECSIM_ASIC_ANALYTIC_H
+
+#include <stdio.h>
+
+#include "asic_sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum asic_res_kind { RES_BW, RES_LOOKUP } asic_res_kind;
+
+typedef struct asic_res {
+  char name[96];
+  asic_res_kind kind;
+  bw_server *bw;
+  lookup_pool *lk;
+  asic_drop reason;            /* drops this resource owns */
+  const uint64_t *extra_drops; /* lookup: no-route drops (window) */
+  double off_pps, off_bytes, off_cycles; /* offered: pps, sum pps*frame, sum pps*cycles */
+} asic_res;
+
+/* Every resource of the world, named "r0.asic0.slice0.pg0.in" etc. Caller frees. */
+asic_res *asic_res_list(asic_world *w, size_t *n);
+/* Accumulates each flow's offered load on the resources of its path. */
+void asic_analytic_offered(asic_world *w, asic_res *res, size_t n);
+double asic_res_ceiling_pps(const asic_res *r, double mean_frame);
+double asic_res_mean_frame(const asic_res *r);
+
+double asic_flow_mean_frame(const asic_flow *f);
+double asic_flow_offered_pps(const asic_flow *f);
+/* Lowest path ceiling (pps) for the flow's frames as if it were alone. */
+double asic_flow_ceiling_pps(asic_world *w, uint32_t fi);
+/* Exact zero-load latency (fs) of one packet of `bytes` from flow fi; false if no route. */
+bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lifo, sim_fs *fifo);
+
+/* `ipsecsim params --analytic`: ceilings of every resource for the given frame sizes. */
+void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

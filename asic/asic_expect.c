@@ -1,0 +1,73 @@
+/* Metric look-up and expect: evaluation. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "asic_report.h"
+
+bool asic_metric(const asic_world *w, const char *name, double *v) {
+  const stats_counter *c = stats_find_counter(w->stats, name);
+  if (c) return *v = (double)*c, true;
+  const double *g = stats_find_gauge(w->stats, name);
+  if (g) return *v = *g, true;
+  /* HIST.stat: the histogram name is everything before the last '.', except p99.9 */
+  static const char *const sfx[] = {".p99.9", ".p50", ".p99", ".min", ".max", ".mean", ".count"};
+  size_t len = strlen(name);
+  for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+    size_t sl = strlen(sfx[i]);
+    if (len <= sl || strcmp(name + len - sl, sfx[i])) continue;
+    char h[256];
+    if (len - sl >= sizeof h) return false;
+    memcpy(h, name, len - sl);
+    h[len - sl] = 0;
+    const stats_hist *hs = stats_find_hist(w->stats, h);
+    if (!hs) return false;
+    switch (i) {
+      case 0: *v = (double)stats_hist_quantile(hs, 0.999); break;
+      case 1: *v = (double)stats_hist_quantile(hs, 0.5); break;
+      case 2: *v = (double)stats_hist_quantile(hs, 0.99); break;
+      case 3: *v = (double)stats_hist_min(hs); break;
+      case 4: *v = (double)stats_hist_max(hs); break;
+      case 5: *v = stats_hist_mean(hs); break;
+      default: *v = (double)stats_hist_count(hs); break;
+    }
+    return true;
+  }
+  return false;
+}
+
+int asic_expect_eval(scenario *sc, FILE *fp, bool verbose) {
+  static const char *const opn[] = {"approx", "==", ">=", ">", "<=", "<"};
+  int fails = 0;
+  for (size_t i = 0; i < sc->n_expects; i++) {
+    const scenario_expect *x = &sc->expects[i];
+    double a, b = x->value;
+    if (!asic_metric(&sc->world, x->metric, &a)) {
+      fprintf(fp, "%s: expect FAILED: no metric '%s'\n", x->where, x->metric);
+      fails++;
+      continue;
+    }
+    if (x->ref[0] && !asic_metric(&sc->world, x->ref, &b)) {
+      fprintf(fp, "%s: expect FAILED: no metric '%s'\n", x->where, x->ref);
+      fails++;
+      continue;
+    }
+    bool ok;
+    switch (x->op) {
+      case EXP_APPROX: ok = fabs(a - b) <= x->tol * fabs(b); break;
+      case EXP_EQ: ok = a == b; break;
+      case EXP_GE: ok = a >= b; break;
+      case EXP_GT: ok = a > b; break;
+      case EXP_LE: ok = a <= b; break;
+      default: ok = a < b; break;
+    }
+    if (!ok) fails++;
+    if (!ok || verbose) {
+      char tol[32] = "";
+      if (x->op == EXP_APPROX) snprintf(tol, sizeof tol, " +-%g%%", x->tol * 100);
+      fprintf(fp, "%s: expect %s: %s = %.9g %s %s%s%.9g%s\n", x->where, ok ? "ok" : "FAILED", x->metric, a, opn[x->op],
+              x->ref[0] ? x->ref : "", x->ref[0] ? " = " : "", b, tol);
+    }
+  }
+  return fails;
+}

@@ -1,0 +1,224 @@
+/* Publishing the run into the stats registry and writing report files; see asic_report.h. */
+#include "asic_report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "asic_analytic.h"
+#include "asic_preset.h"
+
+static void gauge(stats_registry *r, const char *name, const char *unit, const char *desc, double v) {
+  double *g = stats_gauge_add(r, name, unit, desc);
+  if (g) *g = v;
+}
+
+static void counter(stats_registry *r, const char *name, const char *unit, const char *desc, uint64_t v) {
+  stats_counter *c = stats_counter_add(r, name, unit, desc);
+  if (c) *c = v;
+}
+
+static double window_s(const asic_world *w) { return sim_fs_to_s(w->w1 - w->w0); }
+
+static void publish_flow(asic_world *w, uint32_t fi) {
+  asic_flow *f = &w->flows[fi];
+  stats_registry *r = w->stats;
+  char n[192];
+  double ws = window_s(w);
+#define NAME(suffix) (snprintf(n, sizeof n, "flow.%s.%s", f->name, suffix), n)
+  counter(r, NAME("tx_pkts"), "packets", "packets sent in the measurement window", f->sent);
+  counter(r, NAME("rx_pkts"), "packets", "packets delivered in the measurement window", f->recv);
+  uint64_t td = 0;
+  for (int d = 0; d < DROP_N; d++) {
+    td += f->drops[d];
+    char s[96];
+    snprintf(s, sizeof s, "drops.%s", asic_drop_names[d]);
+    counter(r, NAME(s), "packets", "packets dropped in the window, by reason", f->drops[d]);
+  }
+  counter(r, NAME("drops.total"), "packets", "packets dropped in the window", td);
+  gauge(r, NAME("offered_l1_gbps"), "Gbps", "offered, L1 (frame + 20 B)", (f->sent_bytes + 20.0 * f->sent) * 8 / ws / 1e9);
+  gauge(r, NAME("offered_l2_gbps"), "Gbps", "offered, L2 (frame incl. FCS)", f->sent_bytes * 8.0 / ws / 1e9);
+  gauge(r, NAME("offered_mpps"), "Mpps", "offered packet rate", f->sent / ws / 1e6);
+  gauge(r, NAME("rx_l1_gbps"), "Gbps", "delivered, L1 (frame + 20 B)", (f->recv_bytes + 20.0 * f->recv) * 8 / ws / 1e9);
+  gauge(r, NAME("rx_l2_gbps"), "Gbps", "delivered, L2 (frame incl. FCS)", f->recv_bytes * 8.0 / ws / 1e9);
+  gauge(r, NAME("rx_mpps"), "Mpps", "delivered packet rate", f->recv / ws / 1e6);
+#undef NAME
+#define NAME(suffix) (snprintf(n, sizeof n, "analytic.flow.%s.%s", f->name, suffix), n)
+  double frame = asic_flow_mean_frame(f), ceil_pps = asic_flow_ceiling_pps(w, fi);
+  double off = f->rate_bps / 1e9, ceil_l1 = ceil_pps * 8 * (frame + 20) / 1e9;
+  gauge(r, NAME("offered_l1_gbps"), "Gbps", "configured offered rate, L1", off);
+  gauge(r, NAME("ceiling_l1_gbps"), "Gbps", "lowest resource ceiling on the path for this flow alone, L1", ceil_l1);
+  gauge(r, NAME("ceiling_mpps"), "Mpps", "lowest resource ceiling on the path for this flow alone", ceil_pps / 1e6);
+  gauge(r, NAME("expected_l1_gbps"), "Gbps", "min(offered, ceiling), L1", off < ceil_l1 ? off : ceil_l1);
+  gauge(r, NAME("expected_mpps"), "Mpps", "min(offered, ceiling)",
+        (off < ceil_l1 ? off : ceil_l1) * 1e9 / (8 * (frame + 20)) / 1e6);
+  sim_fs lifo, fifo;
+  uint32_t b = f->fkind == FRAME_UNIFORM ? f->lo : f->sizes[0];
+  if (asic_flow_zero_load(w, fi, b, &lifo, &fifo)) {
+    gauge(r, NAME("zero_load_lifo_fs"), "fs", "one packet (first frame size) at zero load, LIFO", (double)lifo);
+    gauge(r, NAME("zero_load_fifo_fs"), "fs", "one packet (first frame size) at zero load, FIFO", (double)fifo);
+  }
+#undef NAME
+}
+
+static void publish_res(asic_world *w, asic_res *x) {
+  stats_registry *r = w->stats;
+  char n[192];
+  double ws = window_s(w);
+  uint64_t pkts, bytes, drops, acc;
+  double util, qmean;
+  uint32_t qmax;
+  if (x->kind == RES_BW) {
+    acc = x->bw->pkts, pkts = x->bw->dep_pkts, bytes = x->bw->dep_bytes, drops = x->bw->drops;
+    util = bw_server_util(x->bw), qmean = bw_server_mean_pkts(x->bw), qmax = x->bw->max_pkts;
+  } else {
+    acc = x->lk->pkts, pkts = x->lk->done_pkts, bytes = 0, drops = x->lk->drops;
+    util = lookup_util(x->lk), qmean = lookup_mean_pkts(x->lk), qmax = x->lk->max_pkts;
+  }
+#define NAME(suffix) (snprintf(n, sizeof n, "%s.%s", x->name, suffix), n)
+  counter(r, NAME("pkts"), "packets", "packets accepted (arrived, not dropped) in the window", acc);
+  counter(r, NAME("done_pkts"), "packets", "packets that completed service in the window", pkts);
+  snprintf(n, sizeof n, "%s.drops.%s", x->name, asic_drop_names[x->reason]);
+  counter(r, n, "packets", "tail drops in the window", drops);
+  if (x->extra_drops) {
+    snprintf(n, sizeof n, "%s.drops.no_route", x->name);
+    counter(r, n, "packets", "no route in the window", *x->extra_drops);
+  }
+  gauge(r, NAME("mpps"), "Mpps", "carried packet rate (completions in the window)", pkts / ws / 1e6);
+  if (x->kind == RES_BW) {
+    gauge(r, NAME("l1_gbps"), "Gbps", "carried, L1 (frame + 20 B)", (bytes + 20.0 * pkts) * 8 / ws / 1e9);
+    gauge(r, NAME("l2_gbps"), "Gbps", "carried, L2", bytes * 8.0 / ws / 1e9);
+    gauge(r, NAME("queue_mean_bytes"), "bytes", "time-average queue occupancy", bw_server_mean_bytes(x->bw));
+    gauge(r, NAME("queue_max_bytes"), "bytes", "maximum queue occupancy", (double)x->bw->max_bytes);
+  }
+  gauge(r, NAME("util"), "", x->kind == RES_BW ? "busy fraction of the window" : "busy thread fraction", util);
+  gauge(r, NAME("queue_mean_pkts"), "packets", "time-average queue occupancy", qmean);
+  gauge(r, NAME("queue_max_pkts"), "packets", "maximum queue occupancy", (double)qmax);
+  if (x->off_pps > 0) {
+    double frame = asic_res_mean_frame(x), pps = asic_res_ceiling_pps(x, frame);
+    snprintf(n, sizeof n, "analytic.%s.ceiling_mpps", x->name);
+    gauge(r, n, "Mpps", "closed-form capacity for the offered frame mix", pps / 1e6);
+    snprintf(n, sizeof n, "analytic.%s.ceiling_l1_gbps", x->name);
+    gauge(r, n, "Gbps", "closed-form capacity, L1", pps * 8 * (frame + 20) / 1e9);
+    snprintf(n, sizeof n, "analytic.%s.offered_mpps", x->name);
+    gauge(r, n, "Mpps", "load the flows offer (upstream losses ignored)", x->off_pps / 1e6);
+  }
+#undef NAME
+}
+
+void asic_report_publish(scenario *sc) {
+  asic_world *w = &sc->world;
+  asic_sim_finish(w);
+  stats_registry *r = w->stats;
+  uint64_t sent = 0, recv = 0;
+  for (uint32_t i = 0; i < w->n_flows; i++) sent += w->flows[i].tot_sent, recv += w->flows[i].tot_recv;
+  counter(r, "run.sent", "packets", "packets sent by all sources (whole run)", sent);
+  counter(r, "run.received", "packets", "packets received by all sinks (whole run)", recv);
+  counter(r, "run.events", "events", "heap events processed", w->events);
+  gauge(r, "run.measure_ns", "ns", "measurement window", (double)(w->w1 - w->w0) / 1e6);
+  gauge(r, "run.end_ns", "ns", "simulated time of the last event", (double)w->t_end / 1e6);
+  for (uint32_t i = 0; i < w->n_flows; i++) publish_flow(w, i);
+  size_t n;
+  asic_res *res = asic_res_list(w, &n);
+  if (!res) return;
+  asic_analytic_offered(w, res, n);
+  for (size_t i = 0; i < n; i++) publish_res(w, &res[i]);
+  free(res);
+  for (uint32_t i = 0; i < w->n_ports; i++) {
+    asic_port *p = &w->ports[i];
+    char nm[128];
+    snprintf(nm, sizeof nm, "%s.port.%s.rx_l1_gbps", w->routers[p->router].name, p->name);
+    gauge(r, nm, "Gbps", "received on the wire, L1", (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / window_s(w) / 1e9);
+  }
+}
+
+static double g(const asic_world *w, const char *fmt, const char *name) {
+  char n[192];
+  double v = 0;
+  snprintf(n, sizeof n, fmt, name);
+  asic_metric(w, n, &v);
+  return v;
+}
+
+void asic_report_summary(scenario *sc, FILE *fp) {
+  asic_world *w = &sc->world;
+  fprintf(fp, "%s: seed %llu, measurement %.3f us after %.3f us warm-up\n", sc->path, (unsigned long long)sc->seed,
+          (double)(w->w1 - w->w0) / 1e9, (double)w->w0 / 1e9);
+  fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "flow", "off L1", "rx L1", "rx L2",
+          "rx Mpps", "exp L1", "drops", "LIFO p50", "LIFO p99", "LIFO max", "FIFO p50", "FIFO p99");
+  fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "", "Gbit/s", "Gbit/s", "Gbit/s", "",
+          "Gbit/s", "pkts", "ns", "ns", "ns", "ns", "ns");
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    const asic_flow *f = &w->flows[i];
+    uint64_t d = 0;
+    for (int k = 0; k < DROP_N; k++) d += f->drops[k];
+    fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu %10.1f %10.1f %10.1f %10.1f %10.1f\n", f->name,
+            g(w, "flow.%s.offered_l1_gbps", f->name), g(w, "flow.%s.rx_l1_gbps", f->name),
+            g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
+            g(w, "analytic.flow.%s.expected_l1_gbps", f->name), (unsigned long long)d,
+            g(w, "flow.%s.latency_lifo.p50", f->name) / 1e6, g(w, "flow.%s.latency_lifo.p99", f->name) / 1e6,
+            g(w, "flow.%s.latency_lifo.max", f->name) / 1e6, g(w, "flow.%s.latency_fifo.p50", f->name) / 1e6,
+            g(w, "flow.%s.latency_fifo.p99", f->name) / 1e6);
+  }
+  fprintf(fp, "\n%-36s %9s %9s %7s %10s %9s %9s %s\n", "resource (with traffic)", "L1 Gbit/s", "Mpps", "util",
+          "ceil Mpps", "q mean", "q max", "drops");
+  size_t n;
+  asic_res *res = asic_res_list(w, &n);
+  for (size_t i = 0; res && i < n; i++) {
+    uint64_t pk = res[i].kind == RES_BW ? res[i].bw->pkts : res[i].lk->pkts;
+    uint64_t dr = res[i].kind == RES_BW ? res[i].bw->drops : res[i].lk->drops;
+    if (!pk && !dr) continue;
+    char dn[160];
+    snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
+    fprintf(fp, "%-36s %9.3f %9.3f %7.4f %10.3f %9.1f %9.0f %s\n", res[i].name,
+            res[i].kind == RES_BW ? g(w, "%s.l1_gbps", res[i].name) : 0.0, g(w, "%s.mpps", res[i].name),
+            g(w, "%s.util", res[i].name), g(w, "analytic.%s.ceiling_mpps", res[i].name),
+            g(w, "%s.queue_mean_pkts", res[i].name), g(w, "%s.queue_max_pkts", res[i].name), dn);
+  }
+  free(res);
+}
+
+static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "w");
+  if (!fp) snprintf(err, errlen, "%s: %s", path, strerror(errno));
+  return fp;
+}
+
+bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) {
+  asic_world *w = &sc->world;
+  if (mkdir(dir, 0777) && errno != EEXIST) {
+    snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+    return false;
+  }
+  FILE *fp = open_in(dir, "report.json", err, errlen);
+  if (!fp) return false;
+  fprintf(fp, "{\"scenario\": \"%s\", \"seed\": %llu,\n \"conventions\": {\"l1\": \"frame + 20 B (preamble, SFD, IFG)\", "
+              "\"l2\": \"frame incl. FCS\", \"lifo\": \"last bit in to first bit out (RFC 1242)\", "
+              "\"fifo\": \"first bit in to first bit out\", \"time_unit\": \"fs\"},\n \"stats\": ",
+          sc->path, (unsigned long long)sc->seed);
+  stats_write_json(w->stats, NULL, fp);
+  fprintf(fp, "}\n");
+  fclose(fp);
+  if (!(fp = open_in(dir, "report.txt", err, errlen))) return false;
+  asic_report_summary(sc, fp);
+  fprintf(fp, "\n");
+  stats_write_text(w->stats, NULL, fp);
+  fclose(fp);
+  if (!(fp = open_in(dir, "timeseries.csv", err, errlen))) return false;
+  fprintf(fp, "time_us,flow,rx_l2_gbps,rx_l1_gbps\n");
+  for (uint32_t b = 0; b < w->n_buckets; b++)
+    for (uint32_t i = 0; i < w->n_flows; i++) {
+      const asic_flow *f = &w->flows[i];
+      double s = sim_fs_to_s(w->bucket), l2 = f->series_bytes[b] * 8.0 / s / 1e9;
+      double mean = asic_flow_mean_frame(f);
+      fprintf(fp, "%.3f,%s,%.6f,%.6f\n", (double)(w->w0 + b * w->bucket) / 1e9, f->name, l2, l2 * (mean + 20) / mean);
+    }
+  fclose(fp);
+  if (!(fp = open_in(dir, "config.resolved.yaml", err, errlen))) return false;
+  asic_report_resolved(sc, fp);
+  fclose(fp);
+  return true;
+}

@@ -1,0 +1,35 @@
+/* Reports of a run, all written from the stats registry: the model's block counters and
+ * derived figures (throughput, utilization, occupancy, closed-form values) are published
+ * into it once the run ends, then report.json / report.txt / timeseries.csv are walks of
+ * the registry. Wall-clock figures go to a separate wallclock.json so that report.json is
+ * byte-identical for the same scenario and seed. */
+#ifndef IPSECSIM_ASIC_REPORT_H
+#define IPSECSIM_ASIC_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Publish counters and derived gauges of the finished run into w->stats. */
+void asic_report_publish(scenario *sc);
+/* Summary table (per flow, then resources that saw traffic). */
+void asic_report_summary(scenario *sc, FILE *fp);
+/* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir. */
+bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen);
+void asic_report_resolved(scenario *sc, FILE *fp);
+
+/* Value of a metric: a counter or gauge, or HIST.min|mean|p50|p99|p99.9|max|count. */
+bool asic_metric(const asic_world *w, const char *name, double *v);
+/* Evaluates expect: entries, prints one line per failure (and per pass with verbose).
+ * Returns the number of failures; a missing metric counts as a failure. */
+int asic_expect_eval(scenario *sc, FILE *fp, bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,328 @@
+/* Event processing of the ASIC timing model; see asic_sim.h for the packet path. */
+#include "asic_sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asic_preset.h"
+
+const char *const asic_drop_names[DROP_N] = {
+    "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
+    "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
+    "hop_limit"};
+
+enum { EV_SRC, EV_PG_IN, EV_SLICE_IN, EV_SLICE_OUT, EV_ENGINE_IN };
+#define PKT_FROM_FABRIC 1u
+
+static uint32_t pkts_of(uint64_t bytes) { return (uint32_t)(bytes / 64 + 2); }
+
+bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, char *err, size_t errlen) {
+  memset(w, 0, sizeof *w);
+  w->routers = routers;
+  w->n_routers = n_routers;
+  for (uint32_t r = 0; r < n_routers; r++) {
+    routers[r].n_asics = asic_preset_asics(&routers[r].plat);
+    routers[r].first_asic_slice = w->n_slices;
+    routers[r].first_port = w->n_ports;
+    routers[r].n_ports = asic_preset_ports(&routers[r].plat);
+    w->n_slices += 2 * routers[r].n_asics;
+    w->n_ports += routers[r].n_ports;
+  }
+  w->n_pgs = 2 * w->n_slices;
+  w->slices = calloc(w->n_slices, sizeof *w->slices);
+  w->pgs = calloc(w->n_pgs, sizeof *w->pgs);
+  w->ports = calloc(w->n_ports, sizeof *w->ports);
+  if (!w->slices || !w->pgs || !w->ports) {
+    snprintf(err, errlen, "out of memory");
+    return false;
+  }
+  uint32_t asic_base = 0;
+  for (uint32_t r = 0; r < n_routers; r++) {
+    const asic_params *p = &routers[r].p;
+    for (uint32_t s = 0; s < 2 * routers[r].n_asics; s++) {
+      uint32_t gi = routers[r].first_asic_slice + s;
+      asic_slice *sl = &w->slices[gi];
+      sl->router = r;
+      sl->asic = asic_base + s / 2;
+      sl->index = s % 2;
+      sl->first_pg = 2 * gi;
+      uint64_t sbw = sim_rate_bps(p->slice_bw);
+      bool ok = bw_server_init(&sl->in, sbw, SIM_ETH_L1_OVERHEAD, 0, p->slice_in_queue, pkts_of(p->slice_in_queue)) &&
+                bw_server_init(&sl->out, sbw, SIM_ETH_L1_OVERHEAD, 0, p->slice_out_queue, pkts_of(p->slice_out_queue)) &&
+                bw_server_init(&sl->fab, sim_rate_bps(p->fabric_bw), (uint32_t)p->fabric_overhead, 0,
+                               p->fabric_queue, pkts_of(p->fabric_queue)) &&
+                lookup_init(&sl->lk, (uint32_t)(p->lookup_ppes * p->lookup_threads_per_ppe), p->lookup_clock,
+                            (uint32_t)p->lookup_queue) &&
+                sim_heap_init(&sl->heap, 1024);
+      for (uint32_t g = 0; g < 2 && ok; g++) {
+        asic_pg *pg = &w->pgs[2 * gi + g];
+        pg->slice = gi;
+        uint64_t bw = sim_rate_bps(p->pg_bw);
+        ok = bw_server_init(&pg->in, bw, SIM_ETH_L1_OVERHEAD, 0, p->pg_in_queue, pkts_of(p->pg_in_queue)) &&
+             bw_server_init(&pg->out, bw, SIM_ETH_L1_OVERHEAD, 0, p->pg_out_queue, pkts_of(p->pg_out_queue));
+      }
+      if (!ok) {
+        snprintf(err, errlen, "out of memory building slice %u", gi);
+        return false;
+      }
+    }
+    for (uint32_t i = 0; i < routers[r].n_ports; i++) {
+      asic_port_desc d;
+      asic_preset_port(&routers[r].plat, i, &d);
+      asic_port *pt = &w->ports[routers[r].first_port + i];
+      snprintf(pt->name, sizeof pt->name, "et-%u/%u/%u", d.fpc, d.pic, d.portno);
+      pt->router = r;
+      pt->asic = asic_base + d.asic;
+      pt->slice = routers[r].first_asic_slice + 2 * d.asic + d.slice;
+      pt->pg = 2 * pt->slice + d.pg;
+      pt->fpc = d.fpc;
+      pt->pic = d.pic;
+      pt->portno = d.portno;
+      pt->rate_bps = d.rate_bps;
+      pt->peer = -1;
+      if (!bw_server_init(&pt->tx, d.rate_bps, SIM_ETH_L1_OVERHEAD, 0, p->port_tx_queue, pkts_of(p->port_tx_queue))) {
+        snprintf(err, errlen, "out of memory building port %s", pt->name);
+        return false;
+      }
+    }
+    asic_base += routers[r].n_asics;
+  }
+  return true;
+}
+
+int32_t asic_world_router(const asic_world *w, const char *name) {
+  for (uint32_t r = 0; r < w->n_routers; r++)
+    if (!strcmp(w->routers[r].name, name)) return (int32_t)r;
+  return -1;
+}
+
+int32_t asic_world_port(const asic_world *w, uint32_t router, const char *name) {
+  const char *colon = strchr(name, ':');
+  if (colon) {
+    char rn[64];
+    size_t l = (size_t)(colon - name);
+    if (l >= sizeof rn) return -1;
+    memcpy(rn, name, l);
+    rn[l] = 0;
+    int32_t r = asic_world_router(w, rn);
+    if (r < 0) return -1;
+    router = (uint32_t)r;
+    name = colon + 1;
+  }
+  if (router >= w->n_routers) return -1;
+  const asic_router *rt = &w->routers[router];
+  for (uint32_t i = 0; i < rt->n_ports; i++)
+    if (!strcmp(w->ports[rt->first_port + i].name, name)) return (int32_t)(rt->first_port + i);
+  return -1;
+}
+
+/* ---- traffic generation ---- */
+
+static uint16_t next_size(asic_flow *f) {
+  switch (f->fkind) {
+    case FRAME_FIXED: return f->sizes[0];
+    case FRAME_LIST: {
+      uint16_t s = f->sizes[f->idx];
+      f->idx = f->idx + 1 == f->n_sizes ? 0 : f->idx + 1;
+      return s;
+    }
+    default: return (uint16_t)sim_rng_range(&f->rng, f->lo, f->hi);
+  }
+}
+
+/* Makes the flow's next packet and its source event; false when past the window. */
+static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
+  asic_flow *f = &w->flows[fi];
+  if (f->next_t >= w->w1) return false;
+  const asic_port *pt = &w->ports[f->port];
+  uint16_t size = next_size(f);
+  sim_fs t0 = f->next_t;
+  sim_fs wire = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, pt->rate_bps);
+  sim_fs nominal = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, (uint64_t)f->rate_bps);
+  /* vclock runs at the offered rate; packets never overlap on the wire */
+  f->vclock = sim_max(f->vclock, t0) + nominal;
+  sim_fs next;
+  if (f->arrival == ARRIVAL_POISSON) {
+    double idle = (double)nominal - (double)wire;
+    next = t0 + wire + (idle > 0 ? (sim_fs)llround(sim_rng_exp(&f->rng, idle)) : 0);
+  } else if (f->burst > 1 && ++f->in_burst < f->burst) {
+    next = t0 + wire;
+  } else {
+    f->in_burst = 0;
+    next = sim_max(f->vclock, t0 + wire);
+  }
+  f->next_t = next;
+  memset(ev, 0, sizeof *ev);
+  ev->kind = EV_SRC;
+  ev->where = fi;
+  ev->pkt.pid = (f->seq++ << 20) | fi;
+  ev->pkt.flow = fi;
+  ev->pkt.sub = (uint16_t)(f->n_addr > 1 ? (f->seq - 1) % f->n_addr : 0);
+  ev->pkt.bytes = size;
+  ev->pkt.t_first_in = t0;
+  ev->pkt.t_last_in = t0 + sim_ser_fs(size + SIM_ETH_PREAMBLE_SFD, pt->rate_bps);
+  ev->t = ev->pkt.t_last_in;
+  return true;
+}
+
+/* ---- event handling ---- */
+
+static void push(asic_world *w, uint32_t h, uint32_t kind, uint32_t where, uint32_t aux, sim_fs t,
+                 const sim_pkt *pkt, uint32_t from_heap) {
+  sim_event ev = {.t = t, .kind = kind, .where = where, .aux = aux, .pkt = *pkt};
+  /* lookup completions are usually in order: they take the heap's O(1) FIFO lane */
+  if (kind == EV_SLICE_OUT && !(pkt->flags & PKT_FROM_FABRIC)) sim_heap_push_lane(&w->slices[h].heap, &ev);
+  else sim_heap_push(&w->slices[h].heap, &ev);
+  if (h != from_heap && w->notify) w->notify(w->notify_ctx, h, t);
+}
+
+static void drop(asic_world *w, const sim_pkt *pkt, asic_drop why, sim_fs t) {
+  asic_flow *f = &w->flows[pkt->flow];
+  f->tot_drops[why]++;
+  if (t >= w->w0 && t < w->w1) f->drops[why]++;
+}
+
+static void sink(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
+  asic_flow *f = &w->flows[pkt->flow];
+  f->tot_recv++;
+  if (t_out < w->w0 || t_out >= w->w1) return;
+  f->recv++;
+  f->recv_bytes += pkt->bytes;
+  stats_hist_record(f->lat_lifo, t_out - pkt->t_last_in);
+  stats_hist_record(f->lat_fifo, t_out - pkt->t_first_in);
+  uint64_t b = (t_out - w->w0) / w->bucket;
+  if (b < w->n_buckets) f->series_bytes[b] += pkt->bytes;
+}
+
+static void pg_in(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
+  asic_port *pt = &w->ports[port];
+  if (t >= w->w0 && t < w->w1) {
+    pt->rx_pkts++;
+    pt->rx_bytes += pkt->bytes;
+  }
+  sim_fs d = bw_server_offer(&w->pgs[pt->pg].in, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_IN, t);
+  push(w, pt->slice, EV_SLICE_IN, pt->slice, 0, d, pkt, pt->slice);
+}
+
+/* PG.out then the port's MAC; the packet then leaves on the wire (sink or link). */
+static void to_port(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
+  asic_port *pt = &w->ports[port];
+  sim_fs d = bw_server_offer(&w->pgs[pt->pg].out, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_OUT, t);
+  if (bw_server_offer(&pt->tx, d, pkt->bytes) == SIM_FS_NEVER) return drop(w, pkt, DROP_PORT_TX, d);
+  sim_fs first_out = pt->tx.last_start;
+  if (pt->peer < 0) return sink(w, pkt, first_out);
+  sim_pkt p = *pkt;
+  if (++p.hops > ASIC_MAX_HOPS) return drop(w, pkt, DROP_HOP_LIMIT, first_out);
+  const asic_port *peer = &w->ports[pt->peer];
+  sim_fs arrive = first_out + sim_ser_fs(p.bytes + SIM_ETH_PREAMBLE_SFD, pt->rate_bps) + pt->link_latency;
+  push(w, peer->slice, EV_PG_IN, (uint32_t)pt->peer, 0, arrive, &p, pt->slice);
+}
+
+static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
+  asic_slice *sl = &w->slices[s];
+  sim_fs d = bw_server_offer(&sl->in, t, ev->pkt.bytes);
+  if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_SLICE_IN, t);
+  if (ev->pkt.flags & PKT_FROM_FABRIC) return push(w, s, EV_SLICE_OUT, s, ev->aux, d, &ev->pkt, s);
+  asic_flow *f = &w->flows[ev->pkt.flow];
+  sim_fs done = lookup_offer(&sl->lk, d, f->lookup_cycles);
+  if (done == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_LOOKUP, d);
+  int32_t nh = f->egress[sl->router * f->n_addr + ev->pkt.sub];
+  if (nh == ASIC_NH_ENGINE) return push(w, s, EV_SLICE_OUT, s, UINT32_MAX, done, &ev->pkt, s);
+  if (nh < 0) {
+    sl->tot_noroute_drops++;
+    if (done >= w->w0 && done < w->w1) sl->noroute_drops++;
+    return drop(w, &ev->pkt, DROP_NO_ROUTE, done);
+  }
+  push(w, s, EV_SLICE_OUT, s, (uint32_t)nh, done, &ev->pkt, s);
+}
+
+static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
+  asic_slice *sl = &w->slices[s];
+  sim_fs d = bw_server_offer(&sl->out, t, ev->pkt.bytes);
+  if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_SLICE_OUT, t);
+  if (ev->aux == UINT32_MAX) { /* to the engine through PG0's egress bandwidth */
+    sim_fs e = bw_server_offer(&w->pgs[sl->first_pg].out, d, ev->pkt.bytes);
+    if (e == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_PG_OUT, d);
+    if (w->engine.accept) w->engine.accept(w->engine.ctx, s, e, &ev->pkt);
+    return;
+  }
+  const asic_port *pt = &w->ports[ev->aux];
+  if (pt->slice == s) return to_port(w, ev->aux, d, &ev->pkt);
+  sim_fs f = bw_server_offer(&sl->fab, d, ev->pkt.bytes);
+  if (f == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_FABRIC, d);
+  const asic_params *p = &w->routers[sl->router].p;
+  sim_fs lat = w->slices[pt->slice].asic == sl->asic ? p->fabric_latency_slice : p->fabric_latency_asic;
+  sim_pkt pk = ev->pkt;
+  pk.flags |= PKT_FROM_FABRIC;
+  push(w, pt->slice, EV_SLICE_IN, pt->slice, ev->aux, f + lat, &pk, s);
+}
+
+static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
+  switch (ev->kind) {
+    case EV_SRC: {
+      asic_flow *f = &w->flows[ev->where];
+      f->tot_sent++;
+      if (ev->pkt.t_first_in >= w->w0 && ev->pkt.t_first_in < w->w1) {
+        f->sent++;
+        f->sent_bytes += ev->pkt.bytes;
+      }
+      sim_event next;
+      if (make_packet(w, ev->where, &next)) sim_heap_push(&w->slices[h].heap, &next);
+      pg_in(w, f->port, ev->t, &ev->pkt);
+      break;
+    }
+    case EV_PG_IN: pg_in(w, ev->where, ev->t, &ev->pkt); break;
+    case EV_ENGINE_IN: { /* engine output enters PG0.in like a port's traffic */
+      asic_slice *sl = &w->slices[ev->where];
+      sim_fs d = bw_server_offer(&w->pgs[sl->first_pg].in, ev->t, ev->pkt.bytes);
+      if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_PG_IN, ev->t);
+      push(w, ev->where, EV_SLICE_IN, ev->where, 0, d, &ev->pkt, ev->where);
+      break;
+    }
+    case EV_SLICE_IN: slice_in(w, ev->where, ev->t, ev); break;
+    case EV_SLICE_OUT: slice_out(w, ev->where, ev->t, ev); break;
+  }
+}
+
+uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
+  sim_heap *hp = &w->slices[h].heap;
+  uint64_t n = 0;
+  sim_event ev;
+  while (!sim_heap_empty(hp) && sim_heap_top_time(hp) < limit) {
+    sim_heap_pop(hp, &ev);
+    if (ev.t > w->t_end) w->t_end = ev.t;
+    handle(w, h, &ev);
+    n++;
+  }
+  w->events += n;
+  return n;
+}
+
+void asic_sim_run_c(asic_world *w) {
+  for (;;) {
+    int32_t best = -1;
+    for (uint32_t h = 0; h < w->n_slices; h++) {
+      const sim_heap *hp = &w->slices[h].heap;
+      if (sim_heap_empty(hp)) continue;
+      if (best < 0) {
+        best = (int32_t)h;
+        continue;
+      }
+      const sim_event *a = sim_heap_top(hp), *b = sim_heap_top(&w->slices[best].heap);
+      if (a->t < b->t || (a->t == b->t && a->pkt.pid < b->pkt.pid)) best = (int32_t)h;
+    }
+    if (best < 0) return;
+    asic_sim_step(w, (uint32_t)best, sim_heap_top_time(&w->slices[best].heap) + w->lookahead);
+  }
+}
+
+void asic_sim_engine_return(asic_world *w, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
+  sim_pkt p = *pkt;
+  p.flags &= (uint8_t)~PKT_FROM_FABRIC;
+  push(w, slice, EV_ENGINE_IN, slice, 0, t, &p, UINT32_MAX);
+}
+
+bool asic_sim_first_packet(asic_world *w, uint32_t fi, sim_event *ev) { return make_packet(w, fi, ev); }

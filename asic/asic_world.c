@@ -1,0 +1,174 @@
+/* World start-up (route resolution, sources, windows, lookahead), conservation, teardown. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asic_sim.h"
+
+static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
+  memcpy(out, base, 16);
+  int last = family == 4 ? 3 : 15;
+  uint32_t carry = k;
+  for (int i = last; i >= 0 && carry; i--) {
+    uint32_t v = out[i] + (carry & 0xFF);
+    out[i] = (uint8_t)v;
+    carry = (carry >> 8) + (v >> 8);
+  }
+}
+
+bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t seed, char *err, size_t errlen) {
+  w->w0 = warmup;
+  w->w1 = warmup + measure;
+  w->seed = seed;
+  w->n_buckets = 100;
+  w->bucket = measure / w->n_buckets ? measure / w->n_buckets : 1;
+  /* lookahead: the smallest latency of any push from one slice heap into another */
+  sim_fs la = SIM_FS_NEVER;
+  for (uint32_t r = 0; r < w->n_routers; r++) {
+    const asic_params *p = &w->routers[r].p;
+    if (p->fabric_latency_slice < la) la = p->fabric_latency_slice;
+    if (p->fabric_latency_asic < la) la = p->fabric_latency_asic;
+  }
+  for (uint32_t i = 0; i < w->n_ports; i++)
+    if (w->ports[i].peer >= 0 && w->ports[i].link_latency + 1 < la) la = w->ports[i].link_latency + 1;
+  w->lookahead = la ? la : 1;
+  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_window(&w->ports[i].tx, w->w0, w->w1);
+  for (uint32_t i = 0; i < w->n_pgs; i++) {
+    bw_server_window(&w->pgs[i].in, w->w0, w->w1);
+    bw_server_window(&w->pgs[i].out, w->w0, w->w1);
+  }
+  for (uint32_t i = 0; i < w->n_slices; i++) {
+    bw_server_window(&w->slices[i].in, w->w0, w->w1);
+    bw_server_window(&w->slices[i].out, w->w0, w->w1);
+    bw_server_window(&w->slices[i].fab, w->w0, w->w1);
+    lookup_window(&w->slices[i].lk, w->w0, w->w1);
+  }
+  w->stats = stats_create();
+  if (!w->stats) {
+    snprintf(err, errlen, "out of memory");
+    return false;
+  }
+  for (uint32_t fi = 0; fi < w->n_flows; fi++) {
+    asic_flow *f = &w->flows[fi];
+    char name[128];
+    snprintf(name, sizeof name, "flow.%s.latency_lifo", f->name);
+    f->lat_lifo = stats_hist_add(w->stats, name, "fs", "latency, last bit in to first bit out (RFC 1242 store-and-forward)");
+    snprintf(name, sizeof name, "flow.%s.latency_fifo", f->name);
+    f->lat_fifo = stats_hist_add(w->stats, name, "fs", "latency, first bit in to first bit out");
+    if (f->port >= w->n_ports || f->rate_bps <= 0) {
+      snprintf(err, errlen, "flow %s: bad port or rate", f->name);
+      return false;
+    }
+    f->egress = malloc((size_t)w->n_routers * f->n_addr * sizeof *f->egress);
+    f->series_bytes = calloc(w->n_buckets, sizeof *f->series_bytes);
+    if (!f->egress || !f->series_bytes) {
+      snprintf(err, errlen, "out of memory");
+      return false;
+    }
+    for (uint32_t r = 0; r < w->n_routers; r++)
+      for (uint32_t k = 0; k < f->n_addr; k++) {
+        uint8_t a[16];
+        addr_add(f->family, f->dst, k, a);
+        f->egress[r * f->n_addr + k] = route_lookup(&w->routers[r].routes, f->family, a);
+      }
+    sim_rng_seed(&f->rng, seed, fi + 1);
+    f->next_t = f->start;
+    f->vclock = f->start;
+    f->seq = 0;
+    sim_event ev;
+    if (asic_sim_first_packet(w, fi, &ev)) sim_heap_push(&w->slices[w->ports[f->port].slice].heap, &ev);
+  }
+  return true;
+}
+
+/* The run ends when the last packet has left its last resource: the heaps are empty, but
+ * departures computed straight through may lie beyond the last event. */
+static sim_fs final_time(const asic_world *w) {
+  sim_fs t = w->t_end;
+  for (uint32_t i = 0; i < w->n_ports; i++) t = sim_max(t, w->ports[i].tx.free_at);
+  for (uint32_t i = 0; i < w->n_pgs; i++) t = sim_max(t, sim_max(w->pgs[i].in.free_at, w->pgs[i].out.free_at));
+  for (uint32_t i = 0; i < w->n_slices; i++) {
+    const asic_slice *s = &w->slices[i];
+    t = sim_max(t, sim_max(s->in.free_at, sim_max(s->out.free_at, s->fab.free_at)));
+    for (uint32_t k = 0; k < s->lk.threads; k++) t = sim_max(t, s->lk.free_at[k]);
+  }
+  return t;
+}
+
+void asic_sim_finish(asic_world *w) {
+  sim_fs tf = final_time(w);
+  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_advance(&w->ports[i].tx, tf);
+  for (uint32_t i = 0; i < w->n_pgs; i++) {
+    bw_server_advance(&w->pgs[i].in, tf);
+    bw_server_advance(&w->pgs[i].out, tf);
+  }
+  for (uint32_t i = 0; i < w->n_slices; i++) {
+    bw_server_advance(&w->slices[i].in, tf);
+    bw_server_advance(&w->slices[i].out, tf);
+    bw_server_advance(&w->slices[i].fab, tf);
+  }
+}
+
+bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
+  sim_fs tf = final_time(w);
+  uint64_t sent = 0, recv = 0, drops = 0, census = 0, block_drops = 0;
+  for (uint32_t fi = 0; fi < w->n_flows; fi++) {
+    const asic_flow *f = &w->flows[fi];
+    uint64_t fd = 0;
+    for (int d = 0; d < DROP_N; d++) fd += f->tot_drops[d];
+    sent += f->tot_sent;
+    recv += f->tot_recv;
+    drops += fd;
+  }
+  /* blocks count their own drops independently of the flows' per-reason counts */
+  for (uint32_t i = 0; i < w->n_ports; i++) {
+    block_drops += w->ports[i].tx.tot_drops;
+    census += bw_server_census(&w->ports[i].tx, tf);
+  }
+  for (uint32_t i = 0; i < w->n_pgs; i++) {
+    block_drops += w->pgs[i].in.tot_drops + w->pgs[i].out.tot_drops;
+    census += bw_server_census(&w->pgs[i].in, tf) + bw_server_census(&w->pgs[i].out, tf);
+  }
+  for (uint32_t i = 0; i < w->n_slices; i++) {
+    asic_slice *s = &w->slices[i];
+    block_drops += s->in.tot_drops + s->out.tot_drops + s->fab.tot_drops + s->lk.tot_drops + s->tot_noroute_drops;
+    census += bw_server_census(&s->in, tf) + bw_server_census(&s->out, tf) +
+              bw_server_census(&s->fab, tf) + lookup_census(&s->lk, tf) + sim_heap_size(&s->heap);
+  }
+  uint64_t hop_drops = 0;
+  for (uint32_t fi = 0; fi < w->n_flows; fi++) hop_drops += w->flows[fi].tot_drops[DROP_HOP_LIMIT];
+  block_drops += hop_drops;
+  bool ok = sent == recv + block_drops + census && drops == block_drops;
+  snprintf(msg, len, "sent %llu, received %llu, dropped %llu (blocks) / %llu (flows), in queues %llu: %s",
+           (unsigned long long)sent, (unsigned long long)recv, (unsigned long long)block_drops,
+           (unsigned long long)drops, (unsigned long long)census, ok ? "balanced" : "DOES NOT BALANCE");
+  return ok;
+}
+
+void asic_world_free(asic_world *w) {
+  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
+  for (uint32_t i = 0; i < w->n_pgs; i++) {
+    bw_server_free(&w->pgs[i].in);
+    bw_server_free(&w->pgs[i].out);
+  }
+  for (uint32_t i = 0; i < w->n_slices; i++) {
+    asic_slice *s = &w->slices[i];
+    bw_server_free(&s->in);
+    bw_server_free(&s->out);
+    bw_server_free(&s->fab);
+    lookup_free(&s->lk);
+    sim_heap_free(&s->heap);
+  }
+  for (uint32_t r = 0; r < w->n_routers; r++) route_free(&w->routers[r].routes);
+  for (uint32_t fi = 0; fi < w->n_flows; fi++) {
+    free(w->flows[fi].egress);
+    free(w->flows[fi].series_bytes);
+  }
+  free(w->flows);
+  if (w->stats) stats_destroy(w->stats);
+  free(w->ports);
+  free(w->pgs);
+  free(w->slices);
+  free(w->routers);
+  memset(w, 0, sizeof *w);
+}

@@ -1,0 +1,327 @@
+/* Scenario loader: top level, routers, parameters, interfaces, routes, links, phases,
+ * --set overrides. Traffic and expect entries are in scenario_traffic.c. */
+#include "scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asic_preset.h"
+
+static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
+                                       "routes", "links", "traffic", "phases", "expect", NULL};
+static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", NULL};
+static const char *const block_keys[] = {"portgroup", "pfe", "fabric", NULL};
+
+static size_t count(const char *const *l) {
+  size_t n = 0;
+  while (l[n]) n++;
+  return n;
+}
+
+bool scenario_check_keys(const cfg_node *map, const char *field, const char *const *allowed, cfg_err *err) {
+  if (map->kind != CFG_MAP) return cfg_fail(err, map, field, "expected a map (allowed: a map)");
+  size_t n = count(allowed);
+  for (size_t i = 0; i < map->n; i++) {
+    bool ok = false;
+    for (size_t k = 0; k < n && !ok; k++) ok = !strcmp(allowed[k], map->keys[i]);
+    if (ok) continue;
+    char f[256], list[400] = "";
+    snprintf(f, sizeof f, "%s%s%s", field && *field ? field : "", field && *field ? "." : "", map->keys[i]);
+    const char *dym = cfg_did_you_mean(map->keys[i], (const char **)allowed, n);
+    if (dym) return cfg_fail(err, map->key_nodes[i], f, "unknown key (did you mean '%s'?)", dym);
+    for (size_t k = 0, len = 0; k < n && len < sizeof list - 40; k++)
+      len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", allowed[k]);
+    return cfg_fail(err, map->key_nodes[i], f, "unknown key (allowed: %s)", list);
+  }
+  return true;
+}
+
+const char *scenario_scalar(const cfg_node *n, const char *field, cfg_err *err) {
+  if (n->kind != CFG_SCALAR) {
+    cfg_fail(err, n, field, "expected a scalar, found a %s (allowed: a scalar)",
+             n->kind == CFG_MAP ? "map" : "sequence");
+    return NULL;
+  }
+  return n->value;
+}
+
+static bool parse_field(const cfg_param *p, const cfg_node *node, const char *field, void *dst, cfg_err *err) {
+  const char *text = scenario_scalar(node, field, err);
+  if (!text) return false;
+  char why[CFG_ERR_MAX];
+  if (!cfg_parse_text(p, text, dst, why, sizeof why)) return cfg_fail(err, node, field, "%s", why);
+  return true;
+}
+
+/* Applies a map of one table's keys (no defaults: overrides on top of what is there). */
+static bool apply_map(const cfg_node *map, const char *field, const cfg_param *t, size_t n, void *dst, cfg_err *err) {
+  const char *names[64];
+  for (size_t i = 0; i < n; i++) names[i] = t[i].name;
+  names[n] = NULL;
+  if (!scenario_check_keys(map, field, names, err)) return false;
+  for (size_t i = 0; i < map->n; i++) {
+    char f[256];
+    snprintf(f, sizeof f, "%s.%s", field, map->keys[i]);
+    for (size_t k = 0; k < n; k++)
+      if (!strcmp(t[k].name, map->keys[i]) && !parse_field(&t[k], map->items[i], f, dst, err)) return false;
+  }
+  return true;
+}
+
+static bool apply_params(const cfg_node *map, const char *field, asic_params *p, cfg_err *err) {
+  if (!scenario_check_keys(map, field, block_keys, err)) return false;
+  for (size_t i = 0; i < map->n; i++) {
+    const asic_param_block *b = asic_param_block_find(map->keys[i]);
+    char f[256];
+    snprintf(f, sizeof f, "%s.%s", field, map->keys[i]);
+    if (!apply_map(map->items[i], f, b->table, b->n, p, err)) return false;
+  }
+  return true;
+}
+
+static bool defaults(asic_router *r, cfg_err *err) {
+  size_t nb;
+  const asic_param_block *b = asic_param_blocks(&nb);
+  for (size_t i = 0; i < nb; i++)
+    if (!cfg_apply_defaults(b[i].table, b[i].n, i == 0 ? (void *)&r->plat : (void *)&r->p, err)) return false;
+  return true;
+}
+
+/* --set KEY=VALUE for one router: BLOCK.PARAM or platform.KEY */
+static int apply_set(asic_router *r, const char *key, const char *val, char *why, size_t wl) {
+  char blk[64];
+  const char *dot = strchr(key, '.');
+  if (!dot || (size_t)(dot - key) >= sizeof blk) return 0;
+  memcpy(blk, key, (size_t)(dot - key));
+  blk[dot - key] = 0;
+  const cfg_param *p = asic_param_find(blk, dot + 1);
+  if (!p) return 0;
+  return cfg_parse_text(p, val, !strcmp(blk, "platform") ? (void *)&r->plat : (void *)&r->p, why, wl) ? 1 : -1;
+}
+
+static bool router_body(const cfg_node *m, const cfg_node *top_params, asic_router *r, bool top, cfg_err *err) {
+  const char *pre = top ? "" : "routers[].";
+  char f[128];
+  if (!defaults(r, err)) return false;
+  const cfg_node *pl = cfg_get(m, "platform");
+  size_t nb;
+  const asic_param_block *b = asic_param_blocks(&nb);
+  snprintf(f, sizeof f, "%splatform", pre);
+  if (pl && !apply_map(pl, f, b[0].table, b[0].n, &r->plat, err)) return false;
+  if (top_params && !apply_params(top_params, "params", &r->p, err)) return false;
+  const cfg_node *pp = top ? NULL : cfg_get(m, "params");
+  if (pp && !apply_params(pp, "routers[].params", &r->p, err)) return false;
+  return true;
+}
+
+/* Interfaces (connected routes) and routes of router index ri. */
+static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const char *pre, cfg_err *err) {
+  static const char *const if_keys[] = {"name", "address", "description", NULL};
+  static const char *const rt_keys[] = {"prefix", "via", NULL};
+  const char *lists[2] = {"interfaces", "routes"};
+  for (int li = 0; li < 2; li++) {
+    const cfg_node *seq = cfg_get(m, lists[li]);
+    if (!seq) continue;
+    char f[128];
+    snprintf(f, sizeof f, "%s%s", pre, lists[li]);
+    if (seq->kind != CFG_SEQ) return cfg_fail(err, seq, f, "expected a list (allowed: a list of maps)");
+    for (size_t i = 0; i < seq->n; i++) {
+      const cfg_node *e = seq->items[i];
+      if (!scenario_check_keys(e, f, li ? rt_keys : if_keys, err)) return false;
+      const cfg_node *port_n = cfg_get(e, li ? "via" : "name");
+      const cfg_node *pfx_n = cfg_get(e, li ? "prefix" : "address");
+      if (!port_n) return cfg_fail(err, e, f, "missing key '%s'", li ? "via" : "name");
+      const char *pname = scenario_scalar(port_n, f, err);
+      if (!pname) return false;
+      int32_t port = asic_world_port(w, ri, pname);
+      if (port < 0)
+        return cfg_fail(err, port_n, f, "no port '%s' on %s (allowed: %s .. %s)", pname, w->routers[ri].name,
+                        w->ports[w->routers[ri].first_port].name,
+                        w->ports[w->routers[ri].first_port + w->routers[ri].n_ports - 1].name);
+      if (!pfx_n) {
+        if (li) return cfg_fail(err, e, f, "missing key 'prefix'");
+        continue;
+      }
+      const char *pfx = scenario_scalar(pfx_n, f, err);
+      uint8_t fam, addr[16], len;
+      if (!pfx) return false;
+      if (!route_parse_prefix(pfx, &fam, addr, &len))
+        return cfg_fail(err, pfx_n, f, "'%s' is not a prefix (allowed: A.B.C.D/LEN or IPv6/LEN)", pfx);
+      route_add(&w->routers[ri].routes, fam, addr, len, port);
+    }
+  }
+  return true;
+}
+
+static bool links(const cfg_node *seq, asic_world *w, cfg_err *err) {
+  static const char *const keys[] = {"a", "b", "latency", NULL};
+  static const cfg_param lat = {"latency", CFG_T_TIME, "ns", "50ns", 0, 1e15, NULL, CFG_SRC_ASSUMED,
+                                "10 m of fibre", "link propagation delay", 0, false};
+  if (seq->kind != CFG_SEQ) return cfg_fail(err, seq, "links", "expected a list (allowed: a list of maps)");
+  for (size_t i = 0; i < seq->n; i++) {
+    const cfg_node *e = seq->items[i];
+    if (!scenario_check_keys(e, "links", keys, err)) return false;
+    int32_t end[2];
+    const char *ab[2] = {"a", "b"};
+    for (int k = 0; k < 2; k++) {
+      const cfg_node *n = cfg_get(e, ab[k]);
+      char f[32];
+      snprintf(f, sizeof f, "links.%s", ab[k]);
+      if (!n) return cfg_fail(err, e, f, "missing key (allowed: ROUTER:et-F/P/N)");
+      const char *s = scenario_scalar(n, f, err);
+      if (!s) return false;
+      end[k] = asic_world_port(w, 0, s);
+      if (end[k] < 0) return cfg_fail(err, n, f, "no port '%s' (allowed: ROUTER:et-F/P/N of a declared router)", s);
+      if (w->ports[end[k]].peer >= 0) return cfg_fail(err, n, f, "port '%s' is already linked", s);
+    }
+    if (w->ports[end[0]].rate_bps != w->ports[end[1]].rate_bps)
+      return cfg_fail(err, e, "links", "ports of different speeds (allowed: same speed at both ends)");
+    sim_fs l = 50 * SIM_FS_PER_NS;
+    const cfg_node *ln = cfg_get(e, "latency");
+    if (ln && !parse_field(&lat, ln, "links.latency", &l, err)) return false;
+    for (int k = 0; k < 2; k++) {
+      w->ports[end[k]].peer = end[1 - k];
+      w->ports[end[k]].link_latency = l;
+    }
+  }
+  return true;
+}
+
+static bool phases(const cfg_node *m, scenario *sc, cfg_err *err) {
+  static const cfg_param t[] = {
+      {"warmup", CFG_T_TIME, "us", "20us", 0, 1e15, NULL, CFG_SRC_ASSUMED, "", "warm-up", offsetof(scenario, warmup), false},
+      {"measure", CFG_T_TIME, "us", "200us", 1e6, 1e16, NULL, CFG_SRC_ASSUMED, "", "measurement", offsetof(scenario, measure), false},
+  };
+  if (!cfg_apply_defaults(t, 2, sc, err)) return false;
+  return !m || apply_map(m, "phases", t, 2, sc, err);
+}
+
+static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *sets, size_t n, cfg_err *err) {
+  for (size_t i = 0; i < n; i++) {
+    char key[128], why[CFG_ERR_MAX];
+    const char *eq = strchr(sets[i], '=');
+    if (!eq || (size_t)(eq - sets[i]) >= sizeof key) {
+      snprintf(err->msg, sizeof err->msg, "--set %s: expected KEY=VALUE", sets[i]);
+      return false;
+    }
+    memcpy(key, sets[i], (size_t)(eq - sets[i]));
+    key[eq - sets[i]] = 0;
+    const char *val = eq + 1;
+    int done = 0;
+    if (!strcmp(key, "seed")) {
+      char *end;
+      sc->seed = strtoull(val, &end, 0);
+      done = *end ? -1 : 1;
+      snprintf(why, sizeof why, "not an integer");
+    } else if (!strcmp(key, "traffic.frame")) {
+      static const cfg_param t = {"frame", CFG_T_SIZE, "B", NULL, 64, 9600, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+      uint64_t v = 0;
+      done = cfg_parse_text(&t, val, &v, why, sizeof why) ? 1 : -1;
+      sc->frame_override = (uint32_t)v;
+    } else if (!strncmp(key, "phases.", 7)) {
+      static const cfg_param t = {"phases", CFG_T_TIME, "us", NULL, 1, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+      sim_fs *dst = !strcmp(key + 7, "warmup") ? &sc->warmup : !strcmp(key + 7, "measure") ? &sc->measure : NULL;
+      done = dst ? (cfg_parse_text(&t, val, dst, why, sizeof why) ? 1 : -1) : 0;
+    } else {
+      for (uint32_t r = 0; r < nr && done >= 0; r++) {
+        size_t l = strlen(rt[r].name);
+        int d = !strncmp(key, rt[r].name, l) && key[l] == '.' ? apply_set(&rt[r], key + l + 1, val, why, sizeof why)
+                                                               : apply_set(&rt[r], key, val, why, sizeof why);
+        if (d) done = d;
+      }
+    }
+    if (done == 0) {
+      snprintf(err->msg, sizeof err->msg,
+               "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
+               "phases.measure, seed, traffic.frame)", key);
+      return false;
+    }
+    if (done < 0) {
+      snprintf(err->msg, sizeof err->msg, "--set %s: %.300s", key, why);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err) {
+  memset(sc, 0, sizeof *sc);
+  snprintf(sc->path, sizeof sc->path, "%s", path);
+  sc->doc = cfg_load_file(path, err);
+  if (!sc->doc) return false;
+  const cfg_node *root = cfg_root(sc->doc);
+  if (!root || root->kind != CFG_MAP) return cfg_fail(err, root, NULL, "a scenario is a map (allowed: version, traffic, ...)");
+  if (!scenario_check_keys(root, "", top_keys, err)) return false;
+  const cfg_node *v = cfg_get(root, "version");
+  if (!v) return cfg_fail(err, root, "version", "missing (allowed: %d)", SCENARIO_VERSION);
+  if (v->kind != CFG_SCALAR || strcmp(v->value, "1"))
+    return cfg_fail(err, v, "version", "unsupported version '%s' (allowed: %d)", v->kind == CFG_SCALAR ? v->value : "?", SCENARIO_VERSION);
+  sc->seed = 1;
+  const cfg_node *sn = cfg_get(root, "seed");
+  if (sn) {
+    static const cfg_param sp = {"seed", CFG_T_UINT, "", "1", 1, 0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+    if (!parse_field(&sp, sn, "seed", &sc->seed, err)) return false;
+  }
+  const cfg_node *rs = cfg_get(root, "routers");
+  const cfg_node *params = cfg_get(root, "params");
+  uint32_t nr = rs ? (uint32_t)rs->n : 1;
+  if (rs && (rs->kind != CFG_SEQ || rs->n == 0))
+    return cfg_fail(err, rs, "routers", "expected a non-empty list (allowed: a list of maps with name, platform, ...)");
+  if (rs)
+    for (const char *const *k = (const char *const[]){"platform", "interfaces", "routes", NULL}; *k; k++)
+      if (cfg_get(root, *k))
+        return cfg_fail(err, cfg_get(root, *k), *k, "not allowed at the top level with routers: (allowed: inside each router)");
+  asic_router *rt = calloc(nr, sizeof *rt);
+  if (!rt) return cfg_fail(err, root, NULL, "out of memory");
+  for (uint32_t i = 0; i < nr; i++) {
+    const cfg_node *m = rs ? rs->items[i] : root;
+    if (rs) {
+      if (!scenario_check_keys(m, "routers[]", router_keys, err)) return free(rt), false;
+      const cfg_node *nm = cfg_get(m, "name");
+      if (!nm) return free(rt), cfg_fail(err, m, "routers[].name", "missing");
+      const char *s = scenario_scalar(nm, "routers[].name", err);
+      if (!s) return free(rt), false;
+      if (strlen(s) >= sizeof rt[i].name || strchr(s, '.') || strchr(s, ':'))
+        return free(rt), cfg_fail(err, nm, "routers[].name", "bad name '%s' (allowed: up to 31 characters, no '.' or ':')", s);
+      for (uint32_t k = 0; k < i; k++)
+        if (!strcmp(rt[k].name, s)) return free(rt), cfg_fail(err, nm, "routers[].name", "duplicate router '%s'", s);
+      snprintf(rt[i].name, sizeof rt[i].name, "%s", s);
+    } else {
+      snprintf(rt[i].name, sizeof rt[i].name, "r0");
+    }
+    if (!router_body(m, params, &rt[i], !rs, err)) return free(rt), false;
+  }
+  if (!phases(cfg_get(root, "phases"), sc, err)) return free(rt), false;
+  if (!apply_sets(sc, rt, nr, sets, n_sets, err)) return free(rt), false;
+  char why[256];
+  if (!asic_world_build(&sc->world, rt, nr, why, sizeof why)) return cfg_fail(err, root, NULL, "%s", why);
+  for (uint32_t i = 0; i < nr; i++) {
+    route_init(&sc->world.routers[i].routes);
+    if (!router_routes(rs ? rs->items[i] : root, &sc->world, i, rs ? "routers[]." : "", err)) return false;
+  }
+  const cfg_node *ln = cfg_get(root, "links");
+  if (ln && !links(ln, &sc->world, err)) return false;
+  const cfg_node *tr = cfg_get(root, "traffic");
+  if (!tr) return cfg_fail(err, root, "traffic", "missing (allowed: a list of traffic streams)");
+  if (!scenario_traffic(tr, &sc->world, err)) return false;
+  for (uint32_t i = 0; sc->frame_override && i < sc->world.n_flows; i++) {
+    asic_flow *f = &sc->world.flows[i];
+    f->fkind = FRAME_FIXED;
+    f->n_sizes = 1;
+    f->sizes[0] = (uint16_t)sc->frame_override;
+    snprintf(f->frame_text, sizeof f->frame_text, "%uB", sc->frame_override);
+  }
+  const cfg_node *ex = cfg_get(root, "expect");
+  if (ex && !scenario_expects(ex, sc, err)) return false;
+  if (!asic_world_start(&sc->world, sc->warmup, sc->measure, sc->seed, why, sizeof why))
+    return cfg_fail(err, root, NULL, "%s", why);
+  return true;
+}
+
+void scenario_free(scenario *sc) {
+  if (sc->world.routers) asic_world_free(&sc->world);
+  free(sc->expects);
+  if (sc->doc) cfg_free(sc->doc);
+  memset(sc, 0, sizeof *sc);
+}

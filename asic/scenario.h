@@ -1,0 +1,69 @@
+/* Scenario files (YAML through model/cfg.h): platform and parameter overrides, interfaces,
+ * routes, links between routers, traffic streams, phases and `expect:` assertions. Every
+ * error is one line "FILE:LINE:COL: FIELD: what is wrong (allowed: ...)".
+ *
+ *   version: 1
+ *   seed: 1
+ *   platform: {preset: MX304, lmics: 1, port_mode: 16x100GE}
+ *   params: {portgroup: {pg_bw: 300Gbps}, pfe: {lookup_cycles: 2000}}
+ *   routers: [{name: r1, platform: {...}, params: {...}, interfaces: [...], routes: [...]}]
+ *   interfaces: [{name: et-0/0/1, address: 10.1.0.1/24}]   # connected route to the port
+ *   routes: [{prefix: 10.2.0.0/16, via: et-0/0/4}]
+ *   links: [{a: r1:et-0/0/1, b: r2:et-0/0/0, latency: 50ns}]
+ *   traffic: [{name: f1, port: et-0/0/0, rate: 100%, frame: 64B, dst: 10.1.0.2}]
+ *   phases: {warmup: 20us, measure: 200us}
+ *   expect: [{metric: flow.f1.rx_l1_gbps, approx: analytic.flow.f1.expected_l1_gbps, tol: 1%}]
+ * Without `routers:` the top level describes one router named r0. */
+#ifndef IPSECSIM_SCENARIO_H
+#define IPSECSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "asic_sim.h"
+#include "model/cfg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SCENARIO_VERSION 1
+
+typedef enum expect_op { EXP_APPROX, EXP_EQ, EXP_GE, EXP_GT, EXP_LE, EXP_LT } expect_op;
+
+typedef struct scenario_expect {
+  char metric[160];
+  expect_op op;
+  double value;      /* when ref is empty */
+  char ref[160];     /* metric or analytic.* name */
+  double tol;        /* approx: relative tolerance (fraction) */
+  char where[256];   /* "FILE:LINE:COL" of the entry */
+} scenario_expect;
+
+typedef struct scenario {
+  cfg_doc *doc;
+  char path[512];
+  asic_world world;
+  sim_fs warmup, measure;
+  uint64_t seed;
+  scenario_expect *expects;
+  size_t n_expects;
+  uint32_t frame_override; /* --set traffic.frame=SIZE: every stream's frame (0 = none) */
+} scenario;
+
+/* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
+ * ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup|measure, seed, traffic.frame (every
+ * stream's frame size, used by `ipsecsim sweep`). */
+bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err);
+void scenario_free(scenario *sc);
+
+/* internal, shared by scenario.c and scenario_traffic.c */
+bool scenario_check_keys(const cfg_node *map, const char *field, const char *const *allowed, cfg_err *err);
+bool scenario_traffic(const cfg_node *seq, asic_world *w, cfg_err *err);
+bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err);
+const char *scenario_scalar(const cfg_node *n, const char *field, cfg_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

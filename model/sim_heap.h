@@ -1,0 +1,73 @@
+/* Binary min-heap of packet events, ordered by (time, packet id). The key never depends on
+ * the order in which events were pushed, so two drivers (plain C loop, SystemC per-slice
+ * methods) that push the same events in a different order pop them in the same order. A
+ * packet has at most one pending event, so (time, pid) is unique. The event carries the
+ * whole packet descriptor by value: no allocation per packet. */
+#ifndef IPSECSIM_SIM_HEAP_H
+#define IPSECSIM_SIM_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Packet descriptor (clear traffic: no payload bytes). */
+typedef struct sim_pkt {
+  uint64_t pid;      /* unique, deterministic: assigned by the source */
+  sim_fs t_first_in; /* first bit of the preamble on the ingress wire */
+  sim_fs t_last_in;  /* last bit of the FCS on the ingress wire */
+  uint32_t flow;     /* flow (traffic stream) index */
+  uint16_t sub;      /* address index within the stream (`flows: N`) */
+  uint16_t bytes;    /* frame bytes incl. FCS */
+  uint8_t hops;      /* router hops taken (multi-router topologies) */
+  uint8_t flags;
+} sim_pkt;
+
+typedef struct sim_event {
+  sim_fs t;
+  uint32_t kind;  /* what happens: defined by the user of the heap */
+  uint32_t where; /* block index the event is for */
+  uint32_t aux;   /* event-specific (e.g. egress port) */
+  sim_pkt pkt;
+} sim_event;
+
+/* The heap plus one FIFO lane: most events a slice schedules (lookup completions with a
+ * uniform occupancy) arrive already in key order; they are appended to the lane in O(1)
+ * and only out-of-order ones go to the heap. Pops take the smaller of the two heads, so
+ * the pop order is exactly the (t, pid) order either way. */
+typedef struct sim_heap {
+  sim_event *ev;
+  size_t n, cap;
+  sim_event *lane;
+  size_t lhead, ln, lcap;
+} sim_heap;
+
+bool sim_heap_init(sim_heap *h, size_t cap);
+void sim_heap_free(sim_heap *h);
+bool sim_heap_push(sim_heap *h, const sim_event *e); /* grows geometrically when full */
+/* Same as push, but tries the FIFO lane first (O(1) when e is not before the lane's tail). */
+bool sim_heap_push_lane(sim_heap *h, const sim_event *e);
+static inline size_t sim_heap_size(const sim_heap *h) { return h->n + h->ln; }
+static inline bool sim_heap_empty(const sim_heap *h) { return h->n == 0 && h->ln == 0; }
+/* The next event (NULL when empty). */
+static inline const sim_event *sim_heap_top(const sim_heap *h) {
+  const sim_event *a = h->n ? &h->ev[0] : NULL, *b = h->ln ? &h->lane[h->lhead] : NULL;
+  if (!a) return b;
+  if (!b) return a;
+  return (b->t < a->t || (b->t == a->t && b->pkt.pid < a->pkt.pid)) ? b : a;
+}
+static inline sim_fs sim_heap_top_time(const sim_heap *h) {
+  const sim_event *e = sim_heap_top(h);
+  return e ? e->t : SIM_FS_NEVER;
+}
+void sim_heap_pop(sim_heap *h, sim_event *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,169 @@
+// Every throughput limit emerges from its owning parameter: changing the parameter moves the
+// measured ceiling to the closed-form value (computed here from the parameter, not by the
+// model) within 1%, the owning resource is >= 99% busy and owns every drop, and the other
+// resources stay put (no drops, unchanged closed-form ceilings).
+#include <gtest/gtest.h>
+
+#include "asic_test_util.h"
+
+static void expect_owner_only_drops(const AsicRun &r, const std::string &owner_drop_metric) {
+  EXPECT_GT(r.m(owner_drop_metric), 0) << owner_drop_metric;
+  // every block's window drops: the owner's must be all of them
+  double all = 0;
+  for (uint32_t i = 0; i < r.sc.world.n_flows; i++) all += r.m("flow." + std::string(r.sc.world.flows[i].name) + ".drops.total");
+  EXPECT_DOUBLE_EQ(all, r.m(owner_drop_metric));
+  EXPECT_TRUE(r.balanced) << r.conservation;
+}
+
+TEST(Limits, PortLineRate100and400) {
+  auto a = asic_run(scenario_path("port_bound"));
+  ASSERT_TRUE(a->loaded) << a->err;
+  EXPECT_NEAR(a->m("r0.port.et-0/0/2.tx.l1_gbps"), 100.0, 1.0);
+  EXPECT_GE(a->m("r0.port.et-0/0/2.tx.util"), 0.99);
+  expect_owner_only_drops(*a, "r0.port.et-0/0/2.tx.drops.port_tx_queue_full");
+  // 400GE: 4 x 400GE mode, ports 0 and 1 (PG0, PG1 of slice 0) at 90% into port 2 (slice 1).
+  // A 400GE port fills its 400G port group, and PG egress sits upstream of the MAC, so the
+  // PG is raised to let the port's own line rate bind.
+  auto b = asic_run(scenario_path("port_bound"), {"platform.port_mode=4x400GE", "portgroup.pg_bw=800Gbps"});
+  ASSERT_TRUE(b->loaded) << b->err;
+  EXPECT_NEAR(b->m("r0.port.et-0/0/2.tx.l1_gbps"), 400.0, 4.0);
+  EXPECT_GE(b->m("r0.port.et-0/0/2.tx.util"), 0.99);
+  expect_owner_only_drops(*b, "r0.port.et-0/0/2.tx.drops.port_tx_queue_full");
+}
+
+TEST(Limits, PortGroupBandwidth) {
+  for (double bw : {300.0, 250.0}) {
+    auto r = asic_run(scenario_path("pg_bound"), {"portgroup.pg_bw=" + std::to_string((int)bw) + "Gbps"});
+    ASSERT_TRUE(r->loaded) << r->err;
+    // counted on frame + 20 B, so the L1 ceiling is the parameter itself
+    EXPECT_NEAR(r->m("r0.asic0.slice0.pg0.in.l1_gbps"), bw, bw * 0.01) << bw;
+    EXPECT_NEAR(r->m("r0.asic0.slice0.pg0.in.mpps"), bw * 1e3 / (8 * 1538), bw * 1e3 / (8 * 1538) * 0.01);
+    EXPECT_GE(r->m("r0.asic0.slice0.pg0.in.util"), 0.99);
+    expect_owner_only_drops(*r, "r0.asic0.slice0.pg0.in.drops.pg_in_queue_full");
+    // the others stay put: the slice and the egress ports keep their ceilings
+    EXPECT_NEAR(r->m("analytic.r0.asic0.slice0.in.ceiling_l1_gbps"), 800.0, 1e-6);
+    EXPECT_NEAR(r->m("analytic.r0.port.et-0/0/4.tx.ceiling_l1_gbps"), 100.0, 1e-6);
+    EXPECT_LT(r->m("r0.asic0.slice0.in.util"), 0.99);
+  }
+}
+
+TEST(Limits, SliceBandwidth) {
+  for (double bw : {600.0, 500.0}) {
+    auto r = asic_run(scenario_path("slice_bound"), {"pfe.slice_bw=" + std::to_string((int)bw) + "Gbps"});
+    ASSERT_TRUE(r->loaded) << r->err;
+    EXPECT_NEAR(r->m("r0.asic0.slice0.in.l1_gbps"), bw, bw * 0.01) << bw;
+    EXPECT_GE(r->m("r0.asic0.slice0.in.util"), 0.99);
+    expect_owner_only_drops(*r, "r0.asic0.slice0.in.drops.slice_in_queue_full");
+    EXPECT_NEAR(r->m("analytic.r0.asic0.slice0.pg0.in.ceiling_l1_gbps"), 400.0, 1e-6);
+    EXPECT_NEAR(r->m("r0.asic0.slice0.pg0.in.l1_gbps"), 400.0, 4.0);  // ports still fill their PG
+  }
+}
+
+TEST(Limits, SliceBoundByFabricTrafficFromOtherSliceAndAsic) {
+  auto r = asic_run(scenario_path("slice_fabric_bound"));
+  ASSERT_TRUE(r->loaded) << r->err;
+  EXPECT_NEAR(r->m("r0.asic0.slice1.in.l1_gbps"), 800.0, 8.0);
+  EXPECT_GE(r->m("r0.asic0.slice1.in.util"), 0.99);
+  expect_owner_only_drops(*r, "r0.asic0.slice1.in.drops.slice_in_queue_full");
+  EXPECT_GT(r->m("r0.asic1.slice1.fabric.pkts"), 0);  // traffic from the other ASIC
+  EXPECT_GT(r->m("r0.asic0.slice0.fabric.pkts"), 0);  // and from the other slice
+}
+
+TEST(Limits, LookupRate) {
+  for (int cycles : {2000, 2400}) {
+    auto r = asic_run(scenario_path("lookup_bound"), {"pfe.lookup_cycles=" + std::to_string(cycles)});
+    ASSERT_TRUE(r->loaded) << r->err;
+    double mpps = 1600.0 / (cycles * 833333e-15) / 1e6;  // threads / (cycles x rounded period)
+    EXPECT_NEAR(r->m("r0.asic0.slice0.lookup.mpps"), mpps, mpps * 0.01) << cycles;
+    EXPECT_GE(r->m("r0.asic0.slice0.lookup.util"), 0.99);
+    expect_owner_only_drops(*r, "r0.asic0.slice0.lookup.drops.lookup_queue_full");
+    EXPECT_NEAR(r->m("analytic.r0.asic0.slice0.in.ceiling_mpps"), 800e3 / (8 * 84), 1e-6);
+  }
+  // the default occupancy (1280 cycles: 1500 Mpps) does not bind at 64 B line rate
+  auto d = asic_run(scenario_path("lookup_bound"), {"pfe.lookup_cycles=1280"});
+  ASSERT_TRUE(d->loaded) << d->err;
+  EXPECT_NEAR(d->m("r0.asic0.slice0.lookup.mpps"), 800e3 / (8 * 84), 800e3 / (8 * 84) * 0.01);
+  EXPECT_EQ(d->m("r0.asic0.slice0.lookup.drops.lookup_queue_full"), 0);
+  EXPECT_LT(d->m("r0.asic0.slice0.lookup.util"), 0.85);
+}
+
+TEST(Limits, FabricBandwidth) {
+  for (double bw : {300.0, 250.0}) {
+    auto r = asic_run(scenario_path("fabric_bound"), {"fabric.fabric_bw=" + std::to_string((int)bw) + "Gbps"});
+    ASSERT_TRUE(r->loaded) << r->err;
+    double l1 = bw * 1538.0 / 1534.0;  // counted on frame + 16 B of fabric header
+    EXPECT_NEAR(r->m("r0.asic0.slice0.fabric.l1_gbps"), l1, l1 * 0.01) << bw;
+    EXPECT_GE(r->m("r0.asic0.slice0.fabric.util"), 0.99);
+    expect_owner_only_drops(*r, "r0.asic0.slice0.fabric.drops.fabric_queue_full");
+    EXPECT_NEAR(r->m("analytic.r0.asic0.slice0.pg0.in.ceiling_l1_gbps"), 400.0, 1e-6);
+  }
+}
+
+TEST(Model, DeterministicAndSeedSensitive) {
+  auto a = asic_run(scenario_path("port_bound"), {"seed=3"});
+  auto b = asic_run(scenario_path("port_bound"), {"seed=3"});
+  auto c = asic_run(scenario_path("port_bound"), {"seed=4"});
+  ASSERT_TRUE(a->loaded && b->loaded && c->loaded);
+  EXPECT_EQ(a->json(), b->json());
+  EXPECT_NE(a->json(), c->json());  // Poisson gaps depend on the seed
+}
+
+TEST(Model, ConservationCountsEveryPacket) {
+  auto r = asic_run(scenario_path("slice_fabric_bound"));
+  ASSERT_TRUE(r->loaded) << r->err;
+  EXPECT_TRUE(r->balanced) << r->conservation;
+  uint64_t sent = 0, recv = 0, drops = 0;
+  for (uint32_t i = 0; i < r->sc.world.n_flows; i++) {
+    const asic_flow &f = r->sc.world.flows[i];
+    sent += f.tot_sent, recv += f.tot_recv;
+    for (int d = 0; d < DROP_N; d++) drops += f.tot_drops[d];
+  }
+  EXPECT_GT(drops, 0u);
+  EXPECT_EQ(sent, recv + drops);
+}
+
+TEST(Model, FlowsSpreadOverRoutesByDestination) {
+  // `flows: 4` from 10.0.1.254: .254 and .255 match 10.0.1.0/24, 10.0.2.0 and .1 the /24 of
+  // et-0/0/2: half the packets to each port.
+  std::string y =
+      "version: 1\nplatform: {preset: MX304}\n"
+      "routes:\n  - {prefix: 10.0.1.0/24, via: et-0/0/1}\n  - {prefix: 10.0.2.0/24, via: et-0/0/2}\n"
+      "traffic:\n  - {name: z, port: et-0/0/0, rate: 50%, frame: 256B, flows: 4, dst: 10.0.1.254}\n"
+      "phases: {warmup: 1us, measure: 20us}\n";
+  auto r = asic_run(write_temp_yaml("spread", y));
+  ASSERT_TRUE(r->loaded) << r->err;
+  double a = r->m("r0.port.et-0/0/1.tx.pkts"), b = r->m("r0.port.et-0/0/2.tx.pkts");
+  EXPECT_GT(a, 200);  // 50G of 256 B for 20 us = 453 packets
+  EXPECT_NEAR(a, b, 2);
+  EXPECT_EQ(r->m("flow.z.drops.total"), 0);
+}
+
+TEST(Model, NoRouteIsDroppedAtTheLookupWithItsReason) {
+  std::string y =
+      "version: 1\nplatform: {preset: MX304}\nroutes:\n  - {prefix: 10.0.1.0/24, via: et-0/0/1}\n"
+      "traffic:\n  - {name: z, port: et-0/0/0, rate: 10%, frame: 64B, dst: 192.0.2.1}\n"
+      "phases: {warmup: 1us, measure: 10us}\n";
+  auto r = asic_run(write_temp_yaml("noroute", y));
+  ASSERT_TRUE(r->loaded) << r->err;
+  EXPECT_GT(r->m("flow.z.drops.no_route"), 0);
+  EXPECT_EQ(r->m("flow.z.drops.no_route"), r->m("r0.asic0.slice0.lookup.drops.no_route"));
+  EXPECT_EQ(r->m("flow.z.rx_pkts"), 0);
+  EXPECT_TRUE(r->balanced) << r->conservation;
+}
+
+TEST(Model, ResolvedConfigurationReloadsToTheSameRun) {
+  for (const char *name : {"two_routers", "line_rate_100ge", "port_bound"}) {
+    auto a = asic_run(scenario_path(name), {"phases.measure=50us", "pfe.lookup_cycles=1300"});
+    ASSERT_TRUE(a->loaded) << a->err;
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    asic_report_resolved(&a->sc, fp);
+    fclose(fp);
+    std::string text(buf, len);
+    free(buf);
+    auto b = asic_run(write_temp_yaml(std::string("resolved_") + name, text));
+    ASSERT_TRUE(b->loaded) << b->err << "\n" << text;
+    EXPECT_EQ(a->json(), b->json()) << name;
+  }
+}

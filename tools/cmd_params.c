@@ -1,0 +1,75 @@
+/* `ipsecsim params [BLOCK] [--analytic] [--sizes 64,128,...] [--set BLOCK.PARAM=VALUE]...`
+ * Prints the parameter tables (name, type, unit, default, range, source, why) and, with
+ * --analytic, the closed-form ceiling of every resource for the given frame sizes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asic/asic_analytic.h"
+#include "asic/asic_params.h"
+#include "commands.h"
+
+int cmd_params(int argc, char **argv) {
+  const char *block = NULL;
+  bool analytic = false;
+  uint32_t sizes[32] = {64, 128, 256, 512, 594, 1024, 1280, 1518, 9000};
+  size_t n_sizes = 9;
+  asic_params p;
+  asic_platform pl;
+  cfg_err err;
+  size_t nb;
+  const asic_param_block *b = asic_param_blocks(&nb);
+  cfg_apply_defaults(b[0].table, b[0].n, &pl, &err);
+  for (size_t i = 1; i < nb; i++) cfg_apply_defaults(b[i].table, b[i].n, &p, &err);
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--analytic")) {
+      analytic = true;
+    } else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
+      n_sizes = 0;
+      for (char *s = strtok(argv[++i], ","); s && n_sizes < 32; s = strtok(NULL, ",")) {
+        long v = strtol(s, NULL, 10);
+        if (v < 64 || v > 9600) {
+          fprintf(stderr, "ipsecsim params: --sizes: %s (allowed: 64..9600)\n", s);
+          return IPSECSIM_EXIT_USAGE;
+        }
+        sizes[n_sizes++] = (uint32_t)v;
+      }
+    } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
+      char key[128], why[CFG_ERR_MAX];
+      const char *kv = argv[++i], *eq = strchr(kv, '='), *dot = strchr(kv, '.');
+      if (!eq || !dot || dot > eq || (size_t)(eq - kv) >= sizeof key) {
+        fprintf(stderr, "ipsecsim params: --set %s: expected BLOCK.PARAM=VALUE\n", kv);
+        return IPSECSIM_EXIT_USAGE;
+      }
+      memcpy(key, kv, (size_t)(dot - kv));
+      key[dot - kv] = 0;
+      char name[128];
+      snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
+      const cfg_param *cp = asic_param_find(key, name);
+      if (!cp || !strcmp(key, "platform")) {
+        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: portgroup.*, pfe.*, fabric.*)\n", kv);
+        return IPSECSIM_EXIT_USAGE;
+      }
+      if (!cfg_parse_text(cp, eq + 1, &p, why, sizeof why)) {
+        fprintf(stderr, "ipsecsim params: --set %s: %s\n", kv, why);
+        return IPSECSIM_EXIT_USAGE;
+      }
+    } else if (argv[i][0] != '-' && !block) {
+      block = argv[i];
+      if (!asic_param_block_find(block)) {
+        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric)\n", block);
+        return IPSECSIM_EXIT_USAGE;
+      }
+    } else {
+      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n");
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
+  for (size_t i = 0; i < nb; i++) {
+    if (block && strcmp(block, b[i].name)) continue;
+    cfg_print_table(b[i].name, b[i].table, b[i].n, stdout);
+    printf("\n");
+  }
+  if (analytic) asic_analytic_print(&p, sizes, n_sizes, stdout);
+  return IPSECSIM_EXIT_OK;
+}
