@@ -6,36 +6,25 @@
 #include <string>
 #include <vector>
 
+#include "test_hex.h"
+
 extern "C" {
 #include "ipsec_engine/gcm.h"
 #include "ipsec_engine/gcm_ref.h"
 }
 
-static std::vector<uint8_t> hex(const std::string &s) {
-  std::vector<uint8_t> v;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) v.push_back((uint8_t)std::stoul(s.substr(i, 2), nullptr, 16));
-  return v;
-}
-
-static std::string tohex(const uint8_t *p, size_t n) {
-  static const char *d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; i++) s += d[p[i] >> 4], s += d[p[i] & 15];
-  return s;
-}
-
 // FIPS 197 Appendix C.1 and C.3.
 TEST(GcmRefAes, Fips197AppendixC) {
-  const auto pt = hex("00112233445566778899aabbccddeeff");
+  const auto pt = unhex("00112233445566778899aabbccddeeff");
   gcm_ref_key k;
   uint8_t out[16];
-  ASSERT_TRUE(gcm_ref_key_init(&k, hex("000102030405060708090a0b0c0d0e0f").data(), 16));
+  ASSERT_TRUE(gcm_ref_key_init(&k, unhex("000102030405060708090a0b0c0d0e0f").data(), 16));
   gcm_ref_aes_encrypt_block(&k, pt.data(), out);
   EXPECT_EQ(tohex(out, 16), "69c4e0d86a7b0430d8cdb78070b4c55a");
-  ASSERT_TRUE(gcm_ref_key_init(&k, hex("000102030405060708090a0b0c0d0e0f1011121314151617").data(), 24));
+  ASSERT_TRUE(gcm_ref_key_init(&k, unhex("000102030405060708090a0b0c0d0e0f1011121314151617").data(), 24));
   gcm_ref_aes_encrypt_block(&k, pt.data(), out);
   EXPECT_EQ(tohex(out, 16), "dda97ca4864cdfe06eaf70a0ec0d7191");
-  ASSERT_TRUE(gcm_ref_key_init(&k, hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").data(), 32));
+  ASSERT_TRUE(gcm_ref_key_init(&k, unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").data(), 32));
   gcm_ref_aes_encrypt_block(&k, pt.data(), out);
   EXPECT_EQ(tohex(out, 16), "8ea2b7ca516745bfeafc49904b496089");
   EXPECT_FALSE(gcm_ref_key_init(&k, pt.data(), 15));
@@ -44,10 +33,10 @@ TEST(GcmRefAes, Fips197AppendixC) {
 // McGrew & Viega, "The Galois/Counter Mode of Operation", test case 4 (AES-128, 60-byte
 // plaintext, 20-byte AAD): every intermediate the trace exposes is printed in the spec.
 TEST(GcmRef, SpecTestCase4Trace) {
-  const auto key = hex("feffe9928665731c6d6a8f9467308308");
-  const auto iv = hex("cafebabefacedbaddecaf888");
-  const auto pt = hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
-  const auto aad = hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+  const auto key = unhex("feffe9928665731c6d6a8f9467308308");
+  const auto iv = unhex("cafebabefacedbaddecaf888");
+  const auto pt = unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+  const auto aad = unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
   gcm_ref_key k;
   ASSERT_TRUE(gcm_ref_key_init(&k, key.data(), key.size()));
   std::vector<uint8_t> ct(pt.size());

@@ -9,18 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "test_hex.h"
+
 extern "C" {
 #include "model/hexutil.h"
 #include "model/pkt_eth.h"
 }
 
-static std::vector<uint8_t> unhex(const std::string &s) {
-  std::vector<uint8_t> b(s.size() / 2);
-  size_t n = 0;
-  EXPECT_EQ(hex_decode(s.data(), s.size(), b.data(), b.size(), &n, nullptr), HEX_OK);
-  b.resize(n);
-  return b;
-}
 
 static const char *kP1 =
     "0200000000020200000000018100a064080045b800211234400040113ba9c0000201c633640204d2"

@@ -6,18 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "test_hex.h"
+
 extern "C" {
 #include "model/hexutil.h"
 #include "model/pkt_ipv6.h"
 }
 
-static std::vector<uint8_t> unhex(const std::string &s) {
-  std::vector<uint8_t> b(s.size() / 2);
-  size_t n = 0;
-  EXPECT_EQ(hex_decode(s.data(), s.size(), b.data(), b.size(), &n, nullptr), HEX_OK);
-  b.resize(n);
-  return b;
-}
 
 // IPv6(src="2001:db8::1", dst="2001:db8::2", tc=0x2e<<2|1, fl=0x12345, hlim=64)/
 // UDP(sport=50000, dport=4500)/Raw(b"IPsec-UDP!")

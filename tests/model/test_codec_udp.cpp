@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "test_hex.h"
+
 extern "C" {
 #include "model/hexutil.h"
 #include "model/pkt_eth.h"
@@ -14,13 +16,6 @@ extern "C" {
 #include "model/pkt_udp.h"
 }
 
-static std::vector<uint8_t> unhex(const std::string &s) {
-  std::vector<uint8_t> b(s.size() / 2);
-  size_t n = 0;
-  EXPECT_EQ(hex_decode(s.data(), s.size(), b.data(), b.size(), &n, nullptr), HEX_OK);
-  b.resize(n);
-  return b;
-}
 
 // Ether(...)/Dot1Q(vlan=100, prio=5)/IP(src="192.0.2.1", dst="198.51.100.2", id=0x1234,
 // ttl=64, flags="DF", tos=0xb8)/UDP(sport=1234, dport=4500)/Raw(b"hello")
