@@ -19,14 +19,14 @@ asic_res *asic_res_list(asic_world *w, size_t *n) {
     for (uint32_t g = 0; g < 2; g++) {
       asic_pg *pg = &w->pgs[s->first_pg + g];
       snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.in", base, g);
-      r[k].kind = RES_BW, r[k].bw = &pg->in, r[k].reason = DROP_PG_IN, k++;
+      r[k].kind = RES_BW, r[k].bw = &pg->in, r[k].arb = &pg->arb, r[k].reason = DROP_PG_IN, k++;
       snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.out", base, g);
       r[k].kind = RES_BW, r[k].bw = &pg->out, r[k].reason = DROP_PG_OUT, k++;
     }
     snprintf(r[k].name, sizeof r[k].name, "%s.in", base);
-    r[k].kind = RES_BW, r[k].bw = &s->in, r[k].reason = DROP_SLICE_IN, k++;
+    r[k].kind = RES_BW, r[k].bw = &s->in, r[k].arb = &s->arb, r[k].reason = DROP_SLICE_IN, k++;
     snprintf(r[k].name, sizeof r[k].name, "%s.lookup", base);
-    r[k].kind = RES_LOOKUP, r[k].lk = &s->lk, r[k].reason = DROP_LOOKUP, r[k].extra_drops = &s->noroute_drops, k++;
+    r[k].kind = RES_LOOKUP, r[k].lk = &s->lk, r[k].reason = DROP_LOOKUP, r[k].no_route = true, k++;
     snprintf(r[k].name, sizeof r[k].name, "%s.out", base);
     r[k].kind = RES_BW, r[k].bw = &s->out, r[k].reason = DROP_SLICE_OUT, k++;
     snprintf(r[k].name, sizeof r[k].name, "%s.fabric", base);

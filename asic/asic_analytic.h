@@ -23,9 +23,10 @@ typedef struct asic_res {
   char name[96];
   asic_res_kind kind;
   bw_server *bw;
+  ingress_arb *arb;            /* per-input queues in front of bw (PG.in, slice.in), or NULL */
   lookup_pool *lk;
   asic_drop reason;            /* drops this resource owns */
-  const uint64_t *extra_drops; /* lookup: no-route drops (window) */
+  bool no_route;               /* lookup: also owns the no-route drops */
   double off_pps, off_bytes, off_cycles; /* offered: pps, sum pps*frame, sum pps*cycles */
 } asic_res;
 

@@ -14,8 +14,10 @@ static const cfg_param portgroup_table[] = {
      "seed: a port group carries up to 400 Gbps; counted per direction on frame + 20 B",
      "port-group bandwidth per direction (ingress and egress each)", P(pg_bw), false},
     {"pg_in_queue", CFG_T_SIZE, "B", "256KiB", 2048, 1e10, NULL, CFG_SRC_ASSUMED,
-     "not published; ~5 us at 400 Gbps, absorbs port bursts",
-     "queue in front of the port group's ingress bandwidth", P(pg_in_queue), false},
+     "not published; ~5 us of one port's share at 400 Gbps, absorbs port bursts",
+     "ingress queue per input of the port group (each port, and the IPsec engine on PG0), "
+     "served by deficit round robin weighted by input speed; tail drop per queue",
+     P(pg_in_queue), false},
     {"pg_out_queue", CFG_T_SIZE, "B", "256KiB", 2048, 1e10, NULL, CFG_SRC_ASSUMED,
      "not published; ~5 us at 400 Gbps", "queue in front of the port group's egress bandwidth",
      P(pg_out_queue), false},
@@ -31,7 +33,9 @@ static const cfg_param pfe_table[] = {
      "slice buffer bandwidth: in = writes (WAN + fabric arrivals), out = reads (WAN + fabric departures)",
      P(slice_bw), false},
     {"slice_in_queue", CFG_T_SIZE, "B", "1MiB", 2048, 1e11, NULL, CFG_SRC_ASSUMED,
-     "not published", "queue in front of the slice's write bandwidth", P(slice_in_queue), false},
+     "not published",
+     "queue per input of the slice's write bandwidth (PG0, PG1, fabric), served by deficit round "
+     "robin weighted by input speed; tail drop per queue", P(slice_in_queue), false},
     {"slice_out_queue", CFG_T_SIZE, "B", "1MiB", 2048, 1e11, NULL, CFG_SRC_ASSUMED,
      "not published", "queue in front of the slice's read bandwidth", P(slice_out_queue), false},
     {"lookup_ppes", CFG_T_UINT, "", "80", 1, 4096, NULL, CFG_SRC_PUBLISHED,

@@ -2,6 +2,7 @@
 #include "asic_report.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,22 +28,13 @@ static void publish_flow(asic_world *w, uint32_t fi) {
   char n[192];
   double ws = window_s(w);
 #define NAME(suffix) (snprintf(n, sizeof n, "flow.%s.%s", f->name, suffix), n)
-  counter(r, NAME("tx_pkts"), "packets", "packets sent in the measurement window", f->sent);
-  counter(r, NAME("rx_pkts"), "packets", "packets delivered in the measurement window", f->recv);
-  uint64_t td = 0;
-  for (int d = 0; d < DROP_N; d++) {
-    td += f->drops[d];
-    char s[96];
-    snprintf(s, sizeof s, "drops.%s", asic_drop_names[d]);
-    counter(r, NAME(s), "packets", "packets dropped in the window, by reason", f->drops[d]);
-  }
-  counter(r, NAME("drops.total"), "packets", "packets dropped in the window", td);
-  gauge(r, NAME("offered_l1_gbps"), "Gbps", "offered, L1 (frame + 20 B)", (f->sent_bytes + 20.0 * f->sent) * 8 / ws / 1e9);
+  uint64_t sent = *f->sent, recv = *f->recv;
+  gauge(r, NAME("offered_l1_gbps"), "Gbps", "offered, L1 (frame + 20 B)", (f->sent_bytes + 20.0 * sent) * 8 / ws / 1e9);
   gauge(r, NAME("offered_l2_gbps"), "Gbps", "offered, L2 (frame incl. FCS)", f->sent_bytes * 8.0 / ws / 1e9);
-  gauge(r, NAME("offered_mpps"), "Mpps", "offered packet rate", f->sent / ws / 1e6);
-  gauge(r, NAME("rx_l1_gbps"), "Gbps", "delivered, L1 (frame + 20 B)", (f->recv_bytes + 20.0 * f->recv) * 8 / ws / 1e9);
+  gauge(r, NAME("offered_mpps"), "Mpps", "offered packet rate", sent / ws / 1e6);
+  gauge(r, NAME("rx_l1_gbps"), "Gbps", "delivered, L1 (frame + 20 B)", (f->recv_bytes + 20.0 * recv) * 8 / ws / 1e9);
   gauge(r, NAME("rx_l2_gbps"), "Gbps", "delivered, L2 (frame incl. FCS)", f->recv_bytes * 8.0 / ws / 1e9);
-  gauge(r, NAME("rx_mpps"), "Mpps", "delivered packet rate", f->recv / ws / 1e6);
+  gauge(r, NAME("rx_mpps"), "Mpps", "delivered packet rate", recv / ws / 1e6);
 #undef NAME
 #define NAME(suffix) (snprintf(n, sizeof n, "analytic.flow.%s.%s", f->name, suffix), n)
   double frame = asic_flow_mean_frame(f), ceil_pps = asic_flow_ceiling_pps(w, fi);
@@ -66,31 +58,30 @@ static void publish_res(asic_world *w, asic_res *x) {
   stats_registry *r = w->stats;
   char n[192];
   double ws = window_s(w);
-  uint64_t pkts, bytes, drops, acc;
+  uint64_t pkts, bytes;
   double util, qmean;
   uint32_t qmax;
   if (x->kind == RES_BW) {
-    acc = x->bw->pkts, pkts = x->bw->dep_pkts, bytes = x->bw->dep_bytes, drops = x->bw->drops;
+    pkts = *x->bw->c.dep_pkts, bytes = *x->bw->c.dep_bytes;
     util = bw_server_util(x->bw), qmean = bw_server_mean_pkts(x->bw), qmax = x->bw->max_pkts;
+    if (x->arb) {
+      qmean = ingress_arb_mean_pkts(x->arb, x->bw);
+      if (x->arb->max_pkts > qmax) qmax = x->arb->max_pkts;
+    }
   } else {
-    acc = x->lk->pkts, pkts = x->lk->done_pkts, bytes = 0, drops = x->lk->drops;
+    pkts = *x->lk->done_pkts, bytes = 0;
     util = lookup_util(x->lk), qmean = lookup_mean_pkts(x->lk), qmax = x->lk->max_pkts;
   }
 #define NAME(suffix) (snprintf(n, sizeof n, "%s.%s", x->name, suffix), n)
-  counter(r, NAME("pkts"), "packets", "packets accepted (arrived, not dropped) in the window", acc);
-  counter(r, NAME("done_pkts"), "packets", "packets that completed service in the window", pkts);
-  snprintf(n, sizeof n, "%s.drops.%s", x->name, asic_drop_names[x->reason]);
-  counter(r, n, "packets", "tail drops in the window", drops);
-  if (x->extra_drops) {
-    snprintf(n, sizeof n, "%s.drops.no_route", x->name);
-    counter(r, n, "packets", "no route in the window", *x->extra_drops);
-  }
   gauge(r, NAME("mpps"), "Mpps", "carried packet rate (completions in the window)", pkts / ws / 1e6);
   if (x->kind == RES_BW) {
     gauge(r, NAME("l1_gbps"), "Gbps", "carried, L1 (frame + 20 B)", (bytes + 20.0 * pkts) * 8 / ws / 1e9);
     gauge(r, NAME("l2_gbps"), "Gbps", "carried, L2", bytes * 8.0 / ws / 1e9);
-    gauge(r, NAME("queue_mean_bytes"), "bytes", "time-average queue occupancy", bw_server_mean_bytes(x->bw));
-    gauge(r, NAME("queue_max_bytes"), "bytes", "maximum queue occupancy", (double)x->bw->max_bytes);
+    uint64_t qmaxb = x->bw->max_bytes;
+    if (x->arb && x->arb->max_bytes > qmaxb) qmaxb = x->arb->max_bytes;
+    gauge(r, NAME("queue_mean_bytes"), "bytes", "time-average queue occupancy",
+          x->arb ? ingress_arb_mean_bytes(x->arb, x->bw) : bw_server_mean_bytes(x->bw));
+    gauge(r, NAME("queue_max_bytes"), "bytes", "maximum queue occupancy", (double)qmaxb);
   }
   gauge(r, NAME("util"), "", x->kind == RES_BW ? "busy fraction of the window" : "busy thread fraction", util);
   gauge(r, NAME("queue_mean_pkts"), "packets", "time-average queue occupancy", qmean);
@@ -105,6 +96,79 @@ static void publish_res(asic_world *w, asic_res *x) {
     gauge(r, n, "Mpps", "load the flows offer (upstream losses ignored)", x->off_pps / 1e6);
   }
 #undef NAME
+}
+
+/* Name of input k of an arbiter: the port, "engine" (PG0's last input), or pg0/pg1/fabric. */
+static void input_label(const asic_world *w, const asic_res *x, uint32_t k, char *out, size_t len) {
+  for (uint32_t i = 0; i < w->n_pgs; i++) {
+    if (x->arb != &w->pgs[i].arb) continue;
+    for (uint32_t p = 0; p < w->n_ports; p++)
+      if (w->ports[p].pg == i && w->ports[p].pg_input == k) {
+        snprintf(out, len, "%s", w->ports[p].name);
+        return;
+      }
+    snprintf(out, len, "engine");
+    return;
+  }
+  static const char *const slice_inputs[SLICE_IN_N] = {"pg0", "pg1", "fabric"};
+  snprintf(out, len, "%s", k < SLICE_IN_N ? slice_inputs[k] : "?");
+}
+
+/* Registers one window counter and returns it; keeps `fallback` (the block's own storage)
+ * when the name is refused, so a block never increments through NULL. */
+static stats_counter *reg(stats_registry *r, stats_counter *fallback, const char *desc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static stats_counter *reg(stats_registry *r, stats_counter *fallback, const char *desc, const char *fmt, ...) {
+  char n[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(n, sizeof n, fmt, ap);
+  va_end(ap);
+  stats_counter *c = stats_counter_add(r, n, "packets", desc);
+  return c ? c : fallback;
+}
+
+bool asic_stats_register(asic_world *w) {
+  size_t n;
+  asic_res *res = asic_res_list(w, &n);
+  if (!res) return false;
+  stats_registry *r = w->stats;
+  static const char acc[] = "packets accepted (arrived, not dropped) in the window";
+  static const char done[] = "packets that completed service in the window";
+  static const char tail[] = "tail drops in the window";
+  for (size_t i = 0; i < n; i++) {
+    asic_res *x = &res[i];
+    const char *why = asic_drop_names[x->reason];
+    if (x->kind == RES_LOOKUP) {
+      x->lk->pkts = reg(r, x->lk->pkts, acc, "%s.pkts", x->name);
+      x->lk->done_pkts = reg(r, x->lk->done_pkts, done, "%s.done_pkts", x->name);
+      x->lk->drops = reg(r, x->lk->drops, tail, "%s.drops.%s", x->name, why);
+      for (uint32_t s = 0; s < w->n_slices; s++)
+        if (&w->slices[s].lk == x->lk)
+          w->slices[s].noroute_drops = reg(r, w->slices[s].noroute_drops, "no route in the window",
+                                           "%s.drops.no_route", x->name);
+      continue;
+    }
+    x->bw->c.dep_pkts = reg(r, x->bw->c.dep_pkts, done, "%s.done_pkts", x->name);
+    if (!x->arb) {
+      x->bw->c.pkts = reg(r, x->bw->c.pkts, acc, "%s.pkts", x->name);
+      x->bw->c.drops = reg(r, x->bw->c.drops, tail, "%s.drops.%s", x->name, why);
+      continue;
+    }
+    /* arbitrated: the stage accepts and drops at its per-input queues */
+    x->arb->pkts = reg(r, x->arb->pkts, acc, "%s.pkts", x->name);
+    x->arb->drops = reg(r, x->arb->drops, tail, "%s.drops.%s", x->name, why);
+    for (uint32_t k = 0; k < x->arb->n_in; k++) {
+      arb_input *q = &x->arb->in[k];
+      char lab[48];
+      input_label(w, x, k, lab, sizeof lab);
+      q->pkts = reg(r, q->pkts, "packets accepted into this input's queue in the window", "%s.input.%s.pkts", x->name, lab);
+      q->drops = reg(r, q->drops, "tail drops of this input's queue in the window", "%s.input.%s.drops.%s", x->name,
+                     lab, why);
+    }
+  }
+  free(res);
+  return true;
 }
 
 void asic_report_publish(scenario *sc) {
@@ -152,7 +216,7 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   for (uint32_t i = 0; i < w->n_flows; i++) {
     const asic_flow *f = &w->flows[i];
     uint64_t d = 0;
-    for (int k = 0; k < DROP_N; k++) d += f->drops[k];
+    d = *f->drops_total;
     fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu %10.1f %10.1f %10.1f %10.1f %10.1f\n", f->name,
             g(w, "flow.%s.offered_l1_gbps", f->name), g(w, "flow.%s.rx_l1_gbps", f->name),
             g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
@@ -166,8 +230,8 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   size_t n;
   asic_res *res = asic_res_list(w, &n);
   for (size_t i = 0; res && i < n; i++) {
-    uint64_t pk = res[i].kind == RES_BW ? res[i].bw->pkts : res[i].lk->pkts;
-    uint64_t dr = res[i].kind == RES_BW ? res[i].bw->drops : res[i].lk->drops;
+    uint64_t pk = res[i].kind == RES_LOOKUP ? *res[i].lk->pkts : res[i].arb ? *res[i].arb->pkts : *res[i].bw->c.pkts;
+    uint64_t dr = res[i].kind == RES_LOOKUP ? *res[i].lk->drops : res[i].arb ? *res[i].arb->drops : *res[i].bw->c.drops;
     if (!pk && !dr) continue;
     char dn[160];
     snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");

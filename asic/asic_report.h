@@ -1,6 +1,6 @@
-/* Reports of a run, all written from the stats registry: the model's block counters and
- * derived figures (throughput, utilization, occupancy, closed-form values) are published
- * into it once the run ends, then report.json / report.txt / timeseries.csv are walks of
+/* Reports of a run, all written from the stats registry: blocks increment registered
+ * counters live (asic_stats_register); derived figures (throughput, utilization, occupancy,
+ * closed-form values) are published into it as gauges once the run ends, then report.json / report.txt / timeseries.csv are walks of
  * the registry. Wall-clock figures go to a separate wallclock.json so that report.json is
  * byte-identical for the same scenario and seed. */
 #ifndef IPSECSIM_ASIC_REPORT_H

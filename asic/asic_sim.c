@@ -12,10 +12,20 @@ const char *const asic_drop_names[DROP_N] = {
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
     "hop_limit"};
 
-enum { EV_SRC, EV_PG_IN, EV_SLICE_IN, EV_SLICE_OUT, EV_ENGINE_IN };
+enum { EV_SRC, EV_PG_IN, EV_SLICE_IN, EV_SLICE_OUT, EV_ENGINE_IN, EV_PG_ARB, EV_SLICE_ARB };
 #define PKT_FROM_FABRIC 1u
 
 static uint32_t pkts_of(uint64_t bytes) { return (uint32_t)(bytes / 64 + 2); }
+
+/* Arbiter weights: one unit per 100 Gbit/s of the input's speed (at least 1); the quantum
+ * unit exceeds a 1518-byte frame so a 100G port sends at least one such frame per visit.
+ * The engine's return path is weighted as the seed's 300 Gbit/s IPsec share of PG0. */
+#define ARB_QUANTUM_UNIT 2048u
+#define ENGINE_WEIGHT 3u
+static uint32_t weight_of(double rate_bps) {
+  double u = rate_bps / 100e9;
+  return u < 1 ? 1u : (uint32_t)(u + 0.5);
+}
 
 bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, char *err, size_t errlen) {
   memset(w, 0, sizeof *w);
@@ -47,8 +57,14 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
       sl->asic = asic_base + s / 2;
       sl->index = s % 2;
       sl->first_pg = 2 * gi;
+      sl->noroute_drops = &sl->noroute_own_;
       uint64_t sbw = sim_rate_bps(p->slice_bw);
-      bool ok = bw_server_init(&sl->in, sbw, SIM_ETH_L1_OVERHEAD, 0, p->slice_in_queue, pkts_of(p->slice_in_queue)) &&
+      /* slice.in: the queues are the arbiter's, one per input; the server holds the packet
+       * in service only */
+      uint32_t sw[SLICE_IN_N] = {weight_of(p->pg_bw), weight_of(p->pg_bw), weight_of(p->fabric_bw)};
+      bool ok = ingress_arb_init(&sl->arb, SLICE_IN_N, sw, ARB_QUANTUM_UNIT, p->slice_in_queue,
+                                 pkts_of(p->slice_in_queue)) &&
+                bw_server_init(&sl->in, sbw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2) &&
                 bw_server_init(&sl->out, sbw, SIM_ETH_L1_OVERHEAD, 0, p->slice_out_queue, pkts_of(p->slice_out_queue)) &&
                 bw_server_init(&sl->fab, sim_rate_bps(p->fabric_bw), (uint32_t)p->fabric_overhead, 0,
                                p->fabric_queue, pkts_of(p->fabric_queue)) &&
@@ -59,7 +75,7 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
         asic_pg *pg = &w->pgs[2 * gi + g];
         pg->slice = gi;
         uint64_t bw = sim_rate_bps(p->pg_bw);
-        ok = bw_server_init(&pg->in, bw, SIM_ETH_L1_OVERHEAD, 0, p->pg_in_queue, pkts_of(p->pg_in_queue)) &&
+        ok = bw_server_init(&pg->in, bw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2) &&
              bw_server_init(&pg->out, bw, SIM_ETH_L1_OVERHEAD, 0, p->pg_out_queue, pkts_of(p->pg_out_queue));
       }
       if (!ok) {
@@ -81,11 +97,32 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
       pt->portno = d.portno;
       pt->rate_bps = d.rate_bps;
       pt->peer = -1;
+      pt->pg_input = w->pgs[pt->pg].n_ports++;
       if (!bw_server_init(&pt->tx, d.rate_bps, SIM_ETH_L1_OVERHEAD, 0, p->port_tx_queue, pkts_of(p->port_tx_queue))) {
         snprintf(err, errlen, "out of memory building port %s", pt->name);
         return false;
       }
     }
+    /* PG ingress arbiters: one input per port weighted by its speed, plus the engine on PG0 */
+    for (uint32_t s = 0; s < 2 * routers[r].n_asics; s++)
+      for (uint32_t g = 0; g < 2; g++) {
+        uint32_t pgi = 2 * (routers[r].first_asic_slice + s) + g;
+        asic_pg *pg = &w->pgs[pgi];
+        uint32_t n_in = pg->n_ports + (g == 0), weights[64];
+        if (n_in > 64) {
+          snprintf(err, errlen, "port group %u: more than 63 ports", pgi);
+          return false;
+        }
+        for (uint32_t i = 0; i < routers[r].n_ports; i++) {
+          const asic_port *pt = &w->ports[routers[r].first_port + i];
+          if (pt->pg == pgi) weights[pt->pg_input] = weight_of((double)pt->rate_bps);
+        }
+        if (g == 0) weights[pg->n_ports] = ENGINE_WEIGHT;
+        if (!ingress_arb_init(&pg->arb, n_in, weights, ARB_QUANTUM_UNIT, p->pg_in_queue, pkts_of(p->pg_in_queue))) {
+          snprintf(err, errlen, "out of memory building port group %u", pgi);
+          return false;
+        }
+      }
     asic_base += routers[r].n_asics;
   }
   return true;
@@ -180,19 +217,44 @@ static void push(asic_world *w, uint32_t h, uint32_t kind, uint32_t where, uint3
 static void drop(asic_world *w, const sim_pkt *pkt, asic_drop why, sim_fs t) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_drops[why]++;
-  if (t >= w->w0 && t < w->w1) f->drops[why]++;
+  if (t >= w->w0 && t < w->w1) (*f->drops[why])++, (*f->drops_total)++;
 }
 
 static void sink(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_recv++;
   if (t_out < w->w0 || t_out >= w->w1) return;
-  f->recv++;
+  (*f->recv)++;
   f->recv_bytes += pkt->bytes;
   stats_hist_record(f->lat_lifo, t_out - pkt->t_last_in);
   stats_hist_record(f->lat_fifo, t_out - pkt->t_first_in);
   uint64_t b = (t_out - w->w0) / w->bucket;
   if (b < w->n_buckets) f->series_bytes[b] += pkt->bytes;
+}
+
+/* Dispatch events belong to no packet: their key (t, pid) uses pids from the top of the
+ * range, unique per arbiter, so at equal times every packet arrival is queued first. */
+static void push_dispatch(asic_world *w, uint32_t h, uint32_t kind, uint32_t where, sim_fs t) {
+  sim_pkt none = {0};
+  none.pid = UINT64_MAX - 2ull * where - (kind == EV_SLICE_ARB);
+  push(w, h, kind, where, 0, t, &none, h);
+}
+
+/* PG.in served a packet (departure d): on to the slice's buffer-write arbiter. */
+static void pg_forward(asic_world *w, uint32_t pgi, sim_fs d, const sim_pkt *pkt) {
+  uint32_t s = w->pgs[pgi].slice;
+  push(w, s, EV_SLICE_IN, s, pgi - w->slices[s].first_pg, d, pkt, s);
+}
+
+static void pg_arrive(asic_world *w, uint32_t pgi, uint32_t input, sim_fs t, const sim_pkt *pkt) {
+  asic_pg *pg = &w->pgs[pgi];
+  sim_fs x;
+  switch (ingress_arb_arrive(&pg->arb, &pg->in, input, t, pkt, 0, &x)) {
+    case ARB_SERVED: return pg_forward(w, pgi, x, pkt);
+    case ARB_DROPPED: return drop(w, pkt, DROP_PG_IN, t);
+    case ARB_QUEUED_SCHEDULE: return push_dispatch(w, pg->slice, EV_PG_ARB, pgi, x);
+    case ARB_QUEUED: return;
+  }
 }
 
 static void pg_in(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
@@ -201,9 +263,7 @@ static void pg_in(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
     pt->rx_pkts++;
     pt->rx_bytes += pkt->bytes;
   }
-  sim_fs d = bw_server_offer(&w->pgs[pt->pg].in, t, pkt->bytes);
-  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_IN, t);
-  push(w, pt->slice, EV_SLICE_IN, pt->slice, 0, d, pkt, pt->slice);
+  pg_arrive(w, pt->pg, pt->pg_input, t, pkt);
 }
 
 /* PG.out then the port's MAC; the packet then leaves on the wire (sink or link). */
@@ -221,22 +281,36 @@ static void to_port(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) 
   push(w, peer->slice, EV_PG_IN, (uint32_t)pt->peer, 0, arrive, &p, pt->slice);
 }
 
-static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
+/* slice.in served a packet (departure d): fabric arrivals go to slice.out, the rest to the
+ * lookup. aux: egress port for fabric arrivals. */
+static void slice_in_served(asic_world *w, uint32_t s, sim_fs d, const sim_pkt *pkt, uint32_t aux) {
   asic_slice *sl = &w->slices[s];
-  sim_fs d = bw_server_offer(&sl->in, t, ev->pkt.bytes);
-  if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_SLICE_IN, t);
-  if (ev->pkt.flags & PKT_FROM_FABRIC) return push(w, s, EV_SLICE_OUT, s, ev->aux, d, &ev->pkt, s);
-  asic_flow *f = &w->flows[ev->pkt.flow];
+  if (pkt->flags & PKT_FROM_FABRIC) return push(w, s, EV_SLICE_OUT, s, aux, d, pkt, s);
+  asic_flow *f = &w->flows[pkt->flow];
   sim_fs done = lookup_offer(&sl->lk, d, f->lookup_cycles);
-  if (done == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_LOOKUP, d);
-  int32_t nh = f->egress[sl->router * f->n_addr + ev->pkt.sub];
-  if (nh == ASIC_NH_ENGINE) return push(w, s, EV_SLICE_OUT, s, UINT32_MAX, done, &ev->pkt, s);
+  if (done == SIM_FS_NEVER) return drop(w, pkt, DROP_LOOKUP, d);
+  int32_t nh = f->egress[sl->router * f->n_addr + pkt->sub];
+  if (nh == ASIC_NH_ENGINE) return push(w, s, EV_SLICE_OUT, s, UINT32_MAX, done, pkt, s);
   if (nh < 0) {
     sl->tot_noroute_drops++;
-    if (done >= w->w0 && done < w->w1) sl->noroute_drops++;
-    return drop(w, &ev->pkt, DROP_NO_ROUTE, done);
+    if (done >= w->w0 && done < w->w1) (*sl->noroute_drops)++;
+    return drop(w, pkt, DROP_NO_ROUTE, done);
   }
-  push(w, s, EV_SLICE_OUT, s, (uint32_t)nh, done, &ev->pkt, s);
+  push(w, s, EV_SLICE_OUT, s, (uint32_t)nh, done, pkt, s);
+}
+
+/* Arrival at slice.in: aux = PG index inside the slice (0/1), or the egress port for a
+ * packet from the fabric. */
+static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
+  asic_slice *sl = &w->slices[s];
+  uint32_t input = (ev->pkt.flags & PKT_FROM_FABRIC) ? SLICE_IN_FABRIC : ev->aux;
+  sim_fs x;
+  switch (ingress_arb_arrive(&sl->arb, &sl->in, input, t, &ev->pkt, ev->aux, &x)) {
+    case ARB_SERVED: return slice_in_served(w, s, x, &ev->pkt, ev->aux);
+    case ARB_DROPPED: return drop(w, &ev->pkt, DROP_SLICE_IN, t);
+    case ARB_QUEUED_SCHEDULE: return push_dispatch(w, s, EV_SLICE_ARB, s, x);
+    case ARB_QUEUED: return;
+  }
 }
 
 static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
@@ -266,7 +340,7 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
       asic_flow *f = &w->flows[ev->where];
       f->tot_sent++;
       if (ev->pkt.t_first_in >= w->w0 && ev->pkt.t_first_in < w->w1) {
-        f->sent++;
+        (*f->sent)++;
         f->sent_bytes += ev->pkt.bytes;
       }
       sim_event next;
@@ -275,11 +349,27 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
       break;
     }
     case EV_PG_IN: pg_in(w, ev->where, ev->t, &ev->pkt); break;
-    case EV_ENGINE_IN: { /* engine output enters PG0.in like a port's traffic */
+    case EV_ENGINE_IN: { /* engine output enters PG0.in like a port's traffic, last input */
+      uint32_t pgi = w->slices[ev->where].first_pg;
+      pg_arrive(w, pgi, w->pgs[pgi].n_ports, ev->t, &ev->pkt);
+      break;
+    }
+    case EV_PG_ARB: {
+      asic_pg *pg = &w->pgs[ev->where];
+      arb_item it;
+      sim_fs d, next;
+      if (!ingress_arb_dispatch(&pg->arb, &pg->in, ev->t, &it, &d, &next)) break;
+      if (next != SIM_FS_NEVER) push_dispatch(w, h, EV_PG_ARB, ev->where, next);
+      pg_forward(w, ev->where, d, &it.pkt);
+      break;
+    }
+    case EV_SLICE_ARB: {
       asic_slice *sl = &w->slices[ev->where];
-      sim_fs d = bw_server_offer(&w->pgs[sl->first_pg].in, ev->t, ev->pkt.bytes);
-      if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_PG_IN, ev->t);
-      push(w, ev->where, EV_SLICE_IN, ev->where, 0, d, &ev->pkt, ev->where);
+      arb_item it;
+      sim_fs d, next;
+      if (!ingress_arb_dispatch(&sl->arb, &sl->in, ev->t, &it, &d, &next)) break;
+      if (next != SIM_FS_NEVER) push_dispatch(w, h, EV_SLICE_ARB, ev->where, next);
+      slice_in_served(w, ev->where, d, &it.pkt, it.aux);
       break;
     }
     case EV_SLICE_IN: slice_in(w, ev->where, ev->t, ev); break;

@@ -6,7 +6,10 @@
  *     local port:  PG.out -> port tx (MAC) -> sink, or the peer router's PG.in over a link
  *     other slice: fabric -> dest slice.in -> dest slice.out -> PG.out -> port tx -> ...
  * Events: a resource fed by several streams (PG.in, slice.in, slice.out) takes one heap
- * event per packet so arrivals are served in time order; single-input resources behind it
+ * event per packet so arrivals are served in time order. PG.in and slice.in buffer per
+ * input and arbitrate by deficit round robin weighted by input speed (ingress_arb.h): a
+ * packet that meets no contention is served on arrival; one that waits costs one dispatch
+ * event (EV_PG_ARB / EV_SLICE_ARB) instead. Single-input resources behind them
  * (lookup after slice.in, PG.out and port tx after slice.out, fabric after slice.out) are
  * computed straight through in the same event. Each slice has its own event heap; heaps
  * interact only through the fabric and links, whose latency is the lookahead that lets a
@@ -31,6 +34,7 @@
 #include "pfe/lookup.h"
 #include "pfe/route.h"
 #include "portgroup/bw_server.h"
+#include "portgroup/ingress_arb.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,24 +54,35 @@ typedef struct asic_port {
   uint32_t router, asic, slice, pg; /* global indices */
   uint32_t fpc, pic, portno;
   uint64_t rate_bps;
+  uint32_t pg_input;  /* this port's input queue at its port group's ingress arbiter */
   bw_server tx;
   int32_t peer;       /* port index at the other end of a link, -1 none */
   sim_fs link_latency;
   uint64_t rx_pkts, rx_bytes; /* window */
 } asic_port;
 
+/* Ingress (in) is an ingress_arb with one queue per port (plus the engine on PG0, last
+ * input) feeding the PG bandwidth; egress (out) is fed by the slice alone: a FIFO. */
 typedef struct asic_pg {
+  ingress_arb arb;
   bw_server in, out;
   uint32_t slice;
+  uint32_t n_ports;   /* inputs 0..n_ports-1 are ports; PG0 has input n_ports = engine */
 } asic_pg;
 
+/* Inputs of a slice's buffer-write arbiter (slice.in). */
+enum { SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC, SLICE_IN_N };
+
 typedef struct asic_slice {
+  ingress_arb arb;    /* in front of `in`: inputs SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC */
   bw_server in, out, fab;
   lookup_pool lk;
   sim_heap heap;
   uint32_t router, asic, index; /* index: 0/1 inside its ASIC */
   uint32_t first_pg;
-  uint64_t noroute_drops, tot_noroute_drops;
+  stats_counter *noroute_drops; /* window (registry counter, or noroute_own_) */
+  stats_counter noroute_own_;
+  uint64_t tot_noroute_drops;
 } asic_slice;
 
 typedef struct asic_router {
@@ -107,7 +122,11 @@ typedef struct asic_flow {
   int32_t *egress;       /* [router * n_addr + addr] resolved next hop port, -1 no route */
   /* statistics */
   uint64_t tot_sent, tot_recv, tot_drops[DROP_N];
-  uint64_t sent, sent_bytes, recv, recv_bytes, drops[DROP_N]; /* window */
+  uint64_t sent_bytes, recv_bytes; /* window (throughput gauges derive from them) */
+  /* window counters in the registry (flow.NAME.tx_pkts|rx_pkts|drops.REASON|drops.total),
+   * set by asic_world_start; own_ is the fallback when a name is refused */
+  stats_counter *sent, *recv, *drops[DROP_N], *drops_total;
+  stats_counter own_[DROP_N + 3];
   stats_hist *lat_lifo, *lat_fifo;
   uint64_t *series_bytes; /* delivered L2 bytes per time bucket */
 } asic_flow;
@@ -152,6 +171,11 @@ int32_t asic_world_router(const asic_world *w, const char *name);
 /* After flows and routes are set: resolve routes, seed sources, set windows, lookahead. */
 bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t seed, char *err, size_t errlen);
 void asic_world_free(asic_world *w);
+
+/* Registers every block's window counters (resources, arbiter inputs) in w->stats and
+ * points the blocks at them; blocks then increment the registry directly. Called by
+ * asic_world_start; implemented with the report names in asic_report.c. */
+bool asic_stats_register(asic_world *w);
 
 /* Process events of heap h with time < limit. Returns events processed. */
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit);

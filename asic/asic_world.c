@@ -35,16 +35,18 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_window(&w->ports[i].tx, w->w0, w->w1);
   for (uint32_t i = 0; i < w->n_pgs; i++) {
     bw_server_window(&w->pgs[i].in, w->w0, w->w1);
+    ingress_arb_window(&w->pgs[i].arb, w->w0, w->w1);
     bw_server_window(&w->pgs[i].out, w->w0, w->w1);
   }
   for (uint32_t i = 0; i < w->n_slices; i++) {
     bw_server_window(&w->slices[i].in, w->w0, w->w1);
+    ingress_arb_window(&w->slices[i].arb, w->w0, w->w1);
     bw_server_window(&w->slices[i].out, w->w0, w->w1);
     bw_server_window(&w->slices[i].fab, w->w0, w->w1);
     lookup_window(&w->slices[i].lk, w->w0, w->w1);
   }
   w->stats = stats_create();
-  if (!w->stats) {
+  if (!w->stats || !asic_stats_register(w)) {
     snprintf(err, errlen, "out of memory");
     return false;
   }
@@ -55,6 +57,20 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
     f->lat_lifo = stats_hist_add(w->stats, name, "fs", "latency, last bit in to first bit out (RFC 1242 store-and-forward)");
     snprintf(name, sizeof name, "flow.%s.latency_fifo", f->name);
     f->lat_fifo = stats_hist_add(w->stats, name, "fs", "latency, first bit in to first bit out");
+    stats_counter *c;
+#define FLOW_COUNTER(dst, own, suffix, desc)                                          \
+    snprintf(name, sizeof name, "flow.%s.%s", f->name, suffix);                      \
+    c = stats_counter_add(w->stats, name, "packets", desc);                          \
+    dst = c ? c : &f->own_[own];
+    FLOW_COUNTER(f->sent, DROP_N, "tx_pkts", "packets sent in the measurement window")
+    FLOW_COUNTER(f->recv, DROP_N + 1, "rx_pkts", "packets delivered in the measurement window")
+    for (int d = 0; d < DROP_N; d++) {
+      char reason[64];
+      snprintf(reason, sizeof reason, "drops.%s", asic_drop_names[d]);
+      FLOW_COUNTER(f->drops[d], d, reason, "packets dropped in the window, by reason")
+    }
+    FLOW_COUNTER(f->drops_total, DROP_N + 2, "drops.total", "packets dropped in the window")
+#undef FLOW_COUNTER
     if (f->port >= w->n_ports || f->rate_bps <= 0) {
       snprintf(err, errlen, "flow %s: bad port or rate", f->name);
       return false;
@@ -126,13 +142,13 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
     census += bw_server_census(&w->ports[i].tx, tf);
   }
   for (uint32_t i = 0; i < w->n_pgs; i++) {
-    block_drops += w->pgs[i].in.tot_drops + w->pgs[i].out.tot_drops;
-    census += bw_server_census(&w->pgs[i].in, tf) + bw_server_census(&w->pgs[i].out, tf);
+    block_drops += w->pgs[i].in.tot_drops + w->pgs[i].out.tot_drops + w->pgs[i].arb.tot_drops;
+    census += bw_server_census(&w->pgs[i].in, tf) + bw_server_census(&w->pgs[i].out, tf) + w->pgs[i].arb.waiting;
   }
   for (uint32_t i = 0; i < w->n_slices; i++) {
     asic_slice *s = &w->slices[i];
-    block_drops += s->in.tot_drops + s->out.tot_drops + s->fab.tot_drops + s->lk.tot_drops + s->tot_noroute_drops;
-    census += bw_server_census(&s->in, tf) + bw_server_census(&s->out, tf) +
+    block_drops += s->arb.tot_drops + s->in.tot_drops + s->out.tot_drops + s->fab.tot_drops + s->lk.tot_drops + s->tot_noroute_drops;
+    census += s->arb.waiting + bw_server_census(&s->in, tf) + bw_server_census(&s->out, tf) +
               bw_server_census(&s->fab, tf) + lookup_census(&s->lk, tf) + sim_heap_size(&s->heap);
   }
   uint64_t hop_drops = 0;
@@ -149,11 +165,13 @@ void asic_world_free(asic_world *w) {
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
   for (uint32_t i = 0; i < w->n_pgs; i++) {
     bw_server_free(&w->pgs[i].in);
+    ingress_arb_free(&w->pgs[i].arb);
     bw_server_free(&w->pgs[i].out);
   }
   for (uint32_t i = 0; i < w->n_slices; i++) {
     asic_slice *s = &w->slices[i];
     bw_server_free(&s->in);
+    ingress_arb_free(&s->arb);
     bw_server_free(&s->out);
     bw_server_free(&s->fab);
     lookup_free(&s->lk);

@@ -219,6 +219,9 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
       uint64_t v = 0;
       done = cfg_parse_text(&t, val, &v, why, sizeof why) ? 1 : -1;
       sc->frame_override = (uint32_t)v;
+    } else if (!strcmp(key, "traffic.rate")) {
+      static const cfg_param t = {"rate", CFG_T_PERCENT, "%", NULL, 1e-9, 1.0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+      done = cfg_parse_text(&t, val, &sc->rate_override, why, sizeof why) ? 1 : -1;
     } else if (!strncmp(key, "phases.", 7)) {
       static const cfg_param t = {"phases", CFG_T_TIME, "us", NULL, 1, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       sim_fs *dst = !strcmp(key + 7, "warmup") ? &sc->warmup : !strcmp(key + 7, "measure") ? &sc->measure : NULL;
@@ -234,7 +237,7 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
     if (done == 0) {
       snprintf(err->msg, sizeof err->msg,
                "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-               "phases.measure, seed, traffic.frame)", key);
+               "phases.measure, seed, traffic.frame, traffic.rate)", key);
       return false;
     }
     if (done < 0) {
@@ -312,6 +315,8 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
     f->sizes[0] = (uint16_t)sc->frame_override;
     snprintf(f->frame_text, sizeof f->frame_text, "%uB", sc->frame_override);
   }
+  for (uint32_t i = 0; sc->rate_override > 0 && i < sc->world.n_flows; i++)
+    sc->world.flows[i].rate_bps = sc->rate_override * (double)sc->world.ports[sc->world.flows[i].port].rate_bps;
   const cfg_node *ex = cfg_get(root, "expect");
   if (ex && !scenario_expects(ex, sc, err)) return false;
   if (!asic_world_start(&sc->world, sc->warmup, sc->measure, sc->seed, why, sizeof why))

@@ -49,11 +49,13 @@ typedef struct scenario {
   scenario_expect *expects;
   size_t n_expects;
   uint32_t frame_override; /* --set traffic.frame=SIZE: every stream's frame (0 = none) */
+  double rate_override;    /* --set traffic.rate=P%: every stream at P% of its port's line rate (0 = none) */
 } scenario;
 
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
  * ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup|measure, seed, traffic.frame (every
- * stream's frame size, used by `ipsecsim sweep`). */
+ * stream's frame size, used by `ipsecsim sweep`), traffic.rate (every stream's offered rate
+ * as a percentage of its port's line rate, used by `ipsecsim sweep --rfc2544`). */
 bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err);
 void scenario_free(scenario *sc);
 

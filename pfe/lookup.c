@@ -6,6 +6,7 @@
 
 bool lookup_init(lookup_pool *p, uint32_t threads, double clock_hz, uint32_t cap_pkts) {
   memset(p, 0, sizeof *p);
+  p->pkts = &p->own_[0], p->drops = &p->own_[1], p->done_pkts = &p->own_[2];
   if (!threads || !cap_pkts || clock_hz <= 0) return false;
   p->threads = threads;
   p->period = sim_period_fs(clock_hz);
@@ -79,7 +80,7 @@ sim_fs lookup_offer(lookup_pool *p, sim_fs t, uint32_t cycles) {
   if (start > t) { /* must wait for a thread */
     if (p->n == p->cap_pkts) {
       p->tot_drops++;
-      if (in_window) p->drops++;
+      if (in_window) (*p->drops)++;
       return SIM_FS_NEVER;
     }
     uint32_t tail = p->head + p->n;
@@ -95,9 +96,9 @@ sim_fs lookup_offer(lookup_pool *p, sim_fs t, uint32_t cycles) {
   p->tot_in++;
   sim_fs a = start > p->w0 ? start : p->w0, b = done < p->w1 ? done : p->w1;
   if (b > a) p->busy_thread_fs += (double)(b - a);
-  if (done >= p->w0 && done < p->w1) p->done_pkts++;
+  if (done >= p->w0 && done < p->w1) (*p->done_pkts)++;
   if (in_window) {
-    p->pkts++;
+    (*p->pkts)++;
     if (p->n > p->max_pkts) p->max_pkts = p->n;
   }
   return done;

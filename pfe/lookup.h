@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model/sim_time.h"
+#include "model/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,8 +32,11 @@ typedef struct lookup_pool {
   /* window statistics */
   sim_fs w0, w1, last;
   double area_pkts;
-  uint64_t pkts, drops;
-  uint64_t done_pkts; /* lookups completed inside the window (throughput) */
+  /* window counters: registry counters, or own_ until the owner registers them (do not
+   * copy a pool after init) */
+  stats_counter *pkts, *drops;
+  stats_counter *done_pkts; /* lookups completed inside the window (throughput) */
+  stats_counter own_[3];
   uint32_t max_pkts;
   double busy_thread_fs; /* thread-fs busy inside the window */
   uint64_t tot_in, tot_drops;

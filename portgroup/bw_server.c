@@ -7,6 +7,8 @@
 bool bw_server_init(bw_server *s, uint64_t rate_bps, uint32_t overhead, sim_fs latency,
                     uint64_t cap_bytes, uint32_t cap_pkts) {
   memset(s, 0, sizeof *s);
+  s->c.pkts = &s->own_[0], s->c.bytes = &s->own_[1], s->c.drops = &s->own_[2];
+  s->c.dep_pkts = &s->own_[3], s->c.dep_bytes = &s->own_[4];
   if (rate_bps == 0 || cap_pkts == 0) return false;
   s->rate_bps = rate_bps;
   s->overhead = overhead;

@@ -6,7 +6,10 @@
  * fabric link. Arrivals must be offered in non-decreasing time order (one input stream, or
  * a merge ordered by the event heap). Statistics are counted inside a measurement window
  * [w0, w1): packets and drops by arrival time, busy time and queue-occupancy area clipped
- * to the window; all-time totals are kept apart for packet conservation. */
+ * to the window; all-time totals are kept apart for packet conservation.
+ * Window counters are registry counters (model/stats.h): the block increments them through
+ * the pointers in `c`, which init points at the server's own storage and the owner re-points
+ * at counters it registers (so the server must not be copied after init). */
 #ifndef IPSECSIM_BW_SERVER_H
 #define IPSECSIM_BW_SERVER_H
 
@@ -14,6 +17,7 @@
 #include <stdint.h>
 
 #include "model/sim_time.h"
+#include "model/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,8 +44,11 @@ typedef struct bw_server {
   /* window statistics */
   sim_fs w0, w1, last;
   double area_pkts, area_bytes; /* occupancy x fs inside the window */
-  uint64_t pkts, bytes, drops;  /* arrivals accepted / dropped inside the window */
-  uint64_t dep_pkts, dep_bytes; /* departures inside the window (throughput) */
+  struct {
+    stats_counter *pkts, *bytes, *drops; /* arrivals accepted / dropped inside the window */
+    stats_counter *dep_pkts, *dep_bytes; /* departures inside the window (throughput) */
+  } c;
+  stats_counter own_[5];        /* default targets of c (unregistered server) */
   uint32_t max_pkts;
   uint64_t max_bytes;
   sim_fs busy;
@@ -79,8 +86,8 @@ static inline void bw_server_advance(bw_server *s, sim_fs t) {
     sim_fs d = s->ring[s->head].t;
     bw_server_integrate_(s, d);
     if (d >= s->w0 && d < s->w1) {
-      s->dep_pkts++;
-      s->dep_bytes += s->ring[s->head].bytes;
+      (*s->c.dep_pkts)++;
+      *s->c.dep_bytes += s->ring[s->head].bytes;
     }
     s->q_bytes -= s->ring[s->head].bytes;
     s->n--;
@@ -94,7 +101,7 @@ static inline sim_fs bw_server_offer(bw_server *s, sim_fs t, uint32_t bytes) {
   bool in_window = t >= s->w0 && t < s->w1;
   if (s->n == s->cap_pkts || s->q_bytes + bytes > s->cap_bytes) {
     s->tot_drops++;
-    if (in_window) s->drops++;
+    if (in_window) (*s->c.drops)++;
     return SIM_FS_NEVER;
   }
   sim_fs start = t > s->free_at ? t : s->free_at;
@@ -116,8 +123,8 @@ static inline sim_fs bw_server_offer(bw_server *s, sim_fs t, uint32_t bytes) {
   sim_fs a = start > s->w0 ? start : s->w0, b = done < s->w1 ? done : s->w1;
   if (b > a) s->busy += b - a;
   if (in_window) {
-    s->pkts++;
-    s->bytes += bytes;
+    (*s->c.pkts)++;
+    *s->c.bytes += bytes;
     if (s->n > s->max_pkts) s->max_pkts = s->n;
     if (s->q_bytes > s->max_bytes) s->max_bytes = s->q_bytes;
   }

@@ -74,7 +74,7 @@ TEST(BwServer, OccupancyAndUtilizationOfABurst) {
   EXPECT_DOUBLE_EQ(bw_server_mean_pkts(&s), (n + 1) / 2.0);
   EXPECT_DOUBLE_EQ(bw_server_util(&s), 1.0);
   EXPECT_EQ(s.max_pkts, (uint32_t)n);
-  EXPECT_EQ(s.dep_pkts, (uint64_t)n - 1);  // the n-th departs exactly at w1 (outside)
+  EXPECT_EQ(*s.c.dep_pkts, (uint64_t)n - 1);  // the n-th departs exactly at w1 (outside)
   bw_server_free(&s);
 }
 

@@ -74,7 +74,7 @@ TEST(ScenarioErrors, MissingDestination) {
 TEST(ScenarioErrors, SetUnknownKey) {
   expect_error("set1", kBase,
                "--set pfe.lookup_cyc: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-               "phases.measure, seed, traffic.frame)",
+               "phases.measure, seed, traffic.frame, traffic.rate)",
                {"pfe.lookup_cyc=3"});
 }
 TEST(ScenarioErrors, SetBadValue) {

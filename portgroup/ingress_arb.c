@@ -1,0 +1,151 @@
+/* Per-input queues with a deficit-round-robin arbiter; see ingress_arb.h. */
+#include "ingress_arb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool ingress_arb_init(ingress_arb *a, uint32_t n_inputs, const uint32_t *weights, uint32_t quantum_unit,
+                      uint64_t cap_bytes, uint32_t cap_pkts) {
+  memset(a, 0, sizeof *a);
+  a->w1 = SIM_FS_NEVER;
+  if (n_inputs == 0 || cap_pkts == 0 || quantum_unit == 0) return false;
+  a->pkts = &a->own_[0], a->drops = &a->own_[1];
+  a->in = calloc(n_inputs, sizeof *a->in);
+  if (!a->in) return false;
+  a->n_in = n_inputs;
+  for (uint32_t i = 0; i < n_inputs; i++) {
+    arb_input *q = &a->in[i];
+    q->pkts = &q->own_[0], q->drops = &q->own_[1];
+    q->cap_pkts = cap_pkts;
+    q->cap_bytes = cap_bytes;
+    q->quantum = quantum_unit * (weights && weights[i] ? weights[i] : 1);
+    q->ring = malloc((size_t)cap_pkts * sizeof *q->ring);
+    if (!q->ring) return false;
+  }
+  return true;
+}
+
+void ingress_arb_free(ingress_arb *a) {
+  for (uint32_t i = 0; a->in && i < a->n_in; i++) free(a->in[i].ring);
+  free(a->in);
+  a->in = NULL;
+}
+
+void ingress_arb_window(ingress_arb *a, sim_fs w0, sim_fs w1) {
+  a->w0 = w0;
+  a->w1 = w1;
+  a->last = 0;
+}
+
+/* waiting-packet area for [last, t] clipped to the window */
+static void integrate(ingress_arb *a, sim_fs t) {
+  sim_fs lo = a->last > a->w0 ? a->last : a->w0;
+  sim_fs hi = t < a->w1 ? t : a->w1;
+  if (hi > lo && a->waiting) {
+    a->area_pkts += (double)a->waiting * (double)(hi - lo);
+    a->area_bytes += (double)a->waiting_bytes * (double)(hi - lo);
+  }
+  if (t > a->last) a->last = t;
+}
+
+arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, sim_fs t, const sim_pkt *pkt,
+                              uint32_t aux, sim_fs *t_out) {
+  bool in_window = t >= a->w0 && t < a->w1;
+  bw_server_advance(srv, t);
+  if (a->waiting == 0 && srv->free_at <= t) { /* nothing contends: straight through */
+    a->in[input].tot_in++;
+    if (in_window) (*a->in[input].pkts)++, (*a->pkts)++;
+    *t_out = bw_server_offer(srv, t, pkt->bytes);
+    return ARB_SERVED;
+  }
+  arb_input *q = &a->in[input];
+  if (q->n == q->cap_pkts || q->q_bytes + pkt->bytes > q->cap_bytes) {
+    q->tot_drops++;
+    a->tot_drops++;
+    if (in_window) (*q->drops)++, (*a->drops)++;
+    return ARB_DROPPED;
+  }
+  integrate(a, t);
+  uint32_t tail = q->head + q->n;
+  if (tail >= q->cap_pkts) tail -= q->cap_pkts;
+  q->ring[tail].pkt = *pkt;
+  q->ring[tail].aux = aux;
+  q->n++;
+  q->q_bytes += pkt->bytes;
+  q->tot_in++;
+  a->waiting++;
+  a->waiting_bytes += pkt->bytes;
+  if (in_window) {
+    (*q->pkts)++;
+    (*a->pkts)++;
+    uint32_t occ = a->waiting + srv->n;
+    if (occ > a->max_pkts) a->max_pkts = occ;
+    if (a->waiting_bytes + srv->q_bytes > a->max_bytes) a->max_bytes = a->waiting_bytes + srv->q_bytes;
+  }
+  if (a->pending) return ARB_QUEUED;
+  a->pending = true;
+  *t_out = srv->free_at;
+  return ARB_QUEUED_SCHEDULE;
+}
+
+static void next_input(ingress_arb *a) {
+  a->cur = a->cur + 1 == a->n_in ? 0 : a->cur + 1;
+  a->granted = false;
+}
+
+bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *item, sim_fs *depart, sim_fs *next) {
+  a->pending = false;
+  *next = SIM_FS_NEVER;
+  if (a->waiting == 0) return false;
+  /* DRR: terminates because some input is backlogged and deficits grow each round */
+  for (;;) {
+    arb_input *q = &a->in[a->cur];
+    if (q->n == 0) {
+      q->deficit = 0;
+      next_input(a);
+      continue;
+    }
+    if (!a->granted) {
+      q->deficit += q->quantum;
+      a->granted = true;
+    }
+    const arb_item *h = &q->ring[q->head];
+    if (h->pkt.bytes > q->deficit) {
+      next_input(a);
+      continue;
+    }
+    integrate(a, t);
+    *item = *h;
+    q->deficit -= h->pkt.bytes;
+    q->head = q->head + 1 == q->cap_pkts ? 0 : q->head + 1;
+    q->n--;
+    q->q_bytes -= h->pkt.bytes;
+    a->waiting--;
+    a->waiting_bytes -= item->pkt.bytes;
+    if (q->n == 0) {
+      q->deficit = 0;
+      next_input(a);
+    }
+    break;
+  }
+  *depart = bw_server_offer(srv, t, item->pkt.bytes);
+  if (a->waiting) {
+    a->pending = true;
+    *next = srv->free_at;
+  }
+  return true;
+}
+
+static double window_len(const ingress_arb *a) {
+  return a->w1 > a->w0 && a->w1 != SIM_FS_NEVER ? (double)(a->w1 - a->w0) : 0.0;
+}
+
+double ingress_arb_mean_pkts(const ingress_arb *a, const bw_server *srv) {
+  double w = window_len(a);
+  return (w > 0 ? a->area_pkts / w : 0.0) + bw_server_mean_pkts(srv);
+}
+
+double ingress_arb_mean_bytes(const ingress_arb *a, const bw_server *srv) {
+  double w = window_len(a);
+  return (w > 0 ? a->area_bytes / w : 0.0) + bw_server_mean_bytes(srv);
+}

@@ -1,0 +1,93 @@
+/* Per-input ingress queues with a deficit-round-robin arbiter in front of a shared
+ * bandwidth resource (bw_server). Used where several inputs merge: the port group's ingress
+ * (one queue per port, plus the IPsec engine on PG0) and the slice's buffer writes (PG0,
+ * PG1, fabric). A single tail-drop FIFO there lets constant-rate inputs that arrive in
+ * lockstep starve one input completely; hardware (MQSS) buffers per input and arbitrates,
+ * weighted by the input's speed, so a shared ceiling C is split C / n between n equal
+ * inputs that each offer more than C / n.
+ *
+ * Deficit round robin over bytes (Shreedhar & Varghese 1995): each visit to a backlogged
+ * input adds its quantum (bytes, proportional to its weight) to its deficit; the input
+ * sends head packets while they fit in the deficit; an input that empties loses its deficit.
+ *
+ * Event budget: a packet that finds every queue empty and the server free is served on
+ * arrival (no event, departure computed straight through). Otherwise it waits in its input
+ * queue and the caller schedules one dispatch event at the time the server frees
+ * (ingress_arb_arrive returns ARB_QUEUED_SCHEDULE with that time); each dispatch serves one
+ * packet and asks for the next dispatch while packets wait: at most one event per packet.
+ * Tail drop is per input queue (bytes and descriptors). Window counters are incremented
+ * through stats_counter pointers (own storage until the owner points them at registered
+ * counters; do not copy an arbiter after init). */
+#ifndef IPSECSIM_INGRESS_ARB_H
+#define IPSECSIM_INGRESS_ARB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bw_server.h"
+#include "model/sim_heap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct arb_item {
+  sim_pkt pkt;
+  uint32_t aux; /* caller's routing word, returned with the packet */
+} arb_item;
+
+typedef struct arb_input {
+  arb_item *ring;
+  uint32_t head, n, cap_pkts;
+  uint64_t q_bytes, cap_bytes;
+  uint32_t quantum;
+  uint64_t deficit;
+  stats_counter *pkts, *drops; /* window: accepted / tail-dropped arrivals (registry or own_) */
+  stats_counter own_[2];
+  uint64_t tot_in, tot_drops;  /* all-time */
+} arb_input;
+
+typedef struct ingress_arb {
+  arb_input *in;
+  uint32_t n_in;
+  uint32_t cur;      /* input the round robin is visiting */
+  bool granted;      /* cur got its quantum on this visit */
+  bool pending;      /* a dispatch event is scheduled */
+  uint32_t waiting;  /* packets queued over all inputs (not yet in service) */
+  uint64_t waiting_bytes;
+  /* window statistics of the whole stage (waiting + in service) */
+  sim_fs w0, w1, last;
+  double area_pkts, area_bytes; /* waiting packets only; the server integrates its own */
+  uint32_t max_pkts;
+  uint64_t max_bytes;
+  stats_counter *pkts, *drops;  /* window, all inputs (registry counters or own_) */
+  stats_counter own_[2];
+  uint64_t tot_drops;
+} ingress_arb;
+
+typedef enum arb_result { ARB_SERVED, ARB_QUEUED, ARB_QUEUED_SCHEDULE, ARB_DROPPED } arb_result;
+
+/* weights[i] >= 1: input i's quantum is quantum_unit x weights[i] bytes. */
+bool ingress_arb_init(ingress_arb *a, uint32_t n_inputs, const uint32_t *weights, uint32_t quantum_unit,
+                      uint64_t cap_bytes, uint32_t cap_pkts);
+void ingress_arb_free(ingress_arb *a);
+void ingress_arb_window(ingress_arb *a, sim_fs w0, sim_fs w1);
+
+/* A packet arrives on `input` at t. ARB_SERVED: *t_out = departure from `srv` (done +
+ * latency). ARB_QUEUED_SCHEDULE: queued, the caller schedules a dispatch at *t_out.
+ * ARB_QUEUED: queued, a dispatch is already scheduled. ARB_DROPPED: input queue full. */
+arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, sim_fs t, const sim_pkt *pkt,
+                              uint32_t aux, sim_fs *t_out);
+/* The dispatch event at t (== srv->free_at): serves the next packet by DRR into `srv`.
+ * Fills *item and *depart (done + latency); *next = time of the next dispatch to schedule,
+ * SIM_FS_NEVER when nothing waits. Returns false when nothing waited (no packet). */
+bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *item, sim_fs *depart, sim_fs *next);
+
+/* Mean / max occupancy of the stage in the window (waiting + in service). */
+double ingress_arb_mean_pkts(const ingress_arb *a, const bw_server *srv);
+double ingress_arb_mean_bytes(const ingress_arb *a, const bw_server *srv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
