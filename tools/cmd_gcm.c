@@ -11,7 +11,7 @@
 #define MAX_FILES 64
 
 static int usage_error(const char *msg) {
-  fprintf(stderr, "ipsecsim gcm: %s\nusage: ipsecsim gcm --rsp FILE.rsp [--rsp FILE2.rsp ...] [--engine openssl|ref|rtl] [--lanes N] [--trace FILE.vcd]\n", msg);
+  fprintf(stderr, "ipsecsim gcm: %s\nusage: ipsecsim gcm --rsp FILE.rsp [--rsp FILE2.rsp ...] [--engine openssl|ref|rtl] [--lanes N] [--trace FILE.fst]\n", msg);
   return IPSECSIM_EXIT_USAGE;
 }
 

@@ -1,0 +1,86 @@
+/* Timing contract of one AES-GCM lane and of a multi-lane GCM core, shared by the Verilog
+ * core's tests (tests/rtl) and the ASIC model's engine. A difference between the RTL and this
+ * header is a bug on one side, never a parameter to tune. No dependencies: C99/C11 and C++.
+ *
+ * One lane (ipsec_engine/rtl/gcm_lane.v) accepts one 128-bit input beat per cycle:
+ *   DESC  1 beat      J0 = IV || 0^31 || 1 enters AES: E(K,J0) masks the tag
+ *   AAD   ceil(A/16)  zero-padded AAD blocks (GHASH only)
+ *   TEXT  ceil(P/16)  text blocks (AES-CTR from inc32(J0), GHASH over the ciphertext)
+ *   END   1 beat      the GHASH length block [len(A)]_64 || [len(C)]_64; carries the expected
+ *                     tag on decrypt
+ * so a packet occupies  ceil(A/16) + ceil(P/16) + 1 + c  input cycles with c = GCM_TIMING_C = 1
+ * (the "+1" is the DESC / E(K,J0) slot, c the END / length-block slot). The next packet's DESC
+ * may follow the END beat in the very next cycle: steady state is one block per cycle per lane,
+ * for AES-128 and AES-256 alike and mixed (AES-128 bypasses rounds 11..14, same latency).
+ * Output beats: one per TEXT block, then one tag beat (16 bytes + match flag).
+ *
+ * Latency: from the cycle the DESC beat is accepted to the cycle the tag beat is accepted
+ * (no backpressure) = cycles_per_packet - 1 + GCM_PIPE_CYCLES, the same for both key sizes.
+ * GCM_PIPE_CYCLES = 15 AES register stages (initial AddRoundKey + 14 rounds) + 4 GHASH
+ * multiplier stages (Karatsuba 64x64 products, combine, reduce) + 1 output register. The GHASH
+ * feedback loop spans the 4 multiplier stages: block i is folded into accumulator i mod 4 and
+ * multiplied by H^4, or by H^(n-i+1) for the last 4 blocks (H..H^4 per key slot, loaded at SA
+ * install), so blocks still enter one per cycle.
+ *
+ * Lanes (gcm_core.v): packet-parallel, each lane with its own input and output stream.
+ *  - Dispatch: a whole packet goes to the lane that can start it earliest
+ *    (gcm_dispatch_lane: smallest "free from" cycle, ties to the lowest index).
+ *  - Initiation: lanes are independent; a lane starts a packet at
+ *    max(packet arrival, lane free) and is busy for gcm_cycles_per_packet cycles.
+ *  - Ordering: each lane completes in dispatch order. Across lanes, completion order may
+ *    differ from dispatch order; restoring it needs a reorder buffer of at most
+ *    gcm_reorder_depth_bound() packets.
+ */
+#ifndef IPSECSIM_GCM_TIMING_H
+#define IPSECSIM_GCM_TIMING_H
+
+#include <stdint.h>
+
+#define GCM_TIMING_C 1u        /* END / length-block slot */
+#define GCM_AES_STAGES 15u     /* AddRoundKey 0 + rounds 1..14 */
+#define GCM_GHASH_STAGES 4u    /* multiplier pipeline; H..H^4 stored per key slot */
+#define GCM_PIPE_CYCLES 20u    /* END accepted -> tag accepted */
+
+static inline uint64_t gcm_timing_blocks(uint64_t bytes) { return (bytes + 15u) / 16u; }
+
+/* Input cycles one packet occupies on its lane. key_bits (128 or 256) does not change it. */
+static inline uint64_t gcm_cycles_per_packet(uint64_t aad_bytes, uint64_t text_bytes,
+                                             unsigned key_bits)
+{
+  (void)key_bits;
+  return gcm_timing_blocks(aad_bytes) + gcm_timing_blocks(text_bytes) + 1u + GCM_TIMING_C;
+}
+
+/* DESC accepted -> tag accepted, on an idle lane without backpressure. */
+static inline uint64_t gcm_latency_cycles(uint64_t aad_bytes, uint64_t text_bytes,
+                                          unsigned key_bits)
+{
+  return gcm_cycles_per_packet(aad_bytes, text_bytes, key_bits) - 1u + GCM_PIPE_CYCLES;
+}
+
+/* Text bytes per lane-cycle in steady state for back-to-back packets of this shape. */
+static inline double gcm_lane_text_bytes_per_cycle(uint64_t aad_bytes, uint64_t text_bytes)
+{
+  return (double)text_bytes / (double)gcm_cycles_per_packet(aad_bytes, text_bytes, 128);
+}
+
+/* Lane that can start the next packet earliest; ties go to the lowest index. */
+static inline unsigned gcm_dispatch_lane(const uint64_t *lane_free_from, unsigned lanes)
+{
+  unsigned best = 0;
+  for (unsigned l = 1; l < lanes; l++)
+    if (lane_free_from[l] < lane_free_from[best]) best = l;
+  return best;
+}
+
+/* Packets that can complete ahead of an earlier-dispatched one: while one lane works on a
+ * packet of max_cycles (plus the pipeline), each other lane completes at most
+ * ceil((max_cycles + GCM_PIPE_CYCLES) / min_cycles) packets. */
+static inline uint64_t gcm_reorder_depth_bound(unsigned lanes, uint64_t max_cycles,
+                                               uint64_t min_cycles)
+{
+  if (lanes < 2 || min_cycles == 0) return 0;
+  return (uint64_t)(lanes - 1u) * ((max_cycles + GCM_PIPE_CYCLES + min_cycles - 1u) / min_cycles);
+}
+
+#endif

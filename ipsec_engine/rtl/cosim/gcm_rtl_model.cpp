@@ -1,0 +1,186 @@
+// Binds GcmRtlDriver to the two Verilated builds of gcm_core (LANES=1 and LANES=4): packs each
+// lane's beat into the flattened LANES x width buses, evaluates, unpacks the outputs.
+#include <cstdio>
+#include <cstring>
+#include <type_traits>
+
+#include "Vgcm_core1.h"
+#include "Vgcm_core4.h"
+#include "gcm_rtl_driver.hpp"
+#include "verilated.h"
+#ifdef GCM_RTL_TRACE
+#include "verilated_fst_c.h"
+#endif
+
+namespace {
+
+template <class T>
+void put_bits(T &sig, unsigned lsb, unsigned width, uint64_t v)
+{
+  static_assert(std::is_integral<T>::value, "integral port");
+  uint64_t mask = (width >= 64) ? ~0ull : ((1ull << width) - 1);
+  uint64_t s = (uint64_t)sig;
+  s = (s & ~(mask << lsb)) | ((v & mask) << lsb);
+  sig = (T)s;
+}
+template <std::size_t N>
+void put_bits(VlWide<N> &sig, unsigned lsb, unsigned width, uint64_t v)
+{
+  for (unsigned i = 0; i < width; i++) {
+    unsigned b = lsb + i;
+    uint32_t bit = (uint32_t)((v >> i) & 1u);
+    sig[b / 32] = (sig[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
+  }
+}
+template <class T>
+uint64_t get_bits(const T &sig, unsigned lsb, unsigned width)
+{
+  uint64_t mask = (width >= 64) ? ~0ull : ((1ull << width) - 1);
+  return ((uint64_t)sig >> lsb) & mask;
+}
+template <std::size_t N>
+uint64_t get_bits(const VlWide<N> &sig, unsigned lsb, unsigned width)
+{
+  uint64_t v = 0;
+  for (unsigned i = 0; i < width; i++) {
+    unsigned b = lsb + i;
+    v |= (uint64_t)((sig[b / 32] >> (b % 32)) & 1u) << i;
+  }
+  return v;
+}
+// Block byte j of lane l sits at bits 128*l + 8*(15-j); word w of the lane holds bytes 12-4w..15-4w.
+template <std::size_t N>
+void put_block(VlWide<N> &sig, unsigned lane, const uint8_t b[16])
+{
+  for (unsigned w = 0; w < 4; w++) {
+    const uint8_t *p = b + 12 - 4 * w;
+    sig[4 * lane + w] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+  }
+}
+template <std::size_t N>
+void get_block(const VlWide<N> &sig, unsigned lane, uint8_t b[16])
+{
+  for (unsigned w = 0; w < 4; w++) {
+    uint32_t x = sig[4 * lane + w];
+    uint8_t *p = b + 12 - 4 * w;
+    p[0] = (uint8_t)(x >> 24), p[1] = (uint8_t)(x >> 16), p[2] = (uint8_t)(x >> 8), p[3] = (uint8_t)x;
+  }
+}
+
+constexpr unsigned kSlotW = 3;
+
+template <class M, unsigned LANES>
+class ModelDriver : public GcmRtlDriver {
+ public:
+  explicit ModelDriver(const char *trace_path)
+  {
+    ctx_.reset(new VerilatedContext);
+    top_.reset(new M(ctx_.get()));
+#ifdef GCM_RTL_TRACE
+    if (trace_path) {
+      ctx_->traceEverOn(true);
+      tfp_.reset(new VerilatedFstC);
+      top_->trace(tfp_.get(), 99);
+      tfp_->open(trace_path);
+      std::fprintf(stderr, "gcm_rtl: WARNING: waveform %s contains key material (round keys, H)\n",
+                   trace_path);
+    }
+#else
+    (void)trace_path;
+#endif
+    init_lanes(LANES);
+    top_->rst = 1;
+    top_->clk = 0;
+    top_->eval();
+    for (int i = 0; i < 2; i++) {
+      top_->clk = 1;
+      top_->eval();
+      top_->clk = 0;
+      top_->eval();
+    }
+    top_->rst = 0;
+    top_->eval();
+  }
+  ~ModelDriver() override
+  {
+#ifdef GCM_RTL_TRACE
+    if (tfp_) tfp_->close();
+#endif
+    top_->final();
+  }
+  unsigned lanes() const override { return LANES; }
+  unsigned key_slots() const override { return 1u << kSlotW; }
+
+ protected:
+  void drive_and_eval(std::vector<LaneIo> &io, const Load *ld) override
+  {
+    M &t = *top_;
+    t.clk = 0;
+    t.ld_valid = ld != nullptr;
+    if (ld) {
+      t.ld_slot = (uint8_t)ld->slot;
+      t.ld_index = (uint8_t)ld->index;
+      t.ld_aes256 = ld->aes256;
+      put_block(t.ld_data, 0, ld->data);
+    }
+    for (unsigned l = 0; l < LANES; l++) {
+      const LaneIo &x = io[l];
+      put_bits(t.in_valid, l, 1, x.in_valid);
+      put_bits(t.out_ready, l, 1, x.out_ready);
+      if (!x.beat) continue;
+      const Beat &b = *x.beat;
+      put_block(t.in_data, l, b.data);
+      put_bits(t.in_slot, kSlotW * l, kSlotW, b.slot);
+      put_bits(t.in_decrypt, l, 1, b.decrypt);
+      put_bits(t.in_aad_len, 32 * l, 32, b.aad_len);
+      put_bits(t.in_text_len, 32 * l, 32, b.text_len);
+      put_bits(t.in_tag_len, 5 * l, 5, b.tag_len);
+    }
+    t.eval();
+    dump();
+    for (unsigned l = 0; l < LANES; l++) {
+      LaneIo &x = io[l];
+      x.in_ready = get_bits(t.in_ready, l, 1);
+      x.out_valid = get_bits(t.out_valid, l, 1);
+      if (!x.out_valid) continue;
+      x.out_is_tag = get_bits(t.out_is_tag, l, 1);
+      x.out_match = get_bits(t.out_tag_match, l, 1);
+      x.out_bytes = (unsigned)get_bits(t.out_bytes, 5 * l, 5);
+      get_block(t.out_data, l, x.out_data);
+    }
+  }
+  void posedge() override
+  {
+    top_->clk = 1;
+    top_->eval();
+    dump();
+  }
+
+ private:
+  void dump()
+  {
+#ifdef GCM_RTL_TRACE
+    if (tfp_) tfp_->dump(ctx_->time()), ctx_->timeInc(1);
+#endif
+  }
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<M> top_;
+#ifdef GCM_RTL_TRACE
+  std::unique_ptr<VerilatedFstC> tfp_;
+#endif
+};
+
+}  // namespace
+
+std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *trace_path)
+{
+#ifndef GCM_RTL_TRACE
+  if (trace_path) {
+    std::fprintf(stderr, "gcm_rtl: tracing not built (configure with -DIPSECSIM_RTL_TRACE=ON)\n");
+    return nullptr;
+  }
+#endif
+  if (lanes == 1) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1, 1>(trace_path));
+  if (lanes == 4) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core4, 4>(trace_path));
+  return nullptr;
+}

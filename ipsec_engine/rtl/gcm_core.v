@@ -1,0 +1,49 @@
+// Multi-lane AES-GCM core: LANES independent gcm_lane instances, each with its own
+// ready/valid input and output (buses are LANES x width, lane l in slice l). Packets are
+// packet-parallel: the dispatcher (gcm_timing.h: gcm_dispatch_lane) gives each whole packet
+// to one lane; every lane completes in order. The key-store load port is broadcast, so each
+// lane holds a copy of every key slot's round keys and H powers.
+module gcm_core #(
+    parameter integer LANES  = 1,
+    parameter integer SLOTS  = 8,
+    parameter integer SLOT_W = 3
+) (
+    input  wire                    clk,
+    input  wire                    rst,
+    input  wire                    ld_valid,
+    input  wire [SLOT_W-1:0]       ld_slot,
+    input  wire [4:0]              ld_index,
+    input  wire                    ld_aes256,
+    input  wire [127:0]            ld_data,
+    input  wire [LANES-1:0]        in_valid,
+    output wire [LANES-1:0]        in_ready,
+    input  wire [LANES*128-1:0]    in_data,
+    input  wire [LANES*SLOT_W-1:0] in_slot,
+    input  wire [LANES-1:0]        in_decrypt,
+    input  wire [LANES*32-1:0]     in_aad_len,
+    input  wire [LANES*32-1:0]     in_text_len,
+    input  wire [LANES*5-1:0]      in_tag_len,
+    output wire [LANES-1:0]        out_valid,
+    input  wire [LANES-1:0]        out_ready,
+    output wire [LANES*128-1:0]    out_data,
+    output wire [LANES*5-1:0]      out_bytes,
+    output wire [LANES-1:0]        out_is_tag,
+    output wire [LANES-1:0]        out_tag_match
+);
+  genvar l;
+  generate
+    for (l = 0; l < LANES; l = l + 1) begin : g_lane
+      gcm_lane #(.SLOTS(SLOTS), .SLOT_W(SLOT_W)) u_lane (
+          .clk(clk), .rst(rst),
+          .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
+          .ld_aes256(ld_aes256), .ld_data(ld_data),
+          .in_valid(in_valid[l]), .in_ready(in_ready[l]),
+          .in_data(in_data[128*l +: 128]), .in_slot(in_slot[SLOT_W*l +: SLOT_W]),
+          .in_decrypt(in_decrypt[l]), .in_aad_len(in_aad_len[32*l +: 32]),
+          .in_text_len(in_text_len[32*l +: 32]), .in_tag_len(in_tag_len[5*l +: 5]),
+          .out_valid(out_valid[l]), .out_ready(out_ready[l]),
+          .out_data(out_data[128*l +: 128]), .out_bytes(out_bytes[5*l +: 5]),
+          .out_is_tag(out_is_tag[l]), .out_tag_match(out_tag_match[l]));
+    end
+  endgenerate
+endmodule

@@ -1,0 +1,134 @@
+// Benchmark of the Verilated GCM core (printed figures, not a test): simulated cycles per wall
+// second of the 1-lane build and of the 4-lane build with all lanes busy, on back-to-back
+// packets (simple IMIX 7:4:1 of 64/594/1518-byte frames as ESP text, 8-byte AAD). With
+// --stim FILE it also writes the first packets' per-cycle stimulus for the Icarus testbench
+// (ipsec_engine/rtl/tb/tb_gcm_bench.v) and prints the checksum the testbench must reproduce;
+// tools/bench_rtl.sh runs both and prints the ratio.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "rtl_test_util.hpp"
+
+extern "C" {
+#include "ipsec_engine/gcm_timing.h"
+}
+
+namespace {
+
+// ESP plaintext of an IPv4 tunnel packet for a clear frame of f bytes: inner IP packet
+// (f - 18) + pad to 4 bytes + 2-byte trailer.
+size_t esp_text(size_t frame) { return ((frame - 18 + 2 + 3) / 4) * 4; }
+
+std::vector<GcmRtlPacket> make_packets(std::mt19937_64 &rng, const std::vector<RtlKey> &keys, size_t n)
+{
+  static const size_t mix[12] = {64, 64, 64, 64, 64, 64, 64, 594, 594, 594, 594, 1518};
+  std::vector<GcmRtlPacket> v;
+  for (size_t i = 0; i < n; i++) {
+    const RtlKey &k = keys[i % keys.size()];
+    v.push_back(rtl_random_packet(rng, k, i, 8, esp_text(mix[rng() % 12]), false, true));
+  }
+  return v;
+}
+
+double run(unsigned lanes, const std::vector<RtlKey> &keys, const std::vector<GcmRtlPacket> &pk,
+           uint64_t *cycles_out)
+{
+  auto drv = gcm_rtl_make_driver(lanes, nullptr);
+  for (const RtlKey &k : keys) drv->load_key(k.slot, k.key.data(), k.key.size());
+  drv->run_until_idle(1000);
+  uint64_t free_from[4] = {};
+  for (GcmRtlPacket p : pk) {
+    p.lane = gcm_dispatch_lane(free_from, lanes);
+    free_from[p.lane] += gcm_cycles_per_packet(p.aad.size(), p.text.size(), 128);
+    drv->submit(p);
+  }
+  const uint64_t c0 = drv->cycle();
+  auto t0 = std::chrono::steady_clock::now();
+  drv->run_until_idle(~0ull >> 2);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  *cycles_out = drv->cycle() - c0;
+  return s;
+}
+
+void write_hex(FILE *f, const uint8_t *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++) std::fprintf(f, "%02x", b[i]);
+}
+
+// One line per cycle: ld_valid ld_slot ld_index ld_aes256 ld_data in_valid in_data in_slot
+// in_decrypt in_aad_len in_text_len in_tag_len (hex fields, space separated, read by $fscanf).
+void write_stimulus(const char *path, const std::vector<RtlKey> &keys,
+                    const std::vector<GcmRtlPacket> &pk, uint8_t checksum[16], size_t *beats)
+{
+  FILE *f = std::fopen(path, "w");
+  // Key loads: the same 19 words (round keys 0..14, H..H^4) the driver writes.
+  for (const RtlKey &k : keys) {
+    uint8_t w[19][16];
+    gcm_rtl_key_words(k.key.data(), k.key.size(), w);
+    for (unsigned i = 0; i < 19; i++) {
+      std::fprintf(f, "1 %x %x %x ", k.slot, i < 15 ? i : i + 1, k.key.size() == 32);
+      write_hex(f, w[i], 16);
+      std::fprintf(f, " 0 0 0 0 0 0 0\n");
+    }
+  }
+  std::memset(checksum, 0, 16);
+  *beats = 0;
+  for (const GcmRtlPacket &p : pk) {
+    auto beat = [&](const uint8_t *d, size_t n) {
+      uint8_t b[16] = {};
+      std::memcpy(b, d, n);
+      std::fprintf(f, "0 0 0 0 0 1 ");
+      write_hex(f, b, 16);
+      std::fprintf(f, " %x %x %zx %zx %x\n", p.slot, p.decrypt, p.aad.size(), p.text.size(), p.tag_len);
+    };
+    beat(p.iv, 12);
+    for (size_t o = 0; o < p.aad.size(); o += 16) beat(p.aad.data() + o, std::min<size_t>(16, p.aad.size() - o));
+    for (size_t o = 0; o < p.text.size(); o += 16) beat(p.text.data() + o, std::min<size_t>(16, p.text.size() - o));
+    beat(p.expected_tag, 16);
+  }
+  std::fclose(f);
+  // Expected checksum: XOR of every output beat (text blocks zero-padded, tags), from OpenSSL.
+  for (const GcmRtlPacket &p : pk) {
+    RtlExpect e = rtl_openssl_expect(keys[p.slot], p);
+    for (size_t o = 0; o < e.text.size(); o += 16, ++*beats)
+      for (size_t j = 0; j < 16 && o + j < e.text.size(); j++) checksum[j] ^= e.text[o + j];
+    for (int j = 0; j < 16; j++) checksum[j] ^= e.tag[j];
+    ++*beats;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+  size_t packets = 20000;
+  const char *stim = nullptr;
+  size_t stim_packets = 30;
+  for (int i = 1; i < argc; i++) {
+    if (!std::strcmp(argv[i], "--packets") && i + 1 < argc) packets = std::stoul(argv[++i]);
+    else if (!std::strcmp(argv[i], "--stim") && i + 1 < argc) stim = argv[++i];
+    else if (!std::strcmp(argv[i], "--stim-packets") && i + 1 < argc) stim_packets = std::stoul(argv[++i]);
+  }
+  std::mt19937_64 rng(42);
+  std::vector<RtlKey> keys = {{rtl_random_bytes(rng, 16), 0}, {rtl_random_bytes(rng, 32), 1}};
+  auto pk = make_packets(rng, keys, packets);
+  uint64_t c1 = 0, c4 = 0;
+  double s1 = run(1, keys, pk, &c1);
+  double s4 = run(4, keys, pk, &c4);
+  std::printf("verilator 1 lane : %llu cycles in %.3f s = %.0f cycles/s (%zu packets, IMIX 7:4:1, AES-128/256 mixed)\n",
+              (unsigned long long)c1, s1, c1 / s1, packets);
+  std::printf("verilator 4 lanes: %llu cycles in %.3f s = %.0f cycles/s (%.2f x the 1-lane cycle cost per cycle)\n",
+              (unsigned long long)c4, s4, c4 / s4, (s4 / c4) / (s1 / c1));
+  if (stim) {
+    std::vector<GcmRtlPacket> sp(pk.begin(), pk.begin() + std::min(stim_packets, pk.size()));
+    uint8_t ck[16];
+    size_t beats = 0;
+    write_stimulus(stim, keys, sp, ck, &beats);
+    std::printf("stimulus %s: %zu packets, expect %zu output beats, checksum ", stim, sp.size(), beats);
+    for (int j = 0; j < 16; j++) std::printf("%02x", ck[j]);
+    std::printf("\n");
+  }
+  return 0;
+}
