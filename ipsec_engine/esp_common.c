@@ -1,4 +1,4 @@
-/* Pieces shared by encrypt and decrypt: counting, lifetimes, the flow hash. */
+/* Pieces shared by encrypt and decrypt: counting, the run clock, the flow hash. */
 #include <string.h>
 
 #include "esp_transform.h"
@@ -22,26 +22,6 @@ void esp_clock(sa_db *db, uint64_t now_ns) {
   }
 }
 
-bool esp_lifetime_ok(sa *s, uint64_t now_ns, uint64_t clear_bytes) {
-  if (!s->started) { /* installed after the run began: its own first packet is time zero */
-    s->started = true;
-    s->start_ns = now_ns;
-  }
-  if (s->hard_expired) return false;
-  uint64_t age = now_ns >= s->start_ns ? now_ns - s->start_ns : 0;
-  const uint64_t secs = s->cfg.lifetime_seconds, kb = s->cfg.lifetime_kilobytes;
-  /* The packet that would cross the hard byte limit is dropped (DESIGN), and the SA with it. */
-  if ((secs && age >= secs * UINT64_C(1000000000)) ||
-      (kb && s->life_bytes + clear_bytes > kb * 1024u)) {
-    s->hard_expired = true;
-    return false;
-  }
-  if ((secs && age >= secs * UINT64_C(820000000)) ||
-      (kb && (s->life_bytes + clear_bytes) * 100 >= kb * 1024u * 82))
-    s->soft_expired = true;
-  return true;
-}
-
 static uint32_t fnv1a(uint32_t h, const uint8_t *p, size_t n) {
   for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
   return h;
@@ -52,13 +32,13 @@ uint32_t esp_flow_hash(const uint8_t *inner, size_t len) {
   uint8_t proto;
   const uint8_t *l4 = NULL;
   size_t l4_len = 0;
-  bool first_fragment = true;
+  bool whole = true; /* not a fragment: ports join the hash */
   if (len >= 1 && inner[0] >> 4 == 4) {
     pkt_ipv4_view v;
     if (pkt_ipv4_parse(inner, len, &v) != PKT_OK) return 0;
     h = fnv1a(h, v.hdr + 12, 8);
     proto = v.proto;
-    first_fragment = v.frag_offset == 0;
+    whole = !pkt_ipv4_is_fragment(&v);
     l4 = v.payload;
     l4_len = v.payload_len;
   } else if (len >= 1 && inner[0] >> 4 == 6) {
@@ -67,14 +47,14 @@ uint32_t esp_flow_hash(const uint8_t *inner, size_t len) {
     h = fnv1a(h, v.src, 16);
     h = fnv1a(h, v.dst, 16);
     proto = v.chain.upper_proto;
-    first_fragment = !v.chain.frag.present || v.chain.frag.offset == 0;
+    whole = !v.chain.frag.present;
     l4 = v.upper;
     l4_len = v.upper_len;
   } else {
     return 0;
   }
   uint8_t tail[5] = {proto, 0, 0, 0, 0};
-  if (first_fragment && (proto == 6 || proto == 17 || proto == 132) && l4_len >= 4)
+  if (whole && (proto == 6 || proto == 17 || proto == 132) && l4_len >= 4)
     memcpy(tail + 1, l4, 4);
   return fnv1a(h, tail, sizeof tail);
 }

@@ -3,18 +3,14 @@
  * packet, RFC 6040 ECN decapsulation, copy-outer-dscp. */
 #include <string.h>
 
+#include "model/pkt_err.h"
+
 #include "esp_transform.h"
 #include "model/pkt_esp.h"
 #include "model/pkt_ipv4.h"
 #include "model/pkt_ipv6.h"
 #include "model/pkt_udp.h"
 
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
 
 typedef struct outer_info {
   uint8_t family;
@@ -63,7 +59,7 @@ static esp_reason parse_outer(const sa_db *db, const uint8_t *in, size_t in_len,
   if (proto != PKT_PROTO_UDP) return ESP_R_NOT_ESP;
   pkt_udp_view u;
   if (pkt_udp_parse(l4, l4_len, &u) != PKT_OK) return ESP_R_UDP_MALFORMED;
-  pkt_udp_csum_status cs = o->family == 4 ? pkt_udp_verify_v4(get32(src), get32(o->dst), &u)
+  pkt_udp_csum_status cs = o->family == 4 ? pkt_udp_verify_v4(pkt_rd32(src), pkt_rd32(o->dst), &u)
                                           : pkt_udp_verify_v6(src, o->dst, &u);
   if (cs == PKT_UDP_CSUM_BAD) return ESP_R_UDP_MALFORMED;
   o->udp = true;
@@ -73,11 +69,11 @@ static esp_reason parse_outer(const sa_db *db, const uint8_t *in, size_t in_len,
   if (u.dst_port == SA_NATT_PORT) {
     /* RFC 3948 s2.2/2.3: a single 0xFF is a NAT keepalive, a zero marker is IKE. */
     if (u.payload_len == 1 && u.payload[0] == 0xFF) return ESP_R_HOST_KEEPALIVE;
-    if (u.payload_len >= 4 && get32(u.payload) == 0) return ESP_R_HOST_IKE;
+    if (u.payload_len >= 4 && pkt_rd32(u.payload) == 0) return ESP_R_HOST_IKE;
     return ESP_R_OK;
   }
   /* Multipath port (shared with IKE on 500): ESP only when the SPI is installed (DESIGN). */
-  sa *s = u.payload_len >= 4 ? sa_db_find_inbound(db, get32(u.payload)) : NULL;
+  sa *s = u.payload_len >= 4 ? sa_db_find_inbound(db, pkt_rd32(u.payload)) : NULL;
   if (s && s->cfg.udp == SA_UDP_MULTIPATH && s->cfg.udp_dst_port == u.dst_port) return ESP_R_OK;
   for (size_t i = 0; i < db->n; i++) {
     const sa_config *c = &db->sas[i]->cfg;
@@ -113,7 +109,7 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   esp_reason r = parse_outer(db, in, in_len, &o);
   if (r != ESP_R_OK) return finish(db, NULL, r, info);
   if (o.esp_len < PKT_ESP_HDR_LEN) return finish(db, NULL, ESP_R_ESP_HDR_TRUNCATED, info);
-  const uint32_t spi = get32(o.esp), seq_low = get32(o.esp + 4);
+  const uint32_t spi = pkt_rd32(o.esp), seq_low = pkt_rd32(o.esp + 4);
   sa *s = sa_db_find_inbound(db, spi);
   if (!s) return finish(db, NULL, ESP_R_UNKNOWN_SPI, info);
   if (info) info->sa = s;
@@ -126,7 +122,7 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
     return finish(db, s, ESP_R_BODY_TOO_SHORT, info);
   const size_t ct_len = o.esp_len - PKT_ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
   if (ct_len > out_cap) return finish(db, s, ESP_R_BODY_TOO_SHORT, info);
-  if (!esp_lifetime_ok(s, now_ns, 0)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
+  if (!esp_lifetime_ok(db, s, now_ns, 0)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
 
   /* RFC 4303 s3.4.3: replay check before the ICV (cheap rejection), update after it. */
   uint64_t seq;
@@ -140,13 +136,13 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   memcpy(nonce, c->salt, SA_SALT_LEN);
   memcpy(nonce + SA_SALT_LEN, iv, ESP_IV_LEN);
   size_t aad_len = 8;
-  put32(aad, spi);
+  pkt_wr32(aad, spi);
   if (c->esn) {
-    put32(aad + 4, (uint32_t)(seq >> 32));
-    put32(aad + 8, seq_low);
+    pkt_wr32(aad + 4, (uint32_t)(seq >> 32));
+    pkt_wr32(aad + 8, seq_low);
     aad_len = 12;
   } else {
-    put32(aad + 4, seq_low);
+    pkt_wr32(aad + 4, seq_low);
   }
   if (info) {
     info->has_crypto = true;
@@ -186,7 +182,7 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   }
   uint8_t ecn;
   if (!ecn_decap(inner_ecn, o.tos & 3u, &ecn)) return finish(db, s, ESP_R_ECN_CE_NOT_ECT, info);
-  if (!esp_lifetime_ok(s, now_ns, L)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
+  if (!esp_lifetime_ok(db, s, now_ns, L)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
   if (c->copy_outer_dscp) dscp = o.tos >> 2;
   if (t.next_header == 4) {
     if (ecn != inner_ecn) pkt_ipv4_set_ecn(out, ecn);

@@ -42,7 +42,9 @@ typedef struct esp_info {
 
 /* in = an IPv4 or IPv6 packet (bytes after its total length are ignored as link padding).
  * out gets the outer IP packet; out_cap >= in_len + ESP_MAX_OVERHEAD. now_ns = packet time
- * (the first packet on an SA starts its lifetime). info may be NULL. */
+ * (the first packet on an SA starts its lifetime). info may be NULL. One packet in, at most
+ * one out: a packet that does not fit tunnel_mtu is dropped as exceeds_tunnel_mtu (the
+ * tunnel edge with pre-fragmentation and ICMP is esp_encrypt_burst in esp_frag.h). */
 esp_reason esp_encrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now_ns,
                        uint8_t *out, size_t out_cap, size_t *out_len, esp_info *info);
 
@@ -59,10 +61,12 @@ static inline uint32_t esp_flow_label(uint32_t h) { return (h ^ (h >> 20)) & 0xF
 
 /* Shared by encrypt and decrypt: bump the counter of `r` (or nothing for ESP_R_OK). */
 void esp_count(sa_db *db, sa *s, esp_reason r);
-/* Lifetime: time zero is SA install, in `esp` the run's first packet (esp_clock, called by
- * esp_encrypt/esp_decrypt); soft = 82% of hard; at the hard limit the SA expires for good. */
+/* Lifetime (esp_lifetime.c): time zero is SA install, in `esp` the run's first packet
+ * (esp_clock, called by esp_encrypt/esp_decrypt); soft = soft_lifetime_* or 82% of hard,
+ * raising one rekey event; at the hard limit the SA expires for good. clear_bytes are the
+ * clear-side bytes this packet would add; false = drop (lifetime_expired). */
 void esp_clock(sa_db *db, uint64_t now_ns);
-bool esp_lifetime_ok(sa *s, uint64_t now_ns, uint64_t clear_bytes);
+bool esp_lifetime_ok(sa_db *db, sa *s, uint64_t now_ns, uint64_t clear_bytes);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,11 @@ static const struct {
     [IPSEC_CTR_HOST_IKE] = {"host_ike", "packets", "IKE handed to the host path"},
     [IPSEC_CTR_HOST_KEEPALIVE] = {"host_nat_keepalive", "packets", "NAT keepalive to the host path"},
     [IPSEC_CTR_INNER_INVALID] = {"inner_invalid", "packets", "inner packet not valid IPv4/IPv6"},
+    [IPSEC_CTR_MTU_FRAGMENTED] = {"exceeds_tunnel_mtu_fragmented", "packets",
+                                  "inner datagrams pre-fragmented to fit the tunnel MTU"},
+    [IPSEC_CTR_MTU_ICMP] = {"exceeds_tunnel_mtu_icmp_sent", "packets",
+                            "dropped above tunnel MTU with ICMP frag-needed / ICMPv6 PTB sent"},
+    [IPSEC_CTR_SOFT_LIFETIME] = {"soft_lifetime_reached", "events", "soft lifetime reached: rekey due"},
 };
 
 static const struct {
@@ -63,6 +68,8 @@ static const struct {
     [ESP_R_HOST_IKE] = {"host_ike", IPSEC_CTR_HOST_IKE},
     [ESP_R_HOST_KEEPALIVE] = {"host_nat_keepalive", IPSEC_CTR_HOST_KEEPALIVE},
     [ESP_R_INNER_INVALID] = {"inner_invalid", IPSEC_CTR_INNER_INVALID},
+    [ESP_R_MTU_ICMP_SENT] = {"exceeds_tunnel_mtu_icmp_sent", IPSEC_CTR_MTU_ICMP},
+    [ESP_R_MTU_ICMP_RATE_LIMITED] = {"exceeds_tunnel_mtu_icmp_rate_limited", IPSEC_CTR_EXCEEDS_MTU},
 };
 
 ipsec_ctr esp_reason_counter(esp_reason r) {

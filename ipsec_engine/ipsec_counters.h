@@ -42,6 +42,9 @@ typedef enum ipsec_ctr {
   IPSEC_CTR_HOST_IKE,
   IPSEC_CTR_HOST_KEEPALIVE,
   IPSEC_CTR_INNER_INVALID,
+  IPSEC_CTR_MTU_FRAGMENTED,   /* inner datagrams pre-fragmented to fit (RFC 4459 s3.1) */
+  IPSEC_CTR_MTU_ICMP,         /* dropped above tunnel MTU, ICMP / ICMPv6 PTB sent to the host path */
+  IPSEC_CTR_SOFT_LIFETIME,    /* SAs past their soft lifetime: rekey events */
   IPSEC_CTR_COUNT
 } ipsec_ctr;
 
@@ -73,11 +76,13 @@ typedef enum esp_reason {
   ESP_R_LIFETIME_EXPIRED,
   ESP_R_ECN_CE_NOT_ECT,       /* RFC 6040 s4.2: outer CE over inner Not-ECT */
   ESP_R_NO_SA,                /* no outbound SA or selector matches */
-  ESP_R_EXCEEDS_MTU,
+  ESP_R_EXCEEDS_MTU,          /* above tunnel MTU, neither fragmented nor answered by ICMP */
   ESP_R_HOST_IKE,             /* UDP 4500 with a zero non-ESP marker, or IKE on the multipath port */
   ESP_R_HOST_KEEPALIVE,       /* NAT keepalive, a single 0xFF byte */
   ESP_R_INNER_INVALID,        /* encrypt: input is not an IP packet; decrypt: payload is not the
                                  IP version the next header names */
+  ESP_R_MTU_ICMP_SENT,        /* above tunnel MTU and not fragmentable: ICMP sent */
+  ESP_R_MTU_ICMP_RATE_LIMITED,/* the same, ICMP suppressed by the token bucket */
   ESP_R_COUNT
 } esp_reason;
 

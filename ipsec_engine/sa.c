@@ -30,7 +30,21 @@ bool sa_db_init(sa_db *db, stats_registry *reg) {
   db->spi_slot = calloc(SPI_SLOTS, sizeof *db->spi_slot);
   db->spi_mask = SPI_SLOTS - 1;
   if (!db->spi_slot) return false;
+  db->icmp.rate_per_s = SA_ICMP_RATE_DEFAULT;
+  db->icmp.burst = SA_ICMP_BURST_DEFAULT;
   return ipsec_counters_init(&db->global, reg, "esp.global");
+}
+
+uint32_t sa_max_inner(const sa_config *c) {
+  const uint32_t fixed = (c->local.family == 4 ? 20u : 40u) + (c->udp != SA_UDP_NONE ? 8u : 0u) +
+                         8u /* SPI, seq */ + 8u /* IV */ + 2u + 16u /* ICV */;
+  if (c->tunnel_mtu < fixed + 2) return 0;
+  /* L + pad + 2 is a multiple of 4: the largest L is (budget + 2) rounded down to 4, minus 2. */
+  return ((c->tunnel_mtu - fixed + 2) & ~3u) - 2;
+}
+
+bool sa_carries_ipv6(const sa_config *c) {
+  return c->dir == SA_OUTBOUND && (!c->has_selector || c->selector.family == 6);
 }
 
 void sa_db_free(sa_db *db) {
@@ -109,6 +123,21 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
     }
   if (!cfg->esn && cfg->initial_seq > UINT32_MAX) {
     snprintf(why, why_len, "initial_seq does not fit 32 bits without esn");
+    return false;
+  }
+  /* DESIGN: on a VPN carrying IPv6 the inner path MTU may not fall below 1280 (RFC 8200 s5). */
+  if (sa_carries_ipv6(cfg) && sa_max_inner(cfg) < 1280) {
+    /* 1280 + outer header + UDP + 34 (SPI, seq, IV, pad length, next header, ICV) + pad 2 */
+    unsigned need = 1280u + (cfg->local.family == 4 ? 20u : 40u) +
+                    (cfg->udp != SA_UDP_NONE ? 8u : 0u) + 34u + 2u;
+    snprintf(why, why_len, "tunnel_mtu %u leaves %u bytes for an inner packet, below IPv6's 1280 "
+             "(allowed: >= %u, or an IPv4 selector for an IPv4-only SA)", cfg->tunnel_mtu,
+             sa_max_inner(cfg), need);
+    return false;
+  }
+  if ((cfg->lifetime_seconds && cfg->soft_lifetime_seconds >= cfg->lifetime_seconds) ||
+      (cfg->lifetime_kilobytes && cfg->soft_lifetime_kilobytes >= cfg->lifetime_kilobytes)) {
+    snprintf(why, why_len, "a soft lifetime must be below its hard lifetime");
     return false;
   }
   sa *s = calloc(1, sizeof *s);

@@ -20,6 +20,8 @@ typedef struct sa_raw {
   int df_bit;
   bool copy_outer_dscp;
   uint64_t lifetime_seconds, lifetime_kilobytes;
+  uint64_t soft_lifetime_seconds, soft_lifetime_kilobytes;
+  bool nat_detected;
   uint64_t initial_seq;
   uint64_t outer_ttl;
   char *protocol, *mode;
@@ -44,6 +46,9 @@ static const cfg_param SA_TABLE[] = {
     P("copy_outer_dscp", CFG_T_BOOL, "false", 1, 0, NULL, "decrypt: outer DSCP copied to the inner header", copy_outer_dscp, false),
     P("lifetime_seconds", CFG_T_UINT, "3600", 0, 4294967295.0, NULL, "hard lifetime from the first packet, 0 = none", lifetime_seconds, false),
     P("lifetime_kilobytes", CFG_T_UINT, "0", 0, 1e15, NULL, "hard lifetime in clear-side KiB, 0 = none", lifetime_kilobytes, false),
+    P("soft_lifetime_seconds", CFG_T_UINT, "0", 0, 4294967295.0, NULL, "soft lifetime (rekey event), 0 = 82% of the hard one", soft_lifetime_seconds, false),
+    P("soft_lifetime_kilobytes", CFG_T_UINT, "0", 0, 1e15, NULL, "soft lifetime in clear-side KiB, 0 = 82% of the hard one", soft_lifetime_kilobytes, false),
+    P("nat_detected", CFG_T_BOOL, "false", 1, 0, NULL, "IKE detected a NAT: NAT-T (4500/4500) replaces any other encapsulation", nat_detected, false),
     P("initial_seq", CFG_T_UINT, "0", 0, 18446744073709551615.0, NULL, "outbound: last seq sent; inbound: window right edge", initial_seq, false),
     P("outer_ttl", CFG_T_UINT, "64", 1, 255, NULL, "outer TTL / hop limit", outer_ttl, false),
     P("protocol", CFG_T_STRING, "esp", 1, 0, NULL, "esp (AH is not supported)", protocol, false),
@@ -186,6 +191,8 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
   c.copy_outer_dscp = r.copy_outer_dscp;
   c.lifetime_seconds = r.lifetime_seconds;
   c.lifetime_kilobytes = r.lifetime_kilobytes;
+  c.soft_lifetime_seconds = r.soft_lifetime_seconds;
+  c.soft_lifetime_kilobytes = r.soft_lifetime_kilobytes;
   c.initial_seq = r.initial_seq;
   c.outer_ttl = (uint8_t)r.outer_ttl;
   if (!c.esn && c.initial_seq > UINT32_MAX)
@@ -193,10 +200,26 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
             (unsigned long long)c.initial_seq);
   const cfg_node *u = cfg_get(m, "udp_encap");
   if (u && !parse_udp_encap(u, prefix, &c, err)) { ok = false; goto out; }
+  if (r.nat_detected) { /* RFC 3948: NAT-T takes precedence over multipath encapsulation */
+    c.udp = SA_UDP_NATT;
+    c.udp_dst_port = SA_NATT_PORT;
+  }
+  if (c.lifetime_seconds && c.soft_lifetime_seconds >= c.lifetime_seconds)
+    FAIL_AT("soft_lifetime_seconds", "%llu is not below lifetime_seconds %llu (allowed: 0..%llu)",
+            (unsigned long long)c.soft_lifetime_seconds, (unsigned long long)c.lifetime_seconds,
+            (unsigned long long)c.lifetime_seconds - 1);
+  if (c.lifetime_kilobytes && c.soft_lifetime_kilobytes >= c.lifetime_kilobytes)
+    FAIL_AT("soft_lifetime_kilobytes", "%llu is not below lifetime_kilobytes %llu (allowed: 0..%llu)",
+            (unsigned long long)c.soft_lifetime_kilobytes, (unsigned long long)c.lifetime_kilobytes,
+            (unsigned long long)c.lifetime_kilobytes - 1);
   const cfg_node *s = cfg_get(m, "selector");
   snprintf(field, sizeof field, "%s.selector", prefix);
   if (s && !parse_selector(s, field, &c, err)) { ok = false; goto out; }
   if (s && c.dir == SA_INBOUND) FAIL_AT("selector", "only outbound SAs choose by selector");
+  if (sa_carries_ipv6(&c) && sa_max_inner(&c) < 1280)
+    FAIL_AT("tunnel_mtu", "%u leaves %u bytes for an inner packet, below IPv6's 1280 (allowed: "
+            ">= %u, or an IPv4 selector for an IPv4-only SA)", c.tunnel_mtu, sa_max_inner(&c),
+            1280u + (c.local.family == 4 ? 20u : 40u) + (c.udp != SA_UDP_NONE ? 8u : 0u) + 36u);
   char why[256];
   if (!sa_db_add(db, &c, why, sizeof why)) {
     snprintf(field, sizeof field, "%s", prefix);

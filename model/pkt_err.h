@@ -64,6 +64,10 @@ static inline void pkt_wr32(uint8_t *p, uint32_t v) {
   p[2] = (uint8_t)(v >> 8);
   p[3] = (uint8_t)v;
 }
+static inline void pkt_wr64(uint8_t *p, uint64_t v) {
+  pkt_wr32(p, (uint32_t)(v >> 32));
+  pkt_wr32(p + 4, (uint32_t)v);
+}
 
 #ifdef __cplusplus
 }

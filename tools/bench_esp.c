@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model/pkt_err.h"
 #include <time.h>
 
 #include "ipsec_engine/esp_transform.h"
@@ -31,9 +33,6 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
 
 static void make_inner(uint8_t *p, size_t len, unsigned salt) {
   memset(p, 0, 28);
@@ -55,8 +54,8 @@ typedef struct baseline {
 static void base_encrypt(baseline *b, uint64_t seq, uint8_t *buf, size_t n, uint8_t tag[16]) {
   uint8_t nonce[12], aad[8];
   memcpy(nonce, b->salt, 4);
-  put32(nonce + 4, (uint32_t)(seq >> 32)); put32(nonce + 8, (uint32_t)seq);
-  put32(aad, 0x1001); put32(aad + 4, (uint32_t)seq);
+  pkt_wr32(nonce + 4, (uint32_t)(seq >> 32)); pkt_wr32(nonce + 8, (uint32_t)seq);
+  pkt_wr32(aad, 0x1001); pkt_wr32(aad + 4, (uint32_t)seq);
   int l;
   EVP_EncryptInit_ex(b->enc, NULL, NULL, NULL, nonce);
   EVP_EncryptUpdate(b->enc, NULL, &l, aad, 8);
@@ -69,8 +68,8 @@ static int base_decrypt(baseline *b, uint64_t seq, const uint8_t *ct, uint8_t *p
                         uint8_t tag[16]) {
   uint8_t nonce[12], aad[8];
   memcpy(nonce, b->salt, 4);
-  put32(nonce + 4, (uint32_t)(seq >> 32)); put32(nonce + 8, (uint32_t)seq);
-  put32(aad, 0x1001); put32(aad + 4, (uint32_t)seq);
+  pkt_wr32(nonce + 4, (uint32_t)(seq >> 32)); pkt_wr32(nonce + 8, (uint32_t)seq);
+  pkt_wr32(aad, 0x1001); pkt_wr32(aad + 4, (uint32_t)seq);
   int l;
   EVP_DecryptInit_ex(b->dec, NULL, NULL, NULL, nonce);
   EVP_DecryptUpdate(b->dec, NULL, &l, aad, 8);

@@ -2,12 +2,16 @@
  *                              [--exceptions HOST.pcap]
  * Applies the ESP tunnel transform to every packet of a pcap (Ethernet or raw-IP link types)
  * and prints the statistics in the layout of `show security ipsec statistics`. A pure
- * transform: no TTL decrement. --vectors writes one JSON line per packet (never the key). */
+ * transform: no TTL decrement. Encrypt pre-fragments inner IPv4 above the tunnel MTU (one
+ * output packet per fragment) and writes ICMP frag-needed / ICMPv6 Packet Too Big to
+ * --exceptions; decrypt writes IKE and NAT keepalives there. --vectors writes one JSON line
+ * per output ESP packet, or per dropped packet (never the key). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "ipsec_engine/esp_frag.h"
 #include "ipsec_engine/esp_transform.h"
 #include "ipsec_engine/sa_load.h"
 #include "model/hexutil.h"
@@ -68,8 +72,9 @@ static void hexfield(FILE *fp, const char *name, const uint8_t *b, size_t n) {
 }
 
 static void write_vector(FILE *fp, uint64_t index, int encrypt, const esp_info *info,
-                         size_t in_len, size_t out_len) {
+                         size_t in_len, size_t out_len, int fragment) {
   fprintf(fp, "{\"packet\":%llu,\"op\":\"%s\"", (unsigned long long)index, encrypt ? "encrypt" : "decrypt");
+  if (fragment >= 0) fprintf(fp, ",\"fragment\":%d", fragment);
   if (info->sa) {
     fprintf(fp, ",\"sa\":\"%s\",\"spi\":%u,\"esn\":%s", info->sa->cfg.name, info->sa->cfg.spi,
             info->sa->cfg.esn ? "true" : "false");
@@ -88,6 +93,13 @@ static void write_vector(FILE *fp, uint64_t index, int encrypt, const esp_info *
   fprintf(fp, "}\n");
 }
 
+/* The ethertype (last two bytes of the L2 header) follows the IP version after it. */
+static void set_ethertype(uint8_t *frame, size_t l2) {
+  uint16_t et = frame[l2] >> 4 == 6 ? PKT_ETHERTYPE_IPV6 : PKT_ETHERTYPE_IPV4;
+  frame[l2 - 2] = (uint8_t)(et >> 8);
+  frame[l2 - 1] = (uint8_t)et;
+}
+
 static void print_stats(const sa_db *db, int encrypt) {
   printf("Global:\n");
   ipsec_counters_print(&db->global, stdout);
@@ -97,6 +109,8 @@ static void print_stats(const sa_db *db, int encrypt) {
     printf("\nSA %s (index %zu, %s, SPI 0x%08x):\n", s->cfg.name, i + 1,
            s->cfg.dir == SA_OUTBOUND ? "outbound" : "inbound", s->cfg.spi);
     ipsec_counters_print(&s->ctr, stdout);
+    printf("  lifetime: %s\n", s->hard_expired ? "hard limit reached, SA stopped"
+                                : s->soft_expired ? "soft limit reached, rekey due" : "live");
   }
 }
 
@@ -115,7 +129,9 @@ int cmd_esp(int argc, char **argv) {
   pcapio_reader *r = NULL;
   pcapio_writer *w = NULL, *x = NULL;
   FILE *vec = NULL;
-  uint8_t *buf = NULL;
+  uint8_t *buf = NULL, *host = NULL;
+  esp_info *infos = NULL;
+  esp_burst burst;
   rc = IPSECSIM_EXIT_USAGE;
   if (!sa_load_file(&db, a.sa, &cerr)) {
     fprintf(stderr, "%s\n", cerr.msg);
@@ -141,9 +157,11 @@ int cmd_esp(int argc, char **argv) {
     fprintf(stderr, "%s: cannot be written\n", a.vectors);
     goto done;
   }
-  const size_t cap = 262144 + ESP_MAX_OVERHEAD + 64;
+  const size_t cap = 262144 + ESP_BURST_OUT_CAP + 64;
   buf = malloc(cap);
-  if (!buf) goto done;
+  host = malloc(ESP_HOST_CAP + 64);
+  infos = calloc(ESP_BURST_MAX, sizeof *infos);
+  if (!buf || !host || !infos) goto done;
   pcapio_packet p;
   int more;
   while ((more = pcapio_next(r, &p, &perr)) == 1) {
@@ -158,7 +176,7 @@ int cmd_esp(int argc, char **argv) {
           (ev.ethertype != PKT_ETHERTYPE_IPV4 && ev.ethertype != PKT_ETHERTYPE_IPV6)) {
         info.reason = a.encrypt ? ESP_R_INNER_INVALID : ESP_R_OUTER_MALFORMED;
         esp_count(&db, NULL, info.reason);
-        if (vec) write_vector(vec, p.index, a.encrypt, &info, p.caplen, 0);
+        if (vec) write_vector(vec, p.index, a.encrypt, &info, p.caplen, 0, -1);
         continue;
       }
       l2 = ev.hdr_len;
@@ -166,21 +184,40 @@ int cmd_esp(int argc, char **argv) {
       ip_len = ev.payload_len;
       memcpy(buf, p.data, l2);
     }
+    if (a.encrypt) {
+      esp_reason res = esp_encrypt_burst(&db, ip, ip_len, p.ts_ns, buf + l2, cap - l2, host + l2,
+                                         ESP_HOST_CAP, &burst, infos);
+      if (vec && res != ESP_R_OK) write_vector(vec, p.index, 1, infos, ip_len, 0, -1);
+      if (burst.host_len && x) {  /* ICMP: back to the inner source, MACs swapped */
+        if (l2) {
+          memcpy(host, p.data + 6, 6);
+          memcpy(host + 6, p.data, 6);
+          memcpy(host + 12, p.data + 12, l2 - 12);
+          set_ethertype(host, l2);
+        }
+        if (!pcapio_write(x, host, (uint32_t)(l2 + burst.host_len), 0, p.ts_ns, &perr)) goto write_fail;
+      }
+      for (size_t i = 0; i < burst.n; i++) {
+        uint8_t *o = buf + l2 + burst.off[i];
+        if (vec) write_vector(vec, p.index, 1, &infos[i], ip_len, burst.len[i], burst.n > 1 ? (int)i : -1);
+        if (l2) {  /* packets lie back to back: this L2 header overwrites the tail of the
+                      previous one, which is already written */
+          memcpy(o - l2, p.data, l2);
+          set_ethertype(o - l2, l2);
+        }
+        if (!pcapio_write(w, o - l2, (uint32_t)(l2 + burst.len[i]), 0, p.ts_ns, &perr)) goto write_fail;
+      }
+      continue;
+    }
     size_t out_len = 0;
-    esp_reason res = a.encrypt
-        ? esp_encrypt(&db, ip, ip_len, p.ts_ns, buf + l2, cap - l2, &out_len, &info)
-        : esp_decrypt(&db, ip, ip_len, p.ts_ns, buf + l2, cap - l2, &out_len, &info);
-    if (vec) write_vector(vec, p.index, a.encrypt, &info, ip_len, out_len);
+    esp_reason res = esp_decrypt(&db, ip, ip_len, p.ts_ns, buf + l2, cap - l2, &out_len, &info);
+    if (vec) write_vector(vec, p.index, a.encrypt, &info, ip_len, out_len, -1);
     if (res == ESP_R_HOST_IKE || res == ESP_R_HOST_KEEPALIVE) {
       if (x && !pcapio_write(x, p.data, p.caplen, p.origlen, p.ts_ns, &perr)) goto write_fail;
       continue;
     }
     if (res != ESP_R_OK) continue;
-    if (l2) {  /* the ethertype follows the output's IP version */
-      uint16_t et = buf[l2] >> 4 == 6 ? PKT_ETHERTYPE_IPV6 : PKT_ETHERTYPE_IPV4;
-      buf[l2 - 2] = (uint8_t)(et >> 8);
-      buf[l2 - 1] = (uint8_t)et;
-    }
+    if (l2) set_ethertype(buf, l2);
     if (!pcapio_write(w, buf, (uint32_t)(l2 + out_len), 0, p.ts_ns, &perr)) goto write_fail;
   }
   if (more < 0) {
@@ -219,6 +256,8 @@ done:
   if (r) pcapio_close_read(r);
   if (vec) fclose(vec);
   free(buf);
+  free(host);
+  free(infos);
   sa_db_free(&db);
   stats_destroy(reg);
   return rc;

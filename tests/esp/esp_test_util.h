@@ -99,6 +99,31 @@ inline Bytes esp_seal(const Keys &k, uint32_t spi, uint64_t seq, bool esn, const
   return e;
 }
 
+// Opens ESP bytes (SPI .. ICV) with EVP; returns the plaintext (inner | pad | padlen | nh),
+// empty when the tag does not verify.
+inline Bytes esp_open(const Keys &k, const uint8_t *e, size_t len, bool esn = false,
+                      uint32_t seq_high = 0) {
+  if (len < 8 + 8 + 16) return {};
+  size_t ct = len - 8 - 8 - 16;
+  uint8_t nonce[12];
+  memcpy(nonce, k.salt.data(), 4);
+  memcpy(nonce + 4, e + 8, 8);
+  Bytes aad(e, e + 8);
+  if (esn) { aad.resize(12); put32(&aad[4], seq_high); put32(&aad[8], get32(e + 4)); }
+  Bytes pt(ct + 16);
+  uint8_t tag[16];
+  memcpy(tag, e + 16 + ct, 16);
+  if (!evp_gcm(false, k.key, nonce, aad, e + 16, ct, pt.data(), tag)) return {};
+  pt.resize(ct);
+  return pt;
+}
+
+// The inner packet of an ESP plaintext (trailer removed).
+inline Bytes esp_inner(const Bytes &pt) {
+  if (pt.size() < 2 || pt[pt.size() - 2] + 2u > pt.size()) return {};
+  return Bytes(pt.begin(), pt.end() - 2 - pt[pt.size() - 2]);
+}
+
 // inner | 1,2,3.. pad to 4-byte alignment | pad length | next header
 inline Bytes esp_plain(const Bytes &inner, uint8_t nh, int pad = -1, uint8_t first_pad = 1) {
   size_t p = pad >= 0 ? (size_t)pad : (4 - (inner.size() + 2) % 4) % 4;

@@ -198,3 +198,41 @@ TEST_F(Cli, EthernetLinkAndHostPath) {
   EXPECT_EQ(host[0], f2);
   EXPECT_NE(d.out.find("host_nat_keepalive: 1\n"), std::string::npos) << d.out;
 }
+
+// Issue 4 on the command line: fragments become one output frame each (L2 header repeated),
+// ICMP errors go to --exceptions only, back to the inner source with the MACs swapped.
+TEST_F(Cli, PreFragmentationAndIcmpToExceptions) {
+  spit(p("mtu.yaml"), std::string("sas:\n  - {name: out, direction: outbound, spi: 0x1001, "
+                                   "algorithm: aes-128-gcm, key: ") + KEYHEX +
+                          ", local: 192.0.2.1, remote: 198.51.100.1, tunnel_mtu: 1500, df_bit: set}\n");
+  Bytes eth = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+  auto frame = [&](const Bytes &ip) {
+    Bytes f = eth;
+    if ((ip[0] >> 4) == 6) { f[12] = 0x86; f[13] = 0xdd; }
+    f.insert(f.end(), ip.begin(), ip.end());
+    return f;
+  };
+  spit(p("big.pcap"), pcap(1, {frame(ipv4_udp(1500)), frame(ipv4_udp(1500, 0, true)), frame(ipv6_udp(1500))}));
+  Result e = run("encrypt --sa " + p("mtu.yaml") + " --in " + p("big.pcap") + " --out " + p("big_enc.pcap") +
+                 " --exceptions " + p("big_host.pcap") + " --vectors " + p("big.jsonl"));
+  ASSERT_EQ(e.rc, 0) << e.err;
+  std::vector<Bytes> enc = records(p("big_enc.pcap")), host = records(p("big_host.pcap"));
+  ASSERT_EQ(enc.size(), 2u);
+  EXPECT_EQ(enc[0].size(), 14u + 1500);
+  EXPECT_EQ(enc[1].size(), 14u + 132);
+  EXPECT_EQ(Bytes(enc[1].begin(), enc[1].begin() + 14), eth);
+  EXPECT_EQ(enc[1][14 + 6] & 0x40, 0x40);  // df_bit set
+  ASSERT_EQ(host.size(), 2u);
+  EXPECT_EQ(Bytes(host[0].begin(), host[0].begin() + 6), Bytes(eth.begin() + 6, eth.begin() + 12));
+  EXPECT_EQ(host[0].size(), 14u + 576);
+  EXPECT_EQ(host[0][14 + 20], 3);
+  EXPECT_EQ(host[1][12], 0x86);
+  EXPECT_EQ(host[1].size(), 14u + 1280);
+  EXPECT_EQ(host[1][14 + 40], 2);
+  EXPECT_NE(e.out.find("exceeds_tunnel_mtu_fragmented: 1\n"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("exceeds_tunnel_mtu_icmp_sent: 2\n"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("  lifetime: live\n"), std::string::npos) << e.out;
+  std::string vec = slurp(p("big.jsonl"));
+  EXPECT_NE(vec.find("{\"packet\":1,\"op\":\"encrypt\",\"fragment\":1,"), std::string::npos) << vec;
+  EXPECT_NE(vec.find("\"reason\":\"exceeds_tunnel_mtu_icmp_sent\""), std::string::npos) << vec;
+}
