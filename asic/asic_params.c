@@ -34,8 +34,9 @@ static const cfg_param pfe_table[] = {
      P(slice_bw), false},
     {"slice_in_queue", CFG_T_SIZE, "B", "1MiB", 2048, 1e11, NULL, CFG_SRC_ASSUMED,
      "not published",
-     "queue per input of the slice's write bandwidth (PG0, PG1, fabric), served by deficit round "
-     "robin weighted by input speed; tail drop per queue", P(slice_in_queue), false},
+     "queue per input of slice writes (PG0, PG1, fabric), DRR by input speed; PGs hold credits "
+     "for theirs (drops at the PG: slice_backpressure)",
+     P(slice_in_queue), false},
     {"slice_out_queue", CFG_T_SIZE, "B", "1MiB", 2048, 1e11, NULL, CFG_SRC_ASSUMED,
      "not published", "queue in front of the slice's read bandwidth", P(slice_out_queue), false},
     {"lookup_ppes", CFG_T_UINT, "", "80", 1, 4096, NULL, CFG_SRC_PUBLISHED,

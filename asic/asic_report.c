@@ -158,6 +158,15 @@ bool asic_stats_register(asic_world *w) {
     /* arbitrated: the stage accepts and drops at its per-input queues */
     x->arb->pkts = reg(r, x->arb->pkts, acc, "%s.pkts", x->name);
     x->arb->drops = reg(r, x->arb->drops, tail, "%s.drops.%s", x->name, why);
+    const char *bp = asic_drop_names[DROP_SLICE_BACKPRESSURE];
+    static const char held[] = "tail drops while the slice held this port group back (its queue at slice.in "
+                               "more than half full): the slice owns them";
+    if (x->arb->credit.on) x->arb->held_drops = reg(r, x->arb->held_drops, held, "%s.drops.%s", x->name, bp);
+    for (uint32_t s = 0; s < w->n_slices; s++)
+      if (&w->slices[s].arb == x->arb)
+        w->slices[s].backpressure_drops = reg(r, w->slices[s].backpressure_drops,
+                                              "drops at this slice's port-group input queues caused by its backpressure",
+                                              "%s.drops.%s", x->name, bp);
     for (uint32_t k = 0; k < x->arb->n_in; k++) {
       arb_input *q = &x->arb->in[k];
       char lab[48];
@@ -165,6 +174,7 @@ bool asic_stats_register(asic_world *w) {
       q->pkts = reg(r, q->pkts, "packets accepted into this input's queue in the window", "%s.input.%s.pkts", x->name, lab);
       q->drops = reg(r, q->drops, "tail drops of this input's queue in the window", "%s.input.%s.drops.%s", x->name,
                      lab, why);
+      if (x->arb->credit.on) q->held_drops = reg(r, q->held_drops, held, "%s.input.%s.drops.%s", x->name, lab, bp);
     }
   }
   free(res);
@@ -232,9 +242,18 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   for (size_t i = 0; res && i < n; i++) {
     uint64_t pk = res[i].kind == RES_LOOKUP ? *res[i].lk->pkts : res[i].arb ? *res[i].arb->pkts : *res[i].bw->c.pkts;
     uint64_t dr = res[i].kind == RES_LOOKUP ? *res[i].lk->drops : res[i].arb ? *res[i].arb->drops : *res[i].bw->c.drops;
-    if (!pk && !dr) continue;
+    /* backpressure drops: where they happen (a PG's input queues) and who owns them (slice.in) */
+    uint64_t bp = res[i].arb && res[i].arb->credit.on ? *res[i].arb->held_drops : 0;
+    for (uint32_t s = 0; s < w->n_slices; s++)
+      if (res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
+    if (!pk && !dr && !bp) continue;
     char dn[160];
-    snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
+    int k = snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
+    if (bp)
+      snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s%s", dr ? ", " : "", (unsigned long long)bp,
+               asic_drop_names[DROP_SLICE_BACKPRESSURE], res[i].reason == DROP_SLICE_IN ? " (at its port groups)" : "");
+    else if (!dr)
+      dn[1] = 0;
     fprintf(fp, "%-36s %9.3f %9.3f %7.4f %10.3f %9.1f %9.0f %s\n", res[i].name,
             res[i].kind == RES_BW ? g(w, "%s.l1_gbps", res[i].name) : 0.0, g(w, "%s.mpps", res[i].name),
             g(w, "%s.util", res[i].name), g(w, "analytic.%s.ceiling_mpps", res[i].name),
@@ -251,12 +270,33 @@ static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen
   return fp;
 }
 
-bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) {
-  asic_world *w = &sc->world;
-  if (mkdir(dir, 0777) && errno != EEXIST) {
-    snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+/* mkdir -p: creates dir and its missing parents; an existing directory is fine. */
+static bool make_dirs(const char *dir, char *err, size_t errlen) {
+  char path[1024];
+  size_t len = strlen(dir);
+  if (len == 0 || len >= sizeof path) {
+    snprintf(err, errlen, "%s: %s", dir, len ? "path too long" : "empty output directory");
     return false;
   }
+  memcpy(path, dir, len + 1);
+  for (size_t i = 1; i <= len; i++) {
+    if (path[i] != '/' && path[i] != 0) continue;
+    if (path[i - 1] == '/') continue; /* repeated slashes */
+    char c = path[i];
+    path[i] = 0;
+    struct stat st;
+    if (mkdir(path, 0777) && !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+      snprintf(err, errlen, "%s: %s", path, errno == EEXIST ? "exists and is not a directory" : strerror(errno));
+      return false;
+    }
+    path[i] = c;
+  }
+  return true;
+}
+
+bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) {
+  asic_world *w = &sc->world;
+  if (!make_dirs(dir, err, errlen)) return false;
   FILE *fp = open_in(dir, "report.json", err, errlen);
   if (!fp) return false;
   fprintf(fp, "{\"scenario\": \"%s\", \"seed\": %llu,\n \"conventions\": {\"l1\": \"frame + 20 B (preamble, SFD, IFG)\", "

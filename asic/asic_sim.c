@@ -10,7 +10,7 @@
 const char *const asic_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
-    "hop_limit"};
+    "hop_limit", "slice_backpressure"};
 
 enum { EV_SRC, EV_PG_IN, EV_SLICE_IN, EV_SLICE_OUT, EV_ENGINE_IN, EV_PG_ARB, EV_SLICE_ARB };
 #define PKT_FROM_FABRIC 1u
@@ -58,6 +58,7 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
       sl->index = s % 2;
       sl->first_pg = 2 * gi;
       sl->noroute_drops = &sl->noroute_own_;
+      sl->backpressure_drops = &sl->backpressure_own_;
       uint64_t sbw = sim_rate_bps(p->slice_bw);
       /* slice.in: the queues are the arbiter's, one per input; the server holds the packet
        * in service only */
@@ -122,6 +123,8 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
           snprintf(err, errlen, "out of memory building port group %u", pgi);
           return false;
         }
+        /* credits = the PG's queue at slice.in (same capacity as set on the slice arbiter) */
+        ingress_arb_set_credit(&pg->arb, p->slice_in_queue, pkts_of(p->slice_in_queue));
       }
     asic_base += routers[r].n_asics;
   }
@@ -252,6 +255,10 @@ static void pg_arrive(asic_world *w, uint32_t pgi, uint32_t input, sim_fs t, con
   switch (ingress_arb_arrive(&pg->arb, &pg->in, input, t, pkt, 0, &x)) {
     case ARB_SERVED: return pg_forward(w, pgi, x, pkt);
     case ARB_DROPPED: return drop(w, pkt, DROP_PG_IN, t);
+    case ARB_DROPPED_HELD: {
+      if (t >= w->w0 && t < w->w1) (*w->slices[pg->slice].backpressure_drops)++;
+      return drop(w, pkt, DROP_SLICE_BACKPRESSURE, t);
+    }
     case ARB_QUEUED_SCHEDULE: return push_dispatch(w, pg->slice, EV_PG_ARB, pgi, x);
     case ARB_QUEUED: return;
   }
@@ -281,6 +288,15 @@ static void to_port(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) 
   push(w, peer->slice, EV_PG_IN, (uint32_t)pt->peer, 0, arrive, &p, pt->slice);
 }
 
+/* slice.in took a packet of port group `k` (0/1 inside the slice) off its queue at t: the
+ * PG's credits come back, and a PG held by them resumes (one dispatch event). */
+static void slice_credit_return(asic_world *w, uint32_t s, uint32_t k, sim_fs t, const sim_pkt *pkt) {
+  uint32_t pgi = w->slices[s].first_pg + k;
+  asic_pg *pg = &w->pgs[pgi];
+  sim_fs x;
+  if (ingress_arb_credit_return(&pg->arb, &pg->in, pkt->bytes, t, &x)) push_dispatch(w, s, EV_PG_ARB, pgi, x);
+}
+
 /* slice.in served a packet (departure d): fabric arrivals go to slice.out, the rest to the
  * lookup. aux: egress port for fabric arrivals. */
 static void slice_in_served(asic_world *w, uint32_t s, sim_fs d, const sim_pkt *pkt, uint32_t aux) {
@@ -306,8 +322,11 @@ static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
   uint32_t input = (ev->pkt.flags & PKT_FROM_FABRIC) ? SLICE_IN_FABRIC : ev->aux;
   sim_fs x;
   switch (ingress_arb_arrive(&sl->arb, &sl->in, input, t, &ev->pkt, ev->aux, &x)) {
-    case ARB_SERVED: return slice_in_served(w, s, x, &ev->pkt, ev->aux);
-    case ARB_DROPPED: return drop(w, &ev->pkt, DROP_SLICE_IN, t);
+    case ARB_SERVED:
+      if (input != SLICE_IN_FABRIC) slice_credit_return(w, s, input, t, &ev->pkt);
+      return slice_in_served(w, s, x, &ev->pkt, ev->aux);
+    case ARB_DROPPED: /* fabric, or a frame larger than the PG's credits */
+    case ARB_DROPPED_HELD: return drop(w, &ev->pkt, DROP_SLICE_IN, t);
     case ARB_QUEUED_SCHEDULE: return push_dispatch(w, s, EV_SLICE_ARB, s, x);
     case ARB_QUEUED: return;
   }
@@ -369,6 +388,7 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
       sim_fs d, next;
       if (!ingress_arb_dispatch(&sl->arb, &sl->in, ev->t, &it, &d, &next)) break;
       if (next != SIM_FS_NEVER) push_dispatch(w, h, EV_SLICE_ARB, ev->where, next);
+      if (!(it.pkt.flags & PKT_FROM_FABRIC)) slice_credit_return(w, ev->where, it.aux, ev->t, &it.pkt);
       slice_in_served(w, ev->where, d, &it.pkt, it.aux);
       break;
     }

@@ -11,9 +11,15 @@
  * packet that meets no contention is served on arrival; one that waits costs one dispatch
  * event (EV_PG_ARB / EV_SLICE_ARB) instead. Single-input resources behind them
  * (lookup after slice.in, PG.out and port tx after slice.out, fabric after slice.out) are
- * computed straight through in the same event. Each slice has its own event heap; heaps
- * interact only through the fabric and links, whose latency is the lookahead that lets a
- * driver (plain C loop here, SystemC in asic_sc.cpp) process a slice's events in windows.
+ * computed straight through in the same event.
+ * Backpressure: a port group holds credits for its queue at slice.in (ingress_arb credits):
+ * PG.in sends only when the slice's queue for it has room, so that queue never drops; when
+ * the slice binds, packets wait in the PG's per-port queues (DRR-fair) and the drops there
+ * are named slice_backpressure (counted on the PG input, on the flow, and on slice.in as the
+ * owner). Fabric arrivals at slice.in come from other heaps and keep tail drop.
+ * Each slice has its own event heap; heaps interact only through the fabric and links, whose
+ * latency is the lookahead that lets a driver (plain C loop here, SystemC in asic_sc.cpp)
+ * process a slice's events in windows.
  *
  * IPsec engine attachment point (DESIGN.md "Where the engine sits"): the engine of slice s
  * is a port-like consumer/producer on PG0 of s. A route whose next hop is ASIC_NH_ENGINE
@@ -42,7 +48,7 @@ extern "C" {
 
 typedef enum asic_drop {
   DROP_PG_IN, DROP_SLICE_IN, DROP_LOOKUP, DROP_NO_ROUTE, DROP_SLICE_OUT, DROP_FABRIC,
-  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_N
+  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_SLICE_BACKPRESSURE, DROP_N
 } asic_drop;
 extern const char *const asic_drop_names[DROP_N];
 
@@ -83,6 +89,8 @@ typedef struct asic_slice {
   stats_counter *noroute_drops; /* window (registry counter, or noroute_own_) */
   stats_counter noroute_own_;
   uint64_t tot_noroute_drops;
+  /* window: drops at this slice's port groups' input queues while the slice held them back */
+  stats_counter *backpressure_drops, backpressure_own_;
 } asic_slice;
 
 typedef struct asic_router {

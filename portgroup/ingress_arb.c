@@ -9,13 +9,13 @@ bool ingress_arb_init(ingress_arb *a, uint32_t n_inputs, const uint32_t *weights
   memset(a, 0, sizeof *a);
   a->w1 = SIM_FS_NEVER;
   if (n_inputs == 0 || cap_pkts == 0 || quantum_unit == 0) return false;
-  a->pkts = &a->own_[0], a->drops = &a->own_[1];
+  a->pkts = &a->own_[0], a->drops = &a->own_[1], a->held_drops = &a->own_[2];
   a->in = calloc(n_inputs, sizeof *a->in);
   if (!a->in) return false;
   a->n_in = n_inputs;
   for (uint32_t i = 0; i < n_inputs; i++) {
     arb_input *q = &a->in[i];
-    q->pkts = &q->own_[0], q->drops = &q->own_[1];
+    q->pkts = &q->own_[0], q->drops = &q->own_[1], q->held_drops = &q->own_[2];
     q->cap_pkts = cap_pkts;
     q->cap_bytes = cap_bytes;
     q->quantum = quantum_unit * (weights && weights[i] ? weights[i] : 1);
@@ -48,11 +48,38 @@ static void integrate(ingress_arb *a, sim_fs t) {
   if (t > a->last) a->last = t;
 }
 
+void ingress_arb_set_credit(ingress_arb *a, uint64_t cap_bytes, uint32_t cap_pkts) {
+  a->credit.on = true;
+  a->credit.bytes = a->credit.cap_bytes = cap_bytes;
+  a->credit.pkts = a->credit.cap_pkts = cap_pkts;
+}
+
+/* A packet larger than the whole downstream queue is not flow-controlled (see header). */
+static bool credit_exempt(const ingress_arb *a, uint32_t bytes) {
+  return !a->credit.on || bytes > a->credit.cap_bytes;
+}
+
+static bool credit_fits(const ingress_arb *a, uint32_t bytes) {
+  return credit_exempt(a, bytes) || (a->credit.pkts >= 1 && a->credit.bytes >= bytes);
+}
+
+static void credit_take(ingress_arb *a, uint32_t bytes) {
+  if (credit_exempt(a, bytes)) return;
+  a->credit.pkts--;
+  a->credit.bytes -= bytes;
+}
+
+/* The downstream queue is more than half full: it, not this stage, holds the backlog. */
+static bool downstream_owns_drop(const ingress_arb *a) {
+  return a->credit.on && (a->credit.bytes < a->credit.cap_bytes / 2 || a->credit.pkts < a->credit.cap_pkts / 2);
+}
+
 arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, sim_fs t, const sim_pkt *pkt,
                               uint32_t aux, sim_fs *t_out) {
   bool in_window = t >= a->w0 && t < a->w1;
   bw_server_advance(srv, t);
-  if (a->waiting == 0 && srv->free_at <= t) { /* nothing contends: straight through */
+  if (a->waiting == 0 && srv->free_at <= t && credit_fits(a, pkt->bytes)) { /* nothing contends */
+    credit_take(a, pkt->bytes);
     a->in[input].tot_in++;
     if (in_window) (*a->in[input].pkts)++, (*a->pkts)++;
     *t_out = bw_server_offer(srv, t, pkt->bytes);
@@ -62,6 +89,12 @@ arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, si
   if (q->n == q->cap_pkts || q->q_bytes + pkt->bytes > q->cap_bytes) {
     q->tot_drops++;
     a->tot_drops++;
+    if (downstream_owns_drop(a)) {
+      q->tot_held_drops++;
+      a->tot_held_drops++;
+      if (in_window) (*q->held_drops)++, (*a->held_drops)++;
+      return ARB_DROPPED_HELD;
+    }
     if (in_window) (*q->drops)++, (*a->drops)++;
     return ARB_DROPPED;
   }
@@ -82,7 +115,11 @@ arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, si
     if (occ > a->max_pkts) a->max_pkts = occ;
     if (a->waiting_bytes + srv->q_bytes > a->max_bytes) a->max_bytes = a->waiting_bytes + srv->q_bytes;
   }
-  if (a->pending) return ARB_QUEUED;
+  if (a->pending || a->held) return ARB_QUEUED;
+  if (!credit_fits(a, pkt->bytes)) { /* the only waiting packet: wait for its credits */
+    a->held = true;
+    return ARB_QUEUED;
+  }
   a->pending = true;
   *t_out = srv->free_at;
   return ARB_QUEUED_SCHEDULE;
@@ -93,11 +130,11 @@ static void next_input(ingress_arb *a) {
   a->granted = false;
 }
 
-bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *item, sim_fs *depart, sim_fs *next) {
-  a->pending = false;
-  *next = SIM_FS_NEVER;
-  if (a->waiting == 0) return false;
-  /* DRR: terminates because some input is backlogged and deficits grow each round */
+/* DRR: the input whose head packet goes next. Idempotent until that packet is taken (a
+ * second call finds the same input granted with the same head), so it may run early, to
+ * check the head's credits. Terminates because some input is backlogged and deficits grow
+ * each round. Requires a->waiting > 0. */
+static arb_input *drr_select(ingress_arb *a) {
   for (;;) {
     arb_input *q = &a->in[a->cur];
     if (q->n == 0) {
@@ -109,29 +146,64 @@ bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *it
       q->deficit += q->quantum;
       a->granted = true;
     }
-    const arb_item *h = &q->ring[q->head];
-    if (h->pkt.bytes > q->deficit) {
+    if (q->ring[q->head].pkt.bytes > q->deficit) {
       next_input(a);
       continue;
     }
-    integrate(a, t);
-    *item = *h;
-    q->deficit -= h->pkt.bytes;
-    q->head = q->head + 1 == q->cap_pkts ? 0 : q->head + 1;
-    q->n--;
-    q->q_bytes -= h->pkt.bytes;
-    a->waiting--;
-    a->waiting_bytes -= item->pkt.bytes;
-    if (q->n == 0) {
-      q->deficit = 0;
-      next_input(a);
-    }
-    break;
+    return q;
   }
+}
+
+/* Packets wait: can the next one go when the server frees (credits)? Ample credits (room for
+ * the largest frame) skip the early DRR selection, so without backpressure the choice is made
+ * at dispatch time as before. */
+static bool next_can_go(ingress_arb *a) {
+  if (!a->credit.on || (a->credit.pkts >= 1 && a->credit.bytes >= UINT16_MAX)) return true;
+  const arb_input *q = drr_select(a);
+  return credit_fits(a, q->ring[q->head].pkt.bytes);
+}
+
+bool ingress_arb_credit_return(ingress_arb *a, const bw_server *srv, uint32_t bytes, sim_fs t, sim_fs *t_out) {
+  if (credit_exempt(a, bytes)) return false;
+  a->credit.pkts++;
+  a->credit.bytes += bytes;
+  if (!a->held || !next_can_go(a)) return false;
+  a->held = false;
+  a->pending = true;
+  *t_out = srv->free_at > t ? srv->free_at : t;
+  return true;
+}
+
+bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *item, sim_fs *depart, sim_fs *next) {
+  a->pending = false;
+  *next = SIM_FS_NEVER;
+  if (a->waiting == 0) return false;
+  arb_input *q = drr_select(a);
+  if (!credit_fits(a, q->ring[q->head].pkt.bytes)) { /* not reached: checked when scheduled */
+    a->held = true;
+    return false;
+  }
+  integrate(a, t);
+  *item = q->ring[q->head];
+  q->deficit -= item->pkt.bytes;
+  q->head = q->head + 1 == q->cap_pkts ? 0 : q->head + 1;
+  q->n--;
+  q->q_bytes -= item->pkt.bytes;
+  a->waiting--;
+  a->waiting_bytes -= item->pkt.bytes;
+  if (q->n == 0) {
+    q->deficit = 0;
+    next_input(a);
+  }
+  credit_take(a, item->pkt.bytes);
   *depart = bw_server_offer(srv, t, item->pkt.bytes);
   if (a->waiting) {
-    a->pending = true;
-    *next = srv->free_at;
+    if (next_can_go(a)) {
+      a->pending = true;
+      *next = srv->free_at;
+    } else {
+      a->held = true;
+    }
   }
   return true;
 }

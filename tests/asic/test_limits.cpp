@@ -4,15 +4,25 @@
 // resources stay put (no drops, unchanged closed-form ceilings).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "asic_test_util.h"
 
-static void expect_owner_only_drops(const AsicRun &r, const std::string &owner_drop_metric) {
-  EXPECT_GT(r.m(owner_drop_metric), 0) << owner_drop_metric;
+// owner_drop_metrics: every drop counter of the owning resource (a slice owns its tail drops
+// and the backpressure drops at its port groups' input queues).
+static void expect_owner_only_drops(const AsicRun &r, const std::vector<std::string> &owner_drop_metrics) {
+  double owned = 0;
+  for (const auto &m : owner_drop_metrics) owned += r.m(m);
+  EXPECT_GT(owned, 0) << owner_drop_metrics[0];
   // every block's window drops: the owner's must be all of them
   double all = 0;
   for (uint32_t i = 0; i < r.sc.world.n_flows; i++) all += r.m("flow." + std::string(r.sc.world.flows[i].name) + ".drops.total");
-  EXPECT_DOUBLE_EQ(all, r.m(owner_drop_metric));
+  EXPECT_DOUBLE_EQ(all, owned);
   EXPECT_TRUE(r.balanced) << r.conservation;
+}
+static void expect_owner_only_drops(const AsicRun &r, const std::string &owner_drop_metric) {
+  expect_owner_only_drops(r, std::vector<std::string>{owner_drop_metric});
 }
 
 TEST(Limits, PortLineRate100and400) {
@@ -53,9 +63,17 @@ TEST(Limits, SliceBandwidth) {
     ASSERT_TRUE(r->loaded) << r->err;
     EXPECT_NEAR(r->m("r0.asic0.slice0.in.l1_gbps"), bw, bw * 0.01) << bw;
     EXPECT_GE(r->m("r0.asic0.slice0.in.util"), 0.99);
-    expect_owner_only_drops(*r, "r0.asic0.slice0.in.drops.slice_in_queue_full");
+    // the port groups are held back by the slice's credits: its queues never overflow and
+    // every drop is a backpressure drop at the PG input queues, owned by the slice
+    expect_owner_only_drops(*r, "r0.asic0.slice0.in.drops.slice_backpressure");
+    EXPECT_EQ(r->m("r0.asic0.slice0.in.drops.slice_in_queue_full"), 0);
+    EXPECT_DOUBLE_EQ(r->m("r0.asic0.slice0.in.drops.slice_backpressure"),
+                     r->m("r0.asic0.slice0.pg0.in.drops.slice_backpressure") +
+                         r->m("r0.asic0.slice0.pg1.in.drops.slice_backpressure"));
     EXPECT_NEAR(r->m("analytic.r0.asic0.slice0.pg0.in.ceiling_l1_gbps"), 400.0, 1e-6);
-    EXPECT_NEAR(r->m("r0.asic0.slice0.pg0.in.l1_gbps"), 400.0, 4.0);  // ports still fill their PG
+    // each PG carries its half of the slice, not its own 400 G ceiling
+    EXPECT_NEAR(r->m("r0.asic0.slice0.pg0.in.l1_gbps"), bw / 2, bw / 2 * 0.01);
+    EXPECT_LT(r->m("r0.asic0.slice0.pg0.in.util"), 0.99);
   }
 }
 
@@ -64,7 +82,16 @@ TEST(Limits, SliceBoundByFabricTrafficFromOtherSliceAndAsic) {
   ASSERT_TRUE(r->loaded) << r->err;
   EXPECT_NEAR(r->m("r0.asic0.slice1.in.l1_gbps"), 800.0, 8.0);
   EXPECT_GE(r->m("r0.asic0.slice1.in.util"), 0.99);
-  expect_owner_only_drops(*r, "r0.asic0.slice1.in.drops.slice_in_queue_full");
+  // fabric arrivals (other heaps, no credits) tail-drop at slice.in; the slice's own port
+  // groups are held back and drop at their input queues: both are the slice's
+  expect_owner_only_drops(*r, std::vector<std::string>{"r0.asic0.slice1.in.drops.slice_in_queue_full",
+                                                       "r0.asic0.slice1.in.drops.slice_backpressure"});
+  EXPECT_GT(r->m("r0.asic0.slice1.in.drops.slice_in_queue_full"), 0);
+  EXPECT_GT(r->m("r0.asic0.slice1.in.drops.slice_backpressure"), 0);
+  // DRR weights by input speed: PG0 and PG1 4 (400G), fabric 10 (1000G), all backlogged, so a
+  // PG gets 800 x 4 / 18 and each of its four 100GE streams (wan8..15) a quarter of that
+  for (int i = 8; i < 16; i++)
+    EXPECT_NEAR(r->m("flow.wan" + std::to_string(i) + ".rx_l1_gbps"), 800.0 * 4 / 18 / 4, 800.0 / 18 * 0.01) << i;
   EXPECT_GT(r->m("r0.asic1.slice1.fabric.pkts"), 0);  // traffic from the other ASIC
   EXPECT_GT(r->m("r0.asic0.slice0.fabric.pkts"), 0);  // and from the other slice
 }
@@ -183,19 +210,29 @@ TEST(Fairness, PortGroupSharesItsBandwidthEquallyBetweenPorts) {
   }
 }
 
-TEST(Fairness, SliceSharesItsBandwidthBetweenPortGroups) {
-  // Two port groups at 400 Gbit/s each into a 600 Gbit/s slice: equal weights give each
-  // PG 300. Inside a PG the split is not exact (no backpressure from the slice's PG queue
-  // to the ports' queues yet, so drops fall where lockstep arrivals put them), but no
-  // stream starves: a single tail-drop FIFO here gave two streams 0 Gbit/s.
-  auto r = asic_run(scenario_path("slice_bound"));
-  ASSERT_TRUE(r->loaded) << r->err;
-  double pg0 = 0, pg1 = 0;
-  for (int i = 0; i < 8; i++) {
-    double v = r->m("flow.p" + std::to_string(i) + ".rx_l1_gbps");
-    (i < 4 ? pg0 : pg1) += v;
-    EXPECT_GT(v, 75.0 * 0.5) << "p" << i;
+TEST(Fairness, SliceSharesItsBandwidthBetweenPortGroupsAndPortsWithBackpressure) {
+  // Closed form (max-min fair, DRR weighted by input speed): slice.in carries slice_bw L1;
+  // its two PG inputs have equal weight and each offers 400 > slice_bw / 2, so each PG gets
+  // slice_bw / 2; inside a PG the four 100GE inputs have equal weight and each offers
+  // 100 > slice_bw / 8, so each stream gets slice_bw / 8 (75 Gbit/s at 600, 62.5 at 500).
+  // This needs backpressure: the slice's credits hold the PG back so the excess waits in the
+  // PG's per-port queues, where DRR is fair; tail drop into the slice's queue gave 63-81.
+  for (double bw : {600.0, 500.0}) {
+    auto r = asic_run(scenario_path("slice_bound"), {"pfe.slice_bw=" + std::to_string((int)bw) + "Gbps"});
+    ASSERT_TRUE(r->loaded) << r->err;
+    double pg0 = 0, pg1 = 0;
+    for (int i = 0; i < 8; i++) {
+      std::string f = "flow.p" + std::to_string(i);
+      double v = r->m(f + ".rx_l1_gbps");
+      (i < 4 ? pg0 : pg1) += v;
+      EXPECT_NEAR(v, bw / 8, bw / 8 * 0.01) << "p" << i << " at " << bw;
+      EXPECT_GT(r->m(f + ".drops.slice_backpressure"), 0) << "p" << i;
+      EXPECT_EQ(r->m(f + ".drops.pg_in_queue_full"), 0) << "p" << i;
+    }
+    EXPECT_NEAR(pg0, bw / 2, bw / 2 * 0.01);
+    EXPECT_NEAR(pg1, bw / 2, bw / 2 * 0.01);
+    EXPECT_GE(r->m("r0.asic0.slice0.in.util"), 0.99);
+    EXPECT_GT(r->m("r0.asic0.slice0.pg1.in.input.et-0/0/7.drops.slice_backpressure"), 0);
+    EXPECT_TRUE(r->balanced) << r->conservation;
   }
-  EXPECT_NEAR(pg0, 300.0, 3.0);
-  EXPECT_NEAR(pg1, 300.0, 3.0);
 }
