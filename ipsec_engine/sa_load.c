@@ -31,6 +31,9 @@ typedef struct sa_raw {
 #define P(name, type, def, lo, hi, allowed, doc, field, secret)                                \
   { name, type, "", def, lo, hi, allowed, CFG_SRC_ASSUMED, NULL, doc, offsetof(sa_raw, field), \
     secret }
+/* Entries with a unit and a stated source (published = the seed / RFC; assumed = our default). */
+#define PU(name, def, lo, hi, unit, src, why, doc, field)                                       \
+  { name, CFG_T_UINT, unit, def, lo, hi, NULL, src, why, doc, offsetof(sa_raw, field), false }
 static const cfg_param SA_TABLE[] = {
     P("name", CFG_T_STRING, NULL, 1, 0, NULL, "SA name (unique, used in counters)", name, false),
     P("direction", CFG_T_ENUM, NULL, 1, 0, "outbound|inbound", "outbound encrypts, inbound decrypts", direction, false),
@@ -40,17 +43,24 @@ static const cfg_param SA_TABLE[] = {
     P("local", CFG_T_STRING, NULL, 1, 0, NULL, "local tunnel endpoint (outer source on encrypt)", local, false),
     P("remote", CFG_T_STRING, NULL, 1, 0, NULL, "remote tunnel endpoint", remote, false),
     P("esn", CFG_T_BOOL, "false", 1, 0, NULL, "64-bit extended sequence numbers (RFC 4303 s2.2.1)", esn, false),
-    P("replay_window", CFG_T_UINT, "64", REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX, NULL, "anti-replay window in packets", replay_window, false),
-    P("tunnel_mtu", CFG_T_UINT, "9000", 576, 65535, NULL, "largest outer (ESP) IP packet", tunnel_mtu, false),
+    PU("replay_window", "64", REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX, "packets", CFG_SRC_PUBLISHED,
+       "seed: anti-replay window 64 by default; RFC 4303 s3.4.3 (>= 32); 4096 as Linux/MS-MPC", "anti-replay window in packets", replay_window),
+    PU("tunnel_mtu", "9000", 576, 65535, "B", CFG_SRC_ASSUMED,
+       "DESIGN: jumbo WAN by default; scenarios that want pre-fragmentation set it", "largest outer (ESP) IP packet", tunnel_mtu),
     P("df_bit", CFG_T_ENUM, "clear", 1, 0, "clear|set|copy", "outer IPv4 DF (RFC 4301 s8.1)", df_bit, false),
     P("copy_outer_dscp", CFG_T_BOOL, "false", 1, 0, NULL, "decrypt: outer DSCP copied to the inner header", copy_outer_dscp, false),
-    P("lifetime_seconds", CFG_T_UINT, "3600", 0, 4294967295.0, NULL, "hard lifetime from the first packet, 0 = none", lifetime_seconds, false),
-    P("lifetime_kilobytes", CFG_T_UINT, "0", 0, 1e15, NULL, "hard lifetime in clear-side KiB, 0 = none", lifetime_kilobytes, false),
-    P("soft_lifetime_seconds", CFG_T_UINT, "0", 0, 4294967295.0, NULL, "soft lifetime (rekey event), 0 = 82% of the hard one", soft_lifetime_seconds, false),
-    P("soft_lifetime_kilobytes", CFG_T_UINT, "0", 0, 1e15, NULL, "soft lifetime in clear-side KiB, 0 = 82% of the hard one", soft_lifetime_kilobytes, false),
+    PU("lifetime_seconds", "3600", 0, 4294967295.0, "s", CFG_SRC_ASSUMED,
+       "Junos IPsec proposals default to 3600 s", "hard lifetime from the first packet, 0 = none", lifetime_seconds),
+    PU("lifetime_kilobytes", "0", 0, 1e15, "KiB", CFG_SRC_ASSUMED,
+       "DESIGN: 1 KB = 1024 clear-side bytes of authenticated packets", "hard lifetime in clear-side KiB, 0 = none", lifetime_kilobytes),
+    PU("soft_lifetime_seconds", "0", 0, 4294967295.0, "s", CFG_SRC_DERIVED,
+       "seed's show output: 2798 of 3405 s = 82%", "soft lifetime (rekey event), 0 = 82% of the hard one", soft_lifetime_seconds),
+    PU("soft_lifetime_kilobytes", "0", 0, 1e15, "KiB", CFG_SRC_DERIVED,
+       "82% as for seconds", "soft lifetime in clear-side KiB, 0 = 82% of the hard one", soft_lifetime_kilobytes),
     P("nat_detected", CFG_T_BOOL, "false", 1, 0, NULL, "IKE detected a NAT: NAT-T (4500/4500) replaces any other encapsulation", nat_detected, false),
     P("initial_seq", CFG_T_UINT, "0", 0, 18446744073709551615.0, NULL, "outbound: last seq sent; inbound: window right edge", initial_seq, false),
-    P("outer_ttl", CFG_T_UINT, "64", 1, 255, NULL, "outer TTL / hop limit", outer_ttl, false),
+    PU("outer_ttl", "64", 1, 255, "hops", CFG_SRC_ASSUMED, "DESIGN: outer TTL / hop limit 64",
+       "outer TTL / hop limit", outer_ttl),
     P("protocol", CFG_T_STRING, "esp", 1, 0, NULL, "esp (AH is not supported)", protocol, false),
     P("mode", CFG_T_STRING, "tunnel", 1, 0, NULL, "tunnel (transport mode is not supported)", mode, false),
     P("ike_version", CFG_T_UINT, "2", 0, 255, NULL, "2 (IKEv1 is not supported)", ike_version, false),

@@ -8,6 +8,7 @@
 #include "asic/asic_analytic.h"
 #include "asic/asic_params.h"
 #include "commands.h"
+#include "ipsec_engine/sa_load.h"
 
 int cmd_params(int argc, char **argv) {
   const char *block = NULL;
@@ -56,8 +57,8 @@ int cmd_params(int argc, char **argv) {
       }
     } else if (argv[i][0] != '-' && !block) {
       block = argv[i];
-      if (!asic_param_block_find(block)) {
-        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric)\n", block);
+      if (!asic_param_block_find(block) && strcmp(block, "sa")) {
+        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric, sa)\n", block);
         return IPSECSIM_EXIT_USAGE;
       }
     } else {
@@ -68,6 +69,12 @@ int cmd_params(int argc, char **argv) {
   for (size_t i = 0; i < nb; i++) {
     if (block && strcmp(block, b[i].name)) continue;
     cfg_print_table(b[i].name, b[i].table, b[i].n, stdout);
+    printf("\n");
+  }
+  if (!block || !strcmp(block, "sa")) {
+    size_t n_sa;
+    const cfg_param *sa_table = sa_param_table(&n_sa); /* fields of each `sas:` entry */
+    cfg_print_table("sa (ipsecsim esp --sa FILE: each entry of sas:)", sa_table, n_sa, stdout);
     printf("\n");
   }
   if (analytic) asic_analytic_print(&p, sizes, n_sizes, stdout);
