@@ -157,6 +157,10 @@ int cmd_esp(int argc, char **argv) {
     fprintf(stderr, "%s: cannot be written\n", a.vectors);
     goto done;
   }
+  /* The nonce field is salt || IV (RFC 4106 s4): like an RTL waveform, the vectors file is an
+   * opt-in test artefact that carries SA secrets (the salt, never the key), and we say so. */
+  if (vec)
+    fprintf(stderr, "ipsecsim esp: note: %s holds each packet's nonce, which contains the SA's salt; treat it as key material\n", a.vectors);
   const size_t cap = 262144 + ESP_BURST_OUT_CAP + 64;
   buf = malloc(cap);
   host = malloc(ESP_HOST_CAP + 64);
