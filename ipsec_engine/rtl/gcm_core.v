@@ -2,7 +2,9 @@
 // ready/valid input and output (buses are LANES x width, lane l in slice l). Packets are
 // packet-parallel: the dispatcher (gcm_timing.h: gcm_dispatch_lane) gives each whole packet
 // to one lane; every lane completes in order. The key-store load port is broadcast, so each
-// lane holds a copy of every key slot's round keys and H powers.
+// lane holds a copy of every key slot's round keys and H powers. ld_ready is low while any
+// lane still has a packet reading slot ld_slot; a word is written when ld_valid && ld_ready.
+// The loader must not start packets on a slot between the first and last word of its install.
 module gcm_core #(
     parameter integer LANES  = 1,
     parameter integer SLOTS  = 8,
@@ -11,6 +13,7 @@ module gcm_core #(
     input  wire                    clk,
     input  wire                    rst,
     input  wire                    ld_valid,
+    output wire                    ld_ready,
     input  wire [SLOT_W-1:0]       ld_slot,
     input  wire [4:0]              ld_index,
     input  wire                    ld_aes256,
@@ -30,12 +33,15 @@ module gcm_core #(
     output wire [LANES-1:0]        out_is_tag,
     output wire [LANES-1:0]        out_tag_match
 );
+  wire [LANES-1:0] ld_busy;
+  assign ld_ready = ~|ld_busy;
+  wire ld_we = ld_valid && ld_ready;
   genvar l;
   generate
     for (l = 0; l < LANES; l = l + 1) begin : g_lane
       gcm_lane #(.SLOTS(SLOTS), .SLOT_W(SLOT_W)) u_lane (
           .clk(clk), .rst(rst),
-          .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
+          .ld_we(ld_we), .ld_busy(ld_busy[l]), .ld_slot(ld_slot), .ld_index(ld_index),
           .ld_aes256(ld_aes256), .ld_data(ld_data),
           .in_valid(in_valid[l]), .in_ready(in_ready[l]),
           .in_data(in_data[128*l +: 128]), .in_slot(in_slot[SLOT_W*l +: SLOT_W]),

@@ -23,8 +23,11 @@ module gcm_lane #(
 ) (
     input  wire              clk,
     input  wire              rst,
-    // key store, loaded at SA install: ld_index 0..14 = round keys, 16..19 = H^1..H^4
-    input  wire              ld_valid,
+    // key store, loaded at SA install: ld_index 0..14 = round keys, 16..19 = H^1..H^4.
+    // ld_we = the core's ld_valid && ld_ready; ld_busy = a packet of this lane still reads
+    // slot ld_slot (entering, or in AES stages 0..14 / the H^k read at stage 14).
+    input  wire              ld_we,
+    output wire              ld_busy,
     input  wire [SLOT_W-1:0] ld_slot,
     input  wire [4:0]        ld_index,
     input  wire              ld_aes256,
@@ -81,7 +84,7 @@ module gcm_lane #(
   reg [127:0]      rk_mem    [0:14][0:SLOTS-1];
   reg [127:0]      h_mem     [0:3][0:SLOTS-1];
   always @(posedge clk) begin
-    if (ld_valid) begin
+    if (ld_we) begin
       if (ld_index <= 5'd14) rk_mem[ld_index[3:0]][ld_slot] <= ld_data;
       if (ld_index >= 5'd16 && ld_index <= 5'd19) h_mem[ld_index[1:0]][ld_slot] <= ld_data;
       if (ld_index == 5'd0) slot_a256[ld_slot] <= ld_aes256;
@@ -163,6 +166,16 @@ module gcm_lane #(
       end
     end
   end
+
+  // Slot in use: a packet past its DESC but not its END (s_slot), or any valid beat in the
+  // stages that read the key store (0..14). Writing then would mix two keys in one packet.
+  reg busy_pipe;
+  integer q;
+  always @* begin
+    busy_pipe = 1'b0;
+    for (q = 0; q <= 14; q = q + 1) busy_pipe = busy_pipe | (p_v[q] && p_slot[q] == ld_slot);
+  end
+  assign ld_busy = busy_pipe || (s_phase != K_DESC && s_slot == ld_slot);
 
   // stage 0: initial AddRoundKey
   always @(posedge clk) begin

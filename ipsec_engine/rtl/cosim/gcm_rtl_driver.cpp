@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -98,9 +99,11 @@ bool aes_zero_block(const uint8_t *key, size_t key_len, uint8_t h[16])
 
 void GcmRtlDriver::init_lanes(unsigned n)
 {
-  inq_.resize(n);
-  flight_.resize(n);
+  lanes_.resize(n);
+  for (Lane &ln : lanes_) ln.ring.resize(16);
   io_.resize(n);
+  slots_.resize(key_slots());
+  for (SlotKeys &k : slots_) k.unentered.assign(1, 0);
 }
 
 void gcm_rtl_key_words(const uint8_t *key, size_t key_len, uint8_t words[19][16])
@@ -124,105 +127,181 @@ void GcmRtlDriver::load_key(unsigned slot, const uint8_t *key, size_t key_len)
     loads_.push_back(l);
   }
   std::memset(w, 0, sizeof w);
+  slots_[slot].req_gen++;
+  slots_[slot].unentered.push_back(0);
 }
 
 void GcmRtlDriver::submit(const GcmRtlPacket &p)
 {
-  auto &q = inq_[p.lane];
-  Beat d;
-  d.desc = true;
-  std::memcpy(d.data, p.iv, 12);
-  d.slot = p.slot;
-  d.decrypt = p.decrypt;
-  d.aad_len = (uint32_t)p.aad.size();
-  d.text_len = (uint32_t)p.text.size();
-  d.tag_len = p.tag_len;
-  d.id = p.id;
-  q.push_back(d);
-  auto blocks = [&](const std::vector<uint8_t> &v) {
-    for (size_t off = 0; off < v.size(); off += 16) {
-      Beat b;
-      b.id = p.id;
-      std::memcpy(b.data, v.data() + off, v.size() - off < 16 ? v.size() - off : 16);
-      q.push_back(b);
-    }
-  };
-  blocks(p.aad);
-  blocks(p.text);
-  Beat e;
-  e.end = true;
-  e.id = p.id;
-  std::memcpy(e.data, p.expected_tag, 16);
-  q.push_back(e);
-  InFlight f;
-  f.d.id = p.id;
-  f.d.lane = p.lane;
-  f.text_len = p.text.size();
-  flight_[p.lane].push_back(f);
+  Lane &ln = lanes_[p.lane];
+  if (ln.count == ln.ring.size()) {  // grow: rare, keeps the entries' buffers
+    std::vector<Entry> bigger(2 * ln.ring.size());
+    for (size_t i = 0; i < ln.count; i++) bigger[i] = std::move(entry(ln, i));
+    ln.ring.swap(bigger);
+    ln.head = 0;
+  }
+  Entry &e = entry(ln, ln.count++);
+  e.pkt.id = p.id;
+  e.pkt.lane = p.lane;
+  e.pkt.slot = p.slot;
+  e.pkt.decrypt = p.decrypt;
+  std::memcpy(e.pkt.iv, p.iv, 12);
+  e.pkt.aad.assign(p.aad.begin(), p.aad.end());
+  e.pkt.text.assign(p.text.begin(), p.text.end());
+  std::memcpy(e.pkt.expected_tag, p.expected_tag, 16);
+  e.pkt.tag_len = p.tag_len;
+  SlotKeys &sk = slots_[p.slot];
+  e.gen = sk.req_gen;
+  sk.unentered[sk.req_gen - sk.cur_gen]++;
+  e.beats = 2 + (p.aad.size() + 15) / 16 + (p.text.size() + 15) / 16;
+  e.sent = 0;
+  if (e.out.size() < p.text.size()) e.out.resize(p.text.size());
+  e.out_len = 0;
+  e.desc_cycle = e.end_cycle = 0;
+  e.protocol_error.clear();
+}
+
+// Builds the lane's next input beat into ln.staged; false when there is none to offer (no
+// packet entering, or its DESC must wait for an install of its slot).
+bool GcmRtlDriver::stage_beat(Lane &ln)
+{
+  if (ln.staged_ok) return true;
+  if (ln.entering >= ln.count) return false;
+  const Entry &e = entry(ln, ln.entering);
+  const GcmRtlPacket &p = e.pkt;
+  Beat &b = ln.staged;
+  b.id = p.id;
+  b.desc = e.sent == 0;
+  b.end = e.sent + 1 == e.beats;
+  if (b.desc) {
+    if (e.gen != slots_[p.slot].cur_gen) return false;  // new key not installed yet
+    std::memset(b.data, 0, 16);
+    std::memcpy(b.data, p.iv, 12);
+    b.slot = p.slot;
+    b.decrypt = p.decrypt;
+    b.aad_len = (uint32_t)p.aad.size();
+    b.text_len = (uint32_t)p.text.size();
+    b.tag_len = p.tag_len;
+  } else if (b.end) {
+    std::memcpy(b.data, p.expected_tag, 16);
+  } else {
+    const size_t na = (p.aad.size() + 15) / 16, i = e.sent - 1;
+    const std::vector<uint8_t> &v = i < na ? p.aad : p.text;
+    const size_t off = 16 * (i < na ? i : i - na), n = std::min<size_t>(16, v.size() - off);
+    std::memset(b.data, 0, 16);
+    std::memcpy(b.data, v.data() + off, n);
+  }
+  ln.staged_ok = true;
+  return true;
+}
+
+void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
+{
+  out_beats++;
+  if (on_out_beat) {
+    GcmRtlOutBeat ob;
+    ob.cycle = cycle_;
+    ob.lane = l;
+    ob.is_tag = io.out_is_tag;
+    ob.tag_match = io.out_match;
+    ob.bytes = io.out_bytes;
+    std::memcpy(ob.data, io.out_data, 16);
+    on_out_beat(ob);
+  }
+  Lane &ln = lanes_[l];
+  if (ln.count == 0 || (io.out_is_tag && ln.entering == 0)) {
+    std::fprintf(stderr, "gcm_rtl: lane %u output beat with no packet in flight\n", l);
+    return;
+  }
+  Entry &e = entry(ln, 0);
+  const size_t text_len = e.pkt.text.size();
+  if (!io.out_is_tag) {
+    size_t want = std::min<size_t>(16, text_len - e.out_len);
+    if ((io.out_bytes != want || want == 0) && e.protocol_error.empty())
+      e.protocol_error = "text beat of " + std::to_string(io.out_bytes) + " bytes at offset " +
+                         std::to_string(e.out_len) + ", expected " + std::to_string(want);
+    std::memcpy(e.out.data() + e.out_len, io.out_data, want);
+    e.out_len += want;
+    return;
+  }
+  if (e.out_len != text_len && e.protocol_error.empty())
+    e.protocol_error = "tag after " + std::to_string(e.out_len) + " of " + std::to_string(text_len) +
+                       " text bytes";
+  packets_done++;
+  if (keep_done) {
+    GcmRtlDone d;
+    d.id = e.pkt.id;
+    d.lane = l;
+    d.text.assign(e.out.begin(), e.out.begin() + (ptrdiff_t)e.out_len);
+    std::memcpy(d.tag, io.out_data, 16);
+    d.tag_match = io.out_match;
+    d.desc_cycle = e.desc_cycle;
+    d.end_cycle = e.end_cycle;
+    d.tag_cycle = cycle_;
+    d.protocol_error = e.protocol_error;
+    done.push_back(std::move(d));
+  }
+  ln.head = (ln.head + 1) % ln.ring.size();
+  ln.count--;
+  ln.entering--;
 }
 
 void GcmRtlDriver::step()
 {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  const bool installing = !loads_.empty();  // SA install: no packet enters before it is done
-  for (unsigned l = 0; l < io_.size(); l++) {
-    auto &io = io_[l];
-    io.beat = (installing || inq_[l].empty()) ? nullptr : &inq_[l].front();
-    io.in_valid = io.beat && !(in_gap_prob > 0 && u(rng) < in_gap_prob);
-    io.out_ready = !(out_stall_prob > 0 && u(rng) < out_stall_prob);
+  // Load port: the first word of an install waits until every older packet of the slot has
+  // entered; every word waits for the core's ld_ready (older packets still in the pipeline).
+  const Load *ld = nullptr;
+  if (!loads_.empty()) {
+    const Load &f = loads_.front();
+    if (f.index != 0 || slots_[f.slot].unentered[0] == 0) ld = &f;
   }
-  const Load *ld = loads_.empty() ? nullptr : &loads_.front();
-  drive_and_eval(io_, ld);
+  for (unsigned l = 0; l < io_.size(); l++) {
+    LaneIo &io = io_[l];
+    const bool have = stage_beat(lanes_[l]);
+    io.beat = have ? &lanes_[l].staged : nullptr;
+    io.in_valid = have && !(in_gap_prob > 0 && unif_(rng) < in_gap_prob);
+    io.out_ready = !(out_stall_prob > 0 && unif_(rng) < out_stall_prob);
+  }
+  bool ld_ready = false;
+  drive_and_eval(io_, ld, ld_ready);
   posedge();
   cycle_++;
-  if (ld) loads_.pop_front();
+  if (ld && !ld_ready) ld_stall_cycles++;
+  if (ld && ld_ready) {
+    if (ld->index == 19) {  // last word (H^4): the slot's new generation is live
+      SlotKeys &sk = slots_[ld->slot];
+      sk.unentered.pop_front();
+      sk.cur_gen++;
+      installs_done++;
+      last_install_cycle = cycle_;
+    }
+    loads_.pop_front();
+  }
   for (unsigned l = 0; l < io_.size(); l++) {
-    auto &io = io_[l];
+    const LaneIo &io = io_[l];
+    Lane &ln = lanes_[l];
     if (io.in_valid && io.in_ready) {
-      const Beat &b = inq_[l].front();
       in_beats++;
-      for (auto &f : flight_[l]) {
-        if (f.d.id != b.id) continue;
-        if (b.desc) f.d.desc_cycle = cycle_;
-        if (b.end) f.d.end_cycle = cycle_;
-        break;
-      }
-      inq_[l].pop_front();
-    }
-    if (io.out_valid && io.out_ready) {
-      out_beats++;
-      if (flight_[l].empty()) {
-        std::fprintf(stderr, "gcm_rtl: lane %u output beat with no packet in flight\n", l);
-        continue;
-      }
-      InFlight &f = flight_[l].front();
-      if (io.out_is_tag) {
-        if (f.d.text.size() != f.text_len && f.d.protocol_error.empty())
-          f.d.protocol_error = "tag after " + std::to_string(f.d.text.size()) + " of " +
-                               std::to_string(f.text_len) + " text bytes";
-        std::memcpy(f.d.tag, io.out_data, 16);
-        f.d.tag_match = io.out_match;
-        f.d.tag_cycle = cycle_;
-        done.push_back(f.d);
-        flight_[l].pop_front();
-      } else {
-        size_t want = f.text_len - f.d.text.size();
-        if (want > 16) want = 16;
-        if ((io.out_bytes != want || want == 0) && f.d.protocol_error.empty())
-          f.d.protocol_error = "text beat of " + std::to_string(io.out_bytes) + " bytes at offset " +
-                               std::to_string(f.d.text.size()) + ", expected " + std::to_string(want);
-        size_t n = io.out_bytes > 16 ? 16 : io.out_bytes;
-        f.d.text.insert(f.d.text.end(), io.out_data, io.out_data + n);
+      Entry &e = entry(ln, ln.entering);
+      if (ln.staged.desc) e.desc_cycle = cycle_;
+      e.sent++;
+      ln.staged_ok = false;
+      if (ln.staged.end) {
+        e.end_cycle = cycle_;
+        SlotKeys &sk = slots_[e.pkt.slot];
+        sk.unentered[e.gen - sk.cur_gen]--;
+        ln.entering++;
       }
     }
+    if (io.out_valid && io.out_ready) take_output(l, io);
   }
 }
 
 bool GcmRtlDriver::idle() const
 {
   if (!loads_.empty()) return false;
-  for (unsigned l = 0; l < inq_.size(); l++)
-    if (!inq_[l].empty() || !flight_[l].empty()) return false;
+  for (const Lane &ln : lanes_)
+    if (ln.count) return false;
   return true;
 }
 

@@ -1,4 +1,5 @@
-// C++ driver of the Verilated GCM core: per-lane input beat queues, key-store loading,
+// C++ driver of the Verilated GCM core: per-lane packet rings (no allocation per packet once
+// warm), key-store loading with the ld_ready handshake,
 // random input-valid gaps and output-ready deassertion, output reassembly per lane (in order),
 // and structural checks (beat counts, valid-byte counts). Used by gcm_rtl.cpp, tests, bench.
 #ifndef IPSECSIM_GCM_RTL_DRIVER_HPP
@@ -6,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -35,13 +37,26 @@ struct GcmRtlDone {
   std::string protocol_error; // empty when beat counts and byte counts were as expected
 };
 
+// One accepted output beat, as the core's output port showed it (handed to on_out_beat).
+struct GcmRtlOutBeat {
+  uint64_t cycle = 0;
+  unsigned lane = 0;
+  bool is_tag = false, tag_match = false;
+  unsigned bytes = 0;
+  uint8_t data[16] = {};
+};
+
 class GcmRtlDriver {
  public:
   virtual ~GcmRtlDriver() = default;
   virtual unsigned lanes() const = 0;
   virtual unsigned key_slots() const = 0;
-  // Round keys and H..H^4 computed in C (key expansion FIPS-197 5.2, H = E(K, 0^128) via
-  // OpenSSL), written through the load port one 128-bit word per cycle (19 cycles).
+  // SA install: round keys and H..H^4 computed in C (key expansion FIPS-197 5.2, H = E(K, 0^128)
+  // via OpenSSL), written through the load port one 128-bit word per cycle (19 cycles) when
+  // ld_ready. Packets submitted before the call use the old key of the slot, packets submitted
+  // after it the new one: the install starts once every older packet of the slot has entered
+  // the core (the core's ld_ready then waits for them to leave the key-reading stages), and
+  // newer packets of the slot are held until its last word is written. Other slots never stall.
   void load_key(unsigned slot, const uint8_t *key, size_t key_len);
   void submit(const GcmRtlPacket &p);
   void step();
@@ -50,11 +65,15 @@ class GcmRtlDriver {
   bool run_until_idle(uint64_t max_cycles);
   uint64_t cycle() const { return cycle_; }
 
-  std::vector<GcmRtlDone> done;  // appended as tags come out
+  std::vector<GcmRtlDone> done;  // appended as tags come out (when keep_done)
+  bool keep_done = true;         // false: completions are only counted (no allocation per packet)
+  std::function<void(const GcmRtlOutBeat &)> on_out_beat;  // every accepted output beat
   std::mt19937_64 rng{1};
   double in_gap_prob = 0.0;      // probability a lane drops in_valid for a cycle
   double out_stall_prob = 0.0;   // probability a lane drops out_ready for a cycle
-  uint64_t in_beats = 0, out_beats = 0;
+  uint64_t in_beats = 0, out_beats = 0, packets_done = 0;
+  uint64_t installs_done = 0, last_install_cycle = 0;  // cycle of the last install's final word
+  uint64_t ld_stall_cycles = 0;  // cycles a load word waited on the core's ld_ready
 
  protected:
   struct Beat {
@@ -70,10 +89,6 @@ class GcmRtlDriver {
     bool aes256;
     uint8_t data[16];
   };
-  struct InFlight {
-    GcmRtlDone d;
-    size_t text_len = 0;
-  };
   struct LaneIo {  // what the model shows / takes this cycle
     bool in_valid = false, out_ready = true;
     const Beat *beat = nullptr;
@@ -81,15 +96,43 @@ class GcmRtlDriver {
     unsigned out_bytes = 0;
     uint8_t out_data[16] = {};
   };
-  virtual void drive_and_eval(std::vector<LaneIo> &io, const Load *ld) = 0;
+  // Drives the lanes' inputs and the load port (ld = nullptr: ld_valid low), evaluates, and
+  // returns the outputs in io and the core's ld_ready.
+  virtual void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready) = 0;
   virtual void posedge() = 0;
-
   void init_lanes(unsigned n);
-  std::vector<std::deque<Beat>> inq_;
-  std::vector<std::deque<InFlight>> flight_;
+
+ private:
+  // A packet on its lane, from submit until its tag beat. Entries are reused: their vectors
+  // keep their capacity, so steady-state traffic does not allocate.
+  struct Entry {
+    GcmRtlPacket pkt;
+    uint64_t gen = 0;          // install generation of pkt.slot this packet must use
+    size_t beats = 0, sent = 0;
+    std::vector<uint8_t> out;  // text received (out_len bytes valid)
+    size_t out_len = 0;
+    uint64_t desc_cycle = 0, end_cycle = 0;
+    std::string protocol_error;
+  };
+  struct Lane {
+    std::vector<Entry> ring;
+    size_t head = 0, count = 0, entering = 0;  // entering: offset from head of the packet being sent
+    Beat staged;
+    bool staged_ok = false;
+  };
+  struct SlotKeys {
+    uint64_t cur_gen = 0, req_gen = 0;
+    std::deque<uint64_t> unentered;  // [i] = packets of generation cur_gen + i not yet entered
+  };
+  Entry &entry(Lane &ln, size_t off) { return ln.ring[(ln.head + off) % ln.ring.size()]; }
+  bool stage_beat(Lane &ln);
+  void take_output(unsigned l, const LaneIo &io);
+  std::vector<Lane> lanes_;
+  std::vector<SlotKeys> slots_;
   std::deque<Load> loads_;
   std::vector<LaneIo> io_;
   uint64_t cycle_ = 0;
+  std::uniform_real_distribution<double> unif_{0.0, 1.0};
 };
 
 // Key-store words of a key: round keys 0..14 (AES-128: 11..14 zero), then H, H^2, H^3, H^4.

@@ -112,7 +112,7 @@ class ModelDriver : public GcmRtlDriver {
   unsigned key_slots() const override { return 1u << kSlotW; }
 
  protected:
-  void drive_and_eval(std::vector<LaneIo> &io, const Load *ld) override
+  void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready) override
   {
     M &t = *top_;
     t.clk = 0;
@@ -138,6 +138,7 @@ class ModelDriver : public GcmRtlDriver {
     }
     t.eval();
     dump();
+    ld_ready = t.ld_ready;
     for (unsigned l = 0; l < LANES; l++) {
       LaneIo &x = io[l];
       x.in_ready = get_bits(t.in_ready, l, 1);

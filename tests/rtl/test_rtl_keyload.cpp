@@ -1,0 +1,139 @@
+// Key-store load port handshake (ld_ready): an SA install while traffic to other slots keeps
+// flowing. Packets submitted before load_key() use the slot's old key, packets submitted after
+// it the new one (checked by the scoreboard against OpenSSL with the key each one must use);
+// other slots see no bubble (every DESC follows its lane's previous one by
+// gcm_cycles_per_packet()); the install waits on the core's ld_ready for exactly the 15
+// key-reading stages (AES stages 0..14) after the slot's last old packet entered.
+#include <gtest/gtest.h>
+
+#include "rtl_scoreboard.hpp"
+
+extern "C" {
+#include "ipsec_engine/gcm_timing.h"
+}
+
+namespace {
+
+constexpr uint64_t kKeyStages = 15;  // stages reading the key store: AES 0..14
+constexpr uint64_t kLoadWords = 19;  // round keys 0..14, H..H^4
+
+}  // namespace
+
+TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) {
+  std::mt19937_64 rng(5150);
+  auto drv = gcm_rtl_make_driver(4, nullptr);
+  ASSERT_TRUE(drv);
+  std::vector<RtlKey> keys;
+  for (unsigned s = 0; s < 8; s++) {
+    keys.push_back({rtl_random_bytes(rng, (s & 1) ? 32 : 16), s});
+    drv->load_key(s, keys.back().key.data(), keys.back().key.size());
+  }
+  ASSERT_TRUE(drv->run_until_idle(1000));
+  const RtlKey new7{rtl_random_bytes(rng, 32), 7};
+  ASSERT_NE(new7.key, keys[7].key);
+
+  RtlScoreboard sb(4);
+  drv->on_out_beat = [&sb](const GcmRtlOutBeat &b) { sb.observe(b); };
+  uint64_t free_from[4] = {};
+  std::vector<std::pair<uint64_t, GcmRtlPacket>> sent;  // (cycles, packet) in submit order
+  uint64_t id = 0;
+  auto send = [&](const RtlKey &k) {
+    GcmRtlPacket p = rtl_random_packet(rng, k, id++, 8, rng() % 300, rng() & 1, true);
+    const uint64_t cyc = gcm_cycles_per_packet(p.aad.size(), p.text.size(), 8 * k.key.size());
+    p.lane = gcm_dispatch_lane(free_from, 4);
+    free_from[p.lane] += cyc;
+    sb.expect(k, p);
+    drv->submit(p);
+    sent.push_back({cyc, p});
+  };
+  for (int i = 0; i < 400; i++) send(keys[rng() % 8]);  // A: slot 7 with its old key
+  const uint64_t installs0 = drv->installs_done;
+  drv->load_key(7, new7.key.data(), new7.key.size());
+  const uint64_t b_first = id;
+  for (int i = 0; i < 400; i++) send(keys[rng() % 7]);  // B: other slots only
+  const uint64_t b_last = id - 1;
+  for (int i = 0; i < 200; i++) {                        // C: slot 7 with the new key
+    const unsigned s = rng() % 8;
+    send(s == 7 ? new7 : keys[s]);
+  }
+  ASSERT_TRUE(drv->run_until_idle(1000000));
+  EXPECT_TRUE(sb.finish()) << sb.messages()[0];
+  EXPECT_EQ(sb.passed(), 1000u);
+  EXPECT_EQ(drv->installs_done, installs0 + 1);
+  EXPECT_EQ(drv->ld_stall_cycles, kKeyStages);
+
+  // No bubble on any lane, the install included; it completed while phase B was streaming.
+  std::vector<uint64_t> desc(sent.size());
+  for (const GcmRtlDone &d : drv->done) desc[d.id] = d.desc_cycle;
+  uint64_t prev[4] = {~0ull, ~0ull, ~0ull, ~0ull};
+  for (uint64_t i = 0; i < sent.size(); i++) {
+    const unsigned l = sent[i].second.lane;
+    if (prev[l] != ~0ull) {
+      EXPECT_EQ(desc[i] - desc[prev[l]], sent[prev[l]].first) << "bubble before packet " << i << " lane " << l;
+    }
+    prev[l] = i;
+  }
+  EXPECT_GT(drv->last_install_cycle, desc[b_first]);
+  EXPECT_LT(drv->last_install_cycle, desc[b_last]);
+}
+
+TEST(RtlKeyLoad, InstallWaitsForOldPacketAndHoldsNewOne) {
+  std::mt19937_64 rng(6160);
+  auto drv = gcm_rtl_make_driver(1, nullptr);
+  ASSERT_TRUE(drv);
+  const RtlKey old2{rtl_random_bytes(rng, 16), 2}, new2{rtl_random_bytes(rng, 16), 2};
+  drv->load_key(2, old2.key.data(), old2.key.size());
+  ASSERT_TRUE(drv->run_until_idle(100));
+  GcmRtlPacket x = rtl_random_packet(rng, old2, 1, 8, 2048, false, true);
+  GcmRtlPacket y = rtl_random_packet(rng, new2, 2, 8, 64, true, true);
+  drv->submit(x);
+  drv->load_key(2, new2.key.data(), new2.key.size());
+  drv->submit(y);
+  ASSERT_TRUE(drv->run_until_idle(10000));
+  ASSERT_EQ(drv->done.size(), 2u);
+  EXPECT_EQ(rtl_check(old2, x, drv->done[0]), "");
+  EXPECT_EQ(rtl_check(new2, y, drv->done[1]), "");
+  EXPECT_TRUE(drv->done[1].tag_match);
+  // x's END enters at E; the load port stalls while it is in stages 0..14, then writes 19
+  // words; y's DESC enters the cycle after the last word.
+  const uint64_t e = drv->done[0].end_cycle;
+  EXPECT_EQ(drv->ld_stall_cycles, kKeyStages);
+  EXPECT_EQ(drv->last_install_cycle, e + kKeyStages + kLoadWords);
+  EXPECT_EQ(drv->done[1].desc_cycle, drv->last_install_cycle + 1);
+}
+
+// Words written in index order trail a packet at pipeline speed, so a load that starts after
+// the old packet's END would be harmless if the lane never stopped. Under output backpressure
+// the lane stalls while the load port does not: only ld_ready keeps the new round keys and H
+// powers away from old packets still in the pipeline.
+TEST(RtlKeyLoad, InstallUnderOutputBackpressure) {
+  std::mt19937_64 rng(7170);
+  auto drv = gcm_rtl_make_driver(1, nullptr);
+  ASSERT_TRUE(drv);
+  drv->out_stall_prob = 0.7;
+  drv->rng.seed(99);
+  const RtlKey old3{rtl_random_bytes(rng, 32), 3}, new3{rtl_random_bytes(rng, 16), 3};
+  const RtlKey other{rtl_random_bytes(rng, 16), 5};
+  drv->load_key(3, old3.key.data(), old3.key.size());
+  drv->load_key(5, other.key.data(), other.key.size());
+  ASSERT_TRUE(drv->run_until_idle(1000));
+  RtlScoreboard sb(1);
+  drv->on_out_beat = [&sb](const GcmRtlOutBeat &b) { sb.observe(b); };
+  uint64_t id = 0;
+  auto send = [&](const RtlKey &k, size_t len) {
+    GcmRtlPacket p = rtl_random_packet(rng, k, id++, 8, len, rng() & 1, true);
+    sb.expect(k, p);
+    drv->submit(p);
+  };
+  for (int round = 0; round < 20; round++) {
+    const RtlKey &k = (round % 2) ? new3 : old3;
+    for (int i = 0; i < 4; i++) send(i == 2 ? other : k, 16 + rng() % 200);
+    const RtlKey &next = (round % 2) ? old3 : new3;
+    drv->load_key(3, next.key.data(), next.key.size());
+  }
+  send(old3, 64);
+  ASSERT_TRUE(drv->run_until_idle(1000000));
+  EXPECT_TRUE(sb.finish()) << sb.messages()[0];
+  EXPECT_EQ(sb.passed(), 81u);
+  EXPECT_GE(drv->ld_stall_cycles, 20 * kKeyStages);  // each install waited out a stalled lane
+}
