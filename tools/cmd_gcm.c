@@ -58,12 +58,12 @@ int cmd_gcm(int argc, char **argv) {
       return IPSECSIM_EXIT_USAGE;
     }
     char err[256];
-    if (trace)
-      fprintf(stderr, "ipsecsim gcm: writing waveform %s: it contains key material (a debug artefact; do not share it)\n", trace);
     if (!gcm_engine_rtl_open(&engine, lanes, trace, err, sizeof err)) {
       fprintf(stderr, "ipsecsim gcm: --engine rtl: %s\n", err);
       return IPSECSIM_EXIT_USAGE;
     }
+    if (trace)
+      fprintf(stderr, "ipsecsim gcm: writing waveform %s: it contains key material (a debug artefact; do not share it)\n", trace);
   } else {
     return usage_error("--engine: unknown engine (allowed: openssl, ref, rtl)");
   }

@@ -1,6 +1,7 @@
 // `ipsecsim gcm` end to end: summary line, exit codes, a one-bit tag flip, unusable files.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -22,17 +23,25 @@ TEST(GcmCli, AllFourFilesBothEngines) {
   }
 }
 
-// Copy a file and flip one bit of the tag of its first IV-96, non-FAIL record.
+// Copy a file and flip the lowest bit of the first tag digit of its first IV-96 record that
+// is not a FAIL record (so the record must now fail, whichever engine runs it).
 static std::string flipped_copy(const std::string &name) {
   std::ifstream in(kDir + name);
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
-  size_t sect = text.find("[IVlen = 96]");
-  size_t tag = text.find("Tag = ", sect);
-  size_t pos = tag + 6;  // first hex digit of the tag
-  const char c = text[pos];
-  text[pos] = c == '0' ? '1' : (c == '1' ? '0' : (char)(c ^ 1));
+  size_t count = text.find("Count = ", text.find("[IVlen = 96]"));
+  for (;;) {
+    const size_t next = text.find("Count = ", count + 1);
+    const size_t fail = text.find("FAIL", count);
+    if (fail == std::string::npos || fail > next) break;
+    count = next;
+  }
+  const size_t pos = text.find("Tag = ", count) + 6;  // first hex digit of the tag
+  const std::string digits = "0123456789abcdef";
+  const size_t v = digits.find((char)std::tolower((unsigned char)text[pos]));
+  EXPECT_NE(v, std::string::npos);
+  text[pos] = digits[v ^ 1];
   const std::string out = std::string(IPSECSIM_BINARY_DIR) + "/tests/gcm/flipped_" + name;
   std::ofstream(out, std::ios::binary) << text;
   return out;
