@@ -1,6 +1,12 @@
 /* Inbound: outer IP [+ UDP] + ESP -> inner IP packet (RFC 4303 s3.4). Order: outer header
- * checks, SA by SPI, size, lifetime, anti-replay check, ICV, window update, trailer, inner
- * packet, RFC 6040 ECN decapsulation, copy-outer-dscp. */
+ * checks, SA by SPI, size, anti-replay check, ICV, hard lifetime (time), trailer, inner
+ * packet, RFC 6040 ECN decapsulation, lifetime (kilobytes and soft), window update,
+ * copy-outer-dscp. Lifetimes are evaluated only for authenticated, non-replayed packets, so
+ * forged or replayed packets never age an SA, never raise the rekey event and never expire
+ * it (DESIGN); they change only their own counter. An authenticated packet dropped because
+ * the SA is past its hard lifetime does not move the replay window (the SA is dead; the
+ * packet was not accepted); every other authenticated packet does, even when its trailer or
+ * inner packet is then rejected (the sender did send that sequence number). */
 #include <string.h>
 
 #include "model/pkt_err.h"
@@ -72,9 +78,10 @@ static esp_reason parse_outer(const sa_db *db, const uint8_t *in, size_t in_len,
     if (u.payload_len >= 4 && pkt_rd32(u.payload) == 0) return ESP_R_HOST_IKE;
     return ESP_R_OK;
   }
-  /* Multipath port (shared with IKE on 500): ESP only when the SPI is installed (DESIGN). */
-  sa *s = u.payload_len >= 4 ? sa_db_find_inbound(db, pkt_rd32(u.payload)) : NULL;
-  if (s && s->cfg.udp == SA_UDP_MULTIPATH && s->cfg.udp_dst_port == u.dst_port) return ESP_R_OK;
+  /* Any other port (the multipath one is shared with IKE on 500): a packet whose first 4
+   * bytes match an installed inbound SPI is ESP (DESIGN); when that SA is not multipath on
+   * this port, the SA's encapsulation check then counts udp_encap_mismatch. */
+  if (u.payload_len >= 4 && sa_db_find_inbound(db, pkt_rd32(u.payload))) return ESP_R_OK;
   for (size_t i = 0; i < db->n; i++) {
     const sa_config *c = &db->sas[i]->cfg;
     if (c->dir == SA_INBOUND && c->udp == SA_UDP_MULTIPATH && c->udp_dst_port == u.dst_port)
@@ -88,6 +95,12 @@ static esp_reason finish(sa_db *db, sa *s, esp_reason r, esp_info *info) {
   esp_count(db, s, r);
   if (info) info->reason = r;
   return r;
+}
+
+/* An authenticated packet the SA accepts: the window records its number (RFC 4303 s3.4.3). */
+static esp_reason accepted(sa_db *db, sa *s, uint64_t seq, esp_reason r, esp_info *info) {
+  replay_update(&s->replay, seq);
+  return finish(db, s, r, info);
 }
 
 /* RFC 6040 s4.2 decapsulation: returns false for outer CE over inner Not-ECT (drop). */
@@ -121,8 +134,10 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   if (o.esp_len < PKT_ESP_HDR_LEN + ESP_IV_LEN + 2 + ESP_ICV_LEN)
     return finish(db, s, ESP_R_BODY_TOO_SHORT, info);
   const size_t ct_len = o.esp_len - PKT_ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
-  if (ct_len > out_cap) return finish(db, s, ESP_R_BODY_TOO_SHORT, info);
-  if (!esp_lifetime_ok(db, s, now_ns, 0)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
+  if (ct_len > out_cap) { /* the caller's buffer, not the packet: no counter, no state */
+    if (info) info->reason = ESP_R_OUTPUT_TOO_SMALL;
+    return ESP_R_OUTPUT_TOO_SMALL;
+  }
 
   /* RFC 4303 s3.4.3: replay check before the ICV (cheap rejection), update after it. */
   uint64_t seq;
@@ -154,14 +169,16 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   }
   if (!gcm_decrypt(s->gcm, nonce, aad, aad_len, ct, ct_len, out, tag, ESP_ICV_LEN))
     return finish(db, s, ESP_R_ICV_MISMATCH, info);
-  replay_update(&s->replay, seq); /* authenticated: the sender did send this number */
+  /* Authenticated from here on. A hard-expired SA drops it without moving the window. */
+  if (!esp_lifetime_alive(s, now_ns)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
 
   pkt_esp_trailer t;
   pkt_err te = pkt_esp_trailer_parse(out, ct_len, true, &t);
-  if (te == PKT_ERR_ESP_BAD_PAD_BYTES) return finish(db, s, ESP_R_BAD_PAD, info);
-  if (te != PKT_OK) return finish(db, s, ESP_R_BAD_PAD_LENGTH, info);
-  if (t.next_header == PKT_PROTO_NONE) return finish(db, s, ESP_R_DUMMY, info);
-  if (t.next_header != 4 && t.next_header != 41) return finish(db, s, ESP_R_BAD_NEXT_HEADER, info);
+  if (te == PKT_ERR_ESP_BAD_PAD_BYTES) return accepted(db, s, seq, ESP_R_BAD_PAD, info);
+  if (te != PKT_OK) return accepted(db, s, seq, ESP_R_BAD_PAD_LENGTH, info);
+  if (t.next_header == PKT_PROTO_NONE) return accepted(db, s, seq, ESP_R_DUMMY, info);
+  if (t.next_header != 4 && t.next_header != 41)
+    return accepted(db, s, seq, ESP_R_BAD_NEXT_HEADER, info);
 
   /* Tunnel mode: the payload is exactly one IP packet of the version the next header names. */
   const size_t L = t.payload_len;
@@ -169,20 +186,23 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
   if (t.next_header == 4) {
     pkt_ipv4_view v;
     if (L < 1 || out[0] >> 4 != 4 || pkt_ipv4_parse(out, L, &v) != PKT_OK || v.total_len != L)
-      return finish(db, s, ESP_R_INNER_INVALID, info);
+      return accepted(db, s, seq, ESP_R_INNER_INVALID, info);
     inner_ecn = v.tos & 3u;
     dscp = v.tos >> 2;
   } else {
     pkt_ipv6_view v;
     if (L < 1 || out[0] >> 4 != 6 || pkt_ipv6_parse(out, L, &v) != PKT_OK ||
         PKT_IPV6_HDR_LEN + v.payload_len != L)
-      return finish(db, s, ESP_R_INNER_INVALID, info);
+      return accepted(db, s, seq, ESP_R_INNER_INVALID, info);
     inner_ecn = v.tclass & 3u;
     dscp = v.tclass >> 2;
   }
   uint8_t ecn;
-  if (!ecn_decap(inner_ecn, o.tos & 3u, &ecn)) return finish(db, s, ESP_R_ECN_CE_NOT_ECT, info);
+  if (!ecn_decap(inner_ecn, o.tos & 3u, &ecn))
+    return accepted(db, s, seq, ESP_R_ECN_CE_NOT_ECT, info);
+  /* Kilobytes (this packet's clear bytes) and the soft limits; may expire the SA. */
   if (!esp_lifetime_ok(db, s, now_ns, L)) return finish(db, s, ESP_R_LIFETIME_EXPIRED, info);
+  replay_update(&s->replay, seq);
   if (c->copy_outer_dscp) dscp = o.tos >> 2;
   if (t.next_header == 4) {
     if (ecn != inner_ecn) pkt_ipv4_set_ecn(out, ecn);

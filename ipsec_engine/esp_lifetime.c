@@ -5,7 +5,8 @@
  * is the configured soft_lifetime_* or 82% of the hard one; reaching it raises one rekey
  * event (counter soft_lifetime_reached; the packet itself goes through); reaching the hard
  * one stops the SA for good (sa.hard_expired, reported per SA): that packet and every later
- * one count lifetime_expired, and nothing else, so the drop changes exactly one counter. */
+ * one count lifetime_expired, and nothing else, so the drop changes exactly one counter.
+ * Decrypt evaluates lifetimes only after the replay check and the ICV (esp_decrypt.c). */
 #include "esp_transform.h"
 
 static void event(sa_db *db, sa *s, ipsec_ctr c) {
@@ -13,13 +14,24 @@ static void event(sa_db *db, sa *s, ipsec_ctr c) {
   (*s->ctr.v[c])++;
 }
 
-bool esp_lifetime_ok(sa_db *db, sa *s, uint64_t now_ns, uint64_t clear_bytes) {
+static uint64_t age_ns(sa *s, uint64_t now_ns) {
   if (!s->started) { /* installed after the run began: its own first packet is time zero */
     s->started = true;
     s->start_ns = now_ns;
   }
+  return now_ns >= s->start_ns ? now_ns - s->start_ns : 0;
+}
+
+bool esp_lifetime_alive(sa *s, uint64_t now_ns) {
+  const uint64_t age = age_ns(s, now_ns), secs = s->cfg.lifetime_seconds;
   if (s->hard_expired) return false;
-  const uint64_t age = now_ns >= s->start_ns ? now_ns - s->start_ns : 0;
+  if (secs && age >= secs * UINT64_C(1000000000)) s->hard_expired = true;
+  return !s->hard_expired;
+}
+
+bool esp_lifetime_ok(sa_db *db, sa *s, uint64_t now_ns, uint64_t clear_bytes) {
+  const uint64_t age = age_ns(s, now_ns);
+  if (s->hard_expired) return false;
   const sa_config *c = &s->cfg;
   const uint64_t secs = c->lifetime_seconds, kb = c->lifetime_kilobytes;
   const uint64_t bytes = s->life_bytes + clear_bytes;

@@ -49,7 +49,8 @@ esp_reason esp_encrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
                        uint8_t *out, size_t out_cap, size_t *out_len, esp_info *info);
 
 /* in = an outer IP packet carrying ESP (or ESP in UDP). out gets the inner packet;
- * out_cap >= in_len. */
+ * out_cap >= in_len. A smaller out_cap that cannot hold the decrypted body returns
+ * ESP_R_OUTPUT_TOO_SMALL without counting anything or touching the SA. */
 esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now_ns,
                        uint8_t *out, size_t out_cap, size_t *out_len, esp_info *info);
 
@@ -67,6 +68,9 @@ void esp_count(sa_db *db, sa *s, esp_reason r);
  * clear-side bytes this packet would add; false = drop (lifetime_expired). */
 void esp_clock(sa_db *db, uint64_t now_ns);
 bool esp_lifetime_ok(sa_db *db, sa *s, uint64_t now_ns, uint64_t clear_bytes);
+/* Hard time limit only (no soft event, no counter): false when the SA is, or now becomes,
+ * hard-expired. Decrypt calls it for authenticated packets before the trailer checks. */
+bool esp_lifetime_alive(sa *s, uint64_t now_ns);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,27 @@ bool gcm_encrypt(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *
   return EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN, tag) == 1;
 }
 
+bool gcm_encrypt_parts(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *aad,
+                       size_t aad_len, const gcm_part *parts, size_t n, uint8_t *ct,
+                       uint8_t tag[GCM_TAG_LEN]) {
+  int out_len = 0;
+  size_t at = 0;
+  if (!len_ok(aad_len)) return false;
+  if (EVP_EncryptInit_ex(c->enc, NULL, NULL, NULL, nonce) != 1) return false;
+  if (aad_len && EVP_EncryptUpdate(c->enc, NULL, &out_len, aad, (int)aad_len) != 1) return false;
+  /* GCM is a stream mode in EVP: each update outputs exactly its input length, partial
+   * blocks carry over between updates. */
+  for (size_t i = 0; i < n; i++) {
+    if (!parts[i].len) continue;
+    if (!len_ok(parts[i].len) || !len_ok(at + parts[i].len)) return false;
+    if (EVP_EncryptUpdate(c->enc, ct + at, &out_len, parts[i].p, (int)parts[i].len) != 1)
+      return false;
+    at += (size_t)out_len;
+  }
+  if (EVP_EncryptFinal_ex(c->enc, ct + at, &out_len) != 1) return false;
+  return EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN, tag) == 1;
+}
+
 bool gcm_decrypt(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *aad,
                  size_t aad_len, const uint8_t *ct, size_t len, uint8_t *pt,
                  const uint8_t *tag, size_t tag_len) {

@@ -37,6 +37,8 @@ static const struct {
     [IPSEC_CTR_MTU_ICMP] = {"exceeds_tunnel_mtu_icmp_sent", "packets",
                             "dropped above tunnel MTU with ICMP frag-needed / ICMPv6 PTB sent"},
     [IPSEC_CTR_SOFT_LIFETIME] = {"soft_lifetime_reached", "events", "soft lifetime reached: rekey due"},
+    [IPSEC_CTR_CAPTURE_TRUNCATED] = {"capture_truncated", "packets",
+                                     "input records cut short by the capture's snaplen, not processed"},
 };
 
 static const struct {
@@ -70,12 +72,14 @@ static const struct {
     [ESP_R_INNER_INVALID] = {"inner_invalid", IPSEC_CTR_INNER_INVALID},
     [ESP_R_MTU_ICMP_SENT] = {"exceeds_tunnel_mtu_icmp_sent", IPSEC_CTR_MTU_ICMP},
     [ESP_R_MTU_ICMP_RATE_LIMITED] = {"exceeds_tunnel_mtu_icmp_rate_limited", IPSEC_CTR_EXCEEDS_MTU},
+    [ESP_R_CAPTURE_TRUNCATED] = {"capture_truncated", IPSEC_CTR_CAPTURE_TRUNCATED},
 };
 
 ipsec_ctr esp_reason_counter(esp_reason r) {
   return (unsigned)r < ESP_R_COUNT ? REASON[r].ctr : IPSEC_CTR_COUNT;
 }
 const char *esp_reason_name(esp_reason r) {
+  if (r == ESP_R_OUTPUT_TOO_SMALL) return "output_buffer_too_small";
   return (unsigned)r < ESP_R_COUNT ? REASON[r].name : "?";
 }
 const char *ipsec_ctr_name(ipsec_ctr c) {

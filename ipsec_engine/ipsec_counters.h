@@ -45,6 +45,7 @@ typedef enum ipsec_ctr {
   IPSEC_CTR_MTU_FRAGMENTED,   /* inner datagrams pre-fragmented to fit (RFC 4459 s3.1) */
   IPSEC_CTR_MTU_ICMP,         /* dropped above tunnel MTU, ICMP / ICMPv6 PTB sent to the host path */
   IPSEC_CTR_SOFT_LIFETIME,    /* SAs past their soft lifetime: rekey events */
+  IPSEC_CTR_CAPTURE_TRUNCATED,/* `esp` input: pcap records cut by the snaplen, not processed */
   IPSEC_CTR_COUNT
 } ipsec_ctr;
 
@@ -83,10 +84,15 @@ typedef enum esp_reason {
                                  IP version the next header names */
   ESP_R_MTU_ICMP_SENT,        /* above tunnel MTU and not fragmentable: ICMP sent */
   ESP_R_MTU_ICMP_RATE_LIMITED,/* the same, ICMP suppressed by the token bucket */
-  ESP_R_COUNT
+  ESP_R_CAPTURE_TRUNCATED,    /* `esp` input record with caplen < len (snaplen): not a packet
+                                 fault of the wire, never processed */
+  ESP_R_COUNT,
+  /* Not a packet outcome and never counted: the caller's output buffer cannot hold the
+   * result (an API misuse; `esp` always passes a large enough buffer). */
+  ESP_R_OUTPUT_TOO_SMALL = ESP_R_COUNT + 1
 } esp_reason;
 
-/* Counter a reason increments (ESP_R_OK: none, returns IPSEC_CTR_COUNT). */
+/* Counter a reason increments (ESP_R_OK, ESP_R_OUTPUT_TOO_SMALL: none, IPSEC_CTR_COUNT). */
 ipsec_ctr esp_reason_counter(esp_reason r);
 const char *esp_reason_name(esp_reason r);
 const char *ipsec_ctr_name(ipsec_ctr c); /* registry leaf name, e.g. "replay_errors" */

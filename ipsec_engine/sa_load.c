@@ -78,7 +78,9 @@ static bool parse_algorithm(const cfg_node *at, const char *field, const char *t
                             cfg_err *err) {
   if (!strcmp(text, "aes-128-gcm")) { *alg = SA_AES128_GCM; return true; }
   if (!strcmp(text, "aes-256-gcm")) { *alg = SA_AES256_GCM; return true; }
-  if (strstr(text, "null") || strstr(text, "gmac"))
+  /* "no cipher" in any spelling: "null", "NULL", "~", "" (quoted or not; see load_one). */
+  if (!*text || !strcmp(text, "~") || strstr(text, "null") || strstr(text, "NULL") ||
+      strstr(text, "Null") || strstr(text, "gmac"))
     return cfg_fail(err, at, field, "NULL encryption (RFC 4543 AES-GMAC) is not supported "
                     "(allowed: aes-128-gcm, aes-256-gcm)");
   if (strstr(text, "gcm"))
@@ -154,6 +156,16 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
   memset(&r, 0, sizeof r);
   sa_config c;
   memset(&c, 0, sizeof c);
+  /* An unquoted null, ~ or empty algorithm is YAML's null, which the table would report
+   * as "missing value"; say what it asks for instead: NULL encryption. */
+  const cfg_node *alg_node = m->kind == CFG_MAP ? cfg_get(m, "algorithm") : NULL;
+  if (alg_node && alg_node->kind == CFG_SCALAR && !alg_node->quoted &&
+      (!alg_node->value || !*alg_node->value || !strcmp(alg_node->value, "~") ||
+       !strcmp(alg_node->value, "null") || !strcmp(alg_node->value, "Null") ||
+       !strcmp(alg_node->value, "NULL"))) {
+    snprintf(field, sizeof field, "%s.algorithm", prefix);
+    return parse_algorithm(alg_node, field, "", &c.alg, err);
+  }
   bool ok = cfg_apply_table(m, prefix, SA_TABLE, SA_TABLE_N, EXTRA_KEYS, &r, err);
 #define FAIL_AT(key, ...)                                                 \
   do {                                                                    \

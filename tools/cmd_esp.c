@@ -174,6 +174,12 @@ int cmd_esp(int argc, char **argv) {
     size_t ip_len = p.caplen;
     esp_info info;
     memset(&info, 0, sizeof info);
+    if (p.caplen < p.origlen) { /* snaplen cut the packet: not the wire's fault, not processed */
+      info.reason = ESP_R_CAPTURE_TRUNCATED;
+      esp_count(&db, NULL, info.reason);
+      if (vec) write_vector(vec, p.index, a.encrypt, &info, p.caplen, 0, -1);
+      continue;
+    }
     if (link == PCAPIO_LINK_ETHERNET) {
       pkt_eth_view ev;
       if (pkt_eth_parse(p.data, p.caplen, &ev) != PKT_OK ||
@@ -242,6 +248,10 @@ int cmd_esp(int argc, char **argv) {
     }
   }
   print_stats(&db, a.encrypt);
+  if (*db.global.v[IPSEC_CTR_CAPTURE_TRUNCATED])
+    printf("\nNote: %llu input records were cut short by the capture's snaplen (caplen < len) "
+           "and were not processed (capture_truncated).\n",
+           (unsigned long long)*db.global.v[IPSEC_CTR_CAPTURE_TRUNCATED]);
   rc = IPSECSIM_EXIT_OK;
   goto done;
 write_fail:

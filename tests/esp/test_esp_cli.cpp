@@ -236,3 +236,31 @@ TEST_F(Cli, PreFragmentationAndIcmpToExceptions) {
   EXPECT_NE(vec.find("{\"packet\":1,\"op\":\"encrypt\",\"fragment\":1,"), std::string::npos) << vec;
   EXPECT_NE(vec.find("\"reason\":\"exceeds_tunnel_mtu_icmp_sent\""), std::string::npos) << vec;
 }
+
+// A pcap record with caplen < len (cut by the snaplen) is not processed and counts under its
+// own name, capture_truncated, outside the seed's six error counters; the summary says so.
+TEST_F(Cli, SnaplenTruncatedRecordCountedByName) {
+  spit(DIR + "/sa.yaml", sa_file());
+  Bytes a = ipv4_udp(200), b = ipv4_udp(300);
+  std::string s = pcap(101, {a});
+  le32(s, 9); le32(s, 0); le32(s, 100); le32(s, (uint32_t)b.size());  // 100 of 300 bytes
+  s.append(b.begin(), b.begin() + 100);
+  spit(DIR + "/trunc.pcap", s);
+  Result r = run("encrypt --sa " + DIR + "/sa.yaml --in " + DIR + "/trunc.pcap --out " + DIR +
+                 "/trunc_out.pcap --vectors " + DIR + "/trunc.jsonl");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(records(DIR + "/trunc_out.pcap").size(), 1u);
+  // seed layout: value right-aligned to column 35, only the 200-byte packet encrypted
+  EXPECT_NE(r.out.find("Global:\nESP Statistics:\n  Encrypted bytes:" + std::string(14, ' ') +
+                       "200\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  Bad headers: 0, Bad trailers: 0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  inner_invalid: 0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  capture_truncated: 1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nNote: 1 input records were cut short by the capture's snaplen (caplen < "
+                       "len) and were not processed (capture_truncated).\n"),
+            std::string::npos) << r.out;
+  std::string v = slurp(DIR + "/trunc.jsonl");
+  EXPECT_NE(v.find("{\"packet\":2,\"op\":\"encrypt\",\"in_len\":100,\"out_len\":0,\"verdict\":\"drop\","
+                   "\"reason\":\"capture_truncated\"}"),
+            std::string::npos) << v;
+}

@@ -376,3 +376,27 @@ TEST(Reasons, MapToOneEventCounterEach) {
   EXPECT_EQ(esp_reason_counter(ESP_R_BAD_NEXT_HEADER), IPSEC_CTR_BAD_TRAILERS);
   EXPECT_EQ(esp_reason_counter(ESP_R_REPLAY_TOO_OLD), IPSEC_CTR_REPLAY);
 }
+
+// An output buffer too small for the decrypted body is the caller's error, not the packet's:
+// ESP_R_OUTPUT_TOO_SMALL, no counter moves, the SA is untouched (the same packet then
+// decrypts with a large enough buffer, so the replay window did not move either).
+TEST_F(Dec, OutputBufferTooSmallCountsNothing) {
+  Bytes inner = ipv4_udp(100);
+  Bytes p = pkt(1, esp_plain(inner, 4));
+  const size_t ct_len = p.size() - 20 - 8 - 8 - 16;  // outer IPv4, SPI/seq, IV, ICV
+  Snap g0 = snap(db.global), s0 = snap(in_sa->ctr);
+  Bytes out(ct_len - 1);
+  size_t n = 99;
+  esp_info info;
+  EXPECT_EQ(esp_decrypt(&db, p.data(), p.size(), 0, out.data(), out.size(), &n, &info),
+            ESP_R_OUTPUT_TOO_SMALL);
+  EXPECT_EQ(info.reason, ESP_R_OUTPUT_TOO_SMALL);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(snap(db.global), g0);
+  EXPECT_EQ(snap(in_sa->ctr), s0);
+  EXPECT_EQ(esp_reason_counter(ESP_R_OUTPUT_TOO_SMALL), IPSEC_CTR_COUNT);
+  EXPECT_STREQ(esp_reason_name(ESP_R_OUTPUT_TOO_SMALL), "output_buffer_too_small");
+  out.assign(ct_len, 0);  // exactly the body: enough
+  EXPECT_EQ(esp_decrypt(&db, p.data(), p.size(), 0, out.data(), out.size(), &n, nullptr), ESP_R_OK);
+  EXPECT_EQ(Bytes(out.begin(), out.begin() + (long)n), inner);
+}

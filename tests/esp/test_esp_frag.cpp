@@ -214,6 +214,41 @@ TEST_F(Frag, DfModeByInnerDfByFit) {
       }
 }
 
+// DESIGN DF table for an IPv6 inner packet (IPv4 outer, tunnel MTU 1500, overhead 54):
+// never fragmented, whatever the DF mode: Packet Too Big (MTU 1446) when it does not fit;
+// when it fits, outer DF is clear 0, set 1, copy 0 (IPv6 has no DF to copy).
+TEST_F(Frag, DfModeIpv6InnerByFit) {
+  const sa_df_mode modes[] = {SA_DF_CLEAR, SA_DF_SET, SA_DF_COPY};
+  for (sa_df_mode m : modes)
+    for (int fit = 0; fit < 2; fit++) {
+      SCOPED_TRACE(::testing::Message() << "mode " << m << " fit " << fit);
+      sa_db_free(&db);
+      ASSERT_TRUE(sa_db_init(&db, nullptr));
+      add(1500, m);
+      Bytes in = ipv6_udp(fit ? 1446 : 1447);
+      Burst b = run_burst(&db, in);
+      EXPECT_EQ(ctr(IPSEC_CTR_MTU_FRAGMENTED), 0u);
+      if (!fit) {
+        EXPECT_EQ(b.reason, ESP_R_MTU_ICMP_SENT);
+        EXPECT_TRUE(b.esp.empty());
+        ASSERT_EQ(b.host.size(), 1280u);
+        EXPECT_EQ(b.host[0] >> 4, 6);
+        EXPECT_EQ(b.host[40], 2);  // ICMPv6 Packet Too Big
+        EXPECT_EQ(get32(&b.host[44]), 1446u);
+        EXPECT_EQ(ctr(IPSEC_CTR_MTU_ICMP), 1u);
+        EXPECT_EQ(ctr(IPSEC_CTR_ENC_PKTS), 0u);
+        continue;
+      }
+      ASSERT_EQ(b.reason, ESP_R_OK);
+      EXPECT_TRUE(b.host.empty());
+      ASSERT_EQ(b.esp.size(), 1u);
+      EXPECT_EQ(b.esp[0].size(), 1500u);
+      EXPECT_EQ(outer_df(b.esp[0]), m == SA_DF_SET);
+      EXPECT_EQ(open_inner(k, b.esp[0]), in);
+      EXPECT_EQ(ctr(IPSEC_CTR_MTU_ICMP), 0u);
+    }
+}
+
 // F6 (RFC 1191, RFC 1812): ICMP fragmentation needed, every byte by hand.
 TEST_F(Frag, IcmpFragNeededByHand) {
   sa *s = add(1500, SA_DF_SET);

@@ -146,3 +146,75 @@ TEST_F(Life, FragmentedDatagramCountsAllFragments) {
   EXPECT_TRUE(c.esp.empty());
   EXPECT_EQ(s->seq, 2u);
 }
+
+// Lifetimes are evaluated only after the replay check and the ICV (DESIGN: forged or
+// replayed packets never age an SA; a fault changes exactly one counter). Hard 10 s, soft
+// 8.2 s: forged and replayed packets after the soft and after the hard time change exactly
+// their own counter, raise no rekey event and do not expire the SA.
+namespace {
+std::vector<uint64_t> snapshot(const sa_db &db) {
+  std::vector<uint64_t> v;
+  for (int i = 0; i < IPSEC_CTR_COUNT; i++) v.push_back(*db.global.v[i]);
+  return v;
+}
+// The one counter that moved, by exactly 1; IPSEC_CTR_COUNT when not exactly one moved.
+int moved(const std::vector<uint64_t> &a, const std::vector<uint64_t> &b) {
+  int which = IPSEC_CTR_COUNT, n = 0;
+  for (int i = 0; i < IPSEC_CTR_COUNT; i++)
+    if (a[i] != b[i]) { n++; which = b[i] == a[i] + 1 ? i : IPSEC_CTR_COUNT; }
+  return n == 1 ? which : IPSEC_CTR_COUNT;
+}
+}  // namespace
+
+TEST_F(Life, ForgedAndReplayedAfterSoftAndHardTimeChangeOneCounter) {
+  add(SA_INBOUND, 10, 0);
+  ASSERT_EQ(dec(pkt(1, 100), 0), ESP_R_OK);  // time zero
+  Bytes forged = pkt(2, 100);
+  forged[forged.size() - 1] ^= 1;
+  for (uint64_t t : {9 * S, 10 * S, 11 * S}) {  // past soft (8.2 s), at and past hard (10 s)
+    auto a = snapshot(db);
+    EXPECT_EQ(dec(forged, t), ESP_R_ICV_MISMATCH) << t;
+    auto b = snapshot(db);
+    EXPECT_EQ(moved(a, b), IPSEC_CTR_ESP_AUTH_FAIL) << t;
+    EXPECT_EQ(dec(pkt(1, 100), t), ESP_R_REPLAY_DUPLICATE) << t;
+    EXPECT_EQ(moved(b, snapshot(db)), IPSEC_CTR_REPLAY) << t;
+    EXPECT_EQ(soft(), 0u) << t;
+    EXPECT_FALSE(s->soft_expired) << t;
+    EXPECT_FALSE(s->hard_expired) << t;
+    EXPECT_EQ(expired(), 0u) << t;
+  }
+  // The first authenticated packet past the hard time expires the SA: one counter, and the
+  // replay window does not move (the same packet again is lifetime_expired, not a replay).
+  auto a = snapshot(db);
+  EXPECT_EQ(dec(pkt(2, 100), 11 * S), ESP_R_LIFETIME_EXPIRED);
+  EXPECT_EQ(moved(a, snapshot(db)), IPSEC_CTR_LIFETIME_EXPIRED);
+  EXPECT_TRUE(s->hard_expired);
+  EXPECT_EQ(s->replay.top, 1u);
+  EXPECT_EQ(dec(pkt(2, 100), 11 * S), ESP_R_LIFETIME_EXPIRED);
+  EXPECT_EQ(soft(), 0u);  // no rekey event from the drop either
+  // On the expired SA, forged and replayed packets still count only auth / replay.
+  a = snapshot(db);
+  EXPECT_EQ(dec(forged, 12 * S), ESP_R_ICV_MISMATCH);
+  auto b = snapshot(db);
+  EXPECT_EQ(moved(a, b), IPSEC_CTR_ESP_AUTH_FAIL);
+  EXPECT_EQ(dec(pkt(1, 100), 12 * S), ESP_R_REPLAY_DUPLICATE);
+  EXPECT_EQ(moved(b, snapshot(db)), IPSEC_CTR_REPLAY);
+}
+
+// The same with an explicit soft time: only an authenticated packet raises the rekey event.
+TEST_F(Life, OnlyAuthenticatedPacketRaisesSoftEvent) {
+  add(SA_INBOUND, 10, 0, 3);
+  ASSERT_EQ(dec(pkt(1, 100), 0), ESP_R_OK);
+  Bytes forged = pkt(2, 100);
+  forged[forged.size() - 1] ^= 1;
+  EXPECT_EQ(dec(forged, 5 * S), ESP_R_ICV_MISMATCH);
+  EXPECT_EQ(dec(pkt(1, 100), 5 * S), ESP_R_REPLAY_DUPLICATE);
+  EXPECT_EQ(soft(), 0u);
+  auto a = snapshot(db);
+  EXPECT_EQ(dec(pkt(2, 100), 5 * S), ESP_R_OK);
+  auto b = snapshot(db);
+  EXPECT_EQ(b[IPSEC_CTR_SOFT_LIFETIME], a[IPSEC_CTR_SOFT_LIFETIME] + 1);
+  EXPECT_EQ(b[IPSEC_CTR_DEC_PKTS], a[IPSEC_CTR_DEC_PKTS] + 1);
+  EXPECT_EQ(b[IPSEC_CTR_REPLAY], a[IPSEC_CTR_REPLAY]);
+  EXPECT_EQ(b[IPSEC_CTR_ESP_AUTH_FAIL], a[IPSEC_CTR_ESP_AUTH_FAIL]);
+}

@@ -230,3 +230,62 @@ TEST_F(Udp, NatDetectedOverridesMultipathAndPortRules) {
   EXPECT_EQ(d.sas[0]->cfg.udp_dst_port, 500);
   sa_db_free(&d);
 }
+
+// DESIGN: on the multipath port a packet whose first 4 bytes match an installed inbound SPI
+// is ESP; when that SA is not multipath on this port, the encapsulation is wrong: a bad
+// header (udp_encap_mismatch), never IKE for the host. A NAT keepalive (one 0xFF byte) on
+// port 500 is not ESP, so it is IKE for the host ("anything else is IKE").
+TEST_F(Udp, MultipathPortInstalledSpiOfOtherSaIsEncapMismatch) {
+  add("im", SA_INBOUND, 0x5000, SA_UDP_MULTIPATH, 500);
+  add("in", SA_INBOUND, 0x4500, SA_UDP_NATT, 4500);
+  add("ip", SA_INBOUND, 0x6000, SA_UDP_NONE, 0);
+  add("i2", SA_INBOUND, 0x7000, SA_UDP_MULTIPATH, 2000);
+  auto v4udp = [&](uint16_t dp, const Bytes &pl) { return outer_v4(udp_wrap(50000, dp, pl), A, B, 17); };
+  auto sealed = [&](uint32_t spi) { return esp_seal(k, spi, 1, false, esp_plain(ipv4_udp(64), 4)); };
+  expect(v4udp(500, sealed(0x5000)), ESP_R_OK, IPSEC_CTR_COUNT);
+  for (uint32_t spi : {0x4500u, 0x6000u, 0x7000u})
+    expect(v4udp(500, sealed(spi)), ESP_R_UDP_ENCAP_MISMATCH, IPSEC_CTR_BAD_HEADERS);
+  expect(v4udp(2000, sealed(0x7000)), ESP_R_OK, IPSEC_CTR_COUNT);
+  expect(v4udp(2000, sealed(0x5000)), ESP_R_UDP_ENCAP_MISMATCH, IPSEC_CTR_BAD_HEADERS);
+  expect(v4udp(500, {0xff}), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  expect(v4udp(2000, {0xff}), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  EXPECT_EQ(*db.global.v[IPSEC_CTR_HOST_KEEPALIVE], 0u);
+}
+
+// The same demultiplexing over an IPv6 outer header (UDP checksum mandatory, RFC 8200 s8.1).
+TEST_F(Udp, Demultiplex4500And500OverIpv6) {
+  const char *A6 = "2001:db8::1", *B6 = "2001:db8:1::1";
+  auto add6 = [&](const char *name, uint32_t spi, sa_udp_mode udp, uint16_t port) {
+    sa_config c = make_cfg(name, SA_INBOUND, spi, k, B6, A6);
+    c.udp = udp;
+    c.udp_dst_port = port;
+    char why[256];
+    ASSERT_TRUE(sa_db_add(&db, &c, why, sizeof why)) << why;
+  };
+  add6("n6", 0x4600, SA_UDP_NATT, 4500);
+  add6("m6", 0x5600, SA_UDP_MULTIPATH, 500);
+  auto v6udp = [&](uint16_t dp, const Bytes &pl) {
+    Bytes u = udp_wrap(50000, dp, pl), ph = v6addr(A6), d = v6addr(B6);
+    ph.insert(ph.end(), d.begin(), d.end());
+    ph.insert(ph.end(), {0, 0, (uint8_t)(u.size() >> 8), (uint8_t)u.size(), 0, 0, 0, 17});
+    ph.insert(ph.end(), u.begin(), u.end());
+    uint16_t c = csum(ph.data(), ph.size());
+    put16(&u[6], c ? c : 0xffff);
+    return outer_v6(u, A6, B6, 17);
+  };
+  auto sealed = [&](uint32_t spi) { return esp_seal(k, spi, 1, false, esp_plain(ipv6_udp(64), 41)); };
+  Bytes ike = {0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0x21, 0x20, 0x22, 0x08};
+  expect(v6udp(4500, {0xff}), ESP_R_HOST_KEEPALIVE, IPSEC_CTR_HOST_KEEPALIVE);
+  expect(v6udp(4500, ike), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  expect(v6udp(4500, sealed(0x4600)), ESP_R_OK, IPSEC_CTR_COUNT);
+  expect(v6udp(4500, sealed(0x9999)), ESP_R_UNKNOWN_SPI, IPSEC_CTR_BAD_HEADERS);
+  expect(v6udp(4500, sealed(0x5600)), ESP_R_UDP_ENCAP_MISMATCH, IPSEC_CTR_BAD_HEADERS);
+  expect(v6udp(500, sealed(0x5600)), ESP_R_OK, IPSEC_CTR_COUNT);
+  Bytes ike_like = ike;
+  put32(&ike_like[0], 0x12345678);
+  expect(v6udp(500, ike), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  expect(v6udp(500, ike_like), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  expect(v6udp(500, {0xff}), ESP_R_HOST_IKE, IPSEC_CTR_HOST_IKE);
+  expect(v6udp(500, sealed(0x4600)), ESP_R_UDP_ENCAP_MISMATCH, IPSEC_CTR_BAD_HEADERS);
+  expect(outer_v6(sealed(0x4600), A6, B6, 50), ESP_R_UDP_ENCAP_MISMATCH, IPSEC_CTR_BAD_HEADERS);
+}
