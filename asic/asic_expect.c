@@ -1,7 +1,10 @@
 /* Metric look-up and expect: evaluation. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "asic_analytic.h"
 
 #include "asic_report.h"
 
@@ -70,4 +73,69 @@ int asic_expect_eval(scenario *sc, FILE *fp, bool verbose) {
     }
   }
   return fails;
+}
+
+/* Every metric name a run publishes, known before the run: the registry's counters and
+ * histograms (registered at start) and the gauges asic_report_publish adds afterwards (same
+ * suffix lists as there). Returns a malloc'd array of malloc'd names. */
+static char **metric_names(asic_world *w, size_t *n_out) {
+  static const char *const hs[] = {"min", "mean", "p50", "p99", "p99.9", "max", "count"};
+  static const char *const fg[] = {"offered_l1_gbps", "offered_l2_gbps", "offered_mpps", "rx_l1_gbps", "rx_l2_gbps", "rx_mpps"};
+  static const char *const fa[] = {"offered_l1_gbps", "ceiling_l1_gbps", "ceiling_mpps", "expected_l1_gbps",
+                                   "expected_mpps", "zero_load_lifo_fs", "zero_load_fifo_fs"};
+  static const char *const rg[] = {"mpps", "l1_gbps", "l2_gbps", "util", "queue_mean_pkts", "queue_max_pkts",
+                                   "queue_mean_bytes", "queue_max_bytes"};
+  static const char *const ra[] = {"ceiling_mpps", "ceiling_l1_gbps", "offered_mpps"};
+  static const char *const run[] = {"run.sent", "run.received", "run.events", "run.measure_ns", "run.end_ns"};
+  size_t nres = 0, ns = stats_count(w->stats);
+  asic_res *res = asic_res_list(w, &nres);
+  size_t cap = ns * 7 + w->n_flows * 13 + nres * 11 + w->n_ports + 5, n = 0;
+  char **v = calloc(cap, sizeof *v);
+  if (!v) return free(res), *n_out = 0, NULL;
+#define ADD(...) do { char b_[256]; snprintf(b_, sizeof b_, __VA_ARGS__); v[n++] = strdup(b_); } while (0)
+  for (size_t i = 0; i < ns; i++) {
+    stats_entry e = stats_at(w->stats, i);
+    if (e.kind == STATS_HISTOGRAM)
+      for (size_t k = 0; k < 7; k++) ADD("%s.%s", e.name, hs[k]);
+    else
+      ADD("%s", e.name);
+  }
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    for (size_t k = 0; k < 6; k++) ADD("flow.%s.%s", w->flows[i].name, fg[k]);
+    for (size_t k = 0; k < 7; k++) ADD("analytic.flow.%s.%s", w->flows[i].name, fa[k]);
+  }
+  for (size_t i = 0; res && i < nres; i++) {
+    for (size_t k = 0; k < 8; k++) ADD("%s.%s", res[i].name, rg[k]);
+    for (size_t k = 0; k < 3; k++) ADD("analytic.%s.%s", res[i].name, ra[k]);
+  }
+  for (uint32_t i = 0; i < w->n_ports; i++) ADD("%s.port.%s.rx_l1_gbps", w->routers[w->ports[i].router].name, w->ports[i].name);
+  for (size_t k = 0; k < 5; k++) ADD("%s", run[k]);
+#undef ADD
+  free(res);
+  *n_out = n;
+  return v;
+}
+
+bool asic_expect_check_names(scenario *sc, cfg_err *err) {
+  size_t n = 0;
+  char **names = metric_names(&sc->world, &n);
+  bool ok = true;
+  for (size_t i = 0; ok && i < sc->n_expects; i++) {
+    const scenario_expect *x = &sc->expects[i];
+    for (int k = 0; k < 2 && ok; k++) {
+      const char *m = k ? x->ref : x->metric;
+      if (!*m) continue;
+      bool found = false;
+      for (size_t j = 0; j < n && !found; j++) found = names[j] && !strcmp(names[j], m);
+      if (found) continue;
+      const char *dym = cfg_did_you_mean(m, (const char *const *)names, n);
+      snprintf(err->msg, sizeof err->msg, "%s: expect[%zu].%s: unknown metric '%s'%s%s%s", x->where, i,
+               k ? "value" : "metric", m, dym ? " (did you mean '" : " (allowed: see README, Metric names)",
+               dym ? dym : "", dym ? "'?)" : "");
+      ok = false;
+    }
+  }
+  for (size_t j = 0; j < n; j++) free(names[j]);
+  free(names);
+  return ok;
 }

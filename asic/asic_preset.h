@@ -11,6 +11,7 @@
 #define IPSECSIM_ASIC_PRESET_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "asic_params.h"
 
@@ -28,6 +29,12 @@ uint32_t asic_preset_asics(const asic_platform *pl);
 uint32_t asic_preset_ports(const asic_platform *pl);
 void asic_preset_port(const asic_platform *pl, uint32_t i, asic_port_desc *out);
 const char *asic_preset_name(int preset);
+/* Name of platform key `key` ("port_mode", "lmics") when it does not apply to pl's preset
+ * (it is refused there), else NULL. */
+const char *asic_preset_key_not_applicable(const asic_platform *pl, const char *key);
+/* The port map as a table: Junos name, speed, PIC, ASIC, slice, port group, with what is
+ * published and what is assumed. */
+void asic_preset_print_map(const asic_platform *pl, FILE *fp);
 
 #ifdef __cplusplus
 }

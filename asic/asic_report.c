@@ -159,8 +159,8 @@ bool asic_stats_register(asic_world *w) {
     x->arb->pkts = reg(r, x->arb->pkts, acc, "%s.pkts", x->name);
     x->arb->drops = reg(r, x->arb->drops, tail, "%s.drops.%s", x->name, why);
     const char *bp = asic_drop_names[DROP_SLICE_BACKPRESSURE];
-    static const char held[] = "tail drops while the slice held this port group back (its queue at slice.in "
-                               "more than half full): the slice owns them";
+    static const char held[] = "tail drops in a backlog during which the slice held this port group's sending "
+                               "(no credits for its queue at slice.in): the slice owns them";
     if (x->arb->credit.on) x->arb->held_drops = reg(r, x->arb->held_drops, held, "%s.drops.%s", x->name, bp);
     for (uint32_t s = 0; s < w->n_slices; s++)
       if (&w->slices[s].arb == x->arb)
@@ -294,15 +294,42 @@ static bool make_dirs(const char *dir, char *err, size_t errlen) {
   return true;
 }
 
+/* A JSON string literal (RFC 8259 section 7): quote, backslash and control characters escaped. */
+static void json_str(FILE *fp, const char *s) {
+  fputc('"', fp);
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    if (*c == '"' || *c == '\\') fprintf(fp, "\\%c", *c);
+    else if (*c < 0x20) fprintf(fp, "\\u%04x", *c);
+    else fputc(*c, fp);
+  }
+  fputc('"', fp);
+}
+
 bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) {
   asic_world *w = &sc->world;
   if (!make_dirs(dir, err, errlen)) return false;
   FILE *fp = open_in(dir, "report.json", err, errlen);
   if (!fp) return false;
-  fprintf(fp, "{\"scenario\": \"%s\", \"seed\": %llu,\n \"conventions\": {\"l1\": \"frame + 20 B (preamble, SFD, IFG)\", "
+  fprintf(fp, "{\"scenario\": ");
+  json_str(fp, sc->path);
+  fprintf(fp, ", \"seed\": %llu,\n \"conventions\": {\"l1\": \"frame + 20 B (preamble, SFD, IFG)\", "
               "\"l2\": \"frame incl. FCS\", \"lifo\": \"last bit in to first bit out (RFC 1242)\", "
-              "\"fifo\": \"first bit in to first bit out\", \"time_unit\": \"fs\"},\n \"stats\": ",
-          sc->path, (unsigned long long)sc->seed);
+              "\"fifo\": \"first bit in to first bit out\", \"time_unit\": \"fs\"},\n \"ports\": [",
+          (unsigned long long)sc->seed);
+  /* the port map: asic is the index in its router, slice 0/1 in its ASIC, pg 0/1 in its slice */
+  for (uint32_t i = 0; i < w->n_ports; i++) {
+    const asic_port *pt = &w->ports[i];
+    const asic_router *rt = &w->routers[pt->router];
+    asic_port_desc d;
+    asic_preset_port(&rt->plat, i - rt->first_port, &d);
+    fprintf(fp, "%s\n  {\"router\": ", i ? "," : "");
+    json_str(fp, rt->name);
+    fprintf(fp, ", \"port\": ");
+    json_str(fp, pt->name);
+    fprintf(fp, ", \"speed_gbps\": %llu, \"fpc\": %u, \"pic\": %u, \"asic\": %u, \"slice\": %u, \"pg\": %u}",
+            (unsigned long long)(pt->rate_bps / 1000000000ull), d.fpc, d.pic, d.asic, d.slice, d.pg);
+  }
+  fprintf(fp, "],\n \"stats\": ");
   stats_write_json(w->stats, NULL, fp);
   fprintf(fp, "}\n");
   fclose(fp);

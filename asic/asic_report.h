@@ -28,6 +28,10 @@ bool asic_metric(const asic_world *w, const char *name, double *v);
 /* Evaluates expect: entries, prints one line per failure (and per pass with verbose).
  * Returns the number of failures; a missing metric counts as a failure. */
 int asic_expect_eval(scenario *sc, FILE *fp, bool verbose);
+/* Before the run (stats registered): every expect metric and metric-valued reference is a
+ * name the run will publish, else one line "FILE:LINE:COL: expect[i].metric: unknown metric
+ * 'x' (did you mean 'y'?)" in err and false. */
+bool asic_expect_check_names(scenario *sc, cfg_err *err);
 
 #ifdef __cplusplus
 }

@@ -31,9 +31,12 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
   for (uint32_t r = 0; r < w->n_routers; r++) {
     const asic_router *rt = &w->routers[r];
     const asic_params *p = &rt->p;
-    fprintf(fp, "  - name: %s\n    platform: {preset: %s, lmics: %llu, port_mode: %s}\n", rt->name,
-            asic_preset_name(rt->plat.preset), (unsigned long long)rt->plat.lmics,
-            rt->plat.port_mode == PORT_MODE_4X400 ? "4x400GE" : "16x100GE");
+    if (rt->plat.preset == PRESET_MX304) /* lmics, port_mode apply to MX304 only */
+      fprintf(fp, "  - name: %s\n    platform: {preset: %s, lmics: %llu, port_mode: %s}\n", rt->name,
+              asic_preset_name(rt->plat.preset), (unsigned long long)rt->plat.lmics,
+              rt->plat.port_mode == PORT_MODE_4X400 ? "4x400GE" : "16x100GE");
+    else
+      fprintf(fp, "  - name: %s\n    platform: {preset: %s}\n", rt->name, asic_preset_name(rt->plat.preset));
     fprintf(fp, "    params:\n      portgroup: {pg_bw: %.17gbps, pg_in_queue: %lluB, pg_out_queue: %lluB, port_tx_queue: %lluB}\n",
             p->pg_bw, (unsigned long long)p->pg_in_queue, (unsigned long long)p->pg_out_queue,
             (unsigned long long)p->port_tx_queue);
@@ -46,6 +49,16 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
                 "fabric_latency_asic: %llufs, fabric_queue: %lluB}\n",
             p->fabric_bw, (unsigned long long)p->fabric_overhead, (unsigned long long)p->fabric_latency_slice,
             (unsigned long long)p->fabric_latency_asic, (unsigned long long)p->fabric_queue);
+    bool any_if = false; /* ports whose speed an interface reduced */
+    for (uint32_t i = 0; i < rt->n_ports; i++) {
+      const asic_port *pt = &w->ports[rt->first_port + i];
+      asic_port_desc d;
+      asic_preset_port(&rt->plat, i, &d);
+      if (pt->rate_bps == d.rate_bps) continue;
+      if (!any_if) fprintf(fp, "    interfaces:\n");
+      any_if = true;
+      fprintf(fp, "      - {name: %s, speed: %llubps}\n", pt->name, (unsigned long long)pt->rate_bps);
+    }
     if (rt->routes.n) fprintf(fp, "    routes:\n");
     for (size_t i = 0; i < rt->routes.n; i++) {
       const route_entry *e = &rt->routes.e[i];

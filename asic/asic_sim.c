@@ -178,8 +178,13 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   const asic_port *pt = &w->ports[f->port];
   uint16_t size = next_size(f);
   sim_fs t0 = f->next_t;
-  sim_fs wire = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, pt->rate_bps);
-  sim_fs nominal = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, (uint64_t)f->rate_bps);
+  if (size != f->memo_size) {
+    f->memo_size = size;
+    f->memo_wire = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, pt->rate_bps);
+    f->memo_nominal = sim_ser_fs(size + SIM_ETH_L1_OVERHEAD, (uint64_t)f->rate_bps);
+    f->memo_pre = sim_ser_fs(size + SIM_ETH_PREAMBLE_SFD, pt->rate_bps);
+  }
+  sim_fs wire = f->memo_wire, nominal = f->memo_nominal;
   /* vclock runs at the offered rate; packets never overlap on the wire */
   f->vclock = sim_max(f->vclock, t0) + nominal;
   sim_fs next;
@@ -201,7 +206,7 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->pkt.sub = (uint16_t)(f->n_addr > 1 ? (f->seq - 1) % f->n_addr : 0);
   ev->pkt.bytes = size;
   ev->pkt.t_first_in = t0;
-  ev->pkt.t_last_in = t0 + sim_ser_fs(size + SIM_ETH_PREAMBLE_SFD, pt->rate_bps);
+  ev->pkt.t_last_in = t0 + f->memo_pre;
   ev->t = ev->pkt.t_last_in;
   return true;
 }
@@ -297,6 +302,8 @@ static void slice_credit_return(asic_world *w, uint32_t s, uint32_t k, sim_fs t,
   if (ingress_arb_credit_return(&pg->arb, &pg->in, pkt->bytes, t, &x)) push_dispatch(w, s, EV_PG_ARB, pgi, x);
 }
 
+static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_pkt *pkt, uint32_t aux);
+
 /* slice.in served a packet (departure d): fabric arrivals go to slice.out, the rest to the
  * lookup. aux: egress port for fabric arrivals. */
 static void slice_in_served(asic_world *w, uint32_t s, sim_fs d, const sim_pkt *pkt, uint32_t aux) {
@@ -311,6 +318,11 @@ static void slice_in_served(asic_world *w, uint32_t s, sim_fs d, const sim_pkt *
     sl->tot_noroute_drops++;
     if (done >= w->w0 && done < w->w1) (*sl->noroute_drops)++;
     return drop(w, pkt, DROP_NO_ROUTE, done);
+  }
+  if (sl->direct_out) { /* the EV_SLICE_OUT this packet would take, handled now */
+    w->events++;
+    if (done > w->t_end) w->t_end = done;
+    return slice_out(w, s, done, pkt, (uint32_t)nh);
   }
   push(w, s, EV_SLICE_OUT, s, (uint32_t)nh, done, pkt, s);
 }
@@ -332,25 +344,26 @@ static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
   }
 }
 
-static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
+/* A packet offered to slice.out at t; aux: egress port, or UINT32_MAX for the engine. */
+static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_pkt *pkt, uint32_t aux) {
   asic_slice *sl = &w->slices[s];
-  sim_fs d = bw_server_offer(&sl->out, t, ev->pkt.bytes);
-  if (d == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_SLICE_OUT, t);
-  if (ev->aux == UINT32_MAX) { /* to the engine through PG0's egress bandwidth */
-    sim_fs e = bw_server_offer(&w->pgs[sl->first_pg].out, d, ev->pkt.bytes);
-    if (e == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_PG_OUT, d);
-    if (w->engine.accept) w->engine.accept(w->engine.ctx, s, e, &ev->pkt);
+  sim_fs d = bw_server_offer(&sl->out, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_SLICE_OUT, t);
+  if (aux == UINT32_MAX) { /* to the engine through PG0's egress bandwidth */
+    sim_fs e = bw_server_offer(&w->pgs[sl->first_pg].out, d, pkt->bytes);
+    if (e == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_OUT, d);
+    if (w->engine.accept) w->engine.accept(w->engine.ctx, s, e, pkt);
     return;
   }
-  const asic_port *pt = &w->ports[ev->aux];
-  if (pt->slice == s) return to_port(w, ev->aux, d, &ev->pkt);
-  sim_fs f = bw_server_offer(&sl->fab, d, ev->pkt.bytes);
-  if (f == SIM_FS_NEVER) return drop(w, &ev->pkt, DROP_FABRIC, d);
+  const asic_port *pt = &w->ports[aux];
+  if (pt->slice == s) return to_port(w, aux, d, pkt);
+  sim_fs f = bw_server_offer(&sl->fab, d, pkt->bytes);
+  if (f == SIM_FS_NEVER) return drop(w, pkt, DROP_FABRIC, d);
   const asic_params *p = &w->routers[sl->router].p;
   sim_fs lat = w->slices[pt->slice].asic == sl->asic ? p->fabric_latency_slice : p->fabric_latency_asic;
-  sim_pkt pk = ev->pkt;
+  sim_pkt pk = *pkt;
   pk.flags |= PKT_FROM_FABRIC;
-  push(w, pt->slice, EV_SLICE_IN, pt->slice, ev->aux, f + lat, &pk, s);
+  push(w, pt->slice, EV_SLICE_IN, pt->slice, aux, f + lat, &pk, s);
 }
 
 static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
@@ -393,20 +406,55 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
       break;
     }
     case EV_SLICE_IN: slice_in(w, ev->where, ev->t, ev); break;
-    case EV_SLICE_OUT: slice_out(w, ev->where, ev->t, ev); break;
+    case EV_SLICE_OUT: slice_out(w, ev->where, ev->t, &ev->pkt, ev->aux); break;
   }
 }
 
+/* Lookup completions straight through (DESIGN.md: fewer kernel events where nothing
+ * contends). slice.out, and behind it PG.out and the port MACs, are touched only by the
+ * slice's EV_SLICE_OUT events, popped in (t, pid) order. A slice may skip them and offer a
+ * packet to slice.out when its lookup is computed, with the same result, when the order of
+ * lookup computations is already that order and nothing else feeds slice.out:
+ * - every flow has the same lookup occupancy, so the pool stays a ring and lookup ends
+ *   strictly increase with slice.in departures (which strictly increase: a FIFO server);
+ * - no packet can reach the slice over the fabric (a route whose egress port is on another
+ *   slice than the ingress port; with inter-router links any slice of the router may be an
+ *   ingress, conservatively);
+ * - no route leads to the engine and no engine is attached (its returns enter anywhere).
+ * Decided once, when stepping starts (tests may change routes after asic_world_start). */
+static void prepare_direct_out(asic_world *w) {
+  w->stepping = true;
+  bool ok = !w->engine.accept, links = false;
+  for (uint32_t i = 0; i < w->n_ports; i++) links |= w->ports[i].peer >= 0;
+  bool *fabric_in = calloc(w->n_slices ? w->n_slices : 1, sizeof *fabric_in);
+  if (!fabric_in) return;
+  for (uint32_t fi = 0; fi < w->n_flows && ok; fi++) {
+    const asic_flow *f = &w->flows[fi];
+    if (f->lookup_cycles != w->flows[0].lookup_cycles) ok = false;
+    for (uint32_t r = 0; r < w->n_routers && ok; r++)
+      for (uint32_t k = 0; k < f->n_addr; k++) {
+        int32_t nh = f->egress[r * f->n_addr + k];
+        if (nh == ASIC_NH_ENGINE) ok = false;
+        if (nh < 0 || (!links && r != f->router)) continue; /* the flow never reaches r */
+        uint32_t e = w->ports[nh].slice;
+        if (links || w->ports[f->port].slice != e) fabric_in[e] = true;
+      }
+  }
+  for (uint32_t s = 0; s < w->n_slices; s++) w->slices[s].direct_out = ok && !fabric_in[s];
+  free(fabric_in);
+}
+
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
+  if (!w->stepping) prepare_direct_out(w);
   sim_heap *hp = &w->slices[h].heap;
   uint64_t n = 0;
   sim_event ev;
-  while (!sim_heap_empty(hp) && sim_heap_top_time(hp) < limit) {
-    sim_heap_pop(hp, &ev);
+  while (sim_heap_pop_before(hp, limit, &ev)) {
     if (ev.t > w->t_end) w->t_end = ev.t;
     handle(w, h, &ev);
     n++;
   }
+  sim_heap_settle(hp);
   w->events += n;
   return n;
 }

@@ -91,6 +91,9 @@ typedef struct asic_slice {
   uint64_t tot_noroute_drops;
   /* window: drops at this slice's port groups' input queues while the slice held them back */
   stats_counter *backpressure_drops, backpressure_own_;
+  /* lookup completions go straight on to slice.out (no EV_SLICE_OUT in the heap); set when
+   * stepping starts, see asic_sim.c prepare_direct_out */
+  bool direct_out;
 } asic_slice;
 
 typedef struct asic_router {
@@ -127,6 +130,10 @@ typedef struct asic_flow {
   sim_fs next_t, vclock;
   uint64_t seq;
   uint32_t idx, in_burst;
+  /* serialization times of the last frame size (most flows have one): no 128-bit division
+   * per packet; memo_size 0 = none yet */
+  uint32_t memo_size;
+  sim_fs memo_wire, memo_nominal, memo_pre;
   int32_t *egress;       /* [router * n_addr + addr] resolved next hop port, -1 no route */
   /* statistics */
   uint64_t tot_sent, tot_recv, tot_drops[DROP_N];
@@ -162,7 +169,9 @@ typedef struct asic_world {
   uint32_t n_buckets;
   sim_fs bucket;
   uint64_t seed;
-  uint64_t events;      /* heap events processed */
+  uint64_t events;      /* events processed (heap events and lookup completions computed
+                           straight through: the same count either way) */
+  bool stepping;        /* asic_sim_step has run (routes and engine are fixed from then on) */
   stats_registry *stats;
   asic_engine_ops engine;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */

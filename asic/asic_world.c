@@ -89,6 +89,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
       }
     sim_rng_seed(&f->rng, seed, fi + 1);
     f->next_t = f->start;
+    f->memo_size = 0;
     f->vclock = f->start;
     f->seq = 0;
     sim_event ev;

@@ -2,11 +2,13 @@
  * --set overrides. Traffic and expect entries are in scenario_traffic.c. */
 #include "scenario.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asic_preset.h"
+#include "asic_report.h"
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
                                        "routes", "links", "traffic", "phases", "expect", NULL};
@@ -115,9 +117,27 @@ static bool router_body(const cfg_node *m, const cfg_node *top_params, asic_rout
   return true;
 }
 
+/* `speed:` on an interface: a reduced (channelized) port speed, at most the cage's (assumed:
+ * the MAC serializes at the configured speed; nothing else of the port group changes). The
+ * port's MAC and its ingress arbiter weight follow the new speed. */
+static bool port_speed(asic_world *w, uint32_t port, const cfg_node *n, cfg_err *err) {
+  asic_port *pt = &w->ports[port];
+  const cfg_param sp = {"speed", CFG_T_RATE, "Gbps", NULL, 1e9, (double)pt->rate_bps, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+  double v;
+  if (!parse_field(&sp, n, "interfaces.speed", &v, err)) return false;
+  uint64_t bps = (uint64_t)llround(v);
+  arb_input *q = &w->pgs[pt->pg].arb.in[pt->pg_input];
+  uint64_t quantum = (uint64_t)llround((double)q->quantum * (double)bps / (double)pt->rate_bps);
+  q->quantum = (uint32_t)(quantum ? quantum : 1);
+  pt->rate_bps = bps;
+  pt->tx.rate_bps = bps;
+  pt->tx.memo_bytes = 0; /* forget the service time memo of the old rate */
+  return true;
+}
+
 /* Interfaces (connected routes) and routes of router index ri. */
 static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const char *pre, cfg_err *err) {
-  static const char *const if_keys[] = {"name", "address", "description", NULL};
+  static const char *const if_keys[] = {"name", "address", "description", "speed", NULL};
   static const char *const rt_keys[] = {"prefix", "via", NULL};
   const char *lists[2] = {"interfaces", "routes"};
   for (int li = 0; li < 2; li++) {
@@ -139,6 +159,8 @@ static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const c
         return cfg_fail(err, port_n, f, "no port '%s' on %s (allowed: %s .. %s)", pname, w->routers[ri].name,
                         w->ports[w->routers[ri].first_port].name,
                         w->ports[w->routers[ri].first_port + w->routers[ri].n_ports - 1].name);
+      const cfg_node *sp_n = li ? NULL : cfg_get(e, "speed");
+      if (sp_n && !port_speed(w, (uint32_t)port, sp_n, err)) return false;
       if (!pfx_n) {
         if (li) return cfg_fail(err, e, f, "missing key 'prefix'");
         continue;
@@ -248,6 +270,35 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
   return true;
 }
 
+/* port_mode and lmics describe MX304 LMICs: refused with another preset (scenario or --set). */
+static bool platform_keys_apply(const cfg_node *root, const cfg_node *rs, const asic_router *rt, uint32_t nr,
+                                char *const *sets, size_t n_sets, cfg_err *err) {
+  static const char *const keys[] = {"port_mode", "lmics"};
+  for (uint32_t r = 0; r < nr; r++) {
+    const cfg_node *pl = cfg_get(rs ? rs->items[r] : root, "platform");
+    for (int k = 0; k < 2; k++) {
+      const char *fixed = asic_preset_key_not_applicable(&rt[r].plat, keys[k]);
+      if (!fixed) continue;
+      const cfg_node *n = pl && pl->kind == CFG_MAP ? cfg_get(pl, keys[k]) : NULL;
+      char f[64];
+      snprintf(f, sizeof f, "%splatform.%s", rs ? "routers[]." : "", keys[k]);
+      if (n)
+        return cfg_fail(err, n, f, "does not apply to %s (fixed: %s) (allowed: only with preset MX304)",
+                        asic_preset_name(rt[r].plat.preset), fixed);
+      for (size_t i = 0; i < n_sets; i++) {
+        char want[64], want_r[96];
+        snprintf(want, sizeof want, "platform.%s=", keys[k]);
+        snprintf(want_r, sizeof want_r, "%s.platform.%s=", rt[r].name, keys[k]);
+        if (strncmp(sets[i], want, strlen(want)) && strncmp(sets[i], want_r, strlen(want_r))) continue;
+        snprintf(err->msg, sizeof err->msg, "--set platform.%s: does not apply to %s (fixed: %s) (allowed: only with preset MX304)",
+                 keys[k], asic_preset_name(rt[r].plat.preset), fixed);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err) {
   memset(sc, 0, sizeof *sc);
   snprintf(sc->path, sizeof sc->path, "%s", path);
@@ -297,6 +348,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   }
   if (!phases(cfg_get(root, "phases"), sc, err)) return free(rt), false;
   if (!apply_sets(sc, rt, nr, sets, n_sets, err)) return free(rt), false;
+  if (!platform_keys_apply(root, rs, rt, nr, sets, n_sets, err)) return free(rt), false;
   char why[256];
   if (!asic_world_build(&sc->world, rt, nr, why, sizeof why)) return cfg_fail(err, root, NULL, "%s", why);
   for (uint32_t i = 0; i < nr; i++) {
@@ -321,7 +373,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   if (ex && !scenario_expects(ex, sc, err)) return false;
   if (!asic_world_start(&sc->world, sc->warmup, sc->measure, sc->seed, why, sizeof why))
     return cfg_fail(err, root, NULL, "%s", why);
-  return true;
+  return asic_expect_check_names(sc, err);
 }
 
 void scenario_free(scenario *sc) {

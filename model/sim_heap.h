@@ -36,13 +36,29 @@ typedef struct sim_event {
   sim_pkt pkt;
 } sim_event;
 
+/* Heap key: the event's (t, pid) and the pool slot holding the event. The heap moves these
+ * 24-byte keys, not 64-byte events. */
+typedef struct sim_hkey {
+  sim_fs t;
+  uint64_t pid;
+  uint32_t slot;
+} sim_hkey;
+
 /* The heap plus one FIFO lane: most events a slice schedules (lookup completions with a
  * uniform occupancy) arrive already in key order; they are appended to the lane in O(1)
  * and only out-of-order ones go to the heap. Pops take the smaller of the two heads, so
- * the pop order is exactly the (t, pid) order either way. */
+ * the pop order is exactly the (t, pid) order either way. Heap events live in a pool
+ * (pool[slot], free slots on a stack) and the binary heap orders their keys. */
 typedef struct sim_heap {
-  sim_event *ev;
+  sim_hkey *key;
   size_t n, cap;
+  sim_event *pool;
+  uint32_t *free_slots;
+  size_t n_free;
+  /* key[0] was popped by sim_heap_pop_before but left in place: the next push replaces it
+   * with one sift-down (most handlers schedule one event), else the next pop or
+   * sim_heap_settle removes it. n counts it until then. */
+  bool hole;
   sim_event *lane;
   size_t lhead, ln, lcap;
 } sim_heap;
@@ -52,20 +68,27 @@ void sim_heap_free(sim_heap *h);
 bool sim_heap_push(sim_heap *h, const sim_event *e); /* grows geometrically when full */
 /* Same as push, but tries the FIFO lane first (O(1) when e is not before the lane's tail). */
 bool sim_heap_push_lane(sim_heap *h, const sim_event *e);
+/* Removes a popped root still in place (see `hole`). size, empty and top need a settled
+ * heap: call it after a run of sim_heap_pop_before. */
+void sim_heap_settle(sim_heap *h);
 static inline size_t sim_heap_size(const sim_heap *h) { return h->n + h->ln; }
 static inline bool sim_heap_empty(const sim_heap *h) { return h->n == 0 && h->ln == 0; }
 /* The next event (NULL when empty). */
 static inline const sim_event *sim_heap_top(const sim_heap *h) {
-  const sim_event *a = h->n ? &h->ev[0] : NULL, *b = h->ln ? &h->lane[h->lhead] : NULL;
-  if (!a) return b;
-  if (!b) return a;
-  return (b->t < a->t || (b->t == a->t && b->pkt.pid < a->pkt.pid)) ? b : a;
+  const sim_event *b = h->ln ? &h->lane[h->lhead] : NULL;
+  if (!h->n) return b;
+  const sim_hkey *k = &h->key[0];
+  if (!b) return &h->pool[k->slot];
+  return (b->t < k->t || (b->t == k->t && b->pkt.pid < k->pid)) ? b : &h->pool[k->slot];
 }
 static inline sim_fs sim_heap_top_time(const sim_heap *h) {
   const sim_event *e = sim_heap_top(h);
   return e ? e->t : SIM_FS_NEVER;
 }
 void sim_heap_pop(sim_heap *h, sim_event *out);
+/* Pops the next event into *out when there is one with t < limit; false otherwise. Leaves
+ * the heap unsettled (sim_heap_settle). */
+bool sim_heap_pop_before(sim_heap *h, sim_fs limit, sim_event *out);
 
 #ifdef __cplusplus
 }

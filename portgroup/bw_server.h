@@ -66,12 +66,20 @@ static inline sim_fs bw_server_service(const bw_server *s, uint32_t bytes) {
   return sim_ser_fs((uint64_t)bytes + s->overhead, s->rate_bps);
 }
 
+/* The per-packet calls below are forced inline: five of them sit on every packet's path and
+ * the compiler otherwise keeps one out-of-line copy (call + register spills per packet). */
+#if defined(__GNUC__)
+#define BW_SERVER_HOT static inline __attribute__((always_inline))
+#else
+#define BW_SERVER_HOT static inline
+#endif
+
 /* Removes departures up to t, integrating occupancy over the window (bw_server_advance).
  * bw_server_offer: a frame arriving at t. Returns done + latency, or SIM_FS_NEVER when the
  * queue is full (tail drop; the caller counts the drop under the block's reason).
  * Both are on every packet's path, hence inline. */
 /* Adds occupancy x time for [last, t] clipped to the window. */
-static inline void bw_server_integrate_(bw_server *s, sim_fs t) {
+BW_SERVER_HOT void bw_server_integrate_(bw_server *s, sim_fs t) {
   sim_fs a = s->last > s->w0 ? s->last : s->w0;
   sim_fs b = t < s->w1 ? t : s->w1;
   if (b > a && s->n) {
@@ -81,7 +89,7 @@ static inline void bw_server_integrate_(bw_server *s, sim_fs t) {
   if (t > s->last) s->last = t;
 }
 
-static inline void bw_server_advance(bw_server *s, sim_fs t) {
+BW_SERVER_HOT void bw_server_advance(bw_server *s, sim_fs t) {
   while (s->n && s->ring[s->head].t <= t) {
     sim_fs d = s->ring[s->head].t;
     bw_server_integrate_(s, d);
@@ -96,7 +104,7 @@ static inline void bw_server_advance(bw_server *s, sim_fs t) {
   bw_server_integrate_(s, t);
 }
 
-static inline sim_fs bw_server_offer(bw_server *s, sim_fs t, uint32_t bytes) {
+BW_SERVER_HOT sim_fs bw_server_offer(bw_server *s, sim_fs t, uint32_t bytes) {
   bw_server_advance(s, t);
   bool in_window = t >= s->w0 && t < s->w1;
   if (s->n == s->cap_pkts || s->q_bytes + bytes > s->cap_bytes) {

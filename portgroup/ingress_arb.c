@@ -69,9 +69,11 @@ static void credit_take(ingress_arb *a, uint32_t bytes) {
   a->credit.bytes -= bytes;
 }
 
-/* The downstream queue is more than half full: it, not this stage, holds the backlog. */
+/* Downstream credits own the backlog: since this stage's queues were last empty, its sending
+ * has been held for lack of credits (set when held, cleared when the queues drain). A backlog
+ * that built up with credits always there is this stage's own server's. */
 static bool downstream_owns_drop(const ingress_arb *a) {
-  return a->credit.on && (a->credit.bytes < a->credit.cap_bytes / 2 || a->credit.pkts < a->credit.cap_pkts / 2);
+  return a->credit.on && a->credit_backlog;
 }
 
 arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, sim_fs t, const sim_pkt *pkt,
@@ -117,7 +119,7 @@ arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, si
   }
   if (a->pending || a->held) return ARB_QUEUED;
   if (!credit_fits(a, pkt->bytes)) { /* the only waiting packet: wait for its credits */
-    a->held = true;
+    a->held = a->credit_backlog = true;
     return ARB_QUEUED;
   }
   a->pending = true;
@@ -180,7 +182,7 @@ bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *it
   if (a->waiting == 0) return false;
   arb_input *q = drr_select(a);
   if (!credit_fits(a, q->ring[q->head].pkt.bytes)) { /* not reached: checked when scheduled */
-    a->held = true;
+    a->held = a->credit_backlog = true;
     return false;
   }
   integrate(a, t);
@@ -191,6 +193,7 @@ bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *it
   q->q_bytes -= item->pkt.bytes;
   a->waiting--;
   a->waiting_bytes -= item->pkt.bytes;
+  if (a->waiting == 0) a->credit_backlog = false;
   if (q->n == 0) {
     q->deficit = 0;
     next_input(a);
@@ -202,7 +205,7 @@ bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *it
       a->pending = true;
       *next = srv->free_at;
     } else {
-      a->held = true;
+      a->held = a->credit_backlog = true;
     }
   }
   return true;

@@ -23,9 +23,11 @@
  * packet takes its credits, the downstream returns them when it takes the packet off its queue
  * (ingress_arb_credit_return), so the downstream queue never overflows: a packet whose credits
  * are not there waits here, in its input queue, and DRR keeps the inputs fair (credit/XOFF
- * backpressure, no kernel event while held). A queue-full drop while the downstream queue is
- * more than half full (credits below half) is the downstream's: ARB_DROPPED_HELD, counted
- * apart (held_drops). A packet larger than the whole downstream queue is not flow-controlled
+ * backpressure, no kernel event while held). A queue-full drop is the downstream's
+ * (ARB_DROPPED_HELD, counted apart in held_drops) when, since this stage's queues were last
+ * empty, its sending has been held for lack of credits (the backlog grew while credits were
+ * short); a backlog that built up with credits always there is this stage's own (ARB_DROPPED).
+ * A packet larger than the whole downstream queue is not flow-controlled
  * (takes and returns no credits; the downstream tail-drops it if it has to queue).
  * Window counters are incremented
  * through stats_counter pointers (own storage until the owner points them at registered
@@ -74,6 +76,7 @@ typedef struct ingress_arb {
   bool granted;      /* cur got its quantum on this visit */
   bool pending;      /* a dispatch event is scheduled */
   bool held;         /* packets wait for downstream credits (no dispatch scheduled) */
+  bool credit_backlog; /* held at least once since the queues were last empty */
   arb_credit credit;
   uint32_t waiting;  /* packets queued over all inputs (not yet in service) */
   uint64_t waiting_bytes;
@@ -106,8 +109,8 @@ bool ingress_arb_credit_return(ingress_arb *a, const bw_server *srv, uint32_t by
 /* A packet arrives on `input` at t. ARB_SERVED: *t_out = departure from `srv` (done +
  * latency). ARB_QUEUED_SCHEDULE: queued, the caller schedules a dispatch at *t_out.
  * ARB_QUEUED: queued, a dispatch is already scheduled (or the arbiter is held by credits).
- * ARB_DROPPED: input queue full. ARB_DROPPED_HELD: input queue full while the downstream
- * queue is more than half full (the downstream owns the drop). */
+ * ARB_DROPPED: input queue full. ARB_DROPPED_HELD: input queue full in a backlog during which
+ * sending was held for lack of downstream credits (the downstream owns the drop). */
 arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, sim_fs t, const sim_pkt *pkt,
                               uint32_t aux, sim_fs *t_out);
 /* The dispatch event at t (>= srv->free_at): serves the next packet by DRR into `srv`.

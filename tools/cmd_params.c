@@ -1,4 +1,6 @@
-/* `ipsecsim params [BLOCK] [--analytic] [--sizes 64,128,...] [--set BLOCK.PARAM=VALUE]...`
+/* `ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,128,...] [--set BLOCK.PARAM=VALUE]...`
+ * --map prints the port map port -> PIC -> ASIC -> slice -> port group of the platform
+ * (--set platform.preset=..., platform.lmics=..., platform.port_mode=...).
  * Prints the parameter tables (name, type, unit, default, range, source, why) and, with
  * --analytic, the closed-form ceiling of every resource for the given frame sizes. */
 #include <stdio.h>
@@ -7,12 +9,14 @@
 
 #include "asic/asic_analytic.h"
 #include "asic/asic_params.h"
+#include "asic/asic_preset.h"
 #include "commands.h"
 #include "ipsec_engine/sa_load.h"
 
 int cmd_params(int argc, char **argv) {
   const char *block = NULL;
-  bool analytic = false;
+  bool analytic = false, map = false;
+  bool platform_set[2] = {false, false}; /* port_mode, lmics given with --set */
   uint32_t sizes[32] = {64, 128, 256, 512, 594, 1024, 1280, 1518, 9000};
   size_t n_sizes = 9;
   asic_params p;
@@ -25,6 +29,8 @@ int cmd_params(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--analytic")) {
       analytic = true;
+    } else if (!strcmp(argv[i], "--map")) {
+      map = true;
     } else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
       n_sizes = 0;
       for (char *s = strtok(argv[++i], ","); s && n_sizes < 32; s = strtok(NULL, ",")) {
@@ -47,11 +53,14 @@ int cmd_params(int argc, char **argv) {
       char name[128];
       snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
       const cfg_param *cp = asic_param_find(key, name);
-      if (!cp || !strcmp(key, "platform")) {
-        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: portgroup.*, pfe.*, fabric.*)\n", kv);
+      if (!cp) {
+        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: platform.*, portgroup.*, pfe.*, fabric.*)\n", kv);
         return IPSECSIM_EXIT_USAGE;
       }
-      if (!cfg_parse_text(cp, eq + 1, &p, why, sizeof why)) {
+      bool plat = !strcmp(key, "platform");
+      if (plat && !strcmp(name, "port_mode")) platform_set[0] = true;
+      if (plat && !strcmp(name, "lmics")) platform_set[1] = true;
+      if (!cfg_parse_text(cp, eq + 1, plat ? (void *)&pl : (void *)&p, why, sizeof why)) {
         fprintf(stderr, "ipsecsim params: --set %s: %s\n", kv, why);
         return IPSECSIM_EXIT_USAGE;
       }
@@ -62,9 +71,25 @@ int cmd_params(int argc, char **argv) {
         return IPSECSIM_EXIT_USAGE;
       }
     } else {
-      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n");
+      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n");
       return IPSECSIM_EXIT_USAGE;
     }
+  }
+  for (int k = 0; k < 2; k++) {
+    const char *key = k ? "lmics" : "port_mode", *fixed = asic_preset_key_not_applicable(&pl, key);
+    if (platform_set[k] && fixed) {
+      fprintf(stderr, "ipsecsim params: --set platform.%s: does not apply to %s (fixed: %s) (allowed: only with preset MX304)\n",
+              key, asic_preset_name(pl.preset), fixed);
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
+  if (map) { /* `params --map` or `params platform --map`: the port map alone */
+    if (block && strcmp(block, "platform")) {
+      fprintf(stderr, "ipsecsim params: --map goes with the platform block (allowed: params [platform] --map)\n");
+      return IPSECSIM_EXIT_USAGE;
+    }
+    asic_preset_print_map(&pl, stdout);
+    return IPSECSIM_EXIT_OK;
   }
   for (size_t i = 0; i < nb; i++) {
     if (block && strcmp(block, b[i].name)) continue;
