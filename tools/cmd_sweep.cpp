@@ -26,17 +26,24 @@
 #include "asic/scenario.h"
 #include "commands.h"
 
-static int point(const char *path, std::vector<std::string> sets, unsigned size, const char *out) {
-  sets.push_back("traffic.frame=" + std::to_string(size) + "B");
+/* Loads the scenario with the --set overrides and runs it; false (message printed) when the
+ * input is unusable. One scenario per process: SystemC starts once. */
+static bool load_and_run(const char *path, std::vector<std::string> &sets, scenario &sc) {
   std::vector<char *> p;
   for (auto &s : sets) p.push_back(&s[0]);
-  static scenario sc;
   cfg_err err{};
   if (!scenario_load(path, p.data(), p.size(), &sc, &err)) {
     std::fprintf(stderr, "%s\n", err.msg);
-    return IPSECSIM_EXIT_USAGE;
+    return false;
   }
   asic_sc_run(&sc.world, false);
+  return true;
+}
+
+static int point(const char *path, std::vector<std::string> sets, unsigned size, const char *out) {
+  sets.push_back("traffic.frame=" + std::to_string(size) + "B");
+  static scenario sc;
+  if (!load_and_run(path, sets, sc)) return IPSECSIM_EXIT_USAGE;
   char msg[256];
   bool ok = asic_sim_conservation(&sc.world, msg, sizeof msg);
   asic_report_publish(&sc);
@@ -69,15 +76,8 @@ static int trial(const char *path, std::vector<std::string> sets, unsigned size,
   std::snprintf(rate, sizeof rate, "traffic.rate=%.9f%%", frac * 100);
   sets.push_back("traffic.frame=" + std::to_string(size) + "B");
   sets.push_back(rate);
-  std::vector<char *> p;
-  for (auto &s : sets) p.push_back(&s[0]);
   static scenario sc;
-  cfg_err err{};
-  if (!scenario_load(path, p.data(), p.size(), &sc, &err)) {
-    std::fprintf(stderr, "%s\n", err.msg);
-    return IPSECSIM_EXIT_USAGE;
-  }
-  asic_sc_run(&sc.world, false);
+  if (!load_and_run(path, sets, sc)) return IPSECSIM_EXIT_USAGE;
   char msg[256];
   bool balanced = asic_sim_conservation(&sc.world, msg, sizeof msg);
   uint64_t sent = 0, recv = 0, drops = 0;

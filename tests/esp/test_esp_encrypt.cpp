@@ -27,19 +27,7 @@ struct Enc : ::testing::Test {
   }
   // Opens the ESP part at `off` with EVP; returns the plaintext (empty on tag failure).
   Bytes open(const Bytes &o, size_t off, const Keys &kk, bool esn, uint32_t seq_high = 0) {
-    const uint8_t *e = &o[off];
-    size_t ct = o.size() - off - 8 - 8 - 16;
-    uint8_t nonce[12];
-    memcpy(nonce, kk.salt.data(), 4);
-    memcpy(nonce + 4, e + 8, 8);
-    Bytes aad(e, e + 8);
-    if (esn) { aad.resize(12); put32(&aad[4], seq_high); put32(&aad[8], get32(e + 4)); }
-    Bytes pt(ct + 16);
-    uint8_t tag[16];
-    memcpy(tag, e + 16 + ct, 16);
-    if (!evp_gcm(false, kk.key, nonce, aad, e + 16, ct, pt.data(), tag)) return {};
-    pt.resize(ct);
-    return pt;
+    return esp_open(kk, &o[off], o.size() - off, esn, seq_high);
   }
 };
 
