@@ -15,6 +15,10 @@
 #include "model/pkt_udp.h"
 
 
+#ifndef ESP_GATHER_MAX
+#define ESP_GATHER_MAX 2048u /* see seal() */
+#endif
+
 typedef struct inner_info {
   uint8_t family;
   uint8_t tos;          /* DSCP + ECN */
@@ -80,12 +84,21 @@ static void seal(sa_db *db, sa *s, const datagram_ctx *d, const uint8_t *hdr, si
   uint8_t *iv = esp + PKT_ESP_HDR_LEN;
   pkt_wr64(iv, seq);                                      /* IV = 64-bit sequence number */
   uint8_t *pt = iv + ESP_IV_LEN;
-  /* No copy of the inner packet: GCM reads it from the input (header part, data part) and
-   * writes the ciphertext straight into the ESP payload, then the small trailer. */
+  /* Up to ESP_GATHER_MAX bytes, the plaintext (inner header, data, trailer) is copied into
+   * the ESP payload and encrypted in place by ONE update: an extra EVP update costs more
+   * than copying a 1500-byte packet (callgrind: ~350 instructions of EVP/provider dispatch;
+   * bench_esp at 1500 B: 1.27x -> 1.20x). For jumbo packets the copy costs more than the
+   * update (9000 B: 1.08x -> 1.31x), so GCM reads the parts from the input instead.
+   * memmove rather than memcpy: same cost, and no undefined behaviour if buffers overlap. */
+  const bool gather = L <= ESP_GATHER_MAX;
   uint8_t trailer[3 + 2];
   size_t tw;
-  pkt_esp_trailer_write(trailer, sizeof trailer, pad, d->inner_family == 4 ? 4 : 41, &tw);
-  const gcm_part parts[3] = {{hdr, hl}, {data, dl}, {trailer, pad + 2}};
+  pkt_esp_trailer_write(gather ? pt + L : trailer, pad + 2, pad, d->inner_family == 4 ? 4 : 41,
+                        &tw);
+  if (gather) {
+    memmove(pt, hdr, hl);
+    if (dl) memmove(pt + hl, data, dl);
+  }
   uint8_t nonce[12], aad[12];
   memcpy(nonce, c->salt, SA_SALT_LEN);
   memcpy(nonce + SA_SALT_LEN, iv, ESP_IV_LEN);
@@ -102,7 +115,10 @@ static void seal(sa_db *db, sa *s, const datagram_ctx *d, const uint8_t *hdr, si
   uint8_t *tag = pt + ct_len;
   /* A keyed EVP context fails only on an internal OpenSSL error (no allocation happens per
    * packet); sending an unauthenticated packet would be worse than stopping. */
-  if (!gcm_encrypt_parts(s->gcm, nonce, aad, aad_len, parts, 3, pt, tag)) abort();
+  const gcm_part parts[3] = {{hdr, hl}, {data, dl}, {trailer, pad + 2}};
+  if (!(gather ? gcm_encrypt(s->gcm, nonce, aad, aad_len, pt, ct_len, pt, tag)
+               : gcm_encrypt_parts(s->gcm, nonce, aad, aad_len, parts, 3, pt, tag)))
+    abort();
 
   /* Outer header (RFC 4301 s5.1.2.1): DSCP copied, ECN copied (RFC 6040 normal mode). */
   const size_t ip_payload = udp + esp_len;

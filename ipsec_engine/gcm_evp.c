@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct gcm_ctx {
   EVP_CIPHER_CTX *enc;
@@ -70,23 +71,55 @@ bool gcm_encrypt(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *
   return EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN, tag) == 1;
 }
 
+/* GCM is a stream mode in EVP: each update outputs exactly its input length and partial
+ * blocks carry over between updates, but a carried partial block sends OpenSSL down its
+ * byte-at-a-time path on both sides of the seam. So every update here is whole blocks
+ * except the last: bytes that straddle a part boundary are gathered in one block on the
+ * stack (the ciphertext stays contiguous, only the input is split). */
+static bool enc_update(EVP_CIPHER_CTX *ctx, uint8_t *ct, const uint8_t *p, size_t len) {
+  int out_len = 0;
+  return EVP_EncryptUpdate(ctx, ct, &out_len, p, (int)len) == 1 && (size_t)out_len == len;
+}
+
 bool gcm_encrypt_parts(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *aad,
                        size_t aad_len, const gcm_part *parts, size_t n, uint8_t *ct,
                        uint8_t tag[GCM_TAG_LEN]) {
   int out_len = 0;
-  size_t at = 0;
+  size_t at = 0, total = 0;
+  for (size_t i = 0; i < n; i++) {
+    total += parts[i].len;
+    if (!len_ok(parts[i].len) || !len_ok(total)) return false;
+  }
   if (!len_ok(aad_len)) return false;
   if (EVP_EncryptInit_ex(c->enc, NULL, NULL, NULL, nonce) != 1) return false;
   if (aad_len && EVP_EncryptUpdate(c->enc, NULL, &out_len, aad, (int)aad_len) != 1) return false;
-  /* GCM is a stream mode in EVP: each update outputs exactly its input length, partial
-   * blocks carry over between updates. */
+  uint8_t blk[16];
+  size_t held = 0; /* bytes in blk, not yet encrypted; their ciphertext goes to ct + at */
   for (size_t i = 0; i < n; i++) {
-    if (!parts[i].len) continue;
-    if (!len_ok(parts[i].len) || !len_ok(at + parts[i].len)) return false;
-    if (EVP_EncryptUpdate(c->enc, ct + at, &out_len, parts[i].p, (int)parts[i].len) != 1)
-      return false;
-    at += (size_t)out_len;
+    const uint8_t *p = parts[i].p;
+    size_t len = parts[i].len;
+    if (!len) continue;
+    if (held) {
+      const size_t take = len < sizeof blk - held ? len : sizeof blk - held;
+      memcpy(blk + held, p, take);
+      held += take;
+      p += take;
+      len -= take;
+      if (held < sizeof blk) continue;
+      if (!enc_update(c->enc, ct + at, blk, sizeof blk)) return false;
+      at += sizeof blk;
+      held = 0;
+    }
+    const size_t whole = len & ~(size_t)15;
+    if (whole) {
+      if (!enc_update(c->enc, ct + at, p, whole)) return false;
+      at += whole;
+    }
+    memcpy(blk, p + whole, len - whole);
+    held = len - whole;
   }
+  if (held && !enc_update(c->enc, ct + at, blk, held)) return false;
+  at += held;
   if (EVP_EncryptFinal_ex(c->enc, ct + at, &out_len) != 1) return false;
   return EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN, tag) == 1;
 }
@@ -97,7 +130,7 @@ bool gcm_decrypt(gcm_ctx *c, const uint8_t nonce[GCM_NONCE_LEN], const uint8_t *
   int out_len = 0;
   uint8_t tag_copy[GCM_TAG_LEN];
   if (tag_len < 1 || tag_len > GCM_TAG_LEN || !len_ok(aad_len) || !len_ok(len)) return false;
-  for (size_t i = 0; i < tag_len; i++) tag_copy[i] = tag[i];
+  memcpy(tag_copy, tag, tag_len);
   if (EVP_DecryptInit_ex(c->dec, NULL, NULL, NULL, nonce) != 1) return false;
   if (aad_len && EVP_DecryptUpdate(c->dec, NULL, &out_len, aad, (int)aad_len) != 1) return false;
   if (len && EVP_DecryptUpdate(c->dec, pt, &out_len, ct, (int)len) != 1) return false;

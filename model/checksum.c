@@ -1,13 +1,41 @@
 /* Internet checksum, RFC 1071 / RFC 1624. */
 #include "checksum.h"
 
+#include <string.h>
+
+/* RFC 1071 s2(B): the one's complement sum does not depend on byte order, and s2(C): it
+ * may be accumulated in wider words (2^16 == 1 mod 0xFFFF). So the even part is summed as
+ * native 32-bit words (two per 8-byte load), folded, byte-swapped to network order on a
+ * little-endian host, and added to the caller's big-endian running sum. */
 uint64_t csum_add(uint64_t sum, const void *data, size_t len) {
   const uint8_t *p = (const uint8_t *)data;
-  while (len >= 2) {
-    sum += (uint64_t)((p[0] << 8) | p[1]);
+  uint64_t acc = 0;
+  for (; len >= 8; p += 8, len -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    acc += (w & 0xFFFFFFFFu) + (w >> 32);
+  }
+  if (len >= 4) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    acc += w;
+    p += 4;
+    len -= 4;
+  }
+  if (len >= 2) {
+    uint16_t w;
+    memcpy(&w, p, 2);
+    acc += w;
     p += 2;
     len -= 2;
   }
+  uint16_t folded = csum_fold(acc);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  folded = (uint16_t)(folded << 8 | folded >> 8);
+#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+#error "csum_add: unknown byte order"
+#endif
+  sum += folded;
   if (len) sum += (uint64_t)p[0] << 8; /* odd trailing byte padded with zero */
   return sum;
 }
