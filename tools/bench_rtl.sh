@@ -14,7 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
 "$BUILD/tests/rtl/rtl_bench" --packets "$PACKETS" --stim "$TMP/stim.txt" --stim-packets "$IPACKETS" | tee "$TMP/v.txt"
 VCPS=$(awk '/verilator 1 lane/{for(i=1;i<=NF;i++) if($i=="cycles/s") print $(i-1)}' "$TMP/v.txt")
 EXPECT=$(awk '/checksum/{print $NF}' "$TMP/v.txt")
-iverilog -g2012 -o "$TMP/tb" "$RTL/tb/tb_gcm_bench.v" "$RTL/gcm_core.v" "$RTL/gcm_lane.v" \
+iverilog -g2012 -o "$TMP/tb" "$ROOT/tests/rtl/tb_gcm_bench.v" "$RTL/gcm_core.v" "$RTL/gcm_lane.v" \
   "$RTL/gcm_aes_round.v" "$RTL/gcm_gf_mult.v" "$RTL/gcm_sbox16.v"
 T0=$(date +%s.%N)
 vvp -n "$TMP/tb" +stim="$TMP/stim.txt" | tee "$TMP/i.txt"

@@ -2,7 +2,7 @@
 // second of the 1-lane build and of the 4-lane build with all lanes busy, on back-to-back
 // packets (simple IMIX 7:4:1 of 64/594/1518-byte frames as ESP text, 8-byte AAD). With
 // --stim FILE it also writes the first packets' per-cycle stimulus for the Icarus testbench
-// (ipsec_engine/rtl/tb/tb_gcm_bench.v) and prints the checksum the testbench must reproduce;
+// (tests/rtl/tb_gcm_bench.v) and prints the checksum the testbench must reproduce;
 // tools/bench_rtl.sh runs both and prints the ratio.
 #include <atomic>
 #include <chrono>
