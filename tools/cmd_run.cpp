@@ -67,6 +67,9 @@ extern "C" int cmd_run(int argc, char **argv) {
         std::fprintf(stderr, "ipsecsim run: --gcm-model %s (allowed: c, rtl)\n", v);
         return IPSECSIM_EXIT_USAGE;
       }
+      // Not silently ignored: the engine that would use it is not attached to the model yet.
+      std::fprintf(stderr, "ipsecsim run: note: --gcm-model %s has no effect yet: the ASIC model carries "
+                           "clear traffic only (the IPsec engine is not attached)\n", v);
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
     } else if (a == "-h" || a == "--help") {
