@@ -148,25 +148,8 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
 
   const uint8_t *iv = o.esp + PKT_ESP_HDR_LEN, *ct = iv + ESP_IV_LEN, *tag = ct + ct_len;
   uint8_t nonce[12], aad[12];
-  memcpy(nonce, c->salt, SA_SALT_LEN);
-  memcpy(nonce + SA_SALT_LEN, iv, ESP_IV_LEN);
-  size_t aad_len = 8;
-  pkt_wr32(aad, spi);
-  if (c->esn) {
-    pkt_wr32(aad + 4, (uint32_t)(seq >> 32));
-    pkt_wr32(aad + 8, seq_low);
-    aad_len = 12;
-  } else {
-    pkt_wr32(aad + 4, seq_low);
-  }
-  if (info) {
-    info->has_crypto = true;
-    memcpy(info->iv, iv, ESP_IV_LEN);
-    memcpy(info->nonce, nonce, sizeof nonce);
-    memcpy(info->aad, aad, aad_len);
-    info->aad_len = aad_len;
-    memcpy(info->icv, tag, ESP_ICV_LEN);
-  }
+  const size_t aad_len = esp_nonce_aad(c, iv, seq, nonce, aad); /* seq's low half = seq_low */
+  if (info) esp_info_crypto(info, iv, nonce, aad, aad_len, tag);
   if (!gcm_decrypt(s->gcm, nonce, aad, aad_len, ct, ct_len, out, tag, ESP_ICV_LEN))
     return finish(db, s, ESP_R_ICV_MISMATCH, info);
   /* Authenticated from here on. A hard-expired SA drops it without moving the window. */

@@ -100,17 +100,7 @@ static void seal(sa_db *db, sa *s, const datagram_ctx *d, const uint8_t *hdr, si
     if (dl) memmove(pt + hl, data, dl);
   }
   uint8_t nonce[12], aad[12];
-  memcpy(nonce, c->salt, SA_SALT_LEN);
-  memcpy(nonce + SA_SALT_LEN, iv, ESP_IV_LEN);
-  size_t aad_len = 8;
-  pkt_wr32(aad, c->spi);
-  if (c->esn) {                                        /* RFC 4106 s5: SPI, seq high, seq low */
-    pkt_wr32(aad + 4, (uint32_t)(seq >> 32));
-    pkt_wr32(aad + 8, (uint32_t)seq);
-    aad_len = 12;
-  } else {
-    pkt_wr32(aad + 4, (uint32_t)seq);
-  }
+  const size_t aad_len = esp_nonce_aad(c, iv, seq, nonce, aad);
   const size_t ct_len = L + pad + 2;
   uint8_t *tag = pt + ct_len;
   /* A keyed EVP context fails only on an internal OpenSSL error (no allocation happens per
@@ -160,12 +150,7 @@ static void seal(sa_db *db, sa *s, const datagram_ctx *d, const uint8_t *hdr, si
     info->reason = ESP_R_OK;
     info->sa = s;
     info->seq = seq;
-    info->has_crypto = true;
-    memcpy(info->iv, iv, ESP_IV_LEN);
-    memcpy(info->nonce, nonce, sizeof nonce);
-    memcpy(info->aad, aad, aad_len);
-    info->aad_len = aad_len;
-    memcpy(info->icv, tag, ESP_ICV_LEN);
+    esp_info_crypto(info, iv, nonce, aad, aad_len, tag);
     info->payload_len = L;
   }
 }

@@ -12,9 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ipsec_engine/ipsec_counters.h"
 #include "ipsec_engine/sa.h"
+#include "model/pkt_err.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +61,35 @@ esp_reason esp_decrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now
 uint32_t esp_flow_hash(const uint8_t *inner, size_t len);
 /* RFC 6437 flow label from that hash: low 20 bits XOR the high 12. */
 static inline uint32_t esp_flow_label(uint32_t h) { return (h ^ (h >> 20)) & 0xFFFFFu; }
+
+/* Shared by encrypt and decrypt (RFC 4106 s4, s5): nonce = salt || IV; AAD = SPI || seq low
+ * (8 bytes), or SPI || seq high || seq low (12 bytes) with ESN, the high half never on the
+ * wire. Returns the AAD length. */
+static inline size_t esp_nonce_aad(const sa_config *c, const uint8_t iv[ESP_IV_LEN], uint64_t seq,
+                                   uint8_t nonce[12], uint8_t aad[12]) {
+  memcpy(nonce, c->salt, SA_SALT_LEN);
+  memcpy(nonce + SA_SALT_LEN, iv, ESP_IV_LEN);
+  pkt_wr32(aad, c->spi);
+  if (!c->esn) {
+    pkt_wr32(aad + 4, (uint32_t)seq);
+    return 8;
+  }
+  pkt_wr32(aad + 4, (uint32_t)(seq >> 32));
+  pkt_wr32(aad + 8, (uint32_t)seq);
+  return 12;
+}
+
+/* Records the GCM operation's inputs in info for --vectors (never the key). */
+static inline void esp_info_crypto(esp_info *info, const uint8_t iv[ESP_IV_LEN],
+                                   const uint8_t nonce[12], const uint8_t aad[12], size_t aad_len,
+                                   const uint8_t icv[ESP_ICV_LEN]) {
+  info->has_crypto = true;
+  memcpy(info->iv, iv, ESP_IV_LEN);
+  memcpy(info->nonce, nonce, 12);
+  memcpy(info->aad, aad, aad_len);
+  info->aad_len = aad_len;
+  memcpy(info->icv, icv, ESP_ICV_LEN);
+}
 
 /* Shared by encrypt and decrypt: bump the counter of `r` (or nothing for ESP_R_OK). */
 void esp_count(sa_db *db, sa *s, esp_reason r);

@@ -52,12 +52,19 @@ typedef struct baseline {
   uint8_t salt[4];
 } baseline;
 
+/* Nonce = salt || 64-bit seq, AAD = SPI || seq low (8 bytes), as the transform builds them. */
+static void base_nonce_aad(const baseline *b, uint64_t seq, uint8_t nonce[12], uint8_t aad[8]) {
+  memcpy(nonce, b->salt, 4);
+  pkt_wr32(nonce + 4, (uint32_t)(seq >> 32));
+  pkt_wr32(nonce + 8, (uint32_t)seq);
+  pkt_wr32(aad, 0x1001);
+  pkt_wr32(aad + 4, (uint32_t)seq);
+}
+
 /* The baseline's per-packet work: nonce, 8-byte AAD, GCM over n bytes, tag. */
 static void base_encrypt(baseline *b, uint64_t seq, uint8_t *buf, size_t n, uint8_t tag[16]) {
   uint8_t nonce[12], aad[8];
-  memcpy(nonce, b->salt, 4);
-  pkt_wr32(nonce + 4, (uint32_t)(seq >> 32)); pkt_wr32(nonce + 8, (uint32_t)seq);
-  pkt_wr32(aad, 0x1001); pkt_wr32(aad + 4, (uint32_t)seq);
+  base_nonce_aad(b, seq, nonce, aad);
   int l;
   EVP_EncryptInit_ex(b->enc, NULL, NULL, NULL, nonce);
   EVP_EncryptUpdate(b->enc, NULL, &l, aad, 8);
@@ -69,9 +76,7 @@ static void base_encrypt(baseline *b, uint64_t seq, uint8_t *buf, size_t n, uint
 static int base_decrypt(baseline *b, uint64_t seq, const uint8_t *ct, uint8_t *pt, size_t n,
                         uint8_t tag[16]) {
   uint8_t nonce[12], aad[8];
-  memcpy(nonce, b->salt, 4);
-  pkt_wr32(nonce + 4, (uint32_t)(seq >> 32)); pkt_wr32(nonce + 8, (uint32_t)seq);
-  pkt_wr32(aad, 0x1001); pkt_wr32(aad + 4, (uint32_t)seq);
+  base_nonce_aad(b, seq, nonce, aad);
   int l;
   EVP_DecryptInit_ex(b->dec, NULL, NULL, NULL, nonce);
   EVP_DecryptUpdate(b->dec, NULL, &l, aad, 8);

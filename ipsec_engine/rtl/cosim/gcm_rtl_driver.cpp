@@ -3,99 +3,13 @@
 // drive_and_eval()/posedge() (gcm_rtl_model.cpp).
 #include "gcm_rtl_driver.hpp"
 
-#include <openssl/evp.h>
+extern "C" {
+#include "ipsec_engine/gcm_ref.h"
+}
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-
-namespace {
-
-uint8_t xtime(uint8_t b) { return (uint8_t)((b << 1) ^ ((b & 0x80) ? 0x1b : 0)); }
-
-uint8_t gf256_mul(uint8_t a, uint8_t b)
-{
-  uint8_t p = 0;
-  while (b) {
-    if (b & 1) p ^= a;
-    a = xtime(a);
-    b >>= 1;
-  }
-  return p;
-}
-
-// S-box from its definition (FIPS-197 5.1.1): multiplicative inverse, then the affine map.
-uint8_t sbox(uint8_t a)
-{
-  uint8_t inv = 0;
-  for (unsigned x = 1; x < 256 && a; x++)
-    if (gf256_mul(a, (uint8_t)x) == 1) { inv = (uint8_t)x; break; }
-  uint8_t s = inv;
-  for (int i = 1; i <= 4; i++) s ^= (uint8_t)((inv << i) | (inv >> (8 - i)));
-  return (uint8_t)(s ^ 0x63);
-}
-
-// FIPS-197 5.2 key expansion into 11 or 15 round keys of 16 bytes.
-void expand_key(const uint8_t *key, size_t key_len, uint8_t rk[15][16])
-{
-  static uint8_t sb[256];
-  static bool sb_ready = false;
-  if (!sb_ready) {
-    for (unsigned i = 0; i < 256; i++) sb[i] = sbox((uint8_t)i);
-    sb_ready = true;
-  }
-  const unsigned nk = (unsigned)key_len / 4, nr = nk + 6, words = 4 * (nr + 1);
-  uint8_t w[60][4];
-  std::memcpy(w, key, key_len);
-  uint8_t rcon = 1;
-  for (unsigned i = nk; i < words; i++) {
-    uint8_t t[4];
-    std::memcpy(t, w[i - 1], 4);
-    if (i % nk == 0) {
-      uint8_t t0 = t[0];
-      t[0] = (uint8_t)(sb[t[1]] ^ rcon);
-      t[1] = sb[t[2]];
-      t[2] = sb[t[3]];
-      t[3] = sb[t0];
-      rcon = xtime(rcon);
-    } else if (nk > 6 && i % nk == 4) {
-      for (auto &x : t) x = sb[x];
-    }
-    for (int j = 0; j < 4; j++) w[i][j] = (uint8_t)(w[i - nk][j] ^ t[j]);
-  }
-  std::memset(rk, 0, 15 * 16);
-  for (unsigned r = 0; r <= nr; r++) std::memcpy(rk[r], w[4 * r], 16);
-}
-
-// GF(2^128) product in GCM's bit order (SP 800-38D Algorithm 1).
-void gf128_mul(const uint8_t x[16], const uint8_t y[16], uint8_t out[16])
-{
-  uint8_t z[16] = {}, v[16];
-  std::memcpy(v, y, 16);
-  for (int i = 0; i < 128; i++) {
-    if (x[i / 8] & (0x80 >> (i % 8)))
-      for (int j = 0; j < 16; j++) z[j] ^= v[j];
-    bool lsb = v[15] & 1;
-    for (int j = 15; j > 0; j--) v[j] = (uint8_t)((v[j] >> 1) | (v[j - 1] << 7));
-    v[0] >>= 1;
-    if (lsb) v[0] ^= 0xe1;
-  }
-  std::memcpy(out, z, 16);
-}
-
-bool aes_zero_block(const uint8_t *key, size_t key_len, uint8_t h[16])
-{
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-  const uint8_t zero[16] = {};
-  int n = 0;
-  bool ok = c && EVP_EncryptInit_ex(c, key_len == 16 ? EVP_aes_128_ecb() : EVP_aes_256_ecb(),
-                                    nullptr, key, nullptr) == 1 &&
-            EVP_CIPHER_CTX_set_padding(c, 0) == 1 && EVP_EncryptUpdate(c, h, &n, zero, 16) == 1;
-  EVP_CIPHER_CTX_free(c);
-  return ok && n == 16;
-}
-
-}  // namespace
 
 void GcmRtlDriver::init_lanes(unsigned n)
 {
@@ -106,15 +20,23 @@ void GcmRtlDriver::init_lanes(unsigned n)
   for (SlotKeys &k : slots_) k.unentered.assign(1, 0);
 }
 
+// Key-store words for one slot, computed at SA install with the reference GCM's key schedule
+// and GF(2^128) multiply (gcm_ref.h): round keys 0..14 (AES-128 leaves 11..14 zero), then
+// H = E(K, 0^128), H^2, H^3, H^4. The RTL's output is checked against OpenSSL, so a fault here
+// cannot hide behind a shared mistake.
 void gcm_rtl_key_words(const uint8_t *key, size_t key_len, uint8_t words[19][16])
 {
-  uint8_t rk[15][16];
-  expand_key(key, key_len, rk);
-  std::memcpy(words, rk, sizeof rk);
-  uint8_t *h = words[15];
-  if (!aes_zero_block(key, key_len, h)) std::fprintf(stderr, "gcm_rtl: OpenSSL AES failed\n");
-  for (int p = 1; p < 4; p++) gf128_mul(words[15 + p - 1], h, words[15 + p]);
-  std::memset(rk, 0, sizeof rk);
+  gcm_ref_key k{};
+  std::memset(words, 0, 19 * 16);
+  if (!gcm_ref_key_init(&k, key, key_len)) {
+    std::fprintf(stderr, "gcm_rtl: key length %zu is not an AES key length\n", key_len);
+    return;
+  }
+  for (unsigned r = 0; r <= k.rounds; r++) std::memcpy(words[r], k.round_key[r].b, 16);
+  const uint8_t zero[16] = {};
+  gcm_ref_aes_encrypt_block(&k, zero, words[15]);
+  for (int p = 1; p < 4; p++) gcm_ref_gf_mult(words[15 + p - 1], words[15], words[15 + p]);
+  std::memset(&k, 0, sizeof k);
 }
 
 void GcmRtlDriver::load_key(unsigned slot, const uint8_t *key, size_t key_len)
