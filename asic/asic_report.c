@@ -9,6 +9,7 @@
 
 #include "asic_analytic.h"
 #include "asic_preset.h"
+#include "model/out_file.h"
 
 static void gauge(stats_registry *r, const char *name, const char *unit, const char *desc, double v) {
   double *g = stats_gauge_add(r, name, unit, desc);
@@ -262,12 +263,26 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   free(res);
 }
 
-static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen) {
+/* Report files go through model/out_file: a temporary in dir, renamed when complete. */
+static FILE *open_in(out_file *of, const char *dir, const char *name, char *err, size_t errlen) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *fp = fopen(path, "w");
-  if (!fp) snprintf(err, errlen, "%s: %s", path, strerror(errno));
-  return fp;
+  return out_begin(of, path, OUT_MODE_NORMAL, err, errlen) ? of->fp : NULL;
+}
+
+bool asic_report_check_dir(const char *scenario_path, const char *dir, bool with_wallclock, char *err,
+                           size_t errlen) {
+  static const char *const names[] = {"report.json", "report.txt", "timeseries.csv", "config.resolved.yaml",
+                                      "wallclock.json"};
+  const out_role in = {"the scenario", scenario_path};
+  char path[1024];
+  const size_t dl = strlen(dir);
+  for (size_t i = 0; i < (with_wallclock ? 5u : 4u); i++) {
+    snprintf(path, sizeof path, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+    const out_role out = {"--out", path};
+    if (!out_check_distinct(&out, 1, &in, 1, err, errlen)) return false;
+  }
+  return true;
 }
 
 /* mkdir -p: creates dir and its missing parents; an existing directory is fine. */
@@ -307,8 +322,9 @@ static void json_str(FILE *fp, const char *s) {
 
 bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) {
   asic_world *w = &sc->world;
-  if (!make_dirs(dir, err, errlen)) return false;
-  FILE *fp = open_in(dir, "report.json", err, errlen);
+  if (!asic_report_check_dir(sc->path, dir, false, err, errlen) || !make_dirs(dir, err, errlen)) return false;
+  out_file of;
+  FILE *fp = open_in(&of, dir, "report.json", err, errlen);
   if (!fp) return false;
   fprintf(fp, "{\"scenario\": ");
   json_str(fp, sc->path);
@@ -332,13 +348,11 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
   fprintf(fp, "],\n \"stats\": ");
   stats_write_json(w->stats, NULL, fp);
   fprintf(fp, "}\n");
-  fclose(fp);
-  if (!(fp = open_in(dir, "report.txt", err, errlen))) return false;
+  if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "report.txt", err, errlen))) return false;
   asic_report_summary(sc, fp);
   fprintf(fp, "\n");
   stats_write_text(w->stats, NULL, fp);
-  fclose(fp);
-  if (!(fp = open_in(dir, "timeseries.csv", err, errlen))) return false;
+  if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "timeseries.csv", err, errlen))) return false;
   fprintf(fp, "time_us,flow,rx_l2_gbps,rx_l1_gbps\n");
   for (uint32_t b = 0; b < w->n_buckets; b++)
     for (uint32_t i = 0; i < w->n_flows; i++) {
@@ -347,9 +361,7 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
       double mean = asic_flow_mean_frame(f);
       fprintf(fp, "%.3f,%s,%.6f,%.6f\n", (double)(w->w0 + b * w->bucket) / 1e9, f->name, l2, l2 * (mean + 20) / mean);
     }
-  fclose(fp);
-  if (!(fp = open_in(dir, "config.resolved.yaml", err, errlen))) return false;
+  if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "config.resolved.yaml", err, errlen))) return false;
   asic_report_resolved(sc, fp);
-  fclose(fp);
-  return true;
+  return out_commit(&of, err, errlen);
 }

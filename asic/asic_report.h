@@ -22,6 +22,10 @@ void asic_report_summary(scenario *sc, FILE *fp);
 /* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir. */
 bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen);
 void asic_report_resolved(scenario *sc, FILE *fp);
+/* Before a run: none of the files `run --out dir` writes (the four above, and wallclock.json
+ * with_wallclock) is the scenario itself (model/out_file rules), else one line in err. */
+bool asic_report_check_dir(const char *scenario_path, const char *dir, bool with_wallclock, char *err,
+                           size_t errlen);
 
 /* Value of a metric: a counter or gauge, or HIST.min|mean|p50|p99|p99.9|max|count. */
 bool asic_metric(const asic_world *w, const char *name, double *v);

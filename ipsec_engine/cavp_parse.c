@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cavp.h"
+#include "model/file_read.h"
 
 typedef struct parser {
   const char *path;
@@ -179,39 +180,21 @@ static bool parse_lines(parser *p, cavp_file *f, char *text) {
 cavp_file *cavp_load(const char *path, char *err, size_t err_len) {
   parser p = {.path = path, .line = 0, .err = err, .err_len = err_len};
   for (int i = 0; i < 5; i++) p.sect[i] = UINT32_MAX;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
-    return NULL;
-  }
-  char *text = NULL;
-  size_t len = 0, cap = 0, got;
-  char chunk[65536];
-  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-    if (len + got + 1 > cap) {
-      cap = (len + got + 1) * 2;
-      char *nt = realloc(text, cap);
-      if (!nt) break;
-      text = nt;
-    }
-    memcpy(text + len, chunk, got);
-    len += got;
-  }
-  fclose(fp);
+  char *text;
+  size_t len;
+  if (!file_read_all(path, &text, &len, err, err_len)) return NULL; /* bounded: see file_read.h */
   cavp_file *f = calloc(1, sizeof *f);
-  if (!f || (!text && len)) {
+  if (!f) {
     free(text);
-    free(f);
     snprintf(err, err_len, "%s: out of memory", path);
     return NULL;
   }
-  if (!text || memchr(text, '\0', len)) {
+  if (len == 0 || memchr(text, '\0', len)) {
     free(text);
     free(f);
     snprintf(err, err_len, "%s:1: file: %s", path, len ? "binary data (NUL bytes), not a CAVP .rsp file" : "empty file");
     return NULL;
   }
-  text[len] = '\0';
   f->path = strdup(path);
   f->mode = CAVP_ENCRYPT;
   const bool ok = parse_lines(&p, f, text);

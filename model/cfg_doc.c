@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cfg_internal.h"
+#include "file_read.h"
 
 struct cfg_arena_block {
   cfg_arena_block *next;
@@ -109,33 +110,11 @@ bool cfg_text_is_null(const char *text, bool quoted) {
 }
 
 cfg_doc *cfg_load_file(const char *path, cfg_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cfg_fail_at(err, NULL, 0, 0, path, "cannot open file (%s)", strerror(errno));
-    return NULL;
-  }
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (len == cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + len, 1, cap - len, f);
-    len += got;
-    if (got == 0) break;
-  }
-  bool read_error = ferror(f);
-  fclose(f);
-  if (!buf || read_error) {
-    free(buf);
-    cfg_fail_at(err, NULL, 0, 0, path, "cannot read file");
+  char *buf;
+  size_t len;
+  char why[CFG_ERR_MAX];
+  if (!file_read_all(path, &buf, &len, why, sizeof why)) { /* bounded: see file_read.h */
+    cfg_fail_at(err, NULL, 0, 0, NULL, "%s", why);
     return NULL;
   }
   cfg_doc *doc = cfg_load_buffer(path, buf, len, err);

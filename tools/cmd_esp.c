@@ -5,16 +5,20 @@
  * transform: no TTL decrement. Encrypt pre-fragments inner IPv4 above the tunnel MTU (one
  * output packet per fragment) and writes ICMP frag-needed / ICMPv6 Packet Too Big to
  * --exceptions; decrypt writes IKE and NAT keepalives there. --vectors writes one JSON line
- * per output ESP packet, or per dropped packet (never the key). */
+ * per output ESP packet, or per dropped packet (never the key). Outputs are checked against the
+ * inputs and written through model/out_file (temporary + rename; the vectors file 0600). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_help.h"
 #include "commands.h"
 #include "ipsec_engine/esp_frag.h"
 #include "ipsec_engine/esp_transform.h"
 #include "ipsec_engine/sa_load.h"
 #include "model/hexutil.h"
+#include "model/out_file.h"
 #include "model/pcap_io.h"
 #include "model/pkt_eth.h"
 #include "model/stats.h"
@@ -25,13 +29,18 @@ typedef struct esp_args {
 } esp_args;
 
 static int usage_error(const char *what) {
-  fprintf(stderr, "ipsecsim esp: %s (usage: ipsecsim esp encrypt|decrypt --sa SA.yaml --in IN.pcap "
-          "--out OUT.pcap [--vectors OUT.jsonl] [--exceptions HOST.pcap])\n", what);
+  fprintf(stderr, "ipsecsim esp: %s (usage: ipsecsim esp %s)\n", what, cli_help_synopsis("esp"));
   return IPSECSIM_EXIT_USAGE;
 }
 
+/* 0 parsed, -1 help printed, else an exit status. */
 static int parse_args(int argc, char **argv, esp_args *a) {
   memset(a, 0, sizeof *a);
+  for (int i = 1; i < argc; i++)
+    if (cli_help_is_flag(argv[i])) {
+      cli_help_print("esp", stdout);
+      return -1;
+    }
   if (argc < 2) return usage_error("missing operation (allowed: encrypt, decrypt)");
   if (!strcmp(argv[1], "encrypt")) a->encrypt = 1;
   else if (!strcmp(argv[1], "decrypt")) a->encrypt = 0;
@@ -62,7 +71,20 @@ static int parse_args(int argc, char **argv, esp_args *a) {
   if (!a->sa) return usage_error("missing --sa");
   if (!a->in) return usage_error("missing --in");
   if (!a->out) return usage_error("missing --out");
+  const out_role outs[] = {{"--out", a->out}, {"--vectors", a->vectors}, {"--exceptions", a->exceptions}};
+  const out_role ins[] = {{"--in", a->in}, {"--sa", a->sa}};
+  char err[2 * OUT_PATH_MAX];
+  if (!out_check_distinct(outs, 3, ins, 2, err, sizeof err)) {
+    fprintf(stderr, "ipsecsim esp: %s\n", err);
+    return IPSECSIM_EXIT_USAGE;
+  }
   return 0;
+}
+
+/* An output could not be opened or written: unusable output, exit 2 with the reason. */
+static int output_error(const char *msg) {
+  fprintf(stderr, "%s\n", msg);
+  return IPSECSIM_EXIT_USAGE;
 }
 
 static void hexfield(FILE *fp, const char *name, const uint8_t *b, size_t n) {
@@ -117,7 +139,7 @@ static void print_stats(const sa_db *db, int encrypt) {
 int cmd_esp(int argc, char **argv) {
   esp_args a;
   int rc = parse_args(argc, argv, &a);
-  if (rc) return rc;
+  if (rc) return rc < 0 ? IPSECSIM_EXIT_OK : rc;
   stats_registry *reg = stats_create();
   sa_db db;
   if (!reg || !sa_db_init(&db, reg)) {
@@ -129,9 +151,12 @@ int cmd_esp(int argc, char **argv) {
   pcapio_reader *r = NULL;
   pcapio_writer *w = NULL, *x = NULL;
   FILE *vec = NULL;
+  out_file out_w = {0}, out_x = {0}, out_v = {0};
+  char oerr[2 * OUT_PATH_MAX];
   uint8_t *buf = NULL, *host = NULL;
   esp_info *infos = NULL;
   esp_burst burst;
+  int write_errno = 0;
   rc = IPSECSIM_EXIT_USAGE;
   if (!sa_load_file(&db, a.sa, &cerr)) {
     fprintf(stderr, "%s\n", cerr.msg);
@@ -144,18 +169,26 @@ int cmd_esp(int argc, char **argv) {
   }
   const pcapio_link link = pcapio_reader_link(r);
   const pcapio_link out_link = link == PCAPIO_LINK_ETHERNET ? link : PCAPIO_LINK_RAW;
-  w = pcapio_open_write(a.out, out_link, true, 0, &perr);
+  if (!out_begin(&out_w, a.out, OUT_MODE_NORMAL, oerr, sizeof oerr)) goto open_fail;
+  out_release_stream(&out_w); /* libpcap opens the temporary by name */
+  w = pcapio_open_write(out_w.write_path, out_link, true, 0, &perr);
   if (!w) {
+    out_fix_message(&out_w, perr.msg, sizeof perr.msg, 0);
     fprintf(stderr, "%s\n", perr.msg);
     goto done;
   }
-  if (a.exceptions && !(x = pcapio_open_write(a.exceptions, link, true, 0, &perr))) {
-    fprintf(stderr, "%s\n", perr.msg);
-    goto done;
+  if (a.exceptions) {
+    if (!out_begin(&out_x, a.exceptions, OUT_MODE_NORMAL, oerr, sizeof oerr)) goto open_fail;
+    out_release_stream(&out_x);
+    if (!(x = pcapio_open_write(out_x.write_path, link, true, 0, &perr))) {
+      out_fix_message(&out_x, perr.msg, sizeof perr.msg, 0);
+      fprintf(stderr, "%s\n", perr.msg);
+      goto done;
+    }
   }
-  if (a.vectors && !(vec = fopen(a.vectors, "w"))) {
-    fprintf(stderr, "%s: cannot be written\n", a.vectors);
-    goto done;
+  if (a.vectors) { /* it holds salts: 0600 */
+    if (!out_begin(&out_v, a.vectors, OUT_MODE_SECRET, oerr, sizeof oerr)) goto open_fail;
+    vec = out_v.fp;
   }
   /* The nonce field is salt || IV (RFC 4106 s4): like an RTL waveform, the vectors file is an
    * opt-in test artefact that carries SA secrets (the salt, never the key), and we say so. */
@@ -236,16 +269,14 @@ int cmd_esp(int argc, char **argv) {
   }
   pcapio_writer *w0 = w, *x0 = x;
   w = x = NULL;
+  errno = 0;
   if (!pcapio_close_write(w0, &perr) || (x0 && !pcapio_close_write(x0, &perr))) goto write_fail_closed;
-  if (vec) {
-    int bad = ferror(vec);
-    bad |= fclose(vec);
-    vec = NULL;
-    if (bad) {
-      fprintf(stderr, "%s: write failed\n", a.vectors);
-      rc = IPSECSIM_EXIT_FAIL;
-      goto done;
-    }
+  vec = NULL; /* closed by its commit */
+  /* every output complete before any is renamed: a failure leaves none of them behind */
+  if ((a.vectors && !out_finish(&out_v, oerr, sizeof oerr)) || !out_commit(&out_w, oerr, sizeof oerr) ||
+      (a.exceptions && !out_commit(&out_x, oerr, sizeof oerr)) || (a.vectors && !out_commit(&out_v, oerr, sizeof oerr))) {
+    rc = output_error(oerr);
+    goto done;
   }
   print_stats(&db, a.encrypt);
   if (*db.global.v[IPSEC_CTR_CAPTURE_TRUNCATED])
@@ -256,19 +287,28 @@ int cmd_esp(int argc, char **argv) {
   goto done;
 write_fail:
   {
+    write_errno = errno;
     pcapio_err ignored;
     if (w) pcapio_close_write(w, &ignored);
     if (x) pcapio_close_write(x, &ignored);
     w = x = NULL;
   }
 write_fail_closed:
-  fprintf(stderr, "%s\n", perr.msg);
-  rc = IPSECSIM_EXIT_FAIL;
+  if (!write_errno) write_errno = errno;
+  if (!strstr(perr.msg, "write failed")) write_errno = 0; /* not a system error (snaplen) */
+  out_fix_message(&out_w, perr.msg, sizeof perr.msg, write_errno);
+  out_fix_message(&out_x, perr.msg, sizeof perr.msg, 0);
+  rc = output_error(perr.msg);
+  goto done;
+open_fail:
+  rc = output_error(oerr);
 done:
   if (w) pcapio_close_write(w, &perr);
   if (x) pcapio_close_write(x, &perr);
   if (r) pcapio_close_read(r);
-  if (vec) fclose(vec);
+  out_abort(&out_w); /* no-ops once committed: a failed run leaves no output behind */
+  out_abort(&out_x);
+  out_abort(&out_v); /* closes vec */
   free(buf);
   free(host);
   free(infos);

@@ -10,12 +10,13 @@
 #include "asic/asic_analytic.h"
 #include "asic/asic_params.h"
 #include "asic/asic_preset.h"
+#include "cli_help.h"
 #include "commands.h"
 #include "ipsec_engine/sa_load.h"
 
 int cmd_params(int argc, char **argv) {
   const char *block = NULL;
-  bool analytic = false, map = false;
+  bool analytic = false, map = false, sizes_given = false, set_given = false;
   bool platform_set[2] = {false, false}; /* port_mode, lmics given with --set */
   uint32_t sizes[32] = {64, 128, 256, 512, 594, 1024, 1280, 1518, 9000};
   size_t n_sizes = 9;
@@ -27,11 +28,15 @@ int cmd_params(int argc, char **argv) {
   cfg_apply_defaults(b[0].table, b[0].n, &pl, &err);
   for (size_t i = 1; i < nb; i++) cfg_apply_defaults(b[i].table, b[i].n, &p, &err);
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--analytic")) {
+    if (cli_help_is_flag(argv[i])) {
+      cli_help_print("params", stdout);
+      return IPSECSIM_EXIT_OK;
+    } else if (!strcmp(argv[i], "--analytic")) {
       analytic = true;
     } else if (!strcmp(argv[i], "--map")) {
       map = true;
     } else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
+      sizes_given = true;
       n_sizes = 0;
       for (char *s = strtok(argv[++i], ","); s && n_sizes < 32; s = strtok(NULL, ",")) {
         long v = strtol(s, NULL, 10);
@@ -42,6 +47,7 @@ int cmd_params(int argc, char **argv) {
         sizes[n_sizes++] = (uint32_t)v;
       }
     } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
+      set_given = true;
       char key[128], why[CFG_ERR_MAX];
       const char *kv = argv[++i], *eq = strchr(kv, '='), *dot = strchr(kv, '.');
       if (!eq || !dot || dot > eq || (size_t)(eq - kv) >= sizeof key) {
@@ -71,9 +77,20 @@ int cmd_params(int argc, char **argv) {
         return IPSECSIM_EXIT_USAGE;
       }
     } else {
-      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n");
+      if (argv[i][0] == '-') fprintf(stderr, "ipsecsim params: unknown or incomplete option '%s'\n", argv[i]);
+      else fprintf(stderr, "ipsecsim params: one BLOCK only ('%s' after '%s')\n", argv[i], block);
+      fprintf(stderr, "usage: ipsecsim params %s\n", cli_help_synopsis("params"));
       return IPSECSIM_EXIT_USAGE;
     }
+  }
+  /* Options that would change nothing are refused rather than ignored. */
+  const char *no_effect = sizes_given && !analytic ? "--sizes has no effect without --analytic"
+                          : analytic && map        ? "--analytic has no effect with --map (the port map alone is printed)"
+                          : set_given && !analytic && !map ? "--set has no effect without --analytic or --map (the tables list defaults)"
+                                                           : NULL;
+  if (no_effect) {
+    fprintf(stderr, "ipsecsim params: %s\n", no_effect);
+    return IPSECSIM_EXIT_USAGE;
   }
   for (int k = 0; k < 2; k++) {
     const char *key = k ? "lmics" : "port_mode", *fixed = asic_preset_key_not_applicable(&pl, key);

@@ -14,7 +14,9 @@
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/scenario.h"
+#include "cli_help.h"
 #include "commands.h"
+#include "model/out_file.h"
 
 static double now_s() {
   timespec ts;
@@ -23,10 +25,24 @@ static double now_s() {
 }
 
 static int usage() {
-  std::fprintf(stderr,
-               "usage: ipsecsim run SCENARIO.yaml [--out DIR] [--seed N] [--set KEY=VALUE]... "
-               "[--driver systemc|c] [--quiet] [--gcm-model c|rtl]\n");
+  std::fprintf(stderr, "usage: ipsecsim run %s\n", cli_help_synopsis("run"));
   return IPSECSIM_EXIT_USAGE;
+}
+
+// `--seed N`: decimal digits only, so `-1` or `0x10` is not silently reinterpreted.
+static bool seed_ok(const char *v) {
+  if (!*v || std::strlen(v) > 20) return false;
+  for (const char *c = v; *c; c++)
+    if (*c < '0' || *c > '9') return false;
+  return std::strlen(v) < 20 || std::strcmp(v, "18446744073709551615") <= 0;
+}
+
+// `--set k v` (a space instead of `=`) is the usual slip: say so, not just the usage line.
+static bool set_ok(const char *cmd, const char *v) {
+  if (std::strchr(v, '=')) return true;
+  std::fprintf(stderr, "ipsecsim %s: --set %s: expected KEY=VALUE with '=' and no spaces (e.g. --set %s=VALUE)\n",
+               cmd, v, v);
+  return false;
 }
 
 extern "C" int cmd_run(int argc, char **argv) {
@@ -47,10 +63,14 @@ extern "C" int cmd_run(int argc, char **argv) {
     } else if (a == "--seed") {
       const char *v = need("--seed");
       if (!v) return IPSECSIM_EXIT_USAGE;
+      if (!seed_ok(v)) {
+        std::fprintf(stderr, "ipsecsim run: --seed %s: not an unsigned decimal integer (allowed: 0..18446744073709551615)\n", v);
+        return IPSECSIM_EXIT_USAGE;
+      }
       sets.push_back(std::string("seed=") + v);
     } else if (a == "--set") {
       const char *v = need("--set");
-      if (!v) return IPSECSIM_EXIT_USAGE;
+      if (!v || !set_ok("run", v)) return IPSECSIM_EXIT_USAGE;
       sets.push_back(v);
     } else if (a == "--driver") {
       const char *v = need("--driver");
@@ -72,8 +92,8 @@ extern "C" int cmd_run(int argc, char **argv) {
                            "clear traffic only (the IPsec engine is not attached)\n", v);
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
-    } else if (a == "-h" || a == "--help") {
-      usage();
+    } else if (cli_help_is_flag(argv[i])) {
+      cli_help_print("run", stdout);
       return IPSECSIM_EXIT_OK;
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "ipsecsim run: unknown option %s\n", a.c_str());
@@ -85,6 +105,13 @@ extern "C" int cmd_run(int argc, char **argv) {
     }
   }
   if (!path) return usage();
+  if (out) {  // before the run: no report may replace the scenario (run DIR/config.resolved.yaml --out DIR)
+    char e[2 * OUT_PATH_MAX];
+    if (!asic_report_check_dir(path, out, true, e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
   std::vector<char *> setp;
   for (auto &s : sets) setp.push_back(&s[0]);
   static scenario sc;  // large; lives for the process
@@ -113,7 +140,14 @@ extern "C" int cmd_run(int argc, char **argv) {
       return IPSECSIM_EXIT_USAGE;
     }
     std::string wp = std::string(out) + "/wallclock.json";
-    if (FILE *fp = std::fopen(wp.c_str(), "w")) {
+    out_file of;
+    if (!out_begin(&of, wp.c_str(), OUT_MODE_NORMAL, e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
+    }
+    {
+      FILE *fp = of.fp;
       uint64_t sent = 0;
       for (uint32_t i = 0; i < sc.world.n_flows; i++) sent += sc.world.flows[i].tot_sent;
       std::fprintf(fp,
@@ -122,7 +156,11 @@ extern "C" int cmd_run(int argc, char **argv) {
                    "\"sim_over_wall\": %.6g}\n",
                    wall, use_c ? "c" : "systemc", (unsigned long long)sent, (unsigned long long)sc.world.events,
                    activations, sent / wall, sim_fs_to_s(sc.world.t_end), sim_fs_to_s(sc.world.t_end) / wall);
-      std::fclose(fp);
+    }
+    if (!out_commit(&of, e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
     }
   }
   int fails = asic_expect_eval(&sc, stdout, !quiet);

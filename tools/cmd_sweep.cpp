@@ -24,7 +24,9 @@
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/scenario.h"
+#include "cli_help.h"
 #include "commands.h"
+#include "model/out_file.h"
 
 /* Loads the scenario with the --set overrides and runs it; false (message printed) when the
  * input is unusable. One scenario per process: SystemC starts once. */
@@ -64,7 +66,10 @@ static int point(const char *path, std::vector<std::string> sets, unsigned size,
   if (out) {
     char e[512];
     std::string d = std::string(out) + "/size-" + std::to_string(size);
-    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
+    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
+      return IPSECSIM_EXIT_USAGE;  // unusable output
+    }
   }
   if (!ok) std::fprintf(stderr, "ipsecsim sweep: size %u: packet conservation failed: %s\n", size, msg);
   return ok ? IPSECSIM_EXIT_OK : IPSECSIM_EXIT_FAIL;
@@ -90,7 +95,10 @@ static int trial(const char *path, std::vector<std::string> sets, unsigned size,
     asic_report_publish(&sc);
     char e[512];
     std::string d = std::string(out) + "/size-" + std::to_string(size);
-    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
+    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
+      return IPSECSIM_EXIT_USAGE;  // unusable output
+    }
   }
   if (!balanced) std::fprintf(stderr, "ipsecsim sweep: size %u: packet conservation failed: %s\n", size, msg);
   return balanced && drops == 0 && recv == sent ? IPSECSIM_EXIT_OK : IPSECSIM_EXIT_FAIL;
@@ -162,14 +170,22 @@ static int rfc2544(const char *path, const std::vector<std::string> &sets, const
   return IPSECSIM_EXIT_OK;
 }
 
+static int usage() {
+  std::fprintf(stderr, "usage: ipsecsim sweep %s\n", cli_help_synopsis("sweep"));
+  return IPSECSIM_EXIT_USAGE;
+}
+
 extern "C" int cmd_sweep(int argc, char **argv) {
   const char *path = nullptr, *out = nullptr;
   std::vector<unsigned> sizes;
   std::vector<std::string> sets;
-  bool rfc = false;
+  bool rfc = false, resolution_given = false;
   double resolution = 0.001;
   for (int i = 1; i < argc; i++) {
-    if (!std::strcmp(argv[i], "--sizes") && i + 1 < argc) {
+    if (cli_help_is_flag(argv[i])) {
+      cli_help_print("sweep", stdout);
+      return IPSECSIM_EXIT_OK;
+    } else if (!std::strcmp(argv[i], "--sizes") && i + 1 < argc) {
       for (char *s = std::strtok(argv[++i], ","); s; s = std::strtok(nullptr, ",")) {
         char *end;
         long v = std::strtol(s, &end, 10);
@@ -182,10 +198,16 @@ extern "C" int cmd_sweep(int argc, char **argv) {
     } else if (!std::strcmp(argv[i], "--out") && i + 1 < argc) {
       out = argv[++i];
     } else if (!std::strcmp(argv[i], "--set") && i + 1 < argc) {
-      sets.push_back(argv[++i]);
+      if (!std::strchr(argv[++i], '=')) {
+        std::fprintf(stderr, "ipsecsim sweep: --set %s: expected KEY=VALUE with '=' and no spaces (e.g. --set %s=VALUE)\n",
+                     argv[i], argv[i]);
+        return IPSECSIM_EXIT_USAGE;
+      }
+      sets.push_back(argv[i]);
     } else if (!std::strcmp(argv[i], "--rfc2544")) {
       rfc = true;
     } else if (!std::strcmp(argv[i], "--resolution") && i + 1 < argc) {
+      resolution_given = true;
       char *end;
       resolution = std::strtod(argv[++i], &end) / 100;
       if ((*end && std::strcmp(end, "%")) || !(resolution >= 1e-6 && resolution <= 0.5)) {
@@ -194,14 +216,33 @@ extern "C" int cmd_sweep(int argc, char **argv) {
       }
     } else if (argv[i][0] != '-' && !path) {
       path = argv[i];
+    } else if (argv[i][0] == '-') {
+      std::fprintf(stderr, "ipsecsim sweep: unknown or incomplete option '%s'\n", argv[i]);
+      return usage();
     } else {
-      std::fprintf(stderr, "usage: ipsecsim sweep SCENARIO.yaml --sizes 64,128,... [--rfc2544 [--resolution P%%]] [--out DIR] [--set KEY=VALUE]...\n");
-      return IPSECSIM_EXIT_USAGE;
+      std::fprintf(stderr, "ipsecsim sweep: one scenario only ('%s' after '%s')\n", argv[i], path);
+      return usage();
     }
   }
-  if (!path || sizes.empty()) {
-    std::fprintf(stderr, "usage: ipsecsim sweep SCENARIO.yaml --sizes 64,128,... [--rfc2544 [--resolution P%%]] [--out DIR] [--set KEY=VALUE]...\n");
+  if (!path) {
+    std::fprintf(stderr, "ipsecsim sweep: missing SCENARIO.yaml\n");
+    return usage();
+  }
+  if (sizes.empty()) {
+    std::fprintf(stderr, "ipsecsim sweep: missing --sizes LIST (frame sizes in bytes, e.g. --sizes 64,512,1518; allowed: 64..9600)\n");
     return IPSECSIM_EXIT_USAGE;
+  }
+  if (resolution_given && !rfc) {
+    std::fprintf(stderr, "ipsecsim sweep: --resolution has no effect without --rfc2544\n");
+    return IPSECSIM_EXIT_USAGE;
+  }
+  for (unsigned s : sizes) {  // before any run: no report may replace the scenario
+    char e[2 * OUT_PATH_MAX];
+    std::string d = std::string(out ? out : "") + "/size-" + std::to_string(s);
+    if (out && !asic_report_check_dir(path, d.c_str(), false, e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
+      return IPSECSIM_EXIT_USAGE;
+    }
   }
   if (rfc) return rfc2544(path, sets, sizes, resolution, out);
   std::printf("%6s %-14s %9s %9s %9s %9s %10s %11s\n", "frame", "stream", "off L1", "rx L1", "exp L1", "rx Mpps",

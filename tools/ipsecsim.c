@@ -1,38 +1,44 @@
-/* ipsecsim: command-line front door. Dispatches to the sub-commands in tools/cmd_*.c. */
+/* ipsecsim: command-line front door. Dispatches to the sub-commands in tools/cmd_*.c; the
+ * help texts live in cli_help.c. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_help.h"
 #include "commands.h"
 
 typedef struct command {
   const char *name;
   int (*fn)(int, char **);
-  const char *usage;
 } command;
 
 static void usage(FILE *fp, const command *cmds, size_t n) {
-  fprintf(fp, "usage: ipsecsim COMMAND [ARGS]\n\ncommands:\n");
+  fprintf(fp, "usage: ipsecsim COMMAND [ARGS]   (ipsecsim --help: every option)\n\ncommands:\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(fp, "  %-7s %s%s\n", cmds[i].name, cmds[i].usage, cmds[i].fn ? "" : "  (not built yet)");
+    fprintf(fp, "  %-7s %s%s\n", cmds[i].name, cli_help_synopsis(cmds[i].name), cmds[i].fn ? "" : "  (not built yet)");
 }
 
 int main(int argc, char **argv) {
   const command cmds[] = {
-      {"run", cmd_run, "SCENARIO.yaml [--out DIR] [--seed N] [--gcm-model c|rtl] [--set k=v]"},
-      {"sweep", cmd_sweep, "SCENARIO.yaml --sizes LIST [--rfc2544] [--out DIR]"},
-      {"esp", cmd_esp, "encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap [--vectors F.jsonl] [--exceptions HOST.pcap]"},
-      {"gcm", cmd_gcm, "--rsp FILE.rsp [--engine openssl|ref|rtl]"},
-      {"params", cmd_params, "[BLOCK] [--analytic]"},
-      {"report", cmd_report, "DIR"},
+      {"run", cmd_run}, {"sweep", cmd_sweep}, {"esp", cmd_esp},
+      {"gcm", cmd_gcm}, {"params", cmd_params}, {"report", cmd_report},
   };
   const size_t n = sizeof cmds / sizeof cmds[0];
-  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-    usage(argc < 2 ? stderr : stdout, cmds, n);
-    return argc < 2 ? IPSECSIM_EXIT_USAGE : IPSECSIM_EXIT_OK;
+  if (argc < 2) {
+    usage(stderr, cmds, n);
+    return IPSECSIM_EXIT_USAGE;
+  }
+  if (cli_help_is_flag(argv[1]) || !strcmp(argv[1], "help")) {
+    if (argc > 2 && cli_help_print(argv[2], stdout)) return IPSECSIM_EXIT_OK; /* help COMMAND */
+    cli_help_print_all(stdout);
+    return IPSECSIM_EXIT_OK;
   }
   for (size_t i = 0; i < n; i++) {
     if (strcmp(argv[1], cmds[i].name) != 0) continue;
     if (!cmds[i].fn) {
+      if (argc == 3 && cli_help_is_flag(argv[2])) {
+        cli_help_print(argv[1], stdout);
+        return IPSECSIM_EXIT_OK;
+      }
       fprintf(stderr, "ipsecsim: command '%s' is not part of this build yet\n", argv[1]);
       return IPSECSIM_EXIT_USAGE;
     }

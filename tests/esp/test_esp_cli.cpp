@@ -114,7 +114,7 @@ TEST_F(Cli, UnusableInputsExit2WithOneLine) {
   one_line_error("encrypt --sa " + sa_path + " --in " + p("link.pcap") + " --out " + out,
                  p("link.pcap") + ": unsupported link type 147 (?) (allowed: EN10MB, RAW, IPV4, IPV6)");
   one_line_error("encrypt --sa " + sa_path + " --in " + in + " --out " + DIR + "/nodir/o.pcap",
-                 DIR + "/nodir/o.pcap: cannot open for writing: " + DIR + "/nodir/o.pcap: No such file or directory");
+                 DIR + "/nodir/o.pcap: cannot open for writing (No such file or directory)");
   one_line_error("encrypt --sa " + p("none.yaml") + " --in " + in + " --out " + out,
                  p("none.yaml") + ": cannot open file (No such file or directory)");
   spit(p("syntax.yaml"), "sas:\n  - name: [1\n");

@@ -79,7 +79,7 @@ TEST(CavpErrors, OneLineMessages) {
             "keylen.rsp:7: Key: 16 bits, section says Keylen = 128");
   char err[256];
   EXPECT_EQ(cavp_load("/nonexistent/x.rsp", err, sizeof err), nullptr);
-  EXPECT_EQ(std::string(err), "/nonexistent/x.rsp: cannot open: No such file or directory");
+  EXPECT_EQ(std::string(err), "/nonexistent/x.rsp: cannot open file (No such file or directory)");
 }
 
 TEST(CavpBits, ComparesOnlyTheFirstBits) {
