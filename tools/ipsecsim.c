@@ -1,5 +1,6 @@
 /* ipsecsim: command-line front door. Dispatches to the sub-commands in tools/cmd_*.c; the
  * help texts live in cli_help.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,7 +43,14 @@ int main(int argc, char **argv) {
       fprintf(stderr, "ipsecsim: command '%s' is not part of this build yet\n", argv[1]);
       return IPSECSIM_EXIT_USAGE;
     }
-    return cmds[i].fn(argc - 1, argv + 1);
+    const int rc = cmds[i].fn(argc - 1, argv + 1);
+    /* Standard output is an output too (`ipsecsim params > /dev/full`): a lost table is exit 2. */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "ipsecsim %s: standard output: write failed (%s)\n", argv[1], strerror(errno ? errno : EIO));
+      return IPSECSIM_EXIT_USAGE;
+    }
+    return rc;
   }
   fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, esp, gcm, params, report)\n", argv[1]);
   return IPSECSIM_EXIT_USAGE;

@@ -116,6 +116,10 @@ TEST_F(CliIo, DevFullIsUnusableOutputWithTheErrnoText) {
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(last_line_of(r.err), "/dev/full: cannot write (No space left on device)");
   EXPECT_EQ(listing(W + "/d"), "");  // --out is not left behind when --vectors failed
+  const std::string cmd = std::string(IPSECSIM_BINARY_DIR) + "/ipsecsim params >/dev/full 2>" + W + "/err.txt";
+  const int st = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 2);
+  EXPECT_EQ(slurp(W + "/err.txt"), "ipsecsim params: standard output: write failed (No space left on device)\n");
 }
 
 TEST_F(CliIo, RunRefusesToOverwriteItsScenario) {
