@@ -54,10 +54,11 @@ inline std::string listing(const std::string &dir) {
 // `env ipsecsim ARGS` in folder dir; env is "" or "NAME=VALUE ...".
 inline Result run_in(const std::string &dir, const std::string &env, const std::string &args) {
   const std::string bin = std::string(IPSECSIM_BINARY_DIR) + "/ipsecsim";
+  // captures live in the suite's own folder: suites run in parallel under ctest -j
   const std::string cmd = "cd " + dir + " && " + (env.empty() ? "" : "env " + env + " ") + bin + " " + args +
-                          " >" + dir + "/../" + "cli_stdout 2>" + dir + "/../cli_stderr";
+                          " >" + dir + "/.cli_stdout 2>" + dir + "/.cli_stderr";
   const int st = std::system(cmd.c_str());
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir + "/../cli_stdout"), slurp(dir + "/../cli_stderr")};
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir + "/.cli_stdout"), slurp(dir + "/.cli_stderr")};
 }
 
 inline std::string last_line_of(const std::string &s) {
