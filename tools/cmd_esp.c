@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "ipsec_engine/esp_frag.h"
@@ -170,6 +171,7 @@ int cmd_esp(int argc, char **argv) {
   const pcapio_link link = pcapio_reader_link(r);
   const pcapio_link out_link = link == PCAPIO_LINK_ETHERNET ? link : PCAPIO_LINK_RAW;
   if (!out_begin(&out_w, a.out, OUT_MODE_NORMAL, oerr, sizeof oerr)) goto open_fail;
+  cli_cleanup_track(&out_w);
   out_release_stream(&out_w); /* libpcap opens the temporary by name */
   w = pcapio_open_write(out_w.write_path, out_link, true, 0, &perr);
   if (!w) {
@@ -179,6 +181,7 @@ int cmd_esp(int argc, char **argv) {
   }
   if (a.exceptions) {
     if (!out_begin(&out_x, a.exceptions, OUT_MODE_NORMAL, oerr, sizeof oerr)) goto open_fail;
+    cli_cleanup_track(&out_x);
     out_release_stream(&out_x);
     if (!(x = pcapio_open_write(out_x.write_path, link, true, 0, &perr))) {
       out_fix_message(&out_x, perr.msg, sizeof perr.msg, 0);
@@ -188,6 +191,7 @@ int cmd_esp(int argc, char **argv) {
   }
   if (a.vectors) { /* it holds salts: 0600 */
     if (!out_begin(&out_v, a.vectors, OUT_MODE_SECRET, oerr, sizeof oerr)) goto open_fail;
+    cli_cleanup_track(&out_v);
     vec = out_v.fp;
   }
   /* The nonce field is salt || IV (RFC 4106 s4): like an RTL waveform, the vectors file is an
@@ -309,6 +313,7 @@ done:
   out_abort(&out_w); /* no-ops once committed: a failed run leaves no output behind */
   out_abort(&out_x);
   out_abort(&out_v); /* closes vec */
+  cli_cleanup_untrack_all();
   free(buf);
   free(host);
   free(infos);

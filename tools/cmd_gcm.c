@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "ipsec_engine/cavp.h"
@@ -107,10 +108,12 @@ int cmd_gcm(int argc, char **argv) {
         return IPSECSIM_EXIT_USAGE;
       }
       out_release_stream(&trace);
+      cli_cleanup_track(&trace);
     }
     if (!gcm_engine_rtl_open(&engine, a.lanes, a.trace ? trace.write_path : NULL, err, sizeof err)) {
       out_fix_message(&trace, err, sizeof err, 0);
       fprintf(stderr, "ipsecsim gcm: --engine rtl: %s\n", err);
+      cli_cleanup_untrack_all();
       out_abort(&trace);
       return IPSECSIM_EXIT_USAGE;
     }
@@ -148,9 +151,11 @@ int cmd_gcm(int argc, char **argv) {
   if (!strcmp(a.engine, "rtl")) gcm_engine_rtl_close(&engine);
   if (a.trace) {
     char err[OUT_PATH_MAX + 256];
-    if (status != IPSECSIM_EXIT_OK) {
-      out_abort(&trace);
-    } else if (!out_commit(&trace, err, sizeof err)) {
+    bool ok = true;
+    if (status != IPSECSIM_EXIT_OK) out_abort(&trace);
+    else ok = out_commit(&trace, err, sizeof err);
+    cli_cleanup_untrack_all(); /* before trace goes out of scope */
+    if (!ok) {
       fprintf(stderr, "ipsecsim gcm: --trace %s\n", err);
       return IPSECSIM_EXIT_USAGE;
     }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
       {"gcm", cmd_gcm}, {"params", cmd_params}, {"report", cmd_report},
   };
   const size_t n = sizeof cmds / sizeof cmds[0];
+  cli_cleanup_install();
   if (argc < 2) {
     usage(stderr, cmds, n);
     return IPSECSIM_EXIT_USAGE;

@@ -153,3 +153,22 @@ TEST_F(CliIo, GcmTraceMustNotBeAnInput) {
   refused("gcm --rsp a.rsp --engine rtl --trace ./a.rsp", clash("ipsecsim gcm: --trace", "./a.rsp", "--rsp", "a.rsp"));
   EXPECT_EQ(slurp(W + "/a.rsp"), "x");
 }
+
+TEST_F(CliIo, InterruptedRunLeavesNoTemporary) {
+  // esp reads a FIFO that stays open: it has created its temporaries and waits for packets;
+  // SIGTERM then ends it (status 128 + 15) and its handler removes them.
+  spit(W + "/sig.sh",
+       "B=$1\nmkfifo f.pcap\n"
+       "$B esp encrypt --sa sa.yaml --in f.pcap --out d/o.pcap --vectors d/v.jsonl >/dev/null 2>&1 &\n"
+       "pid=$!\nexec 3>f.pcap\nhead -c 200 in.pcap >&3\n"
+       "for i in $(seq 1 200); do ls -A d | grep -q tmp && break; sleep 0.05; done\n"
+       "echo \"during: $(ls -A d | tr '\\n' ' ')\"\n"
+       "kill -TERM $pid; wait $pid; echo \"rc=$?\"\nexec 3>&-\n"
+       "echo \"after: $(ls -A d | tr '\\n' ' ')\"\n");
+  const std::string cmd = "cd " + W + " && sh sig.sh " + std::string(IPSECSIM_BINARY_DIR) + "/ipsecsim > sig.out 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string out = slurp(W + "/sig.out");
+  EXPECT_NE(out.find("during: .o.pcap.tmp-"), std::string::npos) << out;  // the temporaries existed
+  EXPECT_NE(out.find("\nrc=143\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nafter: \n"), std::string::npos) << out;
+}

@@ -1,0 +1,26 @@
+/* Temporaries of model/out_file removed when the command line is interrupted (SIGINT,
+ * SIGTERM, SIGHUP): without this a ^C during `esp` or `gcm --trace` would leave the hidden
+ * ".NAME.tmp-XXXXXX" behind (never a half-written NAME: that is out_file's rename). The CLI
+ * tracks each out_file it begins and untracks them all before the out_files go out of scope.
+ * Process-wide state of the command-line front end, not of any model. */
+#ifndef IPSECSIM_CLI_CLEANUP_H
+#define IPSECSIM_CLI_CLEANUP_H
+
+#include "model/out_file.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CLI_CLEANUP_MAX 8
+
+/* Installs the handlers (once, from main). */
+void cli_cleanup_install(void);
+/* The handler unlinks o->write_path while o is active and not a device. */
+void cli_cleanup_track(const out_file *o);
+void cli_cleanup_untrack_all(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
