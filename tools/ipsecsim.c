@@ -19,6 +19,16 @@ static void usage(FILE *fp, const command *cmds, size_t n) {
     fprintf(fp, "  %-7s %s%s\n", cmds[i].name, cli_help_synopsis(cmds[i].name), cmds[i].fn ? "" : "  (not built yet)");
 }
 
+/* Standard output is an output too (`ipsecsim params > /dev/full`): a lost table is exit 2. */
+static int stdout_checked(const char *cmd, int rc) {
+  errno = 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "ipsecsim %s: standard output: write failed (%s)\n", cmd, strerror(errno ? errno : EIO));
+    return IPSECSIM_EXIT_USAGE;
+  }
+  return rc;
+}
+
 int main(int argc, char **argv) {
   const command cmds[] = {
       {"run", cmd_run}, {"sweep", cmd_sweep}, {"esp", cmd_esp},
@@ -31,28 +41,21 @@ int main(int argc, char **argv) {
     return IPSECSIM_EXIT_USAGE;
   }
   if (cli_help_is_flag(argv[1]) || !strcmp(argv[1], "help")) {
-    if (argc > 2 && cli_help_print(argv[2], stdout)) return IPSECSIM_EXIT_OK; /* help COMMAND */
+    if (argc > 2 && cli_help_print(argv[2], stdout)) return stdout_checked("help", IPSECSIM_EXIT_OK); /* help COMMAND */
     cli_help_print_all(stdout);
-    return IPSECSIM_EXIT_OK;
+    return stdout_checked("help", IPSECSIM_EXIT_OK);
   }
   for (size_t i = 0; i < n; i++) {
     if (strcmp(argv[1], cmds[i].name) != 0) continue;
     if (!cmds[i].fn) {
       if (argc == 3 && cli_help_is_flag(argv[2])) {
         cli_help_print(argv[1], stdout);
-        return IPSECSIM_EXIT_OK;
+        return stdout_checked(argv[1], IPSECSIM_EXIT_OK);
       }
       fprintf(stderr, "ipsecsim: command '%s' is not part of this build yet\n", argv[1]);
       return IPSECSIM_EXIT_USAGE;
     }
-    const int rc = cmds[i].fn(argc - 1, argv + 1);
-    /* Standard output is an output too (`ipsecsim params > /dev/full`): a lost table is exit 2. */
-    errno = 0;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-      fprintf(stderr, "ipsecsim %s: standard output: write failed (%s)\n", argv[1], strerror(errno ? errno : EIO));
-      return IPSECSIM_EXIT_USAGE;
-    }
-    return rc;
+    return stdout_checked(argv[1], cmds[i].fn(argc - 1, argv + 1));
   }
   fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, esp, gcm, params, report)\n", argv[1]);
   return IPSECSIM_EXIT_USAGE;
