@@ -42,7 +42,7 @@ static bool next_dispatch(const engine *e, uint64_t *cycle, uint32_t *lane) {
   const engine_job *j = &e->jobs[e->q_head];
   const engine_sa_state *s = &e->sas[j->sa];
   if (!gcm_reorder_may_dispatch(s->outstanding, e->p.reorder_depth)) return false;
-  const uint64_t base = max_u64(max_u64(j->ready, e->last_dispatch), s->ok_from);
+  const uint64_t base = max_u64(max_u64(j->ready, e->floor), s->ok_from);
   uint32_t lo = 0, hi = e->n_lanes;
   if (e->p.sa_dispatch == ENGINE_PIN) lo = gcm_pin_lane(j->sa, e->n_lanes), hi = lo + 1;
   uint64_t best = ENGINE_NEVER;
@@ -90,7 +90,7 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   if (e->q_head == ENGINE_NIL) e->q_tail = ENGINE_NIL;
   e->q_bytes -= j->queue_bytes;
   if (j->queue_bytes) e->q_pkts--;
-  e->last_dispatch = d;
+  e->floor = d; /* FIFO order: nothing behind starts earlier */
   const sim_fs t = d * e->period;
   if (s->cfg.dir == ENGINE_ENCRYPT) {
     /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch. */
@@ -133,6 +133,9 @@ static void complete(engine *e, uint32_t lane, uint64_t p) {
   const uint32_t ji = l->head;
   l->head = e->jobs[ji].next;
   if (l->head == ENGINE_NIL) l->tail = ENGINE_NIL;
+  /* Every dispatch at or before p is done (p < d for any candidate d), and this packet's
+   * beats are no longer counted: later decisions must not fall back before p + 1. */
+  e->floor = max_u64(e->floor, p + 1);
   engine_complete(e, ji, p);
 }
 
@@ -161,6 +164,8 @@ void engine_run_until(engine *e, sim_fs t) {
     dispatch(e, d, dl);
   }
   if (t > e->now) e->now = t;
+  /* Whatever is still waiting was not startable at or before t. */
+  e->floor = max_u64(e->floor, gcm_ready_cycle(e->now, e->period));
 }
 
 void engine_change_ready(engine *e, uint64_t r, bool ready) {

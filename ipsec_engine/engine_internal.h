@@ -67,7 +67,7 @@ struct engine {
   uint32_t n_jobs, cap_jobs, free_head;
   uint32_t q_head, q_tail;
   uint64_t q_bytes, q_pkts;
-  uint64_t last_dispatch;
+  uint64_t floor;         /* no dispatch may be decided for a cycle before this one */
   bool out_ready;
   sim_fs now;
   uint64_t reorder_waiting;

@@ -68,13 +68,17 @@ struct Rec {
   std::vector<engine_sa> sas;
   std::string why;
   uint64_t max_outstanding = 0;
+  // Largest per-SA count of packets between dispatch and release, sampled at every event.
+  void sample() {
+    for (uint32_t i = 0; i < sas.size(); i++) {
+      const uint64_t n = engine_sa_outstanding(e, i);
+      if (n > max_outstanding) max_outstanding = n;
+    }
+  }
   static void emit(void *ctx, const engine_out *o) {
     auto *r = static_cast<Rec *>(ctx);
     r->out.push_back(*o);
-    for (uint32_t i = 0; i < r->sas.size(); i++) {
-      const uint64_t n = engine_sa_outstanding(r->e, i);
-      if (n > r->max_outstanding) r->max_outstanding = n;
-    }
+    r->sample();
   }
   Rec(const engine_params &p, std::vector<engine_sa> s) : sas(std::move(s)) {
     char w[512] = "";
@@ -84,7 +88,11 @@ struct Rec {
   ~Rec() { engine_destroy(e); }
   // Runs every pending event, leaving the engine's time at the last one.
   void drain() {
-    for (sim_fs t; (t = engine_next_event_time(e)) != SIM_FS_NEVER;) engine_advance(e, t);
+    sample();
+    for (sim_fs t; (t = engine_next_event_time(e)) != SIM_FS_NEVER;) {
+      engine_advance(e, t);
+      sample();
+    }
   }
   std::vector<engine_out> packets() const {
     std::vector<engine_out> v;
