@@ -20,6 +20,7 @@ static uint64_t unpopped_at(const engine_job *j, uint64_t c) {
  * beat popped in cycle c counts from c+1). ENGINE_NEVER while pops are suspended. */
 static uint64_t credit_cycle(const engine *e, const engine_lane *l, uint64_t beats, uint64_t c0) {
   const uint64_t depth = e->p.out_fifo_depth;
+  if (gcm_out_credit_ok(depth, l->reserved, beats)) return c0; /* U(c0) <= reserved: no walk */
   uint64_t u = 0;
   for (uint32_t j = l->head; j != ENGINE_NIL; j = e->jobs[j].next) u += unpopped_at(&e->jobs[j], c0);
   if (gcm_out_credit_ok(depth, u, beats)) return c0;
@@ -92,9 +93,9 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   if (j->queue_bytes) e->q_pkts--;
   e->floor = d; /* FIFO order: nothing behind starts earlier */
   const sim_fs t = d * e->period;
-  if (s->cfg.dir == ENGINE_ENCRYPT) {
+  if (s->dir == ENGINE_ENCRYPT) {
     /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch. */
-    if (s->seq >= (s->cfg.esn ? UINT64_MAX : UINT32_MAX)) {
+    if (s->seq >= (s->esn ? UINT64_MAX : UINT32_MAX)) {
       engine_emit_drop(e, j, ENGINE_DROP_SEQ_EXHAUSTED, t, true);
       engine_job_free(e, ji);
       return;
@@ -112,6 +113,7 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   engine_lane *l = &e->lanes[lane];
   const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
   l->free_at = d + hold;
+  l->reserved += j->beats;
   add_busy(e, t, (d + hold) * e->period);
   j->state = JOB_IN_LANE;
   j->lane = lane;
@@ -133,6 +135,7 @@ static void complete(engine *e, uint32_t lane, uint64_t p) {
   const uint32_t ji = l->head;
   l->head = e->jobs[ji].next;
   if (l->head == ENGINE_NIL) l->tail = ENGINE_NIL;
+  l->reserved -= e->jobs[ji].beats;
   /* Every dispatch at or before p is done (p < d for any candidate d), and this packet's
    * beats are no longer counted: later decisions must not fall back before p + 1. */
   e->floor = max_u64(e->floor, p + 1);

@@ -41,7 +41,7 @@ engine_esp_shape engine_esp_shape_of(const engine_sa *s, uint32_t inner_bytes) {
 }
 
 /* sa_max_inner reads the outer family, UDP mode and tunnel MTU only. */
-static uint32_t max_inner(const engine_sa *s) {
+uint32_t engine_sa_max_inner(const engine_sa *s) {
   sa_config c;
   memset(&c, 0, sizeof c);
   c.local.family = s->outer_family;
@@ -51,12 +51,12 @@ static uint32_t max_inner(const engine_sa *s) {
 }
 
 uint32_t engine_sa_max_text(const engine_sa *s) {
-  return engine_esp_shape_of(s, max_inner(s)).text_bytes;
+  return engine_esp_shape_of(s, engine_sa_max_inner(s)).text_bytes;
 }
 
 engine_plan_result engine_esp_plan_encrypt(const engine_sa *s, uint8_t inner_family, bool inner_df,
                                            uint32_t inner_ip_bytes, engine_esp_plan *plan) {
-  const uint32_t fit = max_inner(s);
+  const uint32_t fit = engine_sa_max_inner(s);
   memset(plan, 0, sizeof *plan);
   if (inner_ip_bytes <= fit) {
     plan->n = 1;

@@ -84,6 +84,8 @@ static inline const engine_esp_shape *engine_plan_at(const engine_esp_plan *p, u
   return i == 0 ? &p->first : i + 1 == p->n ? &p->last : &p->middle;
 }
 
+/* Largest clear datagram one ESP packet of this SA carries (sa_max_inner). */
+uint32_t engine_sa_max_inner(const engine_sa *s);
 /* Largest lane text P any packet of this SA may have (ESP IP packet <= tunnel_mtu). */
 uint32_t engine_sa_max_text(const engine_sa *s);
 

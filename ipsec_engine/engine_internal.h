@@ -41,17 +41,23 @@ typedef struct engine_lane {
   uint64_t free_at;       /* cycle it may dispatch its next packet */
   uint32_t head, tail;    /* started jobs whose tag beat is not yet popped */
   uint64_t cursor;        /* earliest pop cycle for a job appended now */
+  uint64_t reserved;      /* output beats of the jobs in its FIFO list (>= unpopped) */
 } engine_lane;
 
+/* Per-SA state touched per packet, one 64-byte line (SA access is random over up to 2000 SAs;
+ * the full engine_sa sits in a cold array). */
 typedef struct engine_sa_state {
-  engine_sa cfg;
-  bool store_forward;
-  uint64_t seq;           /* outbound: last assigned */
-  replay_window *rw;      /* inbound */
-  uint32_t head, tail;    /* in flight, dispatch order */
-  uint64_t outstanding;
+  _Alignas(64) uint64_t seq; /* outbound: last assigned */
   uint64_t ok_from;       /* cycle from which a freed reorder slot may be used */
   sim_fs last_release_fs;
+  replay_window *rw;      /* inbound */
+  uint32_t head, tail;    /* in flight, dispatch order */
+  uint32_t outstanding;
+  uint32_t max_inner;     /* sa_max_inner: larger clear datagrams are fragmented */
+  uint32_t tunnel_mtu;
+  uint16_t around;        /* ESP IP bytes besides the lane text P */
+  uint8_t dir;            /* engine_dir */
+  bool esn, store_forward;
 } engine_sa_state;
 
 struct engine {
@@ -62,6 +68,8 @@ struct engine {
   uint32_t n_lanes;
   engine_lane *lanes;
   engine_sa_state *sas;
+  engine_sa *cfgs;
+  unsigned char *arena;   /* the inbound SAs' replay windows (engine.c place_windows) */
   uint32_t n_sas;
   engine_job *jobs;       /* pool; free list through next */
   uint32_t n_jobs, cap_jobs, free_head;

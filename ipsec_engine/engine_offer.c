@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/pkt_esp.h"
 #include "model/pkt_ipv4.h"
 #include "model/pkt_ipv6.h"
 
 /* A descriptor that never reaches the FIFO: one DROP or HOST outcome at t. */
 static engine_out_kind refuse(engine *e, const engine_desc *d, engine_out_kind k, engine_drop why,
                               sim_fs t, uint32_t out_ip) {
-  const engine_dir dir = d->sa < e->n_sas ? e->sas[d->sa].cfg.dir : ENGINE_ENCRYPT;
+  const engine_dir dir = d->sa < e->n_sas ? (engine_dir)e->sas[d->sa].dir : ENGINE_ENCRYPT;
   engine_out o = {.kind = k, .reason = why, .dir = dir, .user = d->user, .sa = d->sa,
                   .frag_count = 1, .ip_bytes = out_ip, .frame_bytes = engine_frame_bytes(out_ip),
                   .lane = UINT32_MAX, .offer_fs = t, .first_out_fs = t, .release_fs = t};
@@ -36,7 +37,7 @@ static void enqueue(engine *e, const engine_job *proto, const engine_esp_shape *
   j->aad = sh->aad_bytes;
   j->text = sh->text_bytes;
   j->beats = gcm_out_beats(sh->text_bytes);
-  if (e->sas[proto->sa].cfg.dir == ENGINE_ENCRYPT) {
+  if (e->sas[proto->sa].dir == ENGINE_ENCRYPT) {
     j->out_ip = sh->esp_ip_bytes;
     j->wan_frame = engine_frame_bytes(sh->esp_ip_bytes);
   }
@@ -65,28 +66,40 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   proto.state = JOB_QUEUED;
   engine_esp_plan plan;
   uint32_t in_frame;
-  if (s->cfg.dir == ENGINE_ENCRYPT) {
+  if (s->dir == ENGINE_ENCRYPT) {
     const uint32_t min_ip = d->inner_family == 6 ? PKT_IPV6_HDR_LEN : PKT_IPV4_MIN_HDR;
     if ((d->inner_family != 4 && d->inner_family != 6) || d->ip_bytes < min_ip || d->ip_bytes > 65535u)
       return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_BAD_DESC, t, d->ip_bytes);
-    const engine_plan_result r = engine_esp_plan_encrypt(&s->cfg, d->inner_family, d->inner_df,
-                                                         d->ip_bytes, &plan);
+    /* fast path, from the SA's hot line: one ESP packet (engine_esp_plan_encrypt's first
+     * case, engine_esp_shape_of's arithmetic); the cold engine_sa only when fragmenting */
+    engine_plan_result r = ENGINE_PLAN_OK;
+    if (d->ip_bytes <= s->max_inner) {
+      const uint32_t pad = (uint32_t)pkt_esp_pad_len(d->ip_bytes, 4);
+      plan.n = 1;
+      plan.first = (engine_esp_shape){.inner_bytes = d->ip_bytes,
+                                      .esp_ip_bytes = s->around + 2u + d->ip_bytes + pad,
+                                      .aad_bytes = s->esn ? 12u : 8u,
+                                      .text_bytes = d->ip_bytes + pad + 2u};
+      plan.middle = plan.last = plan.first;
+    } else {
+      r = engine_esp_plan_encrypt(&e->cfgs[d->sa], d->inner_family, d->inner_df, d->ip_bytes, &plan);
+    }
     if (r == ENGINE_PLAN_NEEDS_ICMP) return refuse(e, d, ENGINE_OUT_HOST, ENGINE_DROP_NONE, t, d->ip_bytes);
     if (r != ENGINE_PLAN_OK) return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_EXCEEDS_MTU, t, d->ip_bytes);
     in_frame = engine_frame_bytes(d->ip_bytes);
     proto.clear_frame = in_frame;
   } else {
     /* ESP IP = outer + UDP + SPI/seq + IV + P + ICV (RFC 4303 s2); P holds L + pad + 2. */
-    const uint32_t around = engine_esp_fixed_bytes(&s->cfg) - 2u;
+    const uint32_t around = s->around;
     if (d->ip_bytes < around + 2u)
       return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_BODY_TOO_SHORT, t, d->clear_ip_bytes);
-    if (d->ip_bytes > s->cfg.tunnel_mtu)
+    if (d->ip_bytes > s->tunnel_mtu)
       return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_EXCEEDS_MTU, t, d->clear_ip_bytes);
     const uint32_t text = d->ip_bytes - around;
     plan.n = 1;
     plan.first = plan.middle = plan.last = (engine_esp_shape){
         .inner_bytes = d->clear_ip_bytes, .esp_ip_bytes = d->ip_bytes,
-        .aad_bytes = s->cfg.esn ? 12u : 8u, .text_bytes = text};
+        .aad_bytes = s->esn ? 12u : 8u, .text_bytes = text};
     in_frame = engine_frame_bytes(d->ip_bytes);
     proto.trailer_ok = d->clear_ip_bytes + 2u <= text && text - d->clear_ip_bytes - 2u <= 255u;
     proto.icv_ok = d->icv_ok;
@@ -97,7 +110,7 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   }
   if (e->q_bytes + in_frame > e->p.in_queue)
     return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_QUEUE_FULL, t,
-                  s->cfg.dir == ENGINE_ENCRYPT ? d->ip_bytes : d->clear_ip_bytes);
+                  s->dir == ENGINE_ENCRYPT ? d->ip_bytes : d->clear_ip_bytes);
   e->tot_accepted++;
   if (engine_in_window(e, t)) (*e->c.pkts)++;
   proto.queue_bytes = in_frame;
