@@ -330,3 +330,45 @@ TEST(EngineOrder, WindowMetrics) {
 }
 
 }  // namespace
+
+namespace {
+
+// Saturated (1000 x 1518 B queued at t = 0: 1000 x 102 / 2 = 51000 cycles = 42.5 us of work),
+// a window of [0, 40 us) sees both lanes busy all the time: util 1.0, and the released rate
+// is the ceiling (300.047 Gbit/s WAN L1) up to the first releases' pipeline delay.
+TEST(EngineOrder, UtilIsOneAtSaturation) {
+  engine_params p = defaults();
+  p.in_queue = 1 << 21;
+  Rec r(p, {out_sa()});
+  ASSERT_TRUE(r.e) << r.why;
+  engine_set_window(r.e, 0, 40 * SIM_FS_PER_US);
+  for (uint64_t u = 0; u < 1000; u++) {
+    engine_desc d = enc(0, 1518, u);
+    engine_offer(r.e, 0, &d);
+  }
+  engine_advance(r.e, 40 * SIM_FS_PER_US);
+  engine_metrics m;
+  engine_metrics_of(r.e, &m);
+  EXPECT_DOUBLE_EQ(m.util, 1.0);
+  // released in [0, 40 us): group k of two at (122 + 102 k) cycles: k <= (48000 - 122) / 102
+  EXPECT_EQ(*engine_counters_of(r.e)->done_pkts, 2u * (1 + (48000 - 122 - 1) / 102));
+  EXPECT_EQ(m.queue_max_pkts, 998u);
+  r.drain();
+}
+
+// ESN (RFC 4303 A2.2): the window infers the high half; the AAD is 12 bytes (still one block).
+TEST(EngineOrder, EsnDecryptInfersTheHighHalf) {
+  engine_sa in = in_sa();
+  in.esn = true;
+  in.initial_seq = 0x1FFFFFFF0ull;  // right edge just below an epoch boundary
+  Rec r(defaults(), {in});
+  ASSERT_TRUE(r.e) << r.why;
+  engine_desc d = dec(in, 0, 1518, 0x00000003u, true, 1);  // wraps into epoch 2
+  engine_offer(r.e, 0, &d);
+  r.drain();
+  ASSERT_EQ(r.out[0].kind, ENGINE_OUT_PACKET);
+  EXPECT_EQ(r.out[0].seq, 0x200000003ull);
+  EXPECT_EQ(r.out[0].release_fs, 122u * T12);  // A = 12: ceil(12/16) = 1 block, as for 8
+}
+
+}  // namespace
