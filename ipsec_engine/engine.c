@@ -217,7 +217,8 @@ void engine_complete(engine *e, uint32_t ji, uint64_t p) {
   j->state = JOB_DONE;
   if (s->head != ji) {
     j->waiting = true; /* an earlier packet of its SA is still in a lane */
-    if (++e->reorder_waiting > e->reorder_max) e->reorder_max = e->reorder_waiting;
+    if (++e->reorder_waiting > e->reorder_max && engine_in_window(e, gcm_release_fs(p, e->period)))
+      e->reorder_max = e->reorder_waiting;
     return;
   }
   while (s->head != ENGINE_NIL && e->jobs[s->head].state == JOB_DONE) release(e, s->head, p);

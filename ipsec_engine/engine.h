@@ -16,6 +16,9 @@
  * Per ESP packet at dispatch: encrypt takes the SA's next sequence number (after admission,
  *   so dropped packets use none); decrypt checks anti-replay (replay.h) against the window of
  *   packets already committed. Lane time = overhead_cycles + gcm_cycles_per_packet(A, P).
+ *   A packet dropped there (seq_exhausted, replay) is decided when it would start, by the same
+ *   rule, and takes no lane time. A fragment that finds the sequence space exhausted is
+ *   dropped alone (the ESP transform refuses the whole datagram up front).
  * Emits (engine_out, through `emit`): PACKET when the packet is released: its tag beat has
  *   left the lane's output FIFO and every earlier-dispatched packet of its SA has been
  *   released (per-SA order over all lanes). Decrypt commits there, in per-SA order: ICV
@@ -161,7 +164,10 @@ void engine_advance(engine *e, sim_fs t);
  * edge at or after t. */
 void engine_set_out_ready(engine *e, sim_fs t, bool ready);
 
-/* Measurement window [w0, w1): counters count events inside it; maxima restart at w0. */
+/* Measurement window [w0, w1) (default [0, never)), set before the first offer: counters
+ * count events inside it (arrivals and input drops by offer time, releases and later drops
+ * by their time, busy lane-time clipped to it); the maxima are taken at arrivals (queue) and
+ * completions (reorder) inside it. */
 void engine_set_window(engine *e, sim_fs w0, sim_fs w1);
 engine_counters *engine_counters_of(engine *e);
 void engine_metrics_of(const engine *e, engine_metrics *m);

@@ -115,7 +115,7 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   if (engine_in_window(e, t)) (*e->c.pkts)++;
   proto.queue_bytes = in_frame;
   e->q_bytes += in_frame;
-  if (++e->q_pkts > e->queue_max) e->queue_max = e->q_pkts;
+  if (++e->q_pkts > e->queue_max && engine_in_window(e, t)) e->queue_max = e->q_pkts;
   for (uint32_t i = 0; i < plan.n; i++) enqueue(e, &proto, engine_plan_at(&plan, i), i, plan.n);
   engine_run_until(e, t);
   return ENGINE_OUT_PACKET;
@@ -136,8 +136,8 @@ void engine_set_window(engine *e, sim_fs w0, sim_fs w1) {
   e->w0 = w0;
   e->w1 = w1;
   e->busy_fs = 0;
-  e->queue_max = e->q_pkts;
-  e->reorder_max = e->reorder_waiting;
+  e->queue_max = 0;
+  e->reorder_max = 0;
 }
 
 engine_counters *engine_counters_of(engine *e) { return &e->c; }
