@@ -4,7 +4,8 @@
 // slot), then beats leave the lanes into their FIFOs, then each FIFO pops one beat while
 // out_ready; a popped tag completes its packet and releases what its SA can release. Random
 // traffic, lane counts, FIFO depths, reorder depths, pin/spray and out_ready toggles; start
-// and release times must agree to the femtosecond.
+// and release times must agree to the femtosecond, and a second engine fed the same calls
+// must give the same outcomes in the same order.
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -109,12 +110,19 @@ TEST(EngineReference, RandomTrafficAgreesWithCycleModel) {
     sim_fs t = 0;
     bool ready = true;
     const int n = 400;
+    struct Call {
+      sim_fs t;
+      bool toggle, ready;
+      engine_desc d;
+    };
+    std::vector<Call> calls;  // replayed into a second engine: same inputs, same outputs
     for (int i = 0; i < n; i++) {
       t += rnd(3) == 0 ? 0 : rnd(60 * T);
       if (rnd(25) == 0) {  // downstream stops or resumes
         ready = !ready;
         engine_set_out_ready(r.e, t, ready);
         ref.toggles.push_back({gcm_ready_cycle(t, T), ready});
+        calls.push_back({t, true, ready, {}});
       }
       Pkt k{};
       k.sa = (uint32_t)rnd(n_sas);
@@ -128,14 +136,30 @@ TEST(EngineReference, RandomTrafficAgreesWithCycleModel) {
       k.beats = gcm_out_beats(sh.text_bytes);
       engine_desc d = enc(k.sa, k.frame, (uint64_t)i);
       ASSERT_EQ(engine_offer(r.e, t, &d), ENGINE_OUT_PACKET);
+      calls.push_back({t, false, false, d});
       pk.push_back(k);
     }
     if (!ready) {  // let everything out
       t += 1000 * T;
       engine_set_out_ready(r.e, t, true);
       ref.toggles.push_back({gcm_ready_cycle(t, T), true});
+      calls.push_back({t, true, true, {}});
     }
     r.drain();
+    Rec again(p, sas);
+    for (const Call &c : calls) {
+      if (c.toggle) engine_set_out_ready(again.e, c.t, c.ready);
+      else engine_offer(again.e, c.t, &c.d);
+    }
+    again.drain();
+    ASSERT_EQ(again.out.size(), r.out.size());
+    for (size_t i = 0; i < r.out.size(); i++) {
+      const engine_out &a = r.out[i], &b = again.out[i];
+      ASSERT_TRUE(a.user == b.user && a.kind == b.kind && a.lane == b.lane && a.seq == b.seq &&
+                  a.start_fs == b.start_fs && a.first_out_fs == b.first_out_fs &&
+                  a.release_fs == b.release_fs && a.ip_bytes == b.ip_bytes)
+          << "round " << round << " outcome " << i;
+    }
     ref.run();
     ASSERT_EQ(r.out.size(), (size_t)n);
     if (getenv("ENGINE_REF_DEBUG") && round == atoi(getenv("ENGINE_REF_DEBUG"))) {
