@@ -83,4 +83,106 @@ static inline uint64_t gcm_reorder_depth_bound(unsigned lanes, uint64_t max_cycl
   return (uint64_t)(lanes - 1u) * ((max_cycles + GCM_PIPE_CYCLES + min_cycles - 1u) / min_cycles);
 }
 
+/* ==== Engine <-> GCM-core contract, items 1-4 (engine-core; ipsec_engine/engine.h applies it,
+ * the RTL implements it exactly as written). Unit: cycles of the engine clock, whose period T
+ * is rounded once to whole femtoseconds; cycle c spans [c*T, (c+1)*T). O = overhead_cycles
+ * (run-time, default 5), n = gcm_cycles_per_packet, a = ceil(A/16), t = ceil(P/16).
+ *
+ * 1. Overhead. O holds the lane BEFORE the DESC beat: a packet dispatched to a lane at cycle s
+ *    has DESC at s+O, AAD at s+O+1 .. s+O+a, TEXT at s+O+a+1 .. s+O+a+t, END at s+O+n-1; the
+ *    lane may dispatch its next packet at s+O+n (gcm_lane_hold_cycles). Every input beat
+ *    leaves the lane GCM_PIPE_CYCLES after it entered: text beat k at s+O+a+1+k+PIPE, the tag
+ *    beat at s+O+n-1+PIPE (gcm_tag_cycle); so a packet's output beats are contiguous,
+ *    gcm_out_beats(P) = t + 1 of them ending with the tag (gcm_first_out_cycle .. tag).
+ * 2. Start. A packet becomes dispatchable at the first clock edge at or after its LAST byte
+ *    has arrived at the engine (gcm_ready_cycle; store-and-forward into the engine: the ESP
+ *    lengths and pad depend on the whole packet). Dispatch takes packets from ONE input FIFO
+ *    in arrival order (encrypt and decrypt share it: the engine's arbiter is that FIFO, ties
+ *    in arrival order); the head goes whole to the lane that can start it earliest, where a
+ *    lane can start at max(ready, lane free, FIFO credit cycle) and ties go to the lowest
+ *    index (gcm_dispatch_lane over those cycles). A packet never starts before the one ahead
+ *    of it in the FIFO; several may start in the same cycle on different lanes.
+ *    sa_dispatch=pin: an SA may only use lane gcm_pin_lane(sa_index, lanes) = sa_index mod
+ *    lanes, and the FIFO head blocks the packets behind it.
+ * 3. Output FIFO / backpressure. Each lane has an output FIFO of D = out_fifo_depth 16-byte
+ *    beats (default 1024). A lane starts a packet (its overhead, then DESC) only when its
+ *    credit, D minus the beats reserved by packets already started on it and not yet popped,
+ *    covers all gcm_out_beats(P) beats of this packet (gcm_out_credit_ok); the reservation is
+ *    made at dispatch; a beat enters the FIFO when it leaves the lane and is popped at the
+ *    earliest in that same cycle, one beat per cycle per lane while out_ready is 1, in FIFO
+ *    order; the credit of a beat popped in cycle c counts for dispatch decisions from cycle
+ *    c+1. So the pipeline never stalls and backpressure only stops new dispatch. D must be
+ *    >= the beats of the largest packet (gcm_out_fifo_depth_ok; refused otherwise). With
+ *    out_ready always 1 the FIFO never delays a dispatch when D >= max beats + GCM_PIPE_CYCLES
+ *    (gcm_out_fifo_never_binds: at most the previous packet's last GCM_PIPE_CYCLES beats are
+ *    still unpopped when a lane is free again).
+ * 4. Reorder (per SA, whole engine). At most R = reorder_depth packets (default 64) of one SA
+ *    may be between dispatch and release. A packet completes when its tag beat is popped from
+ *    its lane's FIFO (cycle p) and is released when it has completed and every packet of its
+ *    SA dispatched before it has been released; its last byte has then left the engine at
+ *    (p+1)*T (gcm_release_fs). A release in cycle p frees its slot for dispatch from cycle
+ *    p+1; dispatch waits (never drops) while R packets of the SA are outstanding
+ *    (gcm_reorder_may_dispatch). Reorder occupancy = completed packets waiting for an earlier
+ *    one of their SA. */
+
+static inline uint64_t gcm_lane_hold_cycles(uint64_t aad_bytes, uint64_t text_bytes,
+                                            uint64_t overhead_cycles)
+{
+  return overhead_cycles + gcm_cycles_per_packet(aad_bytes, text_bytes, 128);
+}
+
+/* Cycle of the tag beat of a packet dispatched at cycle s (it leaves the lane then). */
+static inline uint64_t gcm_tag_cycle(uint64_t s, uint64_t aad_bytes, uint64_t text_bytes,
+                                     uint64_t overhead_cycles)
+{
+  return s + gcm_lane_hold_cycles(aad_bytes, text_bytes, overhead_cycles) - 1u + GCM_PIPE_CYCLES;
+}
+
+/* Output beats of a packet: one per text block, then the tag beat. */
+static inline uint64_t gcm_out_beats(uint64_t text_bytes) { return gcm_timing_blocks(text_bytes) + 1u; }
+
+/* Cycle the first output beat (first text block, or the tag if P = 0) leaves the lane. */
+static inline uint64_t gcm_first_out_cycle(uint64_t s, uint64_t aad_bytes, uint64_t text_bytes,
+                                           uint64_t overhead_cycles)
+{
+  return gcm_tag_cycle(s, aad_bytes, text_bytes, overhead_cycles) - gcm_timing_blocks(text_bytes);
+}
+
+/* First clock edge at or after the packet's last byte arrived (time in fs, period T in fs). */
+static inline uint64_t gcm_ready_cycle(uint64_t last_byte_fs, uint64_t period_fs)
+{
+  return (last_byte_fs + period_fs - 1u) / period_fs;
+}
+
+/* sa_dispatch=pin: the only lane an SA may use. */
+static inline unsigned gcm_pin_lane(uint32_t sa_index, unsigned lanes) { return sa_index % lanes; }
+
+/* Whether a lane's output-FIFO credit covers a packet of `beats` output beats. */
+static inline int gcm_out_credit_ok(uint64_t depth, uint64_t reserved_unpopped, uint64_t beats)
+{
+  return reserved_unpopped + beats <= depth;
+}
+
+/* Configuration check: every packet must fit the FIFO, or it could never start. */
+static inline int gcm_out_fifo_depth_ok(uint64_t depth, uint64_t max_text_bytes)
+{
+  return depth >= gcm_out_beats(max_text_bytes);
+}
+
+/* Sufficient condition for the FIFO never to delay a dispatch while out_ready is 1. */
+static inline int gcm_out_fifo_never_binds(uint64_t depth, uint64_t max_text_bytes)
+{
+  return depth >= gcm_out_beats(max_text_bytes) + GCM_PIPE_CYCLES;
+}
+
+/* Whether an SA with `outstanding` packets between dispatch and release may dispatch one more. */
+static inline int gcm_reorder_may_dispatch(uint64_t outstanding, uint64_t reorder_depth)
+{
+  return outstanding < reorder_depth;
+}
+
+/* Time the last byte of a packet completed in cycle p has left the engine. */
+static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (p + 1u) * period_fs; }
+/* ==== end of the engine-core section (items 1-4) ==== */
+
 #endif

@@ -1,0 +1,190 @@
+/* The engine's dispatcher, lanes and output FIFOs (gcm_timing.h items 1-4) and its event loop.
+ * Pops of a lane's output FIFO are computed, not ticked: within an out_ready epoch (out_ready
+ * constant from cycle r) the beats of each started packet pop contiguously, the first at
+ * max(cycle it leaves the lane, the pop after the previous packet's last), so a packet's pop
+ * window [pf, pl] is known at dispatch and its tag leaves at pl. An epoch change freezes what
+ * popped before r and recomputes the rest. */
+#include "engine_internal.h"
+
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* Beats of job j not yet popped at the start of cycle c. */
+static uint64_t unpopped_at(const engine_job *j, uint64_t c) {
+  const uint64_t rem = j->beats - j->popped;
+  if (j->pf == ENGINE_NEVER || c <= j->pf) return rem;
+  if (c > j->pl) return 0;
+  return j->pl - c + 1;
+}
+
+/* First cycle >= c0 at which the lane's credit covers `beats` (contract item 3: credit of a
+ * beat popped in cycle c counts from c+1). ENGINE_NEVER while pops are suspended. */
+static uint64_t credit_cycle(const engine *e, const engine_lane *l, uint64_t beats, uint64_t c0) {
+  const uint64_t depth = e->p.out_fifo_depth;
+  if (gcm_out_credit_ok(depth, l->reserved, beats)) return c0; /* U(c0) <= reserved: no walk */
+  uint64_t u = 0;
+  for (uint32_t j = l->head; j != ENGINE_NIL; j = e->jobs[j].next) u += unpopped_at(&e->jobs[j], c0);
+  if (gcm_out_credit_ok(depth, u, beats)) return c0;
+  if (!e->out_ready) return ENGINE_NEVER;
+  uint64_t excess = u + beats - depth; /* beats that must pop at or after c0 first */
+  for (uint32_t j = l->head; j != ENGINE_NIL; j = e->jobs[j].next) {
+    const engine_job *x = &e->jobs[j];
+    if (x->pf == ENGINE_NEVER || x->pl < c0) continue;
+    const uint64_t from = max_u64(c0, x->pf), n = x->pl - from + 1;
+    if (excess <= n) return from + excess; /* the cycle after the excess-th pop */
+    excess -= n;
+  }
+  return ENGINE_NEVER; /* not reached: depth >= beats of any packet (engine_params_check) */
+}
+
+/* Earliest cycle and lane for the input FIFO's head; false when it cannot be decided now
+ * (empty, its SA's reorder slots all taken, or no credit while out_ready is 0). */
+static bool next_dispatch(const engine *e, uint64_t *cycle, uint32_t *lane) {
+  if (e->q_head == ENGINE_NIL) return false;
+  const engine_job *j = &e->jobs[e->q_head];
+  const engine_sa_state *s = &e->sas[j->sa];
+  if (!gcm_reorder_may_dispatch(s->outstanding, e->p.reorder_depth)) return false;
+  const uint64_t base = max_u64(max_u64(j->ready, e->floor), s->ok_from);
+  uint32_t lo = 0, hi = e->n_lanes;
+  if (e->p.sa_dispatch == ENGINE_PIN) lo = gcm_pin_lane(j->sa, e->n_lanes), hi = lo + 1;
+  uint64_t best = ENGINE_NEVER;
+  for (uint32_t l = lo; l < hi; l++) { /* earliest start, ties to the lowest lane */
+    const uint64_t c0 = max_u64(base, e->lanes[l].free_at);
+    const uint64_t c = credit_cycle(e, &e->lanes[l], j->beats, c0);
+    if (c < best) best = c, *lane = l;
+  }
+  *cycle = best;
+  return best != ENGINE_NEVER;
+}
+
+static bool next_completion(const engine *e, uint64_t *cycle, uint32_t *lane) {
+  uint64_t best = ENGINE_NEVER;
+  for (uint32_t l = 0; l < e->n_lanes; l++) {
+    const uint32_t h = e->lanes[l].head;
+    if (h != ENGINE_NIL && e->jobs[h].pl < best) best = e->jobs[h].pl, *lane = l;
+  }
+  *cycle = best;
+  return best != ENGINE_NEVER;
+}
+
+static void schedule_pops(engine_lane *l, engine_job *j, bool ready) {
+  if (!ready) {
+    j->pf = j->pl = ENGINE_NEVER;
+    return;
+  }
+  j->pf = max_u64(j->fe + j->popped, l->cursor);
+  j->pl = j->pf + (j->beats - j->popped) - 1;
+  if (j->popped == 0) j->first_pop = j->pf;
+  l->cursor = j->pl + 1;
+}
+
+static void add_busy(engine *e, sim_fs a, sim_fs b) {
+  if (a < e->w0) a = e->w0;
+  if (b > e->w1) b = e->w1;
+  if (b > a) e->busy_fs += b - a;
+}
+
+static void dispatch(engine *e, uint64_t d, uint32_t lane) {
+  const uint32_t ji = e->q_head;
+  engine_job *j = &e->jobs[ji];
+  engine_sa_state *s = &e->sas[j->sa];
+  e->q_head = j->next;
+  if (e->q_head == ENGINE_NIL) e->q_tail = ENGINE_NIL;
+  e->q_bytes -= j->queue_bytes;
+  if (j->queue_bytes) e->q_pkts--;
+  e->floor = d; /* FIFO order: nothing behind starts earlier */
+  const sim_fs t = d * e->period;
+  if (s->dir == ENGINE_ENCRYPT) {
+    /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch. */
+    if (s->seq >= (s->esn ? UINT64_MAX : UINT32_MAX)) {
+      engine_emit_drop(e, j, ENGINE_DROP_SEQ_EXHAUSTED, t, true);
+      engine_job_free(e, ji);
+      return;
+    }
+    j->seq = ++s->seq;
+  } else {
+    const replay_verdict v = replay_check(s->rw, j->seq_wire, &j->seq);
+    if (v != REPLAY_OK) {
+      engine_emit_drop(e, j, v == REPLAY_DUPLICATE ? ENGINE_DROP_REPLAY_DUPLICATE
+                                                   : ENGINE_DROP_REPLAY_TOO_OLD, t, true);
+      engine_job_free(e, ji);
+      return;
+    }
+  }
+  engine_lane *l = &e->lanes[lane];
+  const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
+  l->free_at = d + hold;
+  l->reserved += j->beats;
+  add_busy(e, t, (d + hold) * e->period);
+  j->state = JOB_IN_LANE;
+  j->lane = lane;
+  j->start = d;
+  j->fe = gcm_first_out_cycle(d, j->aad, j->text, e->p.overhead_cycles);
+  j->popped = 0;
+  schedule_pops(l, j, e->out_ready);
+  j->next = ENGINE_NIL;
+  if (l->tail == ENGINE_NIL) l->head = ji; else e->jobs[l->tail].next = ji;
+  l->tail = ji;
+  j->sa_next = ENGINE_NIL;
+  if (s->tail == ENGINE_NIL) s->head = ji; else e->jobs[s->tail].sa_next = ji;
+  s->tail = ji;
+  if (++s->outstanding == e->p.reorder_depth) s->ok_from = ENGINE_NEVER;
+}
+
+static void complete(engine *e, uint32_t lane, uint64_t p) {
+  engine_lane *l = &e->lanes[lane];
+  const uint32_t ji = l->head;
+  l->head = e->jobs[ji].next;
+  if (l->head == ENGINE_NIL) l->tail = ENGINE_NIL;
+  l->reserved -= e->jobs[ji].beats;
+  /* Every dispatch at or before p is done (p < d for any candidate d), and this packet's
+   * beats are no longer counted: later decisions must not fall back before p + 1. */
+  e->floor = max_u64(e->floor, p + 1);
+  engine_complete(e, ji, p);
+}
+
+sim_fs engine_peek_next(const engine *e) {
+  uint64_t d, p;
+  uint32_t dl, pl;
+  const bool can_d = next_dispatch(e, &d, &dl), can_p = next_completion(e, &p, &pl);
+  const sim_fs td = can_d ? d * e->period : SIM_FS_NEVER;
+  const sim_fs tp = can_p ? gcm_release_fs(p, e->period) : SIM_FS_NEVER;
+  return td < tp ? td : tp;
+}
+
+void engine_run_until(engine *e, sim_fs t) {
+  for (;;) {
+    uint64_t d, p;
+    uint32_t dl = 0, pl = 0;
+    const bool can_d = next_dispatch(e, &d, &dl), can_p = next_completion(e, &p, &pl);
+    /* A completion in cycle p is visible to dispatch from p+1: it goes first when
+     * (p+1)*T <= d*T, i.e. p < d. */
+    if (can_p && (!can_d || p < d)) {
+      if (gcm_release_fs(p, e->period) > t) break;
+      complete(e, pl, p);
+      continue;
+    }
+    if (!can_d || d * e->period > t) break;
+    dispatch(e, d, dl);
+  }
+  if (t > e->now) e->now = t;
+  /* Whatever is still waiting was not startable at or before t. */
+  e->floor = max_u64(e->floor, gcm_ready_cycle(e->now, e->period));
+}
+
+void engine_change_ready(engine *e, uint64_t r, bool ready) {
+  for (uint32_t li = 0; li < e->n_lanes; li++) {
+    engine_lane *l = &e->lanes[li];
+    l->cursor = r;
+    for (uint32_t ji = l->head; ji != ENGINE_NIL; ji = e->jobs[ji].next) {
+      engine_job *j = &e->jobs[ji];
+      const uint64_t rem = j->beats - j->popped;
+      if (e->out_ready && j->pf != ENGINE_NEVER) {
+        const uint64_t k = r > j->pf ? (r - j->pf < rem ? r - j->pf : rem) : 0;
+        if (k == rem) continue; /* tag popped before r: its window stays as it was */
+        j->popped += k;
+      }
+      schedule_pops(l, j, ready);
+    }
+  }
+  e->out_ready = ready;
+}
