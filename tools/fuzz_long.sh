@@ -7,7 +7,9 @@
 # $BUILD/fuzz_long), so the committed corpora are never written. Prints per target: execs,
 # exec/s, coverage (cov/ft) at start (after loading the seeds) and at the end, corpus size
 # and findings (crash-/leak-/timeout-/oom- artefacts in $FUZZ_LONG_DIR/NAME/). Logs:
-# $FUZZ_LONG_DIR/NAME/log. Exit 1 when any target has a finding, 2 on bad arguments.
+# $FUZZ_LONG_DIR/NAME/log. FUZZ_RUNS=N also stops each target after N executions (the
+# acceptance counts: 10 million, 1 million for the loaders), whichever comes first.
+# Exit 1 when any target has a finding, 2 on bad arguments.
 set -u
 usage() {
   echo "usage: tools/fuzz_long.sh SECONDS [TARGET...] (SECONDS: a whole number >= 1)" >&2
@@ -17,6 +19,8 @@ usage() {
 case "$1" in '' | *[!0-9]* | 0) usage ;; esac
 secs=$1
 shift
+runs=${FUZZ_RUNS:--1}
+case "$runs" in -1) ;; '' | *[!0-9]*) usage ;; esac
 build=${BUILD:-build}
 fuzzdir=$build/tests/fuzz
 out=${FUZZ_LONG_DIR:-$build/fuzz_long}
@@ -43,7 +47,7 @@ for t in "$@"; do
   if [ -d "$fuzzdir/${t}_corpus" ]; then
     find "$fuzzdir/${t}_corpus" -maxdepth 1 -type f -exec cp {} "$dir/corpus/" \;
   fi
-  nice -n 19 "$fuzzdir/$t" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 \
+  nice -n 19 "$fuzzdir/$t" -max_total_time="$secs" -runs="$runs" -print_final_stats=1 -rss_limit_mb=2048 \
     -artifact_prefix="$dir/" "$dir/corpus" >"$dir/log" 2>&1
   rc=$?
   init=$(grep -m1 'INITED' "$dir/log")
