@@ -100,6 +100,47 @@ def decrypt_corpus():
     }
 
 
+def pcap(records, link=1, nano=False, big_endian=False, snaplen=65535):
+    e = ">" if big_endian else "<"
+    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+    b = struct.pack(e + "IHHiIII", magic, 2, 4, 0, 0, snaplen, link)
+    for i, rec in enumerate(records):
+        data, origlen = rec if isinstance(rec, tuple) else (rec, len(rec))
+        b += struct.pack(e + "IIII", 1700000000 + i, 1000 * i, len(data), origlen) + data
+    return b
+
+
+def eth(payload, ethertype=0x0800):
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + struct.pack("!H", ethertype) + payload
+
+
+def genuine_esp(seq, inner):
+    """ESP of fuzz_esp_pcap.c's inbound SA g (SPI 0x3002, AES-128-GCM, RFC 4106)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    key, salt, spi = bytes(range(16)), bytes(range(16, 20)), 0x3002
+    iv = struct.pack("!Q", seq)
+    aad = struct.pack("!II", spi, seq)
+    pad = bytes(range(1, 1 + (-(len(inner) + 2)) % 4))
+    ct = AESGCM(key).encrypt(salt + iv, inner + pad + bytes([len(pad), 4]), aad)
+    return ip4(struct.pack("!II", spi, seq) + iv + ct, 50)
+
+
+def pcap_corpus():
+    big = ip4(udp(bytes(1600)), 17, src=b"\x0a\0\0\x01", dst=b"\x0a\0\0\x02")
+    big_df = ip4(udp(bytes(1600)), 17, src=b"\x0a\0\0\x01", dst=b"\x0a\0\0\x02",
+                 flags=0x4000)
+    return {
+        "eth_usec_le.pcap": pcap([eth(INNER4), eth(genuine_esp(1, INNER4)),
+                                  eth(INNER6, 0x86DD), eth(big), eth(big_df),
+                                  eth(ip6(udp(bytes(1600)), 17), 0x86DD)]),
+        "raw_nsec_be.pcap": pcap([INNER4, INNER6], link=101, nano=True, big_endian=True),
+        "ipv4_link_cut.pcap": pcap([INNER4, (INNER4[:20], len(INNER4))], link=228),
+        "ipv6_link.pcap": pcap([INNER6], link=229),
+        "truncated_record.pcap": pcap([INNER4])[:-5],
+        "not_a_pcap.bin": b"not a pcap file, 24 bytes",
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
@@ -112,3 +153,4 @@ def write(name, files):
 
 if __name__ == "__main__":
     write("fuzz_esp_decrypt", decrypt_corpus())
+    write("fuzz_esp_pcap", pcap_corpus())
