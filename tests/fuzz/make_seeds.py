@@ -141,6 +141,24 @@ def pcap_corpus():
     }
 
 
+def scenario_corpus():
+    """Two shipped scenarios (one with two routers and expect: entries), --set overrides
+    in the harness's "#set" lines, and refusals."""
+    def shipped(name):
+        with open(os.path.join(HERE, "..", "..", "scenarios", name), "rb") as fp:
+            return fp.read()
+    port = shipped("port_bound.yaml")
+    return {
+        "two_routers.yaml": shipped("two_routers.yaml"),
+        "port_bound.yaml": port,
+        "port_bound_sets.yaml": b"#set pfe.lookup_cycles=3000\n#set seed=7\n"
+                                b"#set phases.measure=50us\n" + port,
+        "unknown_key.yaml": b"version: 1\nplatfrom: {preset: MX304}\n",
+        "bad_set.yaml": b"#set portgroup.pg_bwx=1Gbps\n" + port,
+        "empty.yaml": b"",
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
@@ -154,3 +172,4 @@ def write(name, files):
 if __name__ == "__main__":
     write("fuzz_esp_decrypt", decrypt_corpus())
     write("fuzz_esp_pcap", pcap_corpus())
+    write("fuzz_scenario", scenario_corpus())
