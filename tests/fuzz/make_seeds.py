@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Writes the committed seed corpora under tests/fuzz/corpus/ (one small file per behaviour
-the replay test requires; see fuzz_depth.h). Run from anywhere:
+"""Writes the generated seed corpora under tests/fuzz/corpus/ (one small file per behaviour
+the replay test requires; see fuzz_depth.h). corpus/fuzz_codecs (Scapy packets) and
+corpus/fuzz_esp_sa_load are committed as they are, not written here. Run from anywhere:
     /usr/bin/python3 tests/fuzz/make_seeds.py
 Only the standard library: packets are built byte by byte here (checksums included), the
 encryption of sealed records is done by the harness itself (fuzz_esp_decrypt.c)."""
@@ -159,6 +160,37 @@ def scenario_corpus():
     }
 
 
+def cfg_corpus():
+    """Every value type of fuzz_cfg.c's table, a sequence of maps, a refused value, and the
+    loader's own test files (aliases, duplicates, syntax errors)."""
+    files = {}
+    d = os.path.join(HERE, "..", "data", "cfg")
+    for f in sorted(os.listdir(d)):
+        with open(os.path.join(d, f), "rb") as fp:
+            files[f] = fp.read()
+    files["table.yaml"] = (b"flag: true\ni: -5\nu: 7\nd: 0.5\ns: text\nrate: 10Gbps\n"
+                           b"pps: 2Mpps\nfreq: 1.1GHz\nt: 20us\nsize: 1KiB\nfrac: 25%\n"
+                           b"key: 0x00ff\ne: b\n")
+    files["seq.yaml"] = b"- {flag: false, u: 1}\n- {rate: 1Mbps}\n- 3\n"
+    files["bad_value.yaml"] = b"rate: fast\n"
+    return files
+
+
+def encrypt_corpus():
+    """fuzz_esp_encrypt.c: byte 0 = mode (bit 0: behind a valid IPv4 header, bit 1: DF,
+    bit 2: to the 10.2/16 SA (MTU 700) instead of 10.1/16 (MTU 600)), then the bytes."""
+    icmp_error = ip4(b"\x03\x04" + bytes(998), 1, src=b"\x0a\0\0\x01",
+                     dst=b"\x0a\x02\0\x05", flags=0x4000)
+    return {
+        "ok.bin": b"\x01" + bytes(100),
+        "fragmented.bin": b"\x01" + bytes(1000),
+        "icmp_frag_needed.bin": b"\x07" + bytes(1000),
+        "exceeds_mtu_icmp_error.bin": b"\x04" + icmp_error,
+        "ipv6_inner.bin": b"\x00" + INNER6,
+        "inner_invalid.bin": b"\x00garbage",
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
@@ -173,3 +205,5 @@ if __name__ == "__main__":
     write("fuzz_esp_decrypt", decrypt_corpus())
     write("fuzz_esp_pcap", pcap_corpus())
     write("fuzz_scenario", scenario_corpus())
+    write("fuzz_cfg", cfg_corpus())
+    write("fuzz_esp_encrypt", encrypt_corpus())
