@@ -80,7 +80,8 @@ function(ipsecsim_test name)
 endfunction()
 
 # ipsecsim_fuzz_target(NAME SOURCES ... [LIBS -l...] [SECONDS N])
-#   Built with clang -fsanitize=fuzzer,address,undefined outside the gcc toolchain (a custom
+#   Built with clang -fsanitize=fuzzer,address,undefined (and _DEFAULT_SOURCE, as the gcc
+#   build defines it for strdup and friends) outside the gcc toolchain (a custom
 #   command), run for SECONDS (default 5) in the quick suite; run long by hand:
 #   build/tests/fuzz/NAME -max_total_time=3600 CORPUS_DIR
 function(ipsecsim_fuzz_target name)
@@ -98,7 +99,7 @@ function(ipsecsim_fuzz_target name)
   endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name})
   add_custom_command(OUTPUT ${out}
-    COMMAND ${CLANG_C} -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined
+    COMMAND ${CLANG_C} -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
             -I${IPSECSIM_ROOT} -I${IPSECSIM_ROOT}/model -I${IPSECSIM_ROOT}/ipsec_engine
             ${A_SOURCES} -o ${out} ${A_LIBS}
     DEPENDS ${A_SOURCES}

@@ -29,6 +29,7 @@ pkt_err pkt_ipv4_parse(const uint8_t *pkt, size_t caplen, pkt_ipv4_view *v) {
   v->proto = pkt[9];
   v->checksum = pkt_rd16(pkt + 10);
   v->checksum_ok = csum_verify(pkt, hl) != 0;
+  v->checksum_canonical = v->checksum_ok && v->checksum != 0xFFFFu; /* RFC 1624 s3 */
   v->src = pkt_rd32(pkt + 12);
   v->dst = pkt_rd32(pkt + 16);
   v->options = pkt + PKT_IPV4_MIN_HDR;

@@ -27,7 +27,12 @@ typedef struct pkt_ipv4_view {
   uint8_t ttl;
   uint8_t proto;
   uint16_t checksum;       /* as stored */
-  bool checksum_ok;        /* header sums to 0xFFFF */
+  bool checksum_ok;        /* header sums to 0xFFFF (RFC 1071 verification) */
+  /* checksum_ok and the stored field is the one a full computation gives, i.e. not -0
+   * (0xFFFF). RFC 1624 s3: a computed checksum is never -0, but a header whose other words
+   * sum to -0 also verifies with 0xFFFF in place of the computed +0 (0x0000). Such a header
+   * is accepted (checksum_ok) but is not canonical: pkt_ipv4_build writes 0x0000. */
+  bool checksum_canonical;
   uint32_t src, dst;       /* host byte order */
   const uint8_t *options;  /* hdr + 20, options_len bytes */
   size_t options_len;
@@ -59,7 +64,8 @@ typedef struct pkt_ipv4_fields {
   size_t payload_len;      /* total_len = header + payload_len, must be <= 65535 */
 } pkt_ipv4_fields;
 
-/* Writes the header (with checksum) into out[0..cap); *written = header length. */
+/* Writes the header (with checksum) into out[0..cap); *written = header length. The
+ * checksum is always the computed one, never -0 (see checksum_canonical). */
 pkt_err pkt_ipv4_build(uint8_t *out, size_t cap, const pkt_ipv4_fields *f, size_t *written);
 
 /* Recomputes the checksum of a header in place (hdr_len bytes). */

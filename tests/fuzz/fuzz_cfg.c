@@ -4,7 +4,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_depth.h"
 #include "model/cfg.h"
+
+enum { D_LOADED, D_REFUSED, D_MAP_OK, D_MAP_REFUSED, D_SEQ_MAPS, D_COUNT };
+static const char *const DEPTH_NAMES[D_COUNT] = {
+    "documents loaded", "documents refused", "table applied to a map", "table refused a value",
+    "maps in a sequence"};
+static uint64_t depth[D_COUNT];
 
 typedef struct sample {
   bool flag;
@@ -32,14 +39,20 @@ static const cfg_param TABLE[] = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg_err err;
   cfg_doc *doc = cfg_load_buffer("fuzz.yaml", (const char *)data, size, &err);
-  if (!doc) return 0;
+  if (!doc) {
+    depth[D_REFUSED]++;
+    return 0;
+  }
+  depth[D_LOADED]++;
   const cfg_node *root = cfg_root(doc);
   sample s = {0};
   const size_t n = sizeof TABLE / sizeof TABLE[0];
-  if (root && root->kind == CFG_MAP) (void)cfg_apply_table(root, "fuzz", TABLE, n, NULL, &s, &err);
+  if (root && root->kind == CFG_MAP)
+    depth[cfg_apply_table(root, "fuzz", TABLE, n, NULL, &s, &err) ? D_MAP_OK : D_MAP_REFUSED]++;
   else if (root && root->kind == CFG_SEQ)
     for (size_t k = 0; k < root->n; k++)
       if (root->items[k]->kind == CFG_MAP) {
+        depth[D_SEQ_MAPS]++;
         (void)cfg_apply_table(root->items[k], "seq", TABLE, n, NULL, &s, &err);
         cfg_table_free(TABLE, n, &s);
         s = (sample){0};
@@ -47,4 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg_table_free(TABLE, n, &s);
   cfg_free(doc);
   return 0;
+}
+
+int fuzz_replay_check(FILE *fp) {
+  fuzz_depth d[D_COUNT];
+  for (int i = 0; i < D_COUNT; i++) d[i] = (fuzz_depth){DEPTH_NAMES[i], depth[i]};
+  return fuzz_depth_report(fp, d, D_COUNT);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_depth.h"
 #include "ipsec_engine/esp_frag.h"
 #include "ipsec_engine/sa_load.h"
 #include "model/checksum.h"
@@ -23,6 +24,12 @@ static const char SAS[] =
     "  - {name: v6out, direction: outbound, spi: 0x2003, algorithm: aes-128-gcm, key: "
     "000102030405060708090a0b0c0d0e0f10111213, local: 2001:db8::1, remote: 2001:db8::2,"
     " tunnel_mtu: 1400, df_bit: set, udp_encap: nat-t, esn: true}\n";
+
+enum { D_OK, D_FRAGMENTED, D_ICMP, D_EXCEEDS_MTU, D_INNER_INVALID, D_OTHER_DROP, D_COUNT };
+static const char *const DEPTH_NAMES[D_COUNT] = {
+    "encrypted", "pre-fragmented", "icmp to host", "exceeds mtu (no icmp)", "inner invalid",
+    "other drops"};
+static uint64_t depth[D_COUNT];
 
 static sa_db db;
 static uint8_t out[ESP_BURST_OUT_CAP], host[ESP_HOST_CAP], pkt[70000];
@@ -58,7 +65,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   esp_burst b;
   esp_reason r = esp_encrypt_burst(&db, in, in_len, (uint64_t)mode * 1000000u, out, sizeof out,
                                    host, sizeof host, &b, NULL);
+  depth[D_ICMP] += b.host_len > 0;
+  if (r == ESP_R_EXCEEDS_MTU || r == ESP_R_MTU_ICMP_RATE_LIMITED) depth[D_EXCEEDS_MTU]++;
+  else if (r == ESP_R_INNER_INVALID) depth[D_INNER_INVALID]++;
+  else if (r != ESP_R_OK && r != ESP_R_MTU_ICMP_SENT) depth[D_OTHER_DROP]++;
   if (r != ESP_R_OK) return 0;
+  depth[D_OK]++;
+  depth[D_FRAGMENTED] += b.fragmented;
   for (size_t i = 0; i < b.n; i++) {
     if (b.off[i] + b.len[i] > sizeof out) abort();
     const uint8_t *p = out + b.off[i];
@@ -67,4 +80,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (ip_len != b.len[i] || ip_len > (p[0] >> 4 == 4 ? 700u : 1400u)) abort();
   }
   return 0;
+}
+
+/* Other drops (no SA, lifetime) cannot happen with these SAs: printed, not required. */
+int fuzz_replay_check(FILE *fp) {
+  fuzz_depth d[D_COUNT];
+  for (int i = 0; i < D_COUNT; i++) d[i] = (fuzz_depth){DEPTH_NAMES[i], depth[i]};
+  fprintf(fp, "  %-44s %10llu\n", DEPTH_NAMES[D_OTHER_DROP], (unsigned long long)depth[D_OTHER_DROP]);
+  return fuzz_depth_report(fp, d, D_OTHER_DROP);
 }

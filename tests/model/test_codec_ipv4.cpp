@@ -194,3 +194,58 @@ TEST(Ipv4, InPlaceRewritesMatchScapy) {
   pkt_ipv4_set_dscp(q.data(), 10);
   EXPECT_EQ(memcmp(q.data(), unhex("452800211234400040113c39c0000201c6336402").data(), 20), 0);
 }
+
+// RFC 1624 s3: a computed checksum is never -0 (0xFFFF). This header's words other than the
+// checksum sum to -0 (id chosen for it), so both 0x0000 (the computed value) and 0xFFFF
+// verify; only 0x0000 is canonical and the builder writes it. (Found by fuzz_codecs.)
+static const char *kNegZero4 = "450000148ea200004011ffffc0000201c6336402";
+
+TEST(Ipv4, NegativeZeroChecksumVerifiesButBuildsAsPositiveZero) {
+  auto p = unhex(kNegZero4);
+  pkt_ipv4_view v;
+  ASSERT_EQ(pkt_ipv4_parse(p.data(), p.size(), &v), PKT_OK);
+  EXPECT_EQ(v.checksum, 0xFFFF);
+  EXPECT_TRUE(v.checksum_ok);
+  EXPECT_FALSE(v.checksum_canonical);
+  pkt_ipv4_fields f = {};
+  f.id = v.id;
+  f.ttl = v.ttl;
+  f.proto = v.proto;
+  f.src = v.src;
+  f.dst = v.dst;
+  uint8_t out[PKT_IPV4_MAX_HDR];
+  size_t w = 0;
+  ASSERT_EQ(pkt_ipv4_build(out, sizeof out, &f, &w), PKT_OK);
+  ASSERT_EQ(w, 20u);
+  EXPECT_EQ(tohex(out, w), "450000148ea200004011" "0000" "c0000201c6336402");
+  pkt_ipv4_view b;
+  ASSERT_EQ(pkt_ipv4_parse(out, w, &b), PKT_OK);
+  EXPECT_TRUE(b.checksum_ok);
+  EXPECT_TRUE(b.checksum_canonical);
+}
+
+TEST(Ipv4, OrdinaryHeadersAreCanonicalAndBadOnesAreNot) {
+  auto p = unhex(kUdp4);
+  pkt_ipv4_view v;
+  ASSERT_EQ(pkt_ipv4_parse(p.data(), p.size(), &v), PKT_OK);
+  EXPECT_TRUE(v.checksum_canonical);
+  p[11] ^= 1;
+  ASSERT_EQ(pkt_ipv4_parse(p.data(), p.size(), &v), PKT_OK);
+  EXPECT_FALSE(v.checksum_ok);
+  EXPECT_FALSE(v.checksum_canonical);
+}
+
+// The incremental update (RFC 1624 eqn. 3) lands on +0, not -0, when a rewrite makes the
+// other words sum to -0: TTL 65 -> 64 on the header above gives the computed 0x0000.
+TEST(Ipv4, IncrementalUpdateIntoNegativeZeroSumGivesPositiveZero) {
+  auto p = unhex(kNegZero4);
+  p[10] = p[11] = 0;
+  p[8] = 65;
+  pkt_ipv4_update_checksum(p.data(), 20);
+  ASSERT_EQ(p[10] << 8 | p[11], 0xFEFF);  // ~(0xFFFF + 0x0100) folded = ~0x0100
+  pkt_ipv4_set_ttl(p.data(), 64);
+  EXPECT_EQ(p[10] << 8 | p[11], 0x0000);
+  pkt_ipv4_view v;
+  ASSERT_EQ(pkt_ipv4_parse(p.data(), p.size(), &v), PKT_OK);
+  EXPECT_TRUE(v.checksum_canonical);
+}
