@@ -1,6 +1,7 @@
 /* SA file loader: a cfg parameter table for the scalar fields, hand-checked fields for the
  * ones with structure (udp_encap, selector) and for refusing unsupported features by name. */
 #include "sa_load.h"
+#include "sa_set.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -149,7 +150,8 @@ static bool parse_selector(const cfg_node *v, const char *field, sa_config *c, c
   return true;
 }
 
-static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
+static bool load_one(sa_db *db, const sa_set_ctx *set, size_t idx, cfg_err *err) {
+  const cfg_node *m = set->sas->items[idx];
   char prefix[32], field[128];
   snprintf(prefix, sizeof prefix, "sas[%zu]", idx);
   sa_raw r;
@@ -242,6 +244,7 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
     FAIL_AT("tunnel_mtu", "%u leaves %u bytes for an inner packet, below IPv6's 1280 (allowed: "
             ">= %u, or an IPv4 selector for an IPv4-only SA)", c.tunnel_mtu, sa_max_inner(&c),
             1280u + (c.local.family == 4 ? 20u : 40u) + (c.udp != SA_UDP_NONE ? 8u : 0u) + 36u);
+  if (!sa_set_check_entry(db, set, idx, &c, err)) { ok = false; goto out; }
   char why[256];
   if (!sa_db_add(db, &c, why, sizeof why)) {
     snprintf(field, sizeof field, "%s", prefix);
@@ -270,9 +273,10 @@ bool sa_load_doc(sa_db *db, const cfg_doc *doc, cfg_err *err) {
   if (!sas) return cfg_fail(err, root, "sas", "missing required key");
   if (sas->kind != CFG_SEQ || sas->n == 0)
     return cfg_fail(err, sas, "sas", "expected a non-empty list of SAs");
+  const sa_set_ctx set = {sas, db->n};
   for (size_t i = 0; i < sas->n; i++)
-    if (!load_one(db, sas->items[i], i, err)) return false;
-  return true;
+    if (!load_one(db, &set, i, err)) return false;
+  return sa_set_check_final(db, &set, err);
 }
 
 bool sa_load_buffer(sa_db *db, const char *name, const char *text, size_t len, cfg_err *err) {
