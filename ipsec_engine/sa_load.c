@@ -192,6 +192,9 @@ static bool load_one(sa_db *db, const sa_set_ctx *set, size_t idx, cfg_err *err)
   if (strlen(r.name) >= SA_NAME_MAX || strspn(r.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(r.name))
     FAIL_AT("name", "'%.40s' is not a valid name (allowed: letters, digits, _ and -, at most %u characters)",
             r.name, SA_NAME_MAX - 1);
+  /* A name is printed in every report: one that looks like key material is refused unseen. */
+  if (cfg_text_key_like(r.name))
+    FAIL_AT("name", "the value looks like key material (allowed: a name that is not key-like)");
   snprintf(c.name, sizeof c.name, "%s", r.name);
   snprintf(field, sizeof field, "%s.algorithm", prefix);
   if (!parse_algorithm(cfg_get(m, "algorithm"), field, r.algorithm, &c.alg, err)) { ok = false; goto out; }

@@ -446,3 +446,38 @@ TEST_F(Load, SharedKeyingMaterialWarnsWithoutTheKey) {
   EXPECT_EQ(lines[1].substr(0, 52), "sa.yaml:25:5: sas[3]: warning: outbound SA 'c' has t");
   for (const std::string &l : lines) EXPECT_EQ(l.find("0001020304"), std::string::npos) << l;
 }
+
+// Issue 10 defect 8: SPI errors state 256..4294967295 whatever the value; a key pasted into
+// any field is never echoed (the rule of model/cfg.h), a decimal number still is.
+TEST_F(Load, SpiRangeAndKeyLikeValuesNeverEchoed) {
+  const std::string spi_range = "is out of range (allowed: 256..4294967295)";
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "99999999999999999999")),
+            "sa.yaml:4:10: sas[0].spi: '99999999999999999999' " + spi_range);
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "-5")), "sa.yaml:4:10: sas[0].spi: '-5' " + spi_range);
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "0x4294967296")),
+            "sa.yaml:4:10: sas[0].spi: '0x4294967296' " + spi_range);
+  const std::string hex = KEY128, b64 = "AAECAwQFBgcICQoLDA0ODwECAwQ=";  // the same 20 bytes
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", hex)),
+            "sa.yaml:4:10: sas[0].spi: '<key-like, not shown>' is not an unsigned integer "
+            "(allowed: decimal or 0x hex)");
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "0x" + hex)),
+            "sa.yaml:4:10: sas[0].spi: '<key-like, not shown>' " + spi_range);
+  for (const std::string &k : {hex, "0x" + hex, b64, std::string("00112233445566778899AABBCCDDEEFF")}) {
+    const std::string named = fails("sas:\n" + entry("", k));
+    EXPECT_EQ(named.find(k.substr(k.size() - 16)), std::string::npos) << named;
+    EXPECT_EQ(named.rfind("sa.yaml:2:11: sas[0].name: ", 0), 0u) << named;  // refused, unseen
+    for (const char *field : {"local", "remote", "algorithm"}) {
+      std::string t = "sas:\n" + entry();
+      const std::string at = std::string("    ") + field + ": ";
+      const size_t a = t.find(at) + at.size();
+      t.replace(a, t.find('\n', a) - a, k);
+      const std::string m = fails(t);
+      EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+      EXPECT_NE(m.find("<key-like, not shown>"), std::string::npos) << m;
+    }
+    std::string m = fails("sas:\n" + entry("    " + k + ": 1\n"));  // pasted as a key name
+    EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+    m = fails("sas:\n" + entry("    selector: " + k + "\n"));
+    EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+  }
+}
