@@ -65,15 +65,23 @@ static const cfg_param SA_TABLE[] = {
     P("protocol", CFG_T_STRING, "esp", 1, 0, NULL, "esp (AH is not supported)", protocol, false),
     P("mode", CFG_T_STRING, "tunnel", 1, 0, NULL, "tunnel (transport mode is not supported)", mode, false),
     P("ike_version", CFG_T_UINT, "2", 0, 255, NULL, "2 (IKEv1 is not supported)", ike_version, false),
+    /* The keys parsed by hand (EXTRA_KEYS), last: documented here, not applied by the table. */
+    P("udp_encap", CFG_T_ENUM, "none", 1, 0, "none|nat-t|multipath|{dst_port: N}",
+      "UDP encapsulation: NAT-T 4500/4500, multipath to 500 or dst_port 1025..65535 except 4500", name, false),
+    P("selector", CFG_T_STRING, "catch-all", 1, 0, NULL,
+      "outbound: inner destination prefix (A.B.C.D/N, X:X::X/N), longest match wins", name, false),
 };
 #undef P
-#define SA_TABLE_N (sizeof SA_TABLE / sizeof SA_TABLE[0])
+#define SA_DOC_N (sizeof SA_TABLE / sizeof SA_TABLE[0])
 static const char *const EXTRA_KEYS[] = {"udp_encap", "selector", NULL};
+#define SA_TABLE_N (SA_DOC_N - 2) /* the entries cfg_apply_table parses */
 
 const cfg_param *sa_param_table(size_t *n) {
-  *n = SA_TABLE_N;
+  *n = SA_DOC_N;
   return SA_TABLE;
 }
+
+const char *const *sa_load_extra_keys(void) { return EXTRA_KEYS; }
 
 static bool parse_algorithm(const cfg_node *at, const char *field, const char *text, sa_alg *alg,
                             cfg_err *err) {
