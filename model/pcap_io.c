@@ -1,6 +1,7 @@
 /* pcap I/O. Reading: a classic pcap regular file with a supported link type is mapped into
  * memory and its records are handed out in place (no copy: `esp` at 1500 B spent a fifth of
- * its time in read(2) copies that cp, with copy_file_range, does not make; issue 10); any
+ * its time in read(2) copies that cp, with copy_file_range, does not make; issue 10;
+ * pcap_map.c); any
  * other input (pcapng, FIFOs, devices, other link types, files that do not parse) goes
  * through libpcap, whose messages the errors keep. Writing: libpcap's dumper on a large
  * stdio buffer. */
@@ -8,13 +9,10 @@
 #define _DEFAULT_SOURCE 1
 
 #include "pcap_io.h"
+#include "pcap_map.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pcap/pcap.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +22,10 @@
  * system call per 4 KiB and spent twice cp's system time on the same bytes (issue 10). */
 #define PCAPIO_STDIO_BUF (1u << 17)
 
-/* Largest caplen accepted, as libpcap's (MAXIMUM_SNAPLEN). */
-#define PCAPIO_MAX_CAPLEN 262144u
-
 struct pcapio_reader {
   pcap_t *pc;           /* NULL on the mapped path */
   char *iobuf;
-  const uint8_t *map;   /* mapped path: the whole file */
-  size_t map_len, at;   /* at = next record header */
-  bool swapped, nano;
+  pcap_map map;         /* mapped path when map.base */
   pcapio_link link;
   uint64_t count;
   char path[]; /* own copy, for messages */
@@ -113,42 +106,18 @@ static FILE *open_buffered(const char *path, const char *mode, char **buf) {
   return fp;
 }
 
-static uint32_t rd32(const uint8_t *p, bool swapped) {
-  uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-  return swapped ? __builtin_bswap32(v) : v;
-}
-
 /* The mapped path, or NULL (then libpcap decides, with its own messages). */
 static pcapio_reader *open_mapped(const char *path) {
-  struct stat st;
-  /* stat before open: opening a FIFO would block, and closing it again lose its writer. */
-  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
-  int fd = open(path, O_RDONLY | O_NONBLOCK);
-  if (fd < 0) return NULL;
-  void *map = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 24)
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED) return NULL;
-  const uint8_t *m = map;
-  const uint32_t magic = rd32(m, false);
-  bool swapped = magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u;
-  bool nano = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u;
+  pcap_map m;
+  if (!pcap_map_open(path, &m)) return NULL;
   pcapio_link link;
-  bool ok = (swapped || magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) &&
-            link_from_file_value(rd32(m + 20, swapped) & 0x03FFFFFFu, &link);
   size_t plen = strlen(path) + 1;
-  pcapio_reader *r = ok ? calloc(1, sizeof *r + plen) : NULL;
+  pcapio_reader *r = link_from_file_value(m.linktype, &link) ? calloc(1, sizeof *r + plen) : NULL;
   if (!r) {
-    munmap(map, (size_t)st.st_size);
+    pcap_map_close(&m);
     return NULL;
   }
-  madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
   r->map = m;
-  r->map_len = (size_t)st.st_size;
-  r->at = 24;
-  r->swapped = swapped;
-  r->nano = nano;
   r->link = link;
   memcpy(r->path, path, plen);
   return r;
@@ -209,39 +178,17 @@ static int check_lengths(pcapio_reader *r, const pcapio_packet *pkt, pcapio_err 
 }
 
 static int next_mapped(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
-  const unsigned long long n = (unsigned long long)r->count + 1;
-  const size_t left = r->map_len - r->at;
-  if (left == 0) return 0;
-  const uint8_t *h = r->map + r->at;
-  if (left < 16) {
-    set_err(err, "%s: packet %llu: truncated dump file; tried to read 16 header bytes, only got %zu",
-            r->path, n, left);
-    return -1;
-  }
-  const uint32_t sec = rd32(h, r->swapped), frac = rd32(h + 4, r->swapped);
-  const uint32_t caplen = rd32(h + 8, r->swapped), len = rd32(h + 12, r->swapped);
-  if (caplen > PCAPIO_MAX_CAPLEN) {
-    set_err(err, "%s: packet %llu: invalid packet capture length %u, bigger than maximum of %u",
-            r->path, n, caplen, PCAPIO_MAX_CAPLEN);
-    return -1;
-  }
-  if (left - 16 < caplen) {
-    set_err(err, "%s: packet %llu: truncated dump file; tried to read %u captured bytes, only got %zu",
-            r->path, n, caplen, left - 16);
-    return -1;
-  }
-  r->at += 16 + (size_t)caplen;
-  r->count++;
-  pkt->data = h + 16;
-  pkt->caplen = caplen;
-  pkt->origlen = len;
-  pkt->ts_ns = (uint64_t)sec * 1000000000u + (r->nano ? frac : (uint64_t)frac * 1000u);
-  pkt->index = r->count;
+  char why[160];
+  int rc = pcap_map_next(&r->map, &pkt->data, &pkt->caplen, &pkt->origlen, &pkt->ts_ns, why,
+                         sizeof why);
+  if (rc < 0) set_err(err, "%s: packet %llu: %s", r->path, (unsigned long long)r->count + 1, why);
+  if (rc <= 0) return rc;
+  pkt->index = ++r->count;
   return check_lengths(r, pkt, err);
 }
 
 int pcapio_next(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
-  if (r->map) return next_mapped(r, pkt, err);
+  if (r->map.base) return next_mapped(r, pkt, err);
   struct pcap_pkthdr *h;
   const u_char *data;
   int rc = pcap_next_ex(r->pc, &h, &data);
@@ -262,7 +209,7 @@ int pcapio_next(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
 
 void pcapio_close_read(pcapio_reader *r) {
   if (!r) return;
-  if (r->map) munmap((void *)r->map, r->map_len);
+  if (r->map.base) pcap_map_close(&r->map);
   else pcap_close(r->pc);
   free(r->iobuf);
   free(r);
