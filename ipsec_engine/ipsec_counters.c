@@ -31,7 +31,7 @@ static const struct {
     [IPSEC_CTR_EXCEEDS_MTU] = {"exceeds_tunnel_mtu", "packets", "ESP packet above tunnel MTU"},
     [IPSEC_CTR_HOST_IKE] = {"host_ike", "packets", "IKE handed to the host path"},
     [IPSEC_CTR_HOST_KEEPALIVE] = {"host_nat_keepalive", "packets", "NAT keepalive to the host path"},
-    [IPSEC_CTR_INNER_INVALID] = {"inner_invalid", "packets", "inner packet not valid IPv4/IPv6"},
+    [IPSEC_CTR_INNER_INVALID] = {"inner_invalid", "packets", "inner packet not valid IPv4/IPv6 (an IPv6 chain of more than 16 extension headers included)"},
     [IPSEC_CTR_MTU_FRAGMENTED] = {"exceeds_tunnel_mtu_fragmented", "packets",
                                   "inner datagrams pre-fragmented to fit the tunnel MTU"},
     [IPSEC_CTR_MTU_ICMP] = {"exceeds_tunnel_mtu_icmp_sent", "packets",
@@ -61,7 +61,7 @@ static const struct {
     [ESP_R_BAD_PAD_LENGTH] = {"bad_pad_length", IPSEC_CTR_BAD_TRAILERS},
     [ESP_R_BAD_PAD] = {"bad_pad", IPSEC_CTR_BAD_TRAILERS},
     [ESP_R_BAD_NEXT_HEADER] = {"bad_next_header", IPSEC_CTR_BAD_TRAILERS},
-    [ESP_R_DUMMY] = {"dummy_packet", IPSEC_CTR_DUMMY},
+    [ESP_R_DUMMY] = {"dummy_discarded", IPSEC_CTR_DUMMY},
     [ESP_R_SEQ_EXHAUSTED] = {"seq_exhausted", IPSEC_CTR_SEQ_EXHAUSTED},
     [ESP_R_LIFETIME_EXPIRED] = {"lifetime_expired", IPSEC_CTR_LIFETIME_EXPIRED},
     [ESP_R_ECN_CE_NOT_ECT] = {"ecn_ce_not_ect", IPSEC_CTR_ECN_CE_NOT_ECT},
@@ -84,6 +84,9 @@ const char *esp_reason_name(esp_reason r) {
 }
 const char *ipsec_ctr_name(ipsec_ctr c) {
   return (unsigned)c < IPSEC_CTR_COUNT ? CTR[c].name : "?";
+}
+const char *ipsec_ctr_doc(ipsec_ctr c) {
+  return (unsigned)c < IPSEC_CTR_COUNT ? CTR[c].desc : "?";
 }
 
 bool ipsec_counters_init(ipsec_counters *c, stats_registry *reg, const char *prefix) {

@@ -96,6 +96,7 @@ typedef enum esp_reason {
 ipsec_ctr esp_reason_counter(esp_reason r);
 const char *esp_reason_name(esp_reason r);
 const char *ipsec_ctr_name(ipsec_ctr c); /* registry leaf name, e.g. "replay_errors" */
+const char *ipsec_ctr_doc(ipsec_ctr c);  /* its one-line description (registry, reports) */
 
 typedef struct ipsec_counters {
   stats_counter *v[IPSEC_CTR_COUNT];  /* into the registry, or into own[] without one */

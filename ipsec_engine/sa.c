@@ -29,7 +29,8 @@ bool sa_db_init(sa_db *db, stats_registry *reg) {
   db->reg = reg;
   db->spi_slot = calloc(SPI_SLOTS, sizeof *db->spi_slot);
   db->spi_mask = SPI_SLOTS - 1;
-  if (!db->spi_slot) return false;
+  db->out_sel = sa_select_new();
+  if (!db->spi_slot || !db->out_sel) return false;
   db->icmp.rate_per_s = SA_ICMP_RATE_DEFAULT;
   db->icmp.burst = SA_ICMP_BURST_DEFAULT;
   return ipsec_counters_init(&db->global, reg, "esp.global");
@@ -56,6 +57,7 @@ void sa_db_free(sa_db *db) {
   }
   free(db->sas);
   free(db->spi_slot);
+  sa_select_free(db->out_sel);
   memset(db, 0, sizeof *db);
 }
 
@@ -70,29 +72,28 @@ sa *sa_db_find_inbound(const sa_db *db, uint32_t spi) {
   }
 }
 
-static bool prefix_match(const sa_addr *p, uint8_t len, const uint8_t *a) {
-  unsigned full = len / 8, rest = len % 8;
-  if (memcmp(p->b, a, full) != 0) return false;
-  if (rest == 0) return true;
-  uint8_t m = (uint8_t)(0xFF << (8 - rest));
-  return (p->b[full] & m) == (a[full] & m);
+sa *sa_db_find_outbound(const sa_db *db, uint8_t family, const uint8_t *dst) {
+  uint32_t idx;
+  return sa_select_lookup(db->out_sel, family, dst, &idx) ? db->sas[idx] : NULL;
 }
 
-sa *sa_db_find_outbound(const sa_db *db, uint8_t family, const uint8_t *dst) {
-  sa *best = NULL;
-  int best_len = -2;
-  for (size_t i = 0; i < db->n; i++) {
-    sa *s = db->sas[i];
-    if (s->cfg.dir != SA_OUTBOUND) continue;
-    int len = -1;
-    if (s->cfg.has_selector) {
-      if (s->cfg.selector.family != family || !prefix_match(&s->cfg.selector, s->cfg.selector_len, dst))
-        continue;
-      len = s->cfg.selector_len;
-    }
-    if (len > best_len) { best = s; best_len = len; }
-  }
-  return best;
+void sa_format_selector(const sa_config *c, char *out, size_t cap) {
+  if (!c->has_selector) { snprintf(out, cap, "none: catch-all"); return; }
+  sa_format_addr(&c->selector, out, cap);
+  size_t n = strlen(out);
+  snprintf(out + n, cap - n, "/%u", c->selector_len);
+}
+
+/* After the duplicate check: only a bad length or memory can fail here. */
+static sa_select_rc sa_select_add_checked(sa_db *db, const sa_config *cfg, uint32_t idx,
+                                          char *why, size_t why_len) {
+  uint32_t clash = 0;
+  sa_select_rc sr = cfg->has_selector
+      ? sa_select_add(db->out_sel, cfg->selector.family, cfg->selector.b, cfg->selector_len, idx,
+                      &clash)
+      : sa_select_add_default(db->out_sel, idx, &clash);
+  if (sr != SA_SELECT_OK) snprintf(why, why_len, sr == SA_SELECT_NOMEM ? "out of memory" : "bad selector");
+  return sr;
 }
 
 bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
@@ -113,14 +114,31 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
     return false;
   }
   if (cfg->dir == SA_INBOUND && sa_db_find_inbound(db, cfg->spi)) {
-    snprintf(why, why_len, "SPI %u is already used by another inbound SA", cfg->spi);
+    snprintf(why, why_len, "SPI %u is already used by inbound SA '%s'", cfg->spi,
+             sa_db_find_inbound(db, cfg->spi)->cfg.name);
     return false;
   }
+  for (size_t i = 0; cfg->dir == SA_OUTBOUND && i < db->n; i++)
+    if (db->sas[i]->cfg.dir == SA_OUTBOUND && db->sas[i]->cfg.spi == cfg->spi) {
+      snprintf(why, why_len, "SPI %u is already used by outbound SA '%s'", cfg->spi,
+               db->sas[i]->cfg.name);
+      return false;
+    }
   for (size_t i = 0; i < db->n; i++)
     if (!strcmp(db->sas[i]->cfg.name, cfg->name)) {
       snprintf(why, why_len, "SA name '%s' is used twice", cfg->name);
       return false;
     }
+  uint32_t clash;
+  if (cfg->dir == SA_OUTBOUND &&
+      sa_select_find(db->out_sel, cfg->has_selector ? cfg->selector.family : 0, cfg->selector.b,
+                     cfg->selector_len, &clash)) {
+    char sel[INET6_ADDRSTRLEN + 8];
+    sa_format_selector(cfg, sel, sizeof sel);
+    snprintf(why, why_len, "selector (%s) equals that of outbound SA '%s': one of them could "
+             "never be chosen", sel, db->sas[clash]->cfg.name);
+    return false;
+  }
   if (!cfg->esn && cfg->initial_seq > UINT32_MAX) {
     snprintf(why, why_len, "initial_seq does not fit 32 bits without esn");
     return false;
@@ -157,6 +175,15 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
              REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX);
     return false;
   }
+  if (db->n == db->cap) {
+    size_t nc = db->cap ? db->cap * 2 : 16;
+    sa **ns = realloc(db->sas, nc * sizeof *ns);
+    if (!ns) { gcm_free(s->gcm); free(s); snprintf(why, why_len, "out of memory"); return false; }
+    db->sas = ns;
+    db->cap = nc;
+  }
+  /* Registered counters point into s: nothing may fail after this but the selector table's
+   * own allocation. */
   char prefix[SA_NAME_MAX + 16];
   snprintf(prefix, sizeof prefix, "esp.sa.%s", cfg->name);
   if (!ipsec_counters_init(&s->ctr, db->reg, prefix)) {
@@ -165,12 +192,11 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
     snprintf(why, why_len, "counters for SA '%s' could not be registered", cfg->name);
     return false;
   }
-  if (db->n == db->cap) {
-    size_t nc = db->cap ? db->cap * 2 : 16;
-    sa **ns = realloc(db->sas, nc * sizeof *ns);
-    if (!ns) { gcm_free(s->gcm); free(s); snprintf(why, why_len, "out of memory"); return false; }
-    db->sas = ns;
-    db->cap = nc;
+  if (cfg->dir == SA_OUTBOUND &&
+      sa_select_add_checked(db, cfg, (uint32_t)db->n, why, why_len) != SA_SELECT_OK) {
+    gcm_free(s->gcm);
+    free(s);
+    return false;
   }
   db->sas[db->n++] = s;
   if (cfg->dir == SA_OUTBOUND) {

@@ -14,6 +14,7 @@
 #include "ipsec_engine/gcm.h"
 #include "ipsec_engine/ipsec_counters.h"
 #include "ipsec_engine/replay.h"
+#include "ipsec_engine/sa_select.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,11 +97,15 @@ typedef struct sa_db {
   size_t n_out, n_in;
   uint32_t *spi_slot;          /* open addressing: index+1 of inbound SAs, 0 = empty */
   uint32_t spi_mask;
+  sa_select *out_sel;          /* outbound selectors -> index into sas (sa_select.h) */
   ipsec_counters global;
   stats_registry *reg;         /* may be NULL */
   bool clock_started;          /* the run's first packet seen: SAs installed before it */
   uint64_t start_ns;           /*   start their lifetime at its timestamp (DESIGN) */
   icmp_bucket icmp;            /* fragmentation-needed / Packet Too Big limiter */
+  /* Warnings of the loader (one line each, no newline); NULL = written to stderr. */
+  void (*warn)(void *ctx, const char *line);
+  void *warn_ctx;
 } sa_db;
 
 /* reg may be NULL (counters then live in the structs). Counters register as
@@ -117,19 +122,24 @@ uint32_t sa_max_inner(const sa_config *c);
 bool sa_carries_ipv6(const sa_config *c);
 
 /* Validates cross-field rules, builds the GCM context and replay window, and admits the SA.
- * On refusal returns false and writes a one-line reason (without file position) to why. */
+ * On refusal returns false and writes a one-line reason (without file position) to why.
+ * Refused as ambiguous: a name already used, an SPI already used in the same direction, an
+ * outbound selector (or a second catch-all) equal to an earlier one. */
 bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len);
 
 /* Inbound SA by SPI, NULL when unknown. */
 sa *sa_db_find_inbound(const sa_db *db, uint32_t spi);
 /* Outbound SA for an inner destination (family 4/6, address bytes): the longest selector
- * prefix that matches; an SA without selector matches everything at the lowest priority. */
+ * prefix that matches; an SA without selector matches everything at the lowest priority.
+ * Cost independent of the number of SAs (sa_select.h). */
 sa *sa_db_find_outbound(const sa_db *db, uint8_t family, const uint8_t *dst);
 
 /* Keying-material length of an algorithm: key + 4-byte salt (RFC 4106 s8.1). */
 size_t sa_keymat_len(sa_alg alg);
 bool sa_parse_addr(const char *text, sa_addr *a);
 void sa_format_addr(const sa_addr *a, char *out, size_t cap);
+/* "10.1.0.0/16", or "none: catch-all" for an SA without selector. */
+void sa_format_selector(const sa_config *c, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

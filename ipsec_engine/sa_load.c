@@ -1,6 +1,7 @@
 /* SA file loader: a cfg parameter table for the scalar fields, hand-checked fields for the
  * ones with structure (udp_encap, selector) and for refusing unsupported features by name. */
 #include "sa_load.h"
+#include "sa_set.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -64,15 +65,23 @@ static const cfg_param SA_TABLE[] = {
     P("protocol", CFG_T_STRING, "esp", 1, 0, NULL, "esp (AH is not supported)", protocol, false),
     P("mode", CFG_T_STRING, "tunnel", 1, 0, NULL, "tunnel (transport mode is not supported)", mode, false),
     P("ike_version", CFG_T_UINT, "2", 0, 255, NULL, "2 (IKEv1 is not supported)", ike_version, false),
+    /* The keys parsed by hand (EXTRA_KEYS), last: documented here, not applied by the table. */
+    P("udp_encap", CFG_T_ENUM, "none", 1, 0, "none|nat-t|multipath|{dst_port: N}",
+      "UDP encapsulation: NAT-T 4500/4500, multipath to 500 or dst_port 1025..65535 except 4500", name, false),
+    P("selector", CFG_T_STRING, "catch-all", 1, 0, NULL,
+      "outbound: inner destination prefix (A.B.C.D/N, X:X::X/N), longest match wins", name, false),
 };
 #undef P
-#define SA_TABLE_N (sizeof SA_TABLE / sizeof SA_TABLE[0])
+#define SA_DOC_N (sizeof SA_TABLE / sizeof SA_TABLE[0])
 static const char *const EXTRA_KEYS[] = {"udp_encap", "selector", NULL};
+#define SA_TABLE_N (SA_DOC_N - 2) /* the entries cfg_apply_table parses */
 
 const cfg_param *sa_param_table(size_t *n) {
-  *n = SA_TABLE_N;
+  *n = SA_DOC_N;
   return SA_TABLE;
 }
+
+const char *const *sa_load_extra_keys(void) { return EXTRA_KEYS; }
 
 static bool parse_algorithm(const cfg_node *at, const char *field, const char *text, sa_alg *alg,
                             cfg_err *err) {
@@ -149,7 +158,8 @@ static bool parse_selector(const cfg_node *v, const char *field, sa_config *c, c
   return true;
 }
 
-static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
+static bool load_one(sa_db *db, const sa_set_ctx *set, size_t idx, cfg_err *err) {
+  const cfg_node *m = set->sas->items[idx];
   char prefix[32], field[128];
   snprintf(prefix, sizeof prefix, "sas[%zu]", idx);
   sa_raw r;
@@ -190,6 +200,9 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
   if (strlen(r.name) >= SA_NAME_MAX || strspn(r.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(r.name))
     FAIL_AT("name", "'%.40s' is not a valid name (allowed: letters, digits, _ and -, at most %u characters)",
             r.name, SA_NAME_MAX - 1);
+  /* A name is printed in every report: one that looks like key material is refused unseen. */
+  if (cfg_text_key_like(r.name))
+    FAIL_AT("name", "the value looks like key material (allowed: a name that is not key-like)");
   snprintf(c.name, sizeof c.name, "%s", r.name);
   snprintf(field, sizeof field, "%s.algorithm", prefix);
   if (!parse_algorithm(cfg_get(m, "algorithm"), field, r.algorithm, &c.alg, err)) { ok = false; goto out; }
@@ -242,6 +255,7 @@ static bool load_one(sa_db *db, const cfg_node *m, size_t idx, cfg_err *err) {
     FAIL_AT("tunnel_mtu", "%u leaves %u bytes for an inner packet, below IPv6's 1280 (allowed: "
             ">= %u, or an IPv4 selector for an IPv4-only SA)", c.tunnel_mtu, sa_max_inner(&c),
             1280u + (c.local.family == 4 ? 20u : 40u) + (c.udp != SA_UDP_NONE ? 8u : 0u) + 36u);
+  if (!sa_set_check_entry(db, set, idx, &c, err)) { ok = false; goto out; }
   char why[256];
   if (!sa_db_add(db, &c, why, sizeof why)) {
     snprintf(field, sizeof field, "%s", prefix);
@@ -270,9 +284,10 @@ bool sa_load_doc(sa_db *db, const cfg_doc *doc, cfg_err *err) {
   if (!sas) return cfg_fail(err, root, "sas", "missing required key");
   if (sas->kind != CFG_SEQ || sas->n == 0)
     return cfg_fail(err, sas, "sas", "expected a non-empty list of SAs");
+  const sa_set_ctx set = {sas, db->n};
   for (size_t i = 0; i < sas->n; i++)
-    if (!load_one(db, sas->items[i], i, err)) return false;
-  return true;
+    if (!load_one(db, &set, i, err)) return false;
+  return sa_set_check_final(db, &set, err);
 }
 
 bool sa_load_buffer(sa_db *db, const char *name, const char *text, size_t len, cfg_err *err) {

@@ -20,8 +20,11 @@ bool sa_load_file(sa_db *db, const char *path, cfg_err *err);
 bool sa_load_buffer(sa_db *db, const char *name, const char *text, size_t len, cfg_err *err);
 bool sa_load_doc(sa_db *db, const cfg_doc *doc, cfg_err *err);
 
-/* The parameter table of one SA entry (for `ipsecsim params` and the README). */
+/* The parameter table of one SA entry (for `ipsecsim params` and the README): every key
+ * the loader accepts, those it parses by hand (sa_load_extra_keys) included. */
 const cfg_param *sa_param_table(size_t *n);
+/* The keys the loader parses itself instead of through the table (NULL-terminated). */
+const char *const *sa_load_extra_keys(void);
 
 #ifdef __cplusplus
 }

@@ -118,7 +118,14 @@ typedef struct cfg_param {
  *   For HEX, min/max (when set) bound the length in bytes.
  * - STRING and HEX fields of dst must be zero-initialised or hold values from earlier
  *   cfg_* calls: a replaced value is freed.
- * - Messages never quote the value of a `secret` entry. */
+ * - Messages never quote the value of a `secret` entry. An integer beyond 64 bits or a
+ *   negative UINT states the entry's own range when it has one.
+ * - No error message (cfg_fail*) ever shows key-like text after its FILE:LINE:COL: a run of
+ *   17 or more hex digits with a letter among them or after 0x, or of 22 or more base64
+ *   characters mixing upper case, lower case and digits, becomes "<key-like, not shown>",
+ *   whatever field it was typed into (decimal digits alone are a number and stay). */
+/* Whether text holds a key-like run (the rule above). */
+bool cfg_text_key_like(const char *text);
 /* Parse one scalar per its table entry into dst+offset. */
 bool cfg_parse_value(const cfg_param *p, const cfg_node *node, void *dst, cfg_err *err);
 /* Apply defaults of every entry, then the map's keys. Unknown keys are errors with a

@@ -58,6 +58,61 @@ void cfg_arena_free(cfg_arena *a) {
   a->head = NULL;
 }
 
+static bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static bool is_b64(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+         c == '/';
+}
+
+/* Length of a key-like run at s (0 if none), the rule of cfg.h: 17 or more hex digits with a
+ * letter among them or after 0x, or 22 or more base64 characters mixing upper case, lower case
+ * and digits (with their = padding). A run of decimal digits alone is a number, not a key. */
+static size_t key_like_run(const char *s) {
+  size_t n = 0, b = 0;
+  bool letter = false, upper = false, lower = false, digit = false;
+  const bool ox = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  for (const char *h = s + (ox ? 2 : 0); is_hex(h[n]); n++) letter |= !(h[n] >= '0' && h[n] <= '9');
+  if (n >= 17 && (letter || ox)) return n + (ox ? 2 : 0);
+  for (; is_b64(s[b]); b++) {
+    upper |= s[b] >= 'A' && s[b] <= 'Z';
+    lower |= s[b] >= 'a' && s[b] <= 'z';
+    digit |= s[b] >= '0' && s[b] <= '9';
+  }
+  if (b >= 22 && upper && lower && digit) {
+    while (s[b] == '=') b++;
+    return b;
+  }
+  return 0;
+}
+
+bool cfg_text_key_like(const char *s) {
+  for (size_t i = 0; s && s[i]; i++)
+    if ((i == 0 || !is_b64(s[i - 1])) && key_like_run(s + i)) return true;
+  return false;
+}
+
+/* Replaces every key-like run of msg[from..] by a marker, in place. */
+static void redact_key_like(char *msg, size_t from) {
+  static const char MARK[] = "<key-like, not shown>";
+  char out[CFG_ERR_MAX];
+  size_t o = 0, i = 0;
+  for (; i < from && msg[i] && o < CFG_ERR_MAX - 1; i++) out[o++] = msg[i];
+  while (msg[i] && o < CFG_ERR_MAX - 1) {
+    const bool start = i == 0 || !is_b64(msg[i - 1]);
+    size_t run = start ? key_like_run(msg + i) : 0;
+    if (run) {
+      for (size_t k = 0; MARK[k] && o < CFG_ERR_MAX - 1; k++) out[o++] = MARK[k];
+      i += run;
+    } else {
+      out[o++] = msg[i++];
+    }
+  }
+  out[o] = '\0';
+  memcpy(msg, out, o + 1);
+}
+
 bool cfg_failv_at(cfg_err *err, const char *file, unsigned line, unsigned col,
                   const char *field, const char *fmt, va_list ap) {
   if (!err) return false;
@@ -65,11 +120,15 @@ bool cfg_failv_at(cfg_err *err, const char *file, unsigned line, unsigned col,
   int w = 0;
   if (file) w = snprintf(err->msg, CFG_ERR_MAX, "%s:%u:%u: ", file, line, col);
   if (w > 0) n = (size_t)w < CFG_ERR_MAX ? (size_t)w : CFG_ERR_MAX - 1;
+  const size_t after_position = n;
   if (field && *field && n < CFG_ERR_MAX - 1) {
     w = snprintf(err->msg + n, CFG_ERR_MAX - n, "%s: ", field);
     if (w > 0) n += (size_t)w < CFG_ERR_MAX - n ? (size_t)w : CFG_ERR_MAX - 1 - n;
   }
   if (n < CFG_ERR_MAX - 1) vsnprintf(err->msg + n, CFG_ERR_MAX - n, fmt, ap);
+  /* A value typed into the wrong field is echoed by many messages: never when it looks like
+   * key material (the document name before it is not a value). */
+  redact_key_like(err->msg, after_position);
   /* One line, whatever the pieces contained. */
   for (char *c = err->msg; *c; c++)
     if (*c == '\n' || *c == '\r') *c = ' ';

@@ -145,6 +145,7 @@ bool cfg_parse_scalar(const cfg_param *p, const char *text, bool quoted, void *d
       return false;
     }
     if (ovf || mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX)) {
+      if (p->min <= p->max) return check_range(p, text, neg ? -INFINITY : INFINITY, why, wl);
       snprintf(why, wl, "%s does not fit (allowed: %" PRId64 "..%" PRId64 ")", shown, INT64_MIN,
                INT64_MAX);
       return false;
@@ -160,6 +161,8 @@ bool cfg_parse_scalar(const cfg_param *p, const char *text, bool quoted, void *d
       return false;
     }
     if ((neg && mag) || ovf) {
+      /* The entry's own range when it has one (an SPI: 256..4294967295, not 0..2^64-1). */
+      if (p->min <= p->max) return check_range(p, text, neg ? -INFINITY : INFINITY, why, wl);
       snprintf(why, wl, "%s does not fit (allowed: 0..%" PRIu64 ")", shown, UINT64_MAX);
       return false;
     }

@@ -1,17 +1,31 @@
-/* pcap I/O on libpcap. */
+/* pcap I/O. Reading: a classic pcap regular file with a supported link type is mapped into
+ * memory and its records are handed out in place (no copy: `esp` at 1500 B spent a fifth of
+ * its time in read(2) copies that cp, with copy_file_range, does not make; issue 10;
+ * pcap_map.c); any
+ * other input (pcapng, FIFOs, devices, other link types, files that do not parse) goes
+ * through libpcap, whose messages the errors keep. Writing: libpcap's dumper on a large
+ * stdio buffer. */
 /* libpcap headers use the BSD u_char/u_int types, hidden under strict -std=c11. */
 #define _DEFAULT_SOURCE 1
 
 #include "pcap_io.h"
+#include "pcap_map.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* stdio buffer of every pcap file: with the default 4 KiB, `esp` made one read and one write
+ * system call per 4 KiB and spent twice cp's system time on the same bytes (issue 10). */
+#define PCAPIO_STDIO_BUF (1u << 17)
+
 struct pcapio_reader {
-  pcap_t *pc;
+  pcap_t *pc;           /* NULL on the mapped path */
+  char *iobuf;
+  pcap_map map;         /* mapped path when map.base */
   pcapio_link link;
   uint64_t count;
   char path[]; /* own copy, for messages */
@@ -19,6 +33,7 @@ struct pcapio_reader {
 
 struct pcapio_writer {
   pcap_t *pc;
+  char *iobuf;
   pcap_dumper_t *dump;
   uint32_t snaplen;
   bool nanosecond;
@@ -57,6 +72,17 @@ static bool link_from_dlt(int dlt, pcapio_link *l) {
   }
 }
 
+/* File (LINKTYPE_*) values of the link types handled, as libpcap maps them. */
+static bool link_from_file_value(uint32_t v, pcapio_link *l) {
+  switch (v) {
+  case 1: *l = PCAPIO_LINK_ETHERNET; return true;
+  case 101: *l = PCAPIO_LINK_RAW; return true;
+  case 228: *l = PCAPIO_LINK_IPV4; return true;
+  case 229: *l = PCAPIO_LINK_IPV6; return true;
+  default: return false;
+  }
+}
+
 static int dlt_from_link(pcapio_link l) {
   switch (l) {
   case PCAPIO_LINK_ETHERNET: return DLT_EN10MB;
@@ -67,11 +93,51 @@ static int dlt_from_link(pcapio_link l) {
   return -1;
 }
 
+/* fopen with a large buffer of our own (glibc ignores the size for a NULL buffer); libpcap
+ * reads and writes through it and closes the file; *buf is freed after that. Without memory
+ * for the buffer the default one serves. */
+static FILE *open_buffered(const char *path, const char *mode, char **buf) {
+  FILE *fp = fopen(path, mode);
+  *buf = fp ? malloc(PCAPIO_STDIO_BUF) : NULL;
+  if (*buf && setvbuf(fp, *buf, _IOFBF, PCAPIO_STDIO_BUF) != 0) {
+    free(*buf);
+    *buf = NULL;
+  }
+  return fp;
+}
+
+/* The mapped path, or NULL (then libpcap decides, with its own messages). */
+static pcapio_reader *open_mapped(const char *path) {
+  pcap_map m;
+  if (!pcap_map_open(path, &m)) return NULL;
+  pcapio_link link;
+  size_t plen = strlen(path) + 1;
+  pcapio_reader *r = link_from_file_value(m.linktype, &link) ? calloc(1, sizeof *r + plen) : NULL;
+  if (!r) {
+    pcap_map_close(&m);
+    return NULL;
+  }
+  r->map = m;
+  r->link = link;
+  memcpy(r->path, path, plen);
+  return r;
+}
+
 pcapio_reader *pcapio_open_read(const char *path, pcapio_err *err) {
+  pcapio_reader *mapped = open_mapped(path);
+  if (mapped) return mapped;
   char ebuf[PCAP_ERRBUF_SIZE] = "";
+  char *iobuf;
+  FILE *fp = open_buffered(path, "rb", &iobuf);
+  if (!fp) {
+    set_err(err, "%s: not a readable pcap file: %s: %s", path, path, strerror(errno));
+    return NULL;
+  }
   /* Nanosecond precision: libpcap scales microsecond files up, so tv_usec is always ns. */
-  pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+  pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
   if (!pc) {
+    fclose(fp);
+    free(iobuf);
     set_err(err, "%s: not a readable pcap file: %s", path, ebuf);
     return NULL;
   }
@@ -82,6 +148,7 @@ pcapio_reader *pcapio_open_read(const char *path, pcapio_err *err) {
     set_err(err, "%s: unsupported link type %d (%s) (allowed: EN10MB, RAW, IPV4, IPV6)", path,
             dlt, name ? name : "?");
     pcap_close(pc);
+    free(iobuf);
     return NULL;
   }
   size_t plen = strlen(path) + 1;
@@ -89,9 +156,11 @@ pcapio_reader *pcapio_open_read(const char *path, pcapio_err *err) {
   if (!r) {
     set_err(err, "%s: out of memory", path);
     pcap_close(pc);
+    free(iobuf);
     return NULL;
   }
   r->pc = pc;
+  r->iobuf = iobuf;
   memcpy(r->path, path, plen);
   r->link = link;
   return r;
@@ -99,7 +168,27 @@ pcapio_reader *pcapio_open_read(const char *path, pcapio_err *err) {
 
 pcapio_link pcapio_reader_link(const pcapio_reader *r) { return r->link; }
 
+/* A record that claims more captured bytes than the packet had is corrupt: refused by name
+ * (libpcap would pass it on as a good packet). */
+static int check_lengths(pcapio_reader *r, const pcapio_packet *pkt, pcapio_err *err) {
+  if (pkt->caplen <= pkt->origlen) return 1;
+  set_err(err, "%s: packet %llu: caplen %u is greater than len %u (allowed: caplen <= len)",
+          r->path, (unsigned long long)pkt->index, pkt->caplen, pkt->origlen);
+  return -1;
+}
+
+static int next_mapped(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
+  char why[160];
+  int rc = pcap_map_next(&r->map, &pkt->data, &pkt->caplen, &pkt->origlen, &pkt->ts_ns, why,
+                         sizeof why);
+  if (rc < 0) set_err(err, "%s: packet %llu: %s", r->path, (unsigned long long)r->count + 1, why);
+  if (rc <= 0) return rc;
+  pkt->index = ++r->count;
+  return check_lengths(r, pkt, err);
+}
+
 int pcapio_next(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
+  if (r->map.base) return next_mapped(r, pkt, err);
   struct pcap_pkthdr *h;
   const u_char *data;
   int rc = pcap_next_ex(r->pc, &h, &data);
@@ -115,12 +204,14 @@ int pcapio_next(pcapio_reader *r, pcapio_packet *pkt, pcapio_err *err) {
   pkt->origlen = h->len;
   pkt->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
   pkt->index = r->count;
-  return 1;
+  return check_lengths(r, pkt, err);
 }
 
 void pcapio_close_read(pcapio_reader *r) {
   if (!r) return;
-  pcap_close(r->pc);
+  if (r->map.base) pcap_map_close(&r->map);
+  else pcap_close(r->pc);
+  free(r->iobuf);
   free(r);
 }
 
@@ -138,9 +229,18 @@ pcapio_writer *pcapio_open_write(const char *path, pcapio_link link, bool nanose
     set_err(err, "%s: cannot create pcap handle", path);
     return NULL;
   }
-  pcap_dumper_t *dump = pcap_dump_open(pc, path);
+  char *iobuf;
+  FILE *fp = open_buffered(path, "wb", &iobuf);
+  if (!fp) {
+    set_err(err, "%s: cannot open for writing: %s: %s", path, path, strerror(errno));
+    pcap_close(pc);
+    return NULL;
+  }
+  pcap_dumper_t *dump = pcap_dump_fopen(pc, fp);
   if (!dump) {
     set_err(err, "%s: cannot open for writing: %s", path, pcap_geterr(pc));
+    fclose(fp);
+    free(iobuf);
     pcap_close(pc);
     return NULL;
   }
@@ -150,9 +250,11 @@ pcapio_writer *pcapio_open_write(const char *path, pcapio_link link, bool nanose
     set_err(err, "%s: out of memory", path);
     pcap_dump_close(dump);
     pcap_close(pc);
+    free(iobuf);
     return NULL;
   }
   w->pc = pc;
+  w->iobuf = iobuf;
   w->dump = dump;
   memcpy(w->path, path, plen);
   w->snaplen = snaplen;
@@ -189,6 +291,7 @@ bool pcapio_close_write(pcapio_writer *w, pcapio_err *err) {
   if (!ok) set_err(err, "%s: write failed", w->path);
   pcap_dump_close(w->dump);
   pcap_close(w->pc);
+  free(w->iobuf);
   free(w);
   return ok;
 }

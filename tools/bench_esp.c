@@ -194,8 +194,14 @@ static int run(int bits, int reps, double ratio[2]) {
 int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 9;
   int only = argc > 2 ? atoi(argv[2]) : 0;
-  if (reps < 7 || reps > MAX_REPS || (argc > 2 && only != 128 && only != 256)) {
-    fprintf(stderr, "usage: bench_esp [REPETITIONS 7..%d] [128|256]\n", MAX_REPS);
+  if (reps < 7 || reps > MAX_REPS) {
+    fprintf(stderr, "bench_esp: REPETITIONS '%s' out of range (allowed: 7..%d) (usage: bench_esp "
+            "[REPETITIONS] [128|256])\n", argv[1], MAX_REPS);
+    return 2;
+  }
+  if (argc > 3 || (argc > 2 && only != 128 && only != 256)) {
+    fprintf(stderr, "bench_esp: key bits '%s' unknown (allowed: 128, 256) (usage: bench_esp "
+            "[REPETITIONS] [128|256])\n", argc > 3 ? argv[3] : argv[2]);
     return 2;
   }
   const int all[] = {128, 256};

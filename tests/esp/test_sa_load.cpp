@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 extern "C" {
 #include "ipsec_engine/sa_load.h"
@@ -130,9 +131,11 @@ TEST_F(Load, DocumentShape) {
   EXPECT_EQ(fails("sa:\n" + entry()), "sa.yaml:1:1: sa: unknown key (did you mean 'sas'?) (allowed: sas)");
   EXPECT_EQ(fails("sas: []\n"), "sa.yaml:1:6: sas: expected a non-empty list of SAs");
   std::string m = fails("sas:\n" + entry() + entry("", "t1"));
-  EXPECT_EQ(m, "sa.yaml:9:5: sas[1]: SA name 't1' is used twice");
+  EXPECT_EQ(m, "sa.yaml:9:11: sas[1].name: 't1' is already the name of outbound SA (sas[0], "
+               "sa.yaml:2) (allowed: a name used once)");
   m = fails("sas:\n" + entry("", "a", "inbound") + entry("", "b", "inbound"));
-  EXPECT_EQ(m, "sa.yaml:9:5: sas[1]: SPI 4096 is already used by another inbound SA");
+  EXPECT_EQ(m, "sa.yaml:11:10: sas[1].spi: 4096 is already the SPI of inbound SA 'a' (sas[0], "
+               "sa.yaml:2) (allowed: an SPI used once per direction)");
   m = fails("sas:\n" + entry("    remote: 2001:db8::1\n"));
   EXPECT_EQ(m, "sa.yaml:9:5: sas[0].remote: duplicate key (first at line 8 col 5)") << m;  // the YAML loader refuses the 2nd key
   EXPECT_EQ(fails("{}\n"), "sa.yaml:1:1: sas: missing required key");
@@ -148,19 +151,23 @@ TEST_F(Load, MixedFamiliesRefused) {
 // The seed's 2000 tunnels per chassis: the 2001st SA of a direction is refused by name.
 TEST_F(Load, AdmissionLimit2000Tunnels) {
   std::string t = "sas:\n";
+  // Distinct /32 selectors: 2000 catch-alls would be an ambiguous set.
+  auto sel = [](int i) {
+    return "    selector: 10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "/32\n";
+  };
   for (int i = 0; i < 2001; i++)
-    t += entry("", "o" + std::to_string(i), "outbound", std::to_string(1000 + i));
+    t += entry(sel(i), "o" + std::to_string(i), "outbound", std::to_string(1000 + i));
   for (int i = 0; i < 2000; i++)
     t += entry("", "i" + std::to_string(i), "inbound", std::to_string(1000 + i));
   std::string m = fails(t);
   EXPECT_EQ(db.n_out, 2000u);
-  EXPECT_EQ(m, "sa.yaml:14002:5: sas[2000]: outbound SA 'o2000' refused: the chassis admits at most 2000 "
+  EXPECT_EQ(m, "sa.yaml:16002:5: sas[2000]: outbound SA 'o2000' refused: the chassis admits at most 2000 "
                  "tunnels (2000 outbound SAs already installed)") << m;
   sa_db_free(&db);
   ASSERT_TRUE(sa_db_init(&db, nullptr));
   t = "sas:\n";
   for (int i = 0; i < 2000; i++) {
-    t += entry("", "o" + std::to_string(i), "outbound", std::to_string(1000 + i));
+    t += entry(sel(i), "o" + std::to_string(i), "outbound", std::to_string(1000 + i));
     t += entry("", "i" + std::to_string(i), "inbound", std::to_string(1000 + i));
   }
   ASSERT_TRUE(load(t)) << err.msg;
@@ -284,9 +291,11 @@ TEST_F(Load, EveryLoaderMessageFullText) {
             "sa.yaml:9:17: sas[0].tunnel_mtu: 1335 leaves 1278 bytes for an inner packet, below "
             "IPv6's 1280 (allowed: >= 1336, or an IPv4 selector for an IPv4-only SA)");
   EXPECT_EQ(fails("sas:\n" + entry("", "a", "inbound") + entry("", "b", "inbound")),
-            "sa.yaml:9:5: sas[1]: SPI 4096 is already used by another inbound SA");
+            "sa.yaml:11:10: sas[1].spi: 4096 is already the SPI of inbound SA 'a' (sas[0], "
+            "sa.yaml:2) (allowed: an SPI used once per direction)");
   EXPECT_EQ(fails("sas:\n" + entry() + entry("", "t1", "outbound", "4097")),
-            "sa.yaml:9:5: sas[1]: SA name 't1' is used twice");
+            "sa.yaml:9:11: sas[1].name: 't1' is already the name of outbound SA (sas[0], "
+            "sa.yaml:2) (allowed: a name used once)");
   // Document shape.
   EXPECT_EQ(fails("- 1\n"), "sa.yaml:1:1: sas: expected a map with one key 'sas' (allowed: sas)");
   EXPECT_EQ(fails("sas: {}\n"), "sa.yaml:1:6: sas: expected a non-empty list of SAs");
@@ -335,6 +344,10 @@ TEST(SaDbAdd, EveryMessageFullText) {
                         "(allowed: >= 1364, or an IPv4 selector for an IPv4-only SA)");
   x.tunnel_mtu = 1364;
   snprintf(x.name, sizeof x.name, "d6");
+  x.spi = 4097;
+  x.has_selector = true;
+  ASSERT_TRUE(sa_parse_addr("2001:db8::", &x.selector));
+  x.selector_len = 32;
   EXPECT_TRUE(sa_db_add(&db, &x, why, sizeof why)) << why;
   x = c;
   x.lifetime_seconds = 10;
@@ -344,5 +357,127 @@ TEST(SaDbAdd, EveryMessageFullText) {
   x.replay_window = 16;
   x.dir = SA_INBOUND;
   EXPECT_EQ(refused(x), "replay_window 16 out of range (allowed: 32..4096)");
+  // Ambiguous sets, for callers that build the database without the loader.
+  x = c;
+  snprintf(x.name, sizeof x.name, "d6");
+  EXPECT_EQ(refused(x), "SA name 'd6' is used twice");
+  x = c;
+  x.spi = 4097;
+  EXPECT_EQ(refused(x), "SPI 4097 is already used by outbound SA 'd6'");
+  x = c;
+  x.has_selector = true;
+  ASSERT_TRUE(sa_parse_addr("2001:db8:0:1::", &x.selector));  // host bits beyond /32 ignored
+  x.selector_len = 32;
+  EXPECT_EQ(refused(x), "selector (2001:db8:0:1::/32) equals that of outbound SA 'd6': one of "
+                        "them could never be chosen");
+  EXPECT_TRUE(sa_db_add(&db, &c, why, sizeof why)) << why;  // the catch-all
+  x = c;
+  snprintf(x.name, sizeof x.name, "d2");
+  x.spi = 5000;
+  EXPECT_EQ(refused(x), "selector (none: catch-all) equals that of outbound SA 'd': one of them "
+                        "could never be chosen");
   sa_db_free(&db);
+}
+
+// Issue 10 defect 3: ambiguous SA sets are refused with one line naming both entries.
+TEST_F(Load, AmbiguousSetsRefusedNamingBoth) {
+  auto sel = [](const char *p) { return std::string("    selector: ") + p + "\n"; };
+  auto again = [&](const std::string &text) {  // each case on an empty database
+    sa_db_free(&db);
+    EXPECT_TRUE(sa_db_init(&db, nullptr));
+    return fails(text);
+  };
+  EXPECT_EQ(again("sas:\n" + entry("", "a") + entry("", "b", "outbound", "4097")),
+            "sa.yaml:9:5: sas[1]: no selector, like outbound SA 'a' (sas[0], sa.yaml:2): two "
+            "catch-alls, one could never be chosen (allowed: one outbound SA without selector)");
+  EXPECT_EQ(again("sas:\n" + entry(sel("10.1.0.0/16"), "a") + entry(sel("10.1.2.3/16"), "b", "outbound", "4097")),
+            "sa.yaml:17:15: sas[1].selector: 10.1.2.3/16 is also the selector of outbound SA 'a' "
+            "(sas[0], sa.yaml:2): one of them could never be chosen");
+  EXPECT_EQ(again("sas:\n" + entry(sel("10.1.0.0/16"), "a") + entry(sel("10.2.0.0/16"), "b")),
+            "sa.yaml:12:10: sas[1].spi: 4096 is already the SPI of outbound SA 'a' (sas[0], "
+            "sa.yaml:2) (allowed: an SPI used once per direction)");
+  // Names are unique across directions (counters are per name).
+  EXPECT_EQ(again("sas:\n" + entry("", "a") + entry("", "a", "inbound")),
+            "sa.yaml:9:11: sas[1].name: 'a' is already the name of outbound SA (sas[0], "
+            "sa.yaml:2) (allowed: a name used once)");
+  // Longest-prefix match: the /8 is covered by the two /9s and can never be chosen.
+  EXPECT_EQ(again("sas:\n" + entry(sel("10.0.0.0/8"), "wide") +
+                  entry(sel("10.0.0.0/9"), "low", "outbound", "4097") +
+                  entry(sel("10.128.0.0/9"), "high", "outbound", "4098")),
+            "sa.yaml:9:15: sas[0].selector: 10.0.0.0/8 can never be chosen: longer selectors "
+            "cover all of it (the first: 10.0.0.0/9 of 'low', sas[1], sa.yaml:10)");
+  // The catch-all with 0.0.0.0/0 and ::/0 beside it.
+  EXPECT_EQ(again("sas:\n" + entry(sel("0.0.0.0/0"), "v4") +
+                  entry(sel("::/0"), "v6", "outbound", "4097") + entry("", "rest", "outbound", "4098")),
+            "sa.yaml:18:5: sas[2]: outbound SA 'rest' without selector can never be chosen: the "
+            "selectors cover all of IPv4 and IPv6 (the first: 'v4', sas[0], sa.yaml:2)");
+  // Nested but reachable: each SA serves some addresses.
+  sa_db_free(&db);
+  ASSERT_TRUE(sa_db_init(&db, nullptr));
+  ASSERT_TRUE(load("sas:\n" + entry(sel("10.0.0.0/8"), "wide") +
+                   entry(sel("10.0.0.0/9"), "low", "outbound", "4097") +
+                   entry(sel("0.0.0.0/0"), "v4", "outbound", "4098") +
+                   entry("", "rest", "outbound", "4099") + entry("", "in", "inbound", "4096")))
+      << err.msg;
+  uint8_t a[4] = {10, 200, 0, 1}, b[4] = {11, 0, 0, 1}, c6[16] = {0x20, 0x01};
+  EXPECT_STREQ(sa_db_find_outbound(&db, 4, a)->cfg.name, "wide");
+  EXPECT_STREQ(sa_db_find_outbound(&db, 4, b)->cfg.name, "v4");
+  EXPECT_STREQ(sa_db_find_outbound(&db, 6, c6)->cfg.name, "rest");
+}
+
+// Same key and salt in one direction: one warning line per later SA, never the key; the
+// outbound/inbound loopback pair is not warned.
+TEST_F(Load, SharedKeyingMaterialWarnsWithoutTheKey) {
+  std::vector<std::string> lines;
+  db.warn = [](void *ctx, const char *line) {
+    static_cast<std::vector<std::string> *>(ctx)->push_back(line);
+  };
+  db.warn_ctx = &lines;
+  auto sel = [](const char *p) { return std::string("    selector: ") + p + "\n"; };
+  ASSERT_TRUE(load("sas:\n" + entry(sel("10.1.0.0/16"), "a") +
+                   entry(sel("10.2.0.0/16"), "b", "outbound", "4097") +
+                   entry("", "in", "inbound", "4096") +
+                   entry(sel("10.3.0.0/16"), "c", "outbound", "4098")))
+      << err.msg;
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "sa.yaml:10:5: sas[1]: warning: outbound SA 'b' has the same key and salt "
+                      "as 'a' (sas[0], sa.yaml:2): GCM nonces repeat across the two SAs (RFC "
+                      "4106 s9); give each SA its own keying material");
+  EXPECT_EQ(lines[1].substr(0, 52), "sa.yaml:25:5: sas[3]: warning: outbound SA 'c' has t");
+  for (const std::string &l : lines) EXPECT_EQ(l.find("0001020304"), std::string::npos) << l;
+}
+
+// Issue 10 defect 8: SPI errors state 256..4294967295 whatever the value; a key pasted into
+// any field is never echoed (the rule of model/cfg.h), a decimal number still is.
+TEST_F(Load, SpiRangeAndKeyLikeValuesNeverEchoed) {
+  const std::string spi_range = "is out of range (allowed: 256..4294967295)";
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "99999999999999999999")),
+            "sa.yaml:4:10: sas[0].spi: '99999999999999999999' " + spi_range);
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "-5")), "sa.yaml:4:10: sas[0].spi: '-5' " + spi_range);
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "0x4294967296")),
+            "sa.yaml:4:10: sas[0].spi: '0x4294967296' " + spi_range);
+  const std::string hex = KEY128, b64 = "AAECAwQFBgcICQoLDA0ODwECAwQ=";  // the same 20 bytes
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", hex)),
+            "sa.yaml:4:10: sas[0].spi: '<key-like, not shown>' is not an unsigned integer "
+            "(allowed: decimal or 0x hex)");
+  EXPECT_EQ(fails("sas:\n" + entry("", "t1", "outbound", "0x" + hex)),
+            "sa.yaml:4:10: sas[0].spi: '<key-like, not shown>' " + spi_range);
+  for (const std::string &k : {hex, "0x" + hex, b64, std::string("00112233445566778899AABBCCDDEEFF")}) {
+    const std::string named = fails("sas:\n" + entry("", k));
+    EXPECT_EQ(named.find(k.substr(k.size() - 16)), std::string::npos) << named;
+    EXPECT_EQ(named.rfind("sa.yaml:2:11: sas[0].name: ", 0), 0u) << named;  // refused, unseen
+    for (const char *field : {"local", "remote", "algorithm"}) {
+      std::string t = "sas:\n" + entry();
+      const std::string at = std::string("    ") + field + ": ";
+      const size_t a = t.find(at) + at.size();
+      t.replace(a, t.find('\n', a) - a, k);
+      const std::string m = fails(t);
+      EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+      EXPECT_NE(m.find("<key-like, not shown>"), std::string::npos) << m;
+    }
+    std::string m = fails("sas:\n" + entry("    " + k + ": 1\n"));  // pasted as a key name
+    EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+    m = fails("sas:\n" + entry("    selector: " + k + "\n"));
+    EXPECT_EQ(m.find(k.substr(k.size() - 16)), std::string::npos) << m;
+  }
 }

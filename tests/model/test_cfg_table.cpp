@@ -168,7 +168,7 @@ TEST(CfgTable, ErrorsNameFileLineColumnAndField) {
   EXPECT_EQ(error_of("engine:\n  esn: yes\n"),
             "t.yaml:2:8: engine.esn: 'yes' is not a boolean (allowed: true, false)");
   EXPECT_EQ(error_of("engine:\n  lanes: -3\n"),
-            "t.yaml:2:10: engine.lanes: '-3' does not fit (allowed: 0..18446744073709551615)");
+            "t.yaml:2:10: engine.lanes: '-3' is out of range (allowed: 1..64)");
   EXPECT_EQ(error_of("engine:\n  clock: {a: 1}\n"),
             "t.yaml:2:10: engine.clock: expected a freq value, found a map (allowed: a scalar)");
   EXPECT_EQ(error_of("engine:\n  clock:\n"),

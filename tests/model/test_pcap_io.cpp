@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <fstream>
 #include <string>
@@ -223,4 +225,65 @@ TEST(PcapIo, ReadsAPcapWrittenByScapy) {
   EXPECT_EQ(n, 2);
   pcapio_close_read(r);
   remove(path.c_str());
+}
+
+// Issue 10: a record claiming more captured bytes than the packet had (caplen > len) is
+// refused with one line naming the record, on the mapped path and through libpcap (FIFO).
+TEST(PcapIo, CaplenAboveLenRefusedNamingTheRecord) {
+  std::string path = tmp_path("caplen.pcap");
+  write_three(path, PCAPIO_LINK_ETHERNET, true);
+  auto bytes = slurp(path);
+  const size_t rec2 = 24 + 16 + 60;           // second record: caplen 1514
+  bytes[rec2 + 12] = 0xE8; bytes[rec2 + 13] = 0x03; bytes[rec2 + 14] = 0; bytes[rec2 + 15] = 0;  // len 1000
+  spit(path, bytes);
+  const std::string want = path + ": packet 2: caplen 1514 is greater than len 1000 (allowed: caplen <= len)";
+  pcapio_err err{};
+  pcapio_reader *r = pcapio_open_read(path.c_str(), &err);
+  ASSERT_NE(r, nullptr) << err.msg;
+  pcapio_packet p;
+  ASSERT_EQ(pcapio_next(r, &p, &err), 1);
+  EXPECT_EQ(pcapio_next(r, &p, &err), -1);
+  EXPECT_EQ(std::string(err.msg), want);
+  pcapio_close_read(r);
+  remove(path.c_str());
+}
+
+// The mapped path (regular file) and libpcap (a FIFO) give the same records.
+TEST(PcapIo, FifoThroughLibpcapReadsLikeTheMappedFile) {
+  std::string path = tmp_path("same.pcap"), fifo = tmp_path("same.fifo");
+  write_three(path, PCAPIO_LINK_RAW, false);
+  auto bytes = slurp(path);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the writer end
+    FILE *f = fopen(fifo.c_str(), "wb");
+    if (f) { fwrite(bytes.data(), 1, bytes.size(), f); fclose(f); }
+    _exit(0);
+  }
+  pcapio_err err{};
+  pcapio_reader *a = pcapio_open_read(path.c_str(), &err);
+  pcapio_reader *b = pcapio_open_read(fifo.c_str(), &err);
+  ASSERT_NE(a, nullptr) << err.msg;
+  ASSERT_NE(b, nullptr) << err.msg;
+  EXPECT_EQ(pcapio_reader_link(a), pcapio_reader_link(b));
+  for (int i = 0; i < 3; i++) {
+    pcapio_packet x, y;
+    ASSERT_EQ(pcapio_next(a, &x, &err), 1);
+    ASSERT_EQ(pcapio_next(b, &y, &err), 1) << err.msg;
+    EXPECT_EQ(x.caplen, y.caplen);
+    EXPECT_EQ(x.origlen, y.origlen);
+    EXPECT_EQ(x.ts_ns, y.ts_ns);
+    EXPECT_EQ(x.index, y.index);
+    EXPECT_EQ(memcmp(x.data, y.data, x.caplen), 0);
+  }
+  pcapio_packet z;
+  EXPECT_EQ(pcapio_next(a, &z, &err), 0);
+  EXPECT_EQ(pcapio_next(b, &z, &err), 0);
+  pcapio_close_read(a);
+  pcapio_close_read(b);
+  int st;
+  waitpid(child, &st, 0);
+  remove(path.c_str());
+  remove(fifo.c_str());
 }
