@@ -81,7 +81,7 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
     visit(ctx, &pg->in, false, bw_server_service(&pg->in, bytes));
     visit(ctx, &s->in, false, bw_server_service(&s->in, bytes));
     visit(ctx, &s->lk, true, (sim_fs)f->lookup_cycles * s->lk.period);
-    int32_t nh = f->egress[in->router * f->n_addr];
+    int32_t nh = asic_world_next_hop(w, f->first_key, in->router);
     if (nh < 0) return false;
     visit(ctx, &s->out, false, bw_server_service(&s->out, bytes));
     asic_port *out = &w->ports[nh];

@@ -125,13 +125,7 @@ static bool port_speed(asic_world *w, uint32_t port, const cfg_node *n, cfg_err 
   const cfg_param sp = {"speed", CFG_T_RATE, "Gbps", NULL, 1e9, (double)pt->rate_bps, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
   double v;
   if (!parse_field(&sp, n, "interfaces.speed", &v, err)) return false;
-  uint64_t bps = (uint64_t)llround(v);
-  arb_input *q = &w->pgs[pt->pg].arb.in[pt->pg_input];
-  uint64_t quantum = (uint64_t)llround((double)q->quantum * (double)bps / (double)pt->rate_bps);
-  q->quantum = (uint32_t)(quantum ? quantum : 1);
-  pt->rate_bps = bps;
-  pt->tx.rate_bps = bps;
-  pt->tx.memo_bytes = 0; /* forget the service time memo of the old rate */
+  portgroup_port_set_speed(pt, &w->pgs[pt->pg], (uint64_t)llround(v));
   return true;
 }
 
