@@ -80,7 +80,9 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
     asic_slice *s = &w->slices[in->slice];
     visit(ctx, &pg->in, false, bw_server_service(&pg->in, bytes));
     visit(ctx, &s->in, false, bw_server_service(&s->in, bytes));
-    visit(ctx, &s->lk, true, (sim_fs)f->lookup_cycles * s->lk.period);
+    /* the occupancy at this router (asic_world.c occupancy_table) */
+    uint32_t cycles = w->cycles[(size_t)in->router * w->n_flows + (uint32_t)(f - w->flows)];
+    visit(ctx, &s->lk, true, (sim_fs)cycles * s->lk.period);
     int32_t nh = asic_world_next_hop(w, f->first_key, in->router);
     if (nh < 0) return false;
     visit(ctx, &s->out, false, bw_server_service(&s->out, bytes));
@@ -106,7 +108,7 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
 typedef struct offered_ctx {
   asic_res *res;
   size_t n;
-  double pps, frame, cycles;
+  double pps, frame;
 } offered_ctx;
 
 static void visit_offered(void *vctx, const void *obj, bool is_lookup, sim_fs lat) {
@@ -115,13 +117,13 @@ static void visit_offered(void *vctx, const void *obj, bool is_lookup, sim_fs la
   if (!r) return;
   r->off_pps += c->pps;
   r->off_bytes += c->pps * c->frame;
-  r->off_cycles += c->pps * c->cycles;
+  if (is_lookup) r->off_cycles += c->pps * (double)(lat / ((const lookup_pool *)obj)->period);
 }
 
 void asic_analytic_offered(asic_world *w, asic_res *res, size_t n) {
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     const asic_flow *f = &w->flows[fi];
-    offered_ctx c = {res, n, asic_flow_offered_pps(f), asic_flow_mean_frame(f), f->lookup_cycles};
+    offered_ctx c = {res, n, asic_flow_offered_pps(f), asic_flow_mean_frame(f)};
     walk(w, f, (uint32_t)c.frame, visit_offered, &c);
   }
 }
@@ -136,8 +138,8 @@ static void visit_ceiling(void *vctx, const void *obj, bool is_lookup, sim_fs la
   if (!obj) return;
   double pps;
   if (is_lookup) {
-    const lookup_pool *lk = obj;
-    pps = lk->threads / ((double)c->f->lookup_cycles * (double)lk->period * 1e-15);
+    const lookup_pool *lk = obj; /* lat = this router's cycles x period */
+    pps = lk->threads / ((double)(lat / lk->period) * (double)lk->period * 1e-15);
   } else {
     const bw_server *bw = obj;
     pps = (double)bw->rate_bps / (8.0 * (c->frame + bw->overhead));

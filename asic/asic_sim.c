@@ -270,7 +270,7 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
  * slice's EV_SLICE_OUT events, popped in (t, pid) order. A slice may skip them and offer a
  * packet to slice.out when its lookup is computed, with the same result, when the order of
  * lookup computations is already that order and nothing else feeds slice.out:
- * - every flow has the same lookup occupancy, so the pool stays a ring and lookup ends
+ * - every flow has the same lookup occupancy at a router, so the pool stays a ring and lookup ends
  *   strictly increase with slice.in departures (which strictly increase: a FIFO server);
  * - no packet can reach the slice over the fabric (a route whose egress port is on another
  *   slice than the ingress port; with inter-router links any slice of the router may be an
@@ -288,7 +288,10 @@ static void prepare_direct_out(asic_world *w) {
   bool ok = true, links = false;
   for (uint32_t s = 0; s < w->n_slices; s++) ok &= !w->attach[s].on;
   for (uint32_t i = 0; i < w->n_ports; i++) links |= w->ports[i].peer >= 0;
-  for (size_t i = 0; ok && i < (size_t)w->n_routers * w->n_flows; i++) ok = w->cycles[i] == w->cycles[0];
+  /* one occupancy per router: every packet a slice looks up holds a thread as long */
+  for (uint32_t r = 0; ok && r < w->n_routers; r++)
+    for (uint32_t fi = 0; ok && fi < w->n_flows; fi++)
+      ok = w->cycles[(size_t)r * w->n_flows + fi] == w->cycles[(size_t)r * w->n_flows];
   bool *fabric_in = calloc(w->n_slices ? w->n_slices : 1, sizeof *fabric_in);
   if (!fabric_in) return;
   for (uint32_t fi = 0; fi < w->n_flows && ok; fi++) {

@@ -40,12 +40,17 @@ void asic_world_set_next_hop(asic_world *w, uint32_t key, uint32_t router, int32
   if (key < w->n_keys && router < w->n_routers) w->key_nh[(size_t)key * w->n_routers + router] = nh;
 }
 
-/* Lookup occupancy per (router, flow): the stream's own lookup_cycles. */
+/* Lookup occupancy per (router, flow): a stream's lookup_cycles (its own, or its ingress
+ * router's pfe.lookup_cycles) applies at its ingress router; every other router it crosses
+ * uses its own pfe.lookup_cycles. */
 static bool occupancy_table(asic_world *w) {
   w->cycles = malloc(((size_t)w->n_routers * w->n_flows + 1) * sizeof *w->cycles);
   if (!w->cycles) return false;
   for (uint32_t r = 0; r < w->n_routers; r++)
-    for (uint32_t fi = 0; fi < w->n_flows; fi++) w->cycles[(size_t)r * w->n_flows + fi] = w->flows[fi].lookup_cycles;
+    for (uint32_t fi = 0; fi < w->n_flows; fi++) {
+      const asic_flow *f = &w->flows[fi];
+      w->cycles[(size_t)r * w->n_flows + fi] = r == f->router ? f->lookup_cycles : (uint32_t)w->routers[r].p.lookup_cycles;
+    }
   return true;
 }
 

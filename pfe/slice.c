@@ -10,8 +10,11 @@ bool slice_init(asic_slice *s, uint64_t sbw, uint64_t pg_bps, uint64_t fabric_bp
    * service only */
   uint32_t wt[SLICE_IN_N] = {pg_weight_of((double)pg_bps), pg_weight_of((double)pg_bps),
                              pg_weight_of((double)fabric_bps)};
-  return ingress_arb_init(&s->arb, SLICE_IN_N, wt, PG_ARB_QUANTUM_UNIT, in_queue, bw_queue_pkts(in_queue)) &&
-         bw_server_init(&s->in, sbw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2) &&
+  bool ok = ingress_arb_init(&s->arb, SLICE_IN_N, wt, PG_ARB_QUANTUM_UNIT, in_queue, bw_queue_pkts(in_queue)) &&
+            bw_server_init(&s->in, sbw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2);
+  /* DRR charges what slice.in's bandwidth charges (frame + 20 B) */
+  if (ok) ingress_arb_set_overhead(&s->arb, s->in.overhead);
+  return ok &&
          bw_server_init(&s->out, sbw, SIM_ETH_L1_OVERHEAD, 0, out_queue, bw_queue_pkts(out_queue)) &&
          bw_server_init(&s->fab, fabric_bps, fabric_overhead, 0, fabric_queue, bw_queue_pkts(fabric_queue)) &&
          lookup_init(&s->lk, lookup_threads, lookup_clock_hz, lookup_queue) && sim_heap_init(&s->heap, 1024);

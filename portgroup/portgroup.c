@@ -31,6 +31,8 @@ bool portgroup_pg_init(asic_pg *pg, uint64_t bw, uint64_t in_queue_bytes, uint32
       !bw_server_init(&pg->out, bw, SIM_ETH_L1_OVERHEAD, 0, out_queue_bytes, out_queue_pkts) ||
       !ingress_arb_init(&pg->arb, n_in, weights, PG_ARB_QUANTUM_UNIT, in_queue_bytes, in_queue_pkts))
     return false;
+  /* DRR charges what the PG's bandwidth charges (frame + 20 B): speed-weighted L1 shares */
+  ingress_arb_set_overhead(&pg->arb, pg->in.overhead);
   ingress_arb_set_credit(&pg->arb, credit_bytes, credit_pkts);
   return true;
 }
