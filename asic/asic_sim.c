@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "asic_preset.h"
+#include "pfe/slice_events.h"
+#include "portgroup/portgroup_events.h"
 
 const char *const sim_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
@@ -309,6 +311,11 @@ static void prepare_direct_out(asic_world *w) {
   free(fabric_in);
 }
 
+/* The event loop of one heap, with every block's handler (inline headers) and the world's
+ * services compiled into it: no call per hop on a packet's path. */
+#if defined(__GNUC__)
+__attribute__((flatten))
+#endif
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
   if (!w->stepping) prepare_direct_out(w);
   sim_heap *hp = &w->slices[h].heap;

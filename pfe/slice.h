@@ -90,8 +90,8 @@ bool slice_init(asic_slice *s, uint64_t slice_bps, uint64_t pg_bps, uint64_t fab
                 double lookup_clock_hz, uint32_t lookup_queue);
 void slice_free(asic_slice *s);
 
-/* Handler of the SIM_EVC_SLICE events. */
-void slice_handle(sim_world *w, const slice_wiring *x, const sim_event *ev);
+/* Handler of the SIM_EVC_SLICE events: slice_handle in slice_events.h (inline in the
+ * composer's event switch). */
 
 #ifdef __cplusplus
 }

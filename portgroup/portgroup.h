@@ -86,15 +86,11 @@ bool portgroup_pg_init(asic_pg *pg, uint64_t bw_bps, uint64_t in_queue_bytes, ui
                        uint64_t credit_bytes, uint32_t credit_pkts);
 void portgroup_pg_free(asic_pg *pg);
 
-/* ---- per packet ---- */
-/* The last bit of pkt arrives on `port`'s wire at t (source or link). */
-void portgroup_port_rx(sim_world *w, asic_port *ports, asic_pg *pgs, uint32_t port, sim_fs t, const sim_pkt *pkt);
-/* From slice.out at t: PG.out, then the port's MAC, then the wire. */
-void portgroup_send(sim_world *w, asic_port *ports, asic_pg *pgs, uint32_t port, sim_fs t, const sim_pkt *pkt);
-/* The slice took a packet of `bytes` of PG pgi off its queue at t: credits back. */
-void portgroup_credit_return(sim_world *w, asic_pg *pgs, uint32_t pgi, uint32_t bytes, sim_fs t);
-/* Handler of the SIM_EVC_PORTGROUP events. */
-void portgroup_handle(sim_world *w, asic_port *ports, asic_pg *pgs, const sim_event *ev);
+/* Per packet (portgroup_events.h, inline in the composer's event switch):
+ * portgroup_port_rx   the last bit of a packet arrives on a port's wire (source or link)
+ * portgroup_send      from slice.out: PG.out, then the port's MAC, then the wire
+ * portgroup_credit_return  the slice took a packet of the PG off its queue: credits back
+ * portgroup_handle    handler of the SIM_EVC_PORTGROUP events */
 
 #ifdef __cplusplus
 }
