@@ -1,4 +1,7 @@
 /* `ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,128,...] [--set BLOCK.PARAM=VALUE]...`
+ * `ipsecsim params --metrics SCENARIO [--set KEY=VALUE]...`: every metric name `expect:`
+ * accepts for that scenario, with its unit and description, read from the stats registry
+ * the world publishes into (no run: the values are not computed).
  * --map prints the port map port -> PIC -> ASIC -> slice -> port group of the platform
  * (--set platform.preset=..., platform.lmics=..., platform.port_mode=...).
  * Prints the parameter tables (name, type, unit, default, range, source, why) and, with
@@ -10,11 +13,43 @@
 #include "asic/asic_analytic.h"
 #include "asic/asic_params.h"
 #include "asic/asic_preset.h"
+#include "asic/asic_report.h"
+#include "asic/scenario.h"
 #include "commands.h"
 #include "ipsec_engine/sa_load.h"
 
+/* The names a scenario publishes: load it, publish the (empty) run's figures, walk the registry. */
+static int list_metrics(const char *path, char **sets, size_t n_sets) {
+  static scenario sc; /* large; one per call */
+  cfg_err err = {{0}};
+  if (!scenario_load(path, sets, n_sets, &sc, &err)) {
+    fprintf(stderr, "%s\n", err.msg);
+    scenario_free(&sc);
+    return IPSECSIM_EXIT_USAGE;
+  }
+  asic_report_publish(&sc);
+  static const char *const hist_stats[] = {"count", "min", "mean", "p50", "p99", "p99.9", "max"};
+  printf("%-64s %-8s %s\n", "metric", "unit", "description");
+  for (size_t i = 0, n = stats_count(sc.world.stats); i < n; i++) {
+    stats_entry e = stats_at(sc.world.stats, i);
+    if (e.kind != STATS_HISTOGRAM) {
+      printf("%-64s %-8s %s\n", e.name, e.unit && *e.unit ? e.unit : "-", e.desc ? e.desc : "");
+      continue;
+    }
+    for (size_t k = 0; k < sizeof hist_stats / sizeof hist_stats[0]; k++) {
+      char name[256];
+      snprintf(name, sizeof name, "%s.%s", e.name, hist_stats[k]);
+      printf("%-64s %-8s %s (%s)\n", name, k ? e.unit : "packets", e.desc ? e.desc : "", hist_stats[k]);
+    }
+  }
+  scenario_free(&sc);
+  return IPSECSIM_EXIT_OK;
+}
+
 int cmd_params(int argc, char **argv) {
-  const char *block = NULL;
+  const char *block = NULL, *metrics = NULL;
+  char *sets[64];
+  size_t n_sets = 0;
   bool analytic = false, map = false;
   bool platform_set[2] = {false, false}; /* port_mode, lmics given with --set */
   uint32_t sizes[32] = {64, 128, 256, 512, 594, 1024, 1280, 1518, 9000};
@@ -31,6 +66,8 @@ int cmd_params(int argc, char **argv) {
       analytic = true;
     } else if (!strcmp(argv[i], "--map")) {
       map = true;
+    } else if (!strcmp(argv[i], "--metrics") && i + 1 < argc) {
+      metrics = argv[++i];
     } else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
       n_sizes = 0;
       for (char *s = strtok(argv[++i], ","); s && n_sizes < 32; s = strtok(NULL, ",")) {
@@ -41,6 +78,12 @@ int cmd_params(int argc, char **argv) {
         }
         sizes[n_sizes++] = (uint32_t)v;
       }
+    } else if (!strcmp(argv[i], "--set") && i + 1 < argc && metrics) { /* scenario keys */
+      if (n_sets == sizeof sets / sizeof sets[0]) {
+        fprintf(stderr, "ipsecsim params: more than 64 --set options\n");
+        return IPSECSIM_EXIT_USAGE;
+      }
+      sets[n_sets++] = argv[++i];
     } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
       char key[128], why[CFG_ERR_MAX];
       const char *kv = argv[++i], *eq = strchr(kv, '='), *dot = strchr(kv, '.');
@@ -71,9 +114,17 @@ int cmd_params(int argc, char **argv) {
         return IPSECSIM_EXIT_USAGE;
       }
     } else {
-      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n");
+      fprintf(stderr, "usage: ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,1518] [--set BLOCK.PARAM=VALUE]\n"
+                      "       ipsecsim params --metrics SCENARIO [--set KEY=VALUE]\n");
       return IPSECSIM_EXIT_USAGE;
     }
+  }
+  if (metrics) {
+    if (block || analytic || map) {
+      fprintf(stderr, "ipsecsim params: --metrics takes a scenario alone (allowed: params --metrics SCENARIO [--set KEY=VALUE])\n");
+      return IPSECSIM_EXIT_USAGE;
+    }
+    return list_metrics(metrics, sets, n_sets);
   }
   for (int k = 0; k < 2; k++) {
     const char *key = k ? "lmics" : "port_mode", *fixed = asic_preset_key_not_applicable(&pl, key);
