@@ -267,7 +267,7 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
 }
 
 /* When stepping starts: the slices get the route-key table and their occupancy table.
- * Lookup completions straight through (DESIGN.md: fewer kernel events where nothing
+ * Lookup completions straight through (docs/architecture.md: fewer kernel events where nothing
  * contends). slice.out, and behind it PG.out and the port MACs, are touched only by the
  * slice's EV_SLICE_OUT events, popped in (t, pid) order. A slice may skip them and offer a
  * packet to slice.out when its lookup is computed, with the same result, when the order of
