@@ -153,7 +153,8 @@ double asic_flow_ceiling_pps(asic_world *w, uint32_t fi) {
   /* the ingress port's line rate also bounds what the source can offer */
   double line = (double)w->ports[f->port].rate_bps / (8.0 * (c.frame + SIM_ETH_L1_OVERHEAD));
   if (line < c.min_pps) c.min_pps = line;
-  walk(w, f, (uint32_t)c.frame, visit_ceiling, &c);
+  /* no route: nothing is delivered, whatever the resources before the lookup could carry */
+  if (!walk(w, f, (uint32_t)c.frame, visit_ceiling, &c)) return 0;
   return c.min_pps;
 }
 
@@ -188,7 +189,14 @@ void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, 
     double fab = p->fabric_bw / (8.0 * (b + p->fabric_overhead));
     double lk = threads / (p->lookup_cycles * period);
     double need = 800e9 / l1; /* a full slice of ports at line rate */
-    const char *bind = lk < need && lk < sl ? "lookup" : sl < need ? "slice" : "ports (line rate)";
+    /* binding: the resource with the least capacity per unit of the load a full slice of
+     * ports offers it (lookup and slice carry all of it, each of the two port groups half;
+     * the fabric only cross-slice traffic, so it is not a candidate) */
+    struct { const char *name; double cap; } cand[] = {{"lookup", lk}, {"slice", sl}, {"port group", 2 * pg}};
+    const char *bind = "ports (line rate)";
+    double least = need;
+    for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++)
+      if (cand[k].cap < least) least = cand[k].cap, bind = cand[k].name;
     fprintf(fp, "%7u | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %s\n",
             sizes[i], port100 / 1e6, port100 * l1 / 1e9, port400 / 1e6, port400 * l1 / 1e9, pg / 1e6,
             pg * l1 / 1e9, sl / 1e6, sl * l1 / 1e9, fab / 1e6, fab * l1 / 1e9, lk / 1e6, lk * l1 / 1e9, bind);

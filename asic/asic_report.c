@@ -219,21 +219,29 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   asic_world *w = &sc->world;
   fprintf(fp, "%s: seed %llu, measurement %.3f us after %.3f us warm-up\n", sc->path, (unsigned long long)sc->seed,
           (double)(w->w1 - w->w0) / 1e9, (double)w->w0 / 1e9);
+  /* "alone L1": min(offered, the lowest ceiling on the path), as if the flow were alone (not
+   * a fair share; expect: compares against what the scenario asks) */
   fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "flow", "off L1", "rx L1", "rx L2",
-          "rx Mpps", "exp L1", "drops", "LIFO p50", "LIFO p99", "LIFO max", "FIFO p50", "FIFO p99");
+          "rx Mpps", "alone L1", "drops", "LIFO p50", "LIFO p99", "LIFO max", "FIFO p50", "FIFO p99");
   fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "", "Gbit/s", "Gbit/s", "Gbit/s", "",
           "Gbit/s", "pkts", "ns", "ns", "ns", "ns", "ns");
   for (uint32_t i = 0; i < w->n_flows; i++) {
     const asic_flow *f = &w->flows[i];
     uint64_t d = 0;
     d = *f->drops_total;
-    fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu %10.1f %10.1f %10.1f %10.1f %10.1f\n", f->name,
-            g(w, "flow.%s.offered_l1_gbps", f->name), g(w, "flow.%s.rx_l1_gbps", f->name),
-            g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
-            g(w, "analytic.flow.%s.expected_l1_gbps", f->name), (unsigned long long)d,
-            g(w, "flow.%s.latency_lifo.p50", f->name) / 1e6, g(w, "flow.%s.latency_lifo.p99", f->name) / 1e6,
-            g(w, "flow.%s.latency_lifo.max", f->name) / 1e6, g(w, "flow.%s.latency_fifo.p50", f->name) / 1e6,
-            g(w, "flow.%s.latency_fifo.p99", f->name) / 1e6);
+    fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu", f->name, g(w, "flow.%s.offered_l1_gbps", f->name),
+            g(w, "flow.%s.rx_l1_gbps", f->name), g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
+            g(w, "analytic.flow.%s.expected_l1_gbps", f->name), (unsigned long long)d);
+    /* no packet delivered in the window: no latency (not 0.0) */
+    static const char *const lat[] = {"lifo.p50", "lifo.p99", "lifo.max", "fifo.p50", "fifo.p99"};
+    bool none = g(w, "flow.%s.latency_lifo.count", f->name) == 0;
+    for (size_t k = 0; k < sizeof lat / sizeof lat[0]; k++) {
+      char n[64];
+      snprintf(n, sizeof n, "flow.%%s.latency_%s", lat[k]);
+      if (none) fprintf(fp, " %10s", "-");
+      else fprintf(fp, " %10.1f", g(w, n, f->name) / 1e6);
+    }
+    fprintf(fp, "\n");
   }
   fprintf(fp, "\n%-36s %9s %9s %7s %10s %9s %9s %s\n", "resource (with traffic)", "L1 Gbit/s", "Mpps", "util",
           "ceil Mpps", "q mean", "q max", "drops");
@@ -245,13 +253,20 @@ void asic_report_summary(scenario *sc, FILE *fp) {
     /* backpressure drops: where they happen (a PG's input queues) and who owns them (slice.in) */
     uint64_t bp = res[i].arb && res[i].arb->credit.on ? *res[i].arb->held_drops : 0;
     for (uint32_t s = 0; s < w->n_slices; s++)
-      if (res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
-    if (!pk && !dr && !bp) continue;
+      if (res[i].arb && res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
+    /* the lookup owns the no-route drops too: show them on its line */
+    uint64_t nr = 0;
+    for (uint32_t s = 0; res[i].kind == RES_LOOKUP && s < w->n_slices; s++)
+      if (res[i].lk == &w->slices[s].lk) nr = *w->slices[s].noroute_drops;
+    if (!pk && !dr && !bp && !nr) continue;
     char dn[160];
     int k = snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
     if (bp)
       snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s%s", dr ? ", " : "", (unsigned long long)bp,
                asic_drop_names[DROP_SLICE_BACKPRESSURE], res[i].reason == DROP_SLICE_IN ? " (at its port groups)" : "");
+    else if (nr && (k = dr ? k : 0) >= 0)
+      snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s", dr ? ", " : "", (unsigned long long)nr,
+               asic_drop_names[DROP_NO_ROUTE]);
     else if (!dr)
       dn[1] = 0;
     fprintf(fp, "%-36s %9.3f %9.3f %7.4f %10.3f %9.1f %9.0f %s\n", res[i].name,
