@@ -20,18 +20,19 @@
 
 /* The names a scenario publishes: load it, publish the (empty) run's figures, walk the registry. */
 static int list_metrics(const char *path, char **sets, size_t n_sets) {
-  static scenario sc; /* large; one per call */
+  scenario *scp = calloc(1, sizeof *scp); /* large: on the heap */
   cfg_err err = {{0}};
-  if (!scenario_load(path, sets, n_sets, &sc, &err)) {
-    fprintf(stderr, "%s\n", err.msg);
-    scenario_free(&sc);
+  if (!scp || !scenario_load(path, sets, n_sets, scp, &err)) {
+    fprintf(stderr, "%s\n", scp ? err.msg : "out of memory");
+    if (scp) scenario_free(scp);
+    free(scp);
     return IPSECSIM_EXIT_USAGE;
   }
-  asic_report_publish(&sc);
+  asic_report_publish(scp);
   static const char *const hist_stats[] = {"count", "min", "mean", "p50", "p99", "p99.9", "max"};
   printf("%-64s %-8s %s\n", "metric", "unit", "description");
-  for (size_t i = 0, n = stats_count(sc.world.stats); i < n; i++) {
-    stats_entry e = stats_at(sc.world.stats, i);
+  for (size_t i = 0, n = stats_count(scp->world.stats); i < n; i++) {
+    stats_entry e = stats_at(scp->world.stats, i);
     if (e.kind != STATS_HISTOGRAM) {
       printf("%-64s %-8s %s\n", e.name, e.unit && *e.unit ? e.unit : "-", e.desc ? e.desc : "");
       continue;
@@ -42,7 +43,8 @@ static int list_metrics(const char *path, char **sets, size_t n_sets) {
       printf("%-64s %-8s %s (%s)\n", name, k ? e.unit : "packets", e.desc ? e.desc : "", hist_stats[k]);
     }
   }
-  scenario_free(&sc);
+  scenario_free(scp);
+  free(scp);
   return IPSECSIM_EXIT_OK;
 }
 
