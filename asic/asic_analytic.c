@@ -4,43 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t local_asic(const asic_world *w, const asic_slice *s) {
-  return s->asic - w->slices[w->routers[s->router].first_asic_slice].asic;
-}
-
-asic_res *asic_res_list(asic_world *w, size_t *n) {
-  size_t cap = w->n_ports + 2 * w->n_pgs + 4 * w->n_slices, k = 0;
-  asic_res *r = calloc(cap, sizeof *r);
-  if (!r) return NULL;
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    asic_slice *s = &w->slices[i];
-    char base[64];
-    snprintf(base, sizeof base, "%s.asic%u.slice%u", w->routers[s->router].name, local_asic(w, s), s->index);
-    for (uint32_t g = 0; g < 2; g++) {
-      asic_pg *pg = &w->pgs[s->first_pg + g];
-      snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.in", base, g);
-      r[k].kind = RES_BW, r[k].bw = &pg->in, r[k].arb = &pg->arb, r[k].reason = DROP_PG_IN, k++;
-      snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.out", base, g);
-      r[k].kind = RES_BW, r[k].bw = &pg->out, r[k].reason = DROP_PG_OUT, k++;
-    }
-    snprintf(r[k].name, sizeof r[k].name, "%s.in", base);
-    r[k].kind = RES_BW, r[k].bw = &s->in, r[k].arb = &s->arb, r[k].reason = DROP_SLICE_IN, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.lookup", base);
-    r[k].kind = RES_LOOKUP, r[k].lk = &s->lk, r[k].reason = DROP_LOOKUP, r[k].no_route = true, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.out", base);
-    r[k].kind = RES_BW, r[k].bw = &s->out, r[k].reason = DROP_SLICE_OUT, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.fabric", base);
-    r[k].kind = RES_BW, r[k].bw = &s->fab, r[k].reason = DROP_FABRIC, k++;
-  }
-  for (uint32_t i = 0; i < w->n_ports; i++) {
-    asic_port *pt = &w->ports[i];
-    snprintf(r[k].name, sizeof r[k].name, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
-    r[k].kind = RES_BW, r[k].bw = &pt->tx, r[k].reason = DROP_PORT_TX, k++;
-  }
-  *n = k;
-  return r;
-}
-
 double asic_flow_mean_frame(const asic_flow *f) {
   if (f->fkind == FRAME_UNIFORM) return (f->lo + f->hi) / 2.0;
   double s = 0;

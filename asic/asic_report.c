@@ -22,9 +22,8 @@ static void counter(stats_registry *r, const char *name, const char *unit, const
 
 static double window_s(const asic_world *w) { return sim_fs_to_s(w->w1 - w->w0); }
 
-static void publish_flow(asic_world *w, uint32_t fi) {
+static void publish_flow(asic_world *w, stats_registry *r, uint32_t fi) {
   asic_flow *f = &w->flows[fi];
-  stats_registry *r = w->stats;
   char n[192];
   double ws = window_s(w);
 #define NAME(suffix) (snprintf(n, sizeof n, "flow.%s.%s", f->name, suffix), n)
@@ -54,8 +53,7 @@ static void publish_flow(asic_world *w, uint32_t fi) {
 #undef NAME
 }
 
-static void publish_res(asic_world *w, asic_res *x) {
-  stats_registry *r = w->stats;
+static void publish_res(asic_world *w, stats_registry *r, asic_res *x) {
   char n[192];
   double ws = window_s(w);
   uint64_t pkts, bytes;
@@ -181,10 +179,9 @@ bool asic_stats_register(asic_world *w) {
   return true;
 }
 
-void asic_report_publish(scenario *sc) {
-  asic_world *w = &sc->world;
-  asic_sim_finish(w);
-  stats_registry *r = w->stats;
+/* The derived figures of the run (gauges, run counters) into r: the world's registry after
+ * the run, or a scratch registry for their names before it (asic_report_derived_names). */
+static void publish_derived(asic_world *w, stats_registry *r) {
   uint64_t sent = 0, recv = 0;
   for (uint32_t i = 0; i < w->n_flows; i++) sent += w->flows[i].tot_sent, recv += w->flows[i].tot_recv;
   counter(r, "run.sent", "packets", "packets sent by all sources (whole run)", sent);
@@ -192,12 +189,12 @@ void asic_report_publish(scenario *sc) {
   counter(r, "run.events", "events", "heap events processed", w->events);
   gauge(r, "run.measure_ns", "ns", "measurement window", (double)(w->w1 - w->w0) / 1e6);
   gauge(r, "run.end_ns", "ns", "simulated time of the last event", (double)w->t_end / 1e6);
-  for (uint32_t i = 0; i < w->n_flows; i++) publish_flow(w, i);
+  for (uint32_t i = 0; i < w->n_flows; i++) publish_flow(w, r, i);
   size_t n;
   asic_res *res = asic_res_list(w, &n);
   if (!res) return;
   asic_analytic_offered(w, res, n);
-  for (size_t i = 0; i < n; i++) publish_res(w, &res[i]);
+  for (size_t i = 0; i < n; i++) publish_res(w, r, &res[i]);
   free(res);
   for (uint32_t i = 0; i < w->n_ports; i++) {
     asic_port *p = &w->ports[i];
@@ -206,6 +203,13 @@ void asic_report_publish(scenario *sc) {
     gauge(r, nm, "Gbps", "received on the wire, L1", (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / window_s(w) / 1e9);
   }
 }
+
+void asic_report_publish(scenario *sc) {
+  asic_sim_finish(&sc->world);
+  publish_derived(&sc->world, sc->world.stats);
+}
+
+void asic_report_derived_names(asic_world *w, stats_registry *scratch) { publish_derived(w, scratch); }
 
 static double g(const asic_world *w, const char *fmt, const char *name) {
   char n[192];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_analytic.h"
 #include "asic_preset.h"
 #include "pfe/slice_events.h"
 #include "portgroup/portgroup_events.h"
@@ -122,6 +123,10 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
   for (uint32_t r = 0; r < n_routers; r++) {
     if (!build_slices(w, r, asic_base, err, errlen) || !build_ports(w, r, asic_base, err, errlen)) return false;
     asic_base += routers[r].n_asics;
+  }
+  if (!asic_registry_build(w)) { /* every resource registers once */
+    snprintf(err, errlen, "out of memory");
+    return false;
   }
   return true;
 }

@@ -128,6 +128,8 @@ typedef struct sim_world {
   uint32_t *cycles;     /* lookup occupancy of flow f at router r: cycles[r * n_flows + f] */
   pg_attach *attach;    /* [n_slices] block attachment points on PG0 (allocated at build) */
   slice_wiring wiring;  /* what the slices' handlers reach */
+  struct asic_res *res; /* the resource registry (asic_analytic.h) */
+  size_t n_res, cap_res;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
   void (*notify)(void *ctx, uint32_t heap, sim_fs t);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_analytic.h"
 #include "asic_sim.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
@@ -70,19 +71,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
   for (uint32_t i = 0; i < w->n_ports; i++)
     if (w->ports[i].peer >= 0 && w->ports[i].link_latency + 1 < la) la = w->ports[i].link_latency + 1;
   w->lookahead = la ? la : 1;
-  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_window(&w->ports[i].tx, w->w0, w->w1);
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    bw_server_window(&w->pgs[i].in, w->w0, w->w1);
-    ingress_arb_window(&w->pgs[i].arb, w->w0, w->w1);
-    bw_server_window(&w->pgs[i].out, w->w0, w->w1);
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    bw_server_window(&w->slices[i].in, w->w0, w->w1);
-    ingress_arb_window(&w->slices[i].arb, w->w0, w->w1);
-    bw_server_window(&w->slices[i].out, w->w0, w->w1);
-    bw_server_window(&w->slices[i].fab, w->w0, w->w1);
-    lookup_window(&w->slices[i].lk, w->w0, w->w1);
-  }
+  asic_registry_window(w);
   w->stats = stats_create();
   if (!w->stats || !asic_stats_register(w) || !occupancy_table(w)) {
     snprintf(err, errlen, "out of memory");
@@ -142,31 +131,9 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
 
 /* The run ends when the last packet has left its last resource: the heaps are empty, but
  * departures computed straight through may lie beyond the last event. */
-static sim_fs final_time(const asic_world *w) {
-  sim_fs t = w->t_end;
-  for (uint32_t i = 0; i < w->n_ports; i++) t = sim_max(t, w->ports[i].tx.free_at);
-  for (uint32_t i = 0; i < w->n_pgs; i++) t = sim_max(t, sim_max(w->pgs[i].in.free_at, w->pgs[i].out.free_at));
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    const asic_slice *s = &w->slices[i];
-    t = sim_max(t, sim_max(s->in.free_at, sim_max(s->out.free_at, s->fab.free_at)));
-    for (uint32_t k = 0; k < s->lk.threads; k++) t = sim_max(t, s->lk.free_at[k]);
-  }
-  return t;
-}
+static sim_fs final_time(const asic_world *w) { return asic_registry_final_time(w, w->t_end); }
 
-void asic_sim_finish(asic_world *w) {
-  sim_fs tf = final_time(w);
-  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_advance(&w->ports[i].tx, tf);
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    bw_server_advance(&w->pgs[i].in, tf);
-    bw_server_advance(&w->pgs[i].out, tf);
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    bw_server_advance(&w->slices[i].in, tf);
-    bw_server_advance(&w->slices[i].out, tf);
-    bw_server_advance(&w->slices[i].fab, tf);
-  }
-}
+void asic_sim_finish(asic_world *w) { asic_registry_advance(w, final_time(w)); }
 
 bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
   sim_fs tf = final_time(w);
@@ -180,20 +147,8 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
     drops += fd;
   }
   /* blocks count their own drops independently of the flows' per-reason counts */
-  for (uint32_t i = 0; i < w->n_ports; i++) {
-    block_drops += w->ports[i].tx.tot_drops;
-    census += bw_server_census(&w->ports[i].tx, tf);
-  }
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    block_drops += w->pgs[i].in.tot_drops + w->pgs[i].out.tot_drops + w->pgs[i].arb.tot_drops;
-    census += bw_server_census(&w->pgs[i].in, tf) + bw_server_census(&w->pgs[i].out, tf) + w->pgs[i].arb.waiting;
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    asic_slice *s = &w->slices[i];
-    block_drops += s->arb.tot_drops + s->in.tot_drops + s->out.tot_drops + s->fab.tot_drops + s->lk.tot_drops + s->tot_noroute_drops;
-    census += s->arb.waiting + bw_server_census(&s->in, tf) + bw_server_census(&s->out, tf) +
-              bw_server_census(&s->fab, tf) + lookup_census(&s->lk, tf) + sim_heap_size(&s->heap);
-  }
+  asic_registry_census(w, tf, &census, &block_drops);
+  for (uint32_t i = 0; i < w->n_slices; i++) census += sim_heap_size(&w->slices[i].heap);
   for (uint32_t i = 0; i < w->n_slices; i++) {
     const pg_attach *a = &w->attach[i];
     if (!a->on) continue;
@@ -211,6 +166,7 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
 }
 
 void asic_world_free(asic_world *w) {
+  asic_registry_free(w); /* every registered resource; the blocks free the rest */
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
   for (uint32_t i = 0; w->pgs && i < w->n_pgs; i++) portgroup_pg_free(&w->pgs[i]);
   for (uint32_t i = 0; i < w->n_slices; i++) slice_free(&w->slices[i]);
