@@ -4,43 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t local_asic(const asic_world *w, const asic_slice *s) {
-  return s->asic - w->slices[w->routers[s->router].first_asic_slice].asic;
-}
-
-asic_res *asic_res_list(asic_world *w, size_t *n) {
-  size_t cap = w->n_ports + 2 * w->n_pgs + 4 * w->n_slices, k = 0;
-  asic_res *r = calloc(cap, sizeof *r);
-  if (!r) return NULL;
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    asic_slice *s = &w->slices[i];
-    char base[64];
-    snprintf(base, sizeof base, "%s.asic%u.slice%u", w->routers[s->router].name, local_asic(w, s), s->index);
-    for (uint32_t g = 0; g < 2; g++) {
-      asic_pg *pg = &w->pgs[s->first_pg + g];
-      snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.in", base, g);
-      r[k].kind = RES_BW, r[k].bw = &pg->in, r[k].arb = &pg->arb, r[k].reason = DROP_PG_IN, k++;
-      snprintf(r[k].name, sizeof r[k].name, "%s.pg%u.out", base, g);
-      r[k].kind = RES_BW, r[k].bw = &pg->out, r[k].reason = DROP_PG_OUT, k++;
-    }
-    snprintf(r[k].name, sizeof r[k].name, "%s.in", base);
-    r[k].kind = RES_BW, r[k].bw = &s->in, r[k].arb = &s->arb, r[k].reason = DROP_SLICE_IN, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.lookup", base);
-    r[k].kind = RES_LOOKUP, r[k].lk = &s->lk, r[k].reason = DROP_LOOKUP, r[k].no_route = true, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.out", base);
-    r[k].kind = RES_BW, r[k].bw = &s->out, r[k].reason = DROP_SLICE_OUT, k++;
-    snprintf(r[k].name, sizeof r[k].name, "%s.fabric", base);
-    r[k].kind = RES_BW, r[k].bw = &s->fab, r[k].reason = DROP_FABRIC, k++;
-  }
-  for (uint32_t i = 0; i < w->n_ports; i++) {
-    asic_port *pt = &w->ports[i];
-    snprintf(r[k].name, sizeof r[k].name, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
-    r[k].kind = RES_BW, r[k].bw = &pt->tx, r[k].reason = DROP_PORT_TX, k++;
-  }
-  *n = k;
-  return r;
-}
-
 double asic_flow_mean_frame(const asic_flow *f) {
   if (f->fkind == FRAME_UNIFORM) return (f->lo + f->hi) / 2.0;
   double s = 0;
@@ -80,8 +43,10 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
     asic_slice *s = &w->slices[in->slice];
     visit(ctx, &pg->in, false, bw_server_service(&pg->in, bytes));
     visit(ctx, &s->in, false, bw_server_service(&s->in, bytes));
-    visit(ctx, &s->lk, true, (sim_fs)f->lookup_cycles * s->lk.period);
-    int32_t nh = f->egress[in->router * f->n_addr];
+    /* the occupancy at this router (asic_world.c occupancy_table) */
+    uint32_t cycles = w->cycles[(size_t)in->router * w->n_flows + (uint32_t)(f - w->flows)];
+    visit(ctx, &s->lk, true, (sim_fs)cycles * s->lk.period);
+    int32_t nh = asic_world_next_hop(w, f->first_key, in->router);
     if (nh < 0) return false;
     visit(ctx, &s->out, false, bw_server_service(&s->out, bytes));
     asic_port *out = &w->ports[nh];
@@ -106,7 +71,7 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
 typedef struct offered_ctx {
   asic_res *res;
   size_t n;
-  double pps, frame, cycles;
+  double pps, frame;
 } offered_ctx;
 
 static void visit_offered(void *vctx, const void *obj, bool is_lookup, sim_fs lat) {
@@ -115,13 +80,13 @@ static void visit_offered(void *vctx, const void *obj, bool is_lookup, sim_fs la
   if (!r) return;
   r->off_pps += c->pps;
   r->off_bytes += c->pps * c->frame;
-  r->off_cycles += c->pps * c->cycles;
+  if (is_lookup) r->off_cycles += c->pps * (double)(lat / ((const lookup_pool *)obj)->period);
 }
 
 void asic_analytic_offered(asic_world *w, asic_res *res, size_t n) {
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     const asic_flow *f = &w->flows[fi];
-    offered_ctx c = {res, n, asic_flow_offered_pps(f), asic_flow_mean_frame(f), f->lookup_cycles};
+    offered_ctx c = {res, n, asic_flow_offered_pps(f), asic_flow_mean_frame(f)};
     walk(w, f, (uint32_t)c.frame, visit_offered, &c);
   }
 }
@@ -136,8 +101,8 @@ static void visit_ceiling(void *vctx, const void *obj, bool is_lookup, sim_fs la
   if (!obj) return;
   double pps;
   if (is_lookup) {
-    const lookup_pool *lk = obj;
-    pps = lk->threads / ((double)c->f->lookup_cycles * (double)lk->period * 1e-15);
+    const lookup_pool *lk = obj; /* lat = this router's cycles x period */
+    pps = lk->threads / ((double)(lat / lk->period) * (double)lk->period * 1e-15);
   } else {
     const bw_server *bw = obj;
     pps = (double)bw->rate_bps / (8.0 * (c->frame + bw->overhead));
@@ -151,7 +116,8 @@ double asic_flow_ceiling_pps(asic_world *w, uint32_t fi) {
   /* the ingress port's line rate also bounds what the source can offer */
   double line = (double)w->ports[f->port].rate_bps / (8.0 * (c.frame + SIM_ETH_L1_OVERHEAD));
   if (line < c.min_pps) c.min_pps = line;
-  walk(w, f, (uint32_t)c.frame, visit_ceiling, &c);
+  /* no route: nothing is delivered, whatever the resources before the lookup could carry */
+  if (!walk(w, f, (uint32_t)c.frame, visit_ceiling, &c)) return 0;
   return c.min_pps;
 }
 
@@ -186,7 +152,14 @@ void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, 
     double fab = p->fabric_bw / (8.0 * (b + p->fabric_overhead));
     double lk = threads / (p->lookup_cycles * period);
     double need = 800e9 / l1; /* a full slice of ports at line rate */
-    const char *bind = lk < need && lk < sl ? "lookup" : sl < need ? "slice" : "ports (line rate)";
+    /* binding: the resource with the least capacity per unit of the load a full slice of
+     * ports offers it (lookup and slice carry all of it, each of the two port groups half;
+     * the fabric only cross-slice traffic, so it is not a candidate) */
+    struct { const char *name; double cap; } cand[] = {{"lookup", lk}, {"slice", sl}, {"port group", 2 * pg}};
+    const char *bind = "ports (line rate)";
+    double least = need;
+    for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++)
+      if (cand[k].cap < least) least = cand[k].cap, bind = cand[k].name;
     fprintf(fp, "%7u | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %s\n",
             sizes[i], port100 / 1e6, port100 * l1 / 1e9, port400 / 1e6, port400 * l1 / 1e9, pg / 1e6,
             pg * l1 / 1e9, sl / 1e6, sl * l1 / 1e9, fab / 1e6, fab * l1 / 1e9, lk / 1e6, lk * l1 / 1e9, bind);

@@ -26,11 +26,24 @@ typedef struct asic_res {
   ingress_arb *arb;            /* per-input queues in front of bw (PG.in, slice.in), or NULL */
   lookup_pool *lk;
   asic_drop reason;            /* drops this resource owns */
-  bool no_route;               /* lookup: also owns the no-route drops */
+  bool no_route;               /* lookup: also owns the no-route drops (counted in *tot_extra_drops) */
+  const uint64_t *tot_extra_drops; /* all-time drops owned besides the server's tail drops, or NULL */
   double off_pps, off_bytes, off_cycles; /* offered: pps, sum pps*frame, sum pps*cycles */
 } asic_res;
 
-/* Every resource of the world, named "r0.asic0.slice0.pg0.in" etc. Caller frees. */
+/* The resource registry (asic_registry.c): every resource of the world registers once, at
+ * build, named "r0.asic0.slice0.pg0.in" etc.; the registry alone does window start, time
+ * advance, finish, the conservation census, stats naming (asic_stats_register), the
+ * report's and expect:'s resource lists, and free. */
+bool asic_registry_add(asic_world *w, const asic_res *r);
+bool asic_registry_build(asic_world *w);  /* the blocks' resources (asic_world_build) */
+void asic_registry_window(asic_world *w);
+sim_fs asic_registry_final_time(const asic_world *w, sim_fs t);
+void asic_registry_advance(asic_world *w, sim_fs t);
+/* Adds packets still held and all-time drops owned by every resource. */
+void asic_registry_census(asic_world *w, sim_fs t, uint64_t *held, uint64_t *drops);
+void asic_registry_free(asic_world *w);
+/* A copy of the registry (the caller may accumulate offered load in it). Caller frees. */
 asic_res *asic_res_list(asic_world *w, size_t *n);
 /* Accumulates each flow's offered load on the resources of its path. */
 void asic_analytic_offered(asic_world *w, asic_res *res, size_t n);

@@ -76,42 +76,30 @@ int asic_expect_eval(scenario *sc, FILE *fp, bool verbose) {
 }
 
 /* Every metric name a run publishes, known before the run: the registry's counters and
- * histograms (registered at start) and the gauges asic_report_publish adds afterwards (same
- * suffix lists as there). Returns a malloc'd array of malloc'd names. */
+ * histograms (registered at start) and the figures asic_report_publish derives afterwards
+ * (the same publishing code, into a scratch registry). Returns a malloc'd array of malloc'd
+ * names. */
 static char **metric_names(asic_world *w, size_t *n_out) {
   static const char *const hs[] = {"min", "mean", "p50", "p99", "p99.9", "max", "count"};
-  static const char *const fg[] = {"offered_l1_gbps", "offered_l2_gbps", "offered_mpps", "rx_l1_gbps", "rx_l2_gbps", "rx_mpps"};
-  static const char *const fa[] = {"offered_l1_gbps", "ceiling_l1_gbps", "ceiling_mpps", "expected_l1_gbps",
-                                   "expected_mpps", "zero_load_lifo_fs", "zero_load_fifo_fs"};
-  static const char *const rg[] = {"mpps", "l1_gbps", "l2_gbps", "util", "queue_mean_pkts", "queue_max_pkts",
-                                   "queue_mean_bytes", "queue_max_bytes"};
-  static const char *const ra[] = {"ceiling_mpps", "ceiling_l1_gbps", "offered_mpps"};
-  static const char *const run[] = {"run.sent", "run.received", "run.events", "run.measure_ns", "run.end_ns"};
-  size_t nres = 0, ns = stats_count(w->stats);
-  asic_res *res = asic_res_list(w, &nres);
-  size_t cap = ns * 7 + w->n_flows * 13 + nres * 11 + w->n_ports + 5, n = 0;
-  char **v = calloc(cap, sizeof *v);
-  if (!v) return free(res), *n_out = 0, NULL;
-#define ADD(...) do { char b_[256]; snprintf(b_, sizeof b_, __VA_ARGS__); v[n++] = strdup(b_); } while (0)
-  for (size_t i = 0; i < ns; i++) {
-    stats_entry e = stats_at(w->stats, i);
-    if (e.kind == STATS_HISTOGRAM)
-      for (size_t k = 0; k < 7; k++) ADD("%s.%s", e.name, hs[k]);
-    else
-      ADD("%s", e.name);
-  }
-  for (uint32_t i = 0; i < w->n_flows; i++) {
-    for (size_t k = 0; k < 6; k++) ADD("flow.%s.%s", w->flows[i].name, fg[k]);
-    for (size_t k = 0; k < 7; k++) ADD("analytic.flow.%s.%s", w->flows[i].name, fa[k]);
-  }
-  for (size_t i = 0; res && i < nres; i++) {
-    for (size_t k = 0; k < 8; k++) ADD("%s.%s", res[i].name, rg[k]);
-    for (size_t k = 0; k < 3; k++) ADD("analytic.%s.%s", res[i].name, ra[k]);
-  }
-  for (uint32_t i = 0; i < w->n_ports; i++) ADD("%s.port.%s.rx_l1_gbps", w->routers[w->ports[i].router].name, w->ports[i].name);
-  for (size_t k = 0; k < 5; k++) ADD("%s", run[k]);
-#undef ADD
-  free(res);
+  stats_registry *scratch = stats_create();
+  *n_out = 0;
+  if (!scratch) return NULL;
+  asic_report_derived_names(w, scratch);
+  const stats_registry *regs[2] = {w->stats, scratch};
+  size_t cap = 0, n = 0;
+  for (int k = 0; k < 2; k++) cap += stats_count(regs[k]) * 7;
+  char **v = calloc(cap ? cap : 1, sizeof *v);
+  for (int k = 0; v && k < 2; k++)
+    for (size_t i = 0, ns = stats_count(regs[k]); i < ns; i++) {
+      stats_entry e = stats_at(regs[k], i);
+      char b[256];
+      for (size_t j = 0; j < (e.kind == STATS_HISTOGRAM ? 7u : 1u); j++) {
+        if (e.kind == STATS_HISTOGRAM) snprintf(b, sizeof b, "%s.%s", e.name, hs[j]);
+        else snprintf(b, sizeof b, "%s", e.name);
+        v[n++] = strdup(b);
+      }
+    }
+  stats_destroy(scratch);
   *n_out = n;
   return v;
 }

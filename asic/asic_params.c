@@ -1,6 +1,6 @@
 /* Parameter tables of the ASIC timing model. Sources: Trio 6 packet walkthrough (D. Roy &
  * N. Fevrier, 2024) for the 1.2 GHz core clock and 80 PPEs x 20 threads per slice; the seed
- * (DESIGN.md) for 400 Gbps per port group and 800 Gbps per slice. Everything else is
+ * (the product document) for 400 Gbps per port group and 800 Gbps per slice. Everything else is
  * assumed and says why. */
 #include "asic_params.h"
 

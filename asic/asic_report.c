@@ -23,9 +23,8 @@ static void counter(stats_registry *r, const char *name, const char *unit, const
 
 static double window_s(const asic_world *w) { return sim_fs_to_s(w->w1 - w->w0); }
 
-static void publish_flow(asic_world *w, uint32_t fi) {
+static void publish_flow(asic_world *w, stats_registry *r, uint32_t fi) {
   asic_flow *f = &w->flows[fi];
-  stats_registry *r = w->stats;
   char n[192];
   double ws = window_s(w);
 #define NAME(suffix) (snprintf(n, sizeof n, "flow.%s.%s", f->name, suffix), n)
@@ -55,8 +54,7 @@ static void publish_flow(asic_world *w, uint32_t fi) {
 #undef NAME
 }
 
-static void publish_res(asic_world *w, asic_res *x) {
-  stats_registry *r = w->stats;
+static void publish_res(asic_world *w, stats_registry *r, asic_res *x) {
   char n[192];
   double ws = window_s(w);
   uint64_t pkts, bytes;
@@ -182,10 +180,9 @@ bool asic_stats_register(asic_world *w) {
   return true;
 }
 
-void asic_report_publish(scenario *sc) {
-  asic_world *w = &sc->world;
-  asic_sim_finish(w);
-  stats_registry *r = w->stats;
+/* The derived figures of the run (gauges, run counters) into r: the world's registry after
+ * the run, or a scratch registry for their names before it (asic_report_derived_names). */
+static void publish_derived(asic_world *w, stats_registry *r) {
   uint64_t sent = 0, recv = 0;
   for (uint32_t i = 0; i < w->n_flows; i++) sent += w->flows[i].tot_sent, recv += w->flows[i].tot_recv;
   counter(r, "run.sent", "packets", "packets sent by all sources (whole run)", sent);
@@ -193,12 +190,12 @@ void asic_report_publish(scenario *sc) {
   counter(r, "run.events", "events", "heap events processed", w->events);
   gauge(r, "run.measure_ns", "ns", "measurement window", (double)(w->w1 - w->w0) / 1e6);
   gauge(r, "run.end_ns", "ns", "simulated time of the last event", (double)w->t_end / 1e6);
-  for (uint32_t i = 0; i < w->n_flows; i++) publish_flow(w, i);
+  for (uint32_t i = 0; i < w->n_flows; i++) publish_flow(w, r, i);
   size_t n;
   asic_res *res = asic_res_list(w, &n);
   if (!res) return;
   asic_analytic_offered(w, res, n);
-  for (size_t i = 0; i < n; i++) publish_res(w, &res[i]);
+  for (size_t i = 0; i < n; i++) publish_res(w, r, &res[i]);
   free(res);
   for (uint32_t i = 0; i < w->n_ports; i++) {
     asic_port *p = &w->ports[i];
@@ -207,6 +204,13 @@ void asic_report_publish(scenario *sc) {
     gauge(r, nm, "Gbps", "received on the wire, L1", (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / window_s(w) / 1e9);
   }
 }
+
+void asic_report_publish(scenario *sc) {
+  asic_sim_finish(&sc->world);
+  publish_derived(&sc->world, sc->world.stats);
+}
+
+void asic_report_derived_names(asic_world *w, stats_registry *scratch) { publish_derived(w, scratch); }
 
 static double g(const asic_world *w, const char *fmt, const char *name) {
   char n[192];
@@ -220,21 +224,29 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   asic_world *w = &sc->world;
   fprintf(fp, "%s: seed %llu, measurement %.3f us after %.3f us warm-up\n", sc->path, (unsigned long long)sc->seed,
           (double)(w->w1 - w->w0) / 1e9, (double)w->w0 / 1e9);
+  /* "alone L1": min(offered, the lowest ceiling on the path), as if the flow were alone (not
+   * a fair share; expect: compares against what the scenario asks) */
   fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "flow", "off L1", "rx L1", "rx L2",
-          "rx Mpps", "exp L1", "drops", "LIFO p50", "LIFO p99", "LIFO max", "FIFO p50", "FIFO p99");
+          "rx Mpps", "alone L1", "drops", "LIFO p50", "LIFO p99", "LIFO max", "FIFO p50", "FIFO p99");
   fprintf(fp, "%-12s %9s %9s %9s %9s %9s %9s %10s %10s %10s %10s %10s\n", "", "Gbit/s", "Gbit/s", "Gbit/s", "",
           "Gbit/s", "pkts", "ns", "ns", "ns", "ns", "ns");
   for (uint32_t i = 0; i < w->n_flows; i++) {
     const asic_flow *f = &w->flows[i];
     uint64_t d = 0;
     d = *f->drops_total;
-    fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu %10.1f %10.1f %10.1f %10.1f %10.1f\n", f->name,
-            g(w, "flow.%s.offered_l1_gbps", f->name), g(w, "flow.%s.rx_l1_gbps", f->name),
-            g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
-            g(w, "analytic.flow.%s.expected_l1_gbps", f->name), (unsigned long long)d,
-            g(w, "flow.%s.latency_lifo.p50", f->name) / 1e6, g(w, "flow.%s.latency_lifo.p99", f->name) / 1e6,
-            g(w, "flow.%s.latency_lifo.max", f->name) / 1e6, g(w, "flow.%s.latency_fifo.p50", f->name) / 1e6,
-            g(w, "flow.%s.latency_fifo.p99", f->name) / 1e6);
+    fprintf(fp, "%-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9llu", f->name, g(w, "flow.%s.offered_l1_gbps", f->name),
+            g(w, "flow.%s.rx_l1_gbps", f->name), g(w, "flow.%s.rx_l2_gbps", f->name), g(w, "flow.%s.rx_mpps", f->name),
+            g(w, "analytic.flow.%s.expected_l1_gbps", f->name), (unsigned long long)d);
+    /* no packet delivered in the window: no latency (not 0.0) */
+    static const char *const lat[] = {"lifo.p50", "lifo.p99", "lifo.max", "fifo.p50", "fifo.p99"};
+    bool none = g(w, "flow.%s.latency_lifo.count", f->name) == 0;
+    for (size_t k = 0; k < sizeof lat / sizeof lat[0]; k++) {
+      char n[64];
+      snprintf(n, sizeof n, "flow.%%s.latency_%s", lat[k]);
+      if (none) fprintf(fp, " %10s", "-");
+      else fprintf(fp, " %10.1f", g(w, n, f->name) / 1e6);
+    }
+    fprintf(fp, "\n");
   }
   fprintf(fp, "\n%-36s %9s %9s %7s %10s %9s %9s %s\n", "resource (with traffic)", "L1 Gbit/s", "Mpps", "util",
           "ceil Mpps", "q mean", "q max", "drops");
@@ -246,13 +258,20 @@ void asic_report_summary(scenario *sc, FILE *fp) {
     /* backpressure drops: where they happen (a PG's input queues) and who owns them (slice.in) */
     uint64_t bp = res[i].arb && res[i].arb->credit.on ? *res[i].arb->held_drops : 0;
     for (uint32_t s = 0; s < w->n_slices; s++)
-      if (res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
-    if (!pk && !dr && !bp) continue;
+      if (res[i].arb && res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
+    /* the lookup owns the no-route drops too: show them on its line */
+    uint64_t nr = 0;
+    for (uint32_t s = 0; res[i].kind == RES_LOOKUP && s < w->n_slices; s++)
+      if (res[i].lk == &w->slices[s].lk) nr = *w->slices[s].noroute_drops;
+    if (!pk && !dr && !bp && !nr) continue;
     char dn[160];
     int k = snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
     if (bp)
       snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s%s", dr ? ", " : "", (unsigned long long)bp,
                asic_drop_names[DROP_SLICE_BACKPRESSURE], res[i].reason == DROP_SLICE_IN ? " (at its port groups)" : "");
+    else if (nr && (k = dr ? k : 0) >= 0)
+      snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s", dr ? ", " : "", (unsigned long long)nr,
+               asic_drop_names[DROP_NO_ROUTE]);
     else if (!dr)
       dn[1] = 0;
     fprintf(fp, "%-36s %9.3f %9.3f %7.4f %10.3f %9.1f %9.0f %s\n", res[i].name,

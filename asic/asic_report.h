@@ -17,6 +17,9 @@ extern "C" {
 
 /* Publish counters and derived gauges of the finished run into w->stats. */
 void asic_report_publish(scenario *sc);
+/* Registers the names (with units and descriptions) of the figures asic_report_publish
+ * derives, into a scratch registry: what expect: may name before the run. */
+void asic_report_derived_names(asic_world *w, stats_registry *scratch);
 /* Summary table (per flow, then resources that saw traffic). */
 void asic_report_summary(scenario *sc, FILE *fp);
 /* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir. */

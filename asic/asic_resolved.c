@@ -1,13 +1,47 @@
 /* config.resolved.yaml: the configuration a run used (defaults + scenario + --set), written
- * as a scenario that loads again and reproduces the same statistics (expect: left out). */
+ * as a scenario that loads again and reproduces the same statistics, its expect: entries
+ * included, every value in the largest unit a person writes that keeps it exact. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "asic_preset.h"
 #include "asic_report.h"
 
 static const char *addr_text(uint8_t family, const uint8_t *a, char *buf, size_t len) {
   return inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)len);
+}
+
+/* Largest unit in which v is a whole number (v itself exact): 20us, 50ns, 400Gbps, 16KiB. */
+static const char *t_(sim_fs v, char *b, size_t n) {
+  static const struct { const char *u; sim_fs f; } us[] = {
+      {"s", 1000000000000000ull}, {"ms", 1000000000000ull}, {"us", 1000000000ull}, {"ns", 1000000ull}, {"ps", 1000ull}};
+  for (size_t i = 0; i < sizeof us / sizeof us[0]; i++)
+    if (v && v % us[i].f == 0) return snprintf(b, n, "%llu%s", (unsigned long long)(v / us[i].f), us[i].u), b;
+  return snprintf(b, n, "%llufs", (unsigned long long)v), b;
+}
+static const char *b_(uint64_t v, char *b, size_t n) {
+  if (v && v % (1ull << 20) == 0) return snprintf(b, n, "%lluMiB", (unsigned long long)(v >> 20)), b;
+  if (v && v % 1024 == 0) return snprintf(b, n, "%lluKiB", (unsigned long long)(v >> 10)), b;
+  return snprintf(b, n, "%lluB", (unsigned long long)v), b;
+}
+/* rates and frequencies (doubles): a whole multiple of a decimal unit, else the base unit */
+static const char *d_(double v, const char *base, char *b, size_t n) {
+  static const struct { const char *p; double f; } ps[] = {{"T", 1e12}, {"G", 1e9}, {"M", 1e6}, {"K", 1e3}};
+  for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+    double q = v / ps[i].f;
+    if (v > 0 && q == (double)(uint64_t)q && (double)(uint64_t)q * ps[i].f == v && q < 1e15)
+      return snprintf(b, n, "%llu%s%s", (unsigned long long)q, !strcmp(base, "Hz") && i == 3 ? "k" : ps[i].p, base), b;
+  }
+  return snprintf(b, n, "%.17g%s", v, base), b;
+}
+
+/* shortest of %.15g / %.17g that reads back exactly */
+static const char *g_(double v, char *b, size_t n) {
+  snprintf(b, n, "%.15g", v);
+  if (strtod(b, NULL) != v) snprintf(b, n, "%.17g", v);
+  return b;
 }
 
 static void frame_yaml(const asic_flow *f, FILE *fp) {
@@ -26,8 +60,9 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
   asic_world *w = &sc->world;
   char a[64];
   fprintf(fp, "# resolved configuration of %s (defaults + scenario + --set); loads as a scenario\n", sc->path);
-  fprintf(fp, "version: 1\nseed: %llu\nphases: {warmup: %llufs, measure: %llufs}\nrouters:\n",
-          (unsigned long long)sc->seed, (unsigned long long)sc->warmup, (unsigned long long)sc->measure);
+  char u1[48], u2[48], u3[48], u4[48], u5[48], u6[48], u7[48], u8[48];
+  fprintf(fp, "version: 1\nseed: %llu\nphases: {warmup: %s, measure: %s}\nrouters:\n", (unsigned long long)sc->seed,
+          t_(sc->warmup, u1, sizeof u1), t_(sc->measure, u2, sizeof u2));
   for (uint32_t r = 0; r < w->n_routers; r++) {
     const asic_router *rt = &w->routers[r];
     const asic_params *p = &rt->p;
@@ -37,18 +72,19 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
               rt->plat.port_mode == PORT_MODE_4X400 ? "4x400GE" : "16x100GE");
     else
       fprintf(fp, "  - name: %s\n    platform: {preset: %s}\n", rt->name, asic_preset_name(rt->plat.preset));
-    fprintf(fp, "    params:\n      portgroup: {pg_bw: %.17gbps, pg_in_queue: %lluB, pg_out_queue: %lluB, port_tx_queue: %lluB}\n",
-            p->pg_bw, (unsigned long long)p->pg_in_queue, (unsigned long long)p->pg_out_queue,
-            (unsigned long long)p->port_tx_queue);
-    fprintf(fp, "      pfe: {slice_bw: %.17gbps, slice_in_queue: %lluB, slice_out_queue: %lluB, lookup_ppes: %llu, "
-                "lookup_threads_per_ppe: %llu, lookup_clock: %.17gHz, lookup_cycles: %llu, lookup_queue: %llu}\n",
-            p->slice_bw, (unsigned long long)p->slice_in_queue, (unsigned long long)p->slice_out_queue,
-            (unsigned long long)p->lookup_ppes, (unsigned long long)p->lookup_threads_per_ppe, p->lookup_clock,
-            (unsigned long long)p->lookup_cycles, (unsigned long long)p->lookup_queue);
-    fprintf(fp, "      fabric: {fabric_bw: %.17gbps, fabric_overhead: %lluB, fabric_latency_slice: %llufs, "
-                "fabric_latency_asic: %llufs, fabric_queue: %lluB}\n",
-            p->fabric_bw, (unsigned long long)p->fabric_overhead, (unsigned long long)p->fabric_latency_slice,
-            (unsigned long long)p->fabric_latency_asic, (unsigned long long)p->fabric_queue);
+    fprintf(fp, "    params:\n      portgroup: {pg_bw: %s, pg_in_queue: %s, pg_out_queue: %s, port_tx_queue: %s}\n",
+            d_(p->pg_bw, "bps", u1, sizeof u1), b_(p->pg_in_queue, u2, sizeof u2), b_(p->pg_out_queue, u3, sizeof u3),
+            b_(p->port_tx_queue, u4, sizeof u4));
+    fprintf(fp, "      pfe: {slice_bw: %s, slice_in_queue: %s, slice_out_queue: %s, lookup_ppes: %llu, "
+                "lookup_threads_per_ppe: %llu, lookup_clock: %s, lookup_cycles: %llu, lookup_queue: %llu}\n",
+            d_(p->slice_bw, "bps", u1, sizeof u1), b_(p->slice_in_queue, u2, sizeof u2), b_(p->slice_out_queue, u3, sizeof u3),
+            (unsigned long long)p->lookup_ppes, (unsigned long long)p->lookup_threads_per_ppe,
+            d_(p->lookup_clock, "Hz", u4, sizeof u4), (unsigned long long)p->lookup_cycles, (unsigned long long)p->lookup_queue);
+    fprintf(fp, "      fabric: {fabric_bw: %s, fabric_overhead: %lluB, fabric_latency_slice: %s, "
+                "fabric_latency_asic: %s, fabric_queue: %s}\n",
+            d_(p->fabric_bw, "bps", u5, sizeof u5), (unsigned long long)p->fabric_overhead,
+            t_(p->fabric_latency_slice, u6, sizeof u6), t_(p->fabric_latency_asic, u7, sizeof u7),
+            b_(p->fabric_queue, u8, sizeof u8));
     bool any_if = false; /* ports whose speed an interface reduced */
     for (uint32_t i = 0; i < rt->n_ports; i++) {
       const asic_port *pt = &w->ports[rt->first_port + i];
@@ -57,7 +93,7 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
       if (pt->rate_bps == d.rate_bps) continue;
       if (!any_if) fprintf(fp, "    interfaces:\n");
       any_if = true;
-      fprintf(fp, "      - {name: %s, speed: %llubps}\n", pt->name, (unsigned long long)pt->rate_bps);
+      fprintf(fp, "      - {name: %s, speed: %s}\n", pt->name, d_((double)pt->rate_bps, "bps", u1, sizeof u1));
     }
     if (rt->routes.n) fprintf(fp, "    routes:\n");
     for (size_t i = 0; i < rt->routes.n; i++) {
@@ -73,17 +109,27 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     if (!any) fprintf(fp, "links:\n");
     any = true;
     const asic_port *q = &w->ports[pt->peer];
-    fprintf(fp, "  - {a: \"%s:%s\", b: \"%s:%s\", latency: %llufs}\n", w->routers[pt->router].name, pt->name,
-            w->routers[q->router].name, q->name, (unsigned long long)pt->link_latency);
+    fprintf(fp, "  - {a: \"%s:%s\", b: \"%s:%s\", latency: %s}\n", w->routers[pt->router].name, pt->name,
+            w->routers[q->router].name, q->name, t_(pt->link_latency, u1, sizeof u1));
   }
   fprintf(fp, "traffic:\n");
   for (uint32_t i = 0; i < w->n_flows; i++) {
     const asic_flow *f = &w->flows[i];
-    fprintf(fp, "  - {name: %s, router: %s, port: %s, rate: %.17gbps, frame: ", f->name, w->routers[f->router].name,
-            w->ports[f->port].name, f->rate_bps);
+    fprintf(fp, "  - {name: %s, router: %s, port: %s, rate: %s, frame: ", f->name, w->routers[f->router].name,
+            w->ports[f->port].name, d_(f->rate_bps, "bps", u1, sizeof u1));
     frame_yaml(f, fp);
-    fprintf(fp, ", dst: \"%s\", flows: %u, ip: ipv%u, dscp: %u, arrival: %s, burst: %u, lookup_cycles: %u, start: %llufs}\n",
+    fprintf(fp, ", dst: \"%s\", flows: %u, ip: ipv%u, dscp: %u, arrival: %s, burst: %u, lookup_cycles: %u, start: %s}\n",
             addr_text(f->family, f->dst, a, sizeof a), f->n_addr, f->family, f->dscp,
-            f->arrival == ARRIVAL_POISSON ? "poisson" : "cbr", f->burst, f->lookup_cycles, (unsigned long long)f->start);
+            f->arrival == ARRIVAL_POISSON ? "poisson" : "cbr", f->burst, f->lookup_cycles, t_(f->start, u2, sizeof u2));
+  }
+  static const char *const ops[] = {"approx", "eq", "ge", "gt", "le", "lt"};
+  if (sc->n_expects) fprintf(fp, "expect:\n");
+  for (size_t i = 0; i < sc->n_expects; i++) {
+    const scenario_expect *x = &sc->expects[i];
+    fprintf(fp, "  - {metric: %s, %s: ", x->metric, ops[x->op]);
+    if (x->ref[0]) fprintf(fp, "%s", x->ref);
+    else fprintf(fp, "%s", g_(x->value, u1, sizeof u1));
+    if (x->op == EXP_APPROX) fprintf(fp, ", tol: %s%%", g_(x->tol * 100, u2, sizeof u2));
+    fprintf(fp, "}\n");
   }
 }

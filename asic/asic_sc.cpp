@@ -31,11 +31,11 @@ struct SliceProc : sc_core::sc_module {
   }
 };
 
-std::vector<std::unique_ptr<SliceProc>> *g_procs;
-
-void notify_push(void *, uint32_t heap, sim_fs t) {
+// A push into another slice's heap wakes that slice's process (ctx: this run's processes).
+void notify_push(void *ctx, uint32_t heap, sim_fs t) {
+  auto *procs = static_cast<std::vector<std::unique_ptr<SliceProc>> *>(ctx);
   sim_fs now = sc_core::sc_time_stamp().value();
-  (*g_procs)[heap]->wake.notify(sc_core::sc_time::from_value(t > now ? t - now : 0));
+  (*procs)[heap]->wake.notify(sc_core::sc_time::from_value(t > now ? t - now : 0));
 }
 
 }  // namespace
@@ -50,9 +50,8 @@ extern "C" unsigned long long asic_sc_run(asic_world *w, bool progress) {
     std::snprintf(name, sizeof name, "slice%u", h);
     procs.emplace_back(new SliceProc(name, w, h, &activations));
   }
-  g_procs = &procs;
   w->notify = notify_push;
-  w->notify_ctx = nullptr;
+  w->notify_ctx = &procs;
   if (!progress) {
     sc_core::sc_start();
   } else {
@@ -64,7 +63,7 @@ extern "C" unsigned long long asic_sc_run(asic_world *w, bool progress) {
     std::fprintf(stderr, "\n");
   }
   w->notify = nullptr;
-  g_procs = nullptr;
+  w->notify_ctx = nullptr;
   for (auto &p : procs) (void)p.release();  // SystemC keeps module pointers until exit
   return activations;
 }

@@ -1,30 +1,100 @@
-/* Event processing of the ASIC timing model; see asic_sim.h for the packet path. */
+/* Event switch of the ASIC timing model and world building; see asic_sim.h. The blocks'
+ * handlers are in portgroup/ and pfe/; this file only composes them. */
 #include "asic_sim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_analytic.h"
 #include "asic_preset.h"
+#include "pfe/slice_events.h"
+#include "portgroup/portgroup_events.h"
 
-const char *const asic_drop_names[DROP_N] = {
+const char *const sim_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
     "hop_limit", "slice_backpressure"};
 
-enum { EV_SRC, EV_PG_IN, EV_SLICE_IN, EV_SLICE_OUT, EV_ENGINE_IN, EV_PG_ARB, EV_SLICE_ARB };
-#define PKT_FROM_FABRIC 1u
+enum { EV_SRC = SIM_EV(SIM_EVC_SOURCE, 0) }; /* where: flow; the packet's last bit reaches its port */
 
-static uint32_t pkts_of(uint64_t bytes) { return (uint32_t)(bytes / 64 + 2); }
+static bool build_slices(asic_world *w, uint32_t r, uint32_t asic_base, char *err, size_t errlen) {
+  const asic_params *p = &w->routers[r].p;
+  for (uint32_t s = 0; s < 2 * w->routers[r].n_asics; s++) {
+    uint32_t gi = w->routers[r].first_asic_slice + s;
+    asic_slice *sl = &w->slices[gi];
+    sl->self = gi;
+    sl->router = r;
+    sl->asic = asic_base + s / 2;
+    sl->index = s % 2;
+    sl->first_pg = 2 * gi;
+    sl->fabric_latency_slice = p->fabric_latency_slice;
+    sl->fabric_latency_asic = p->fabric_latency_asic;
+    bool ok = slice_init(sl, sim_rate_bps(p->slice_bw), sim_rate_bps(p->pg_bw), sim_rate_bps(p->fabric_bw),
+                         (uint32_t)p->fabric_overhead, p->slice_in_queue, p->slice_out_queue, p->fabric_queue,
+                         (uint32_t)(p->lookup_ppes * p->lookup_threads_per_ppe), p->lookup_clock,
+                         (uint32_t)p->lookup_queue);
+    if (!ok) {
+      snprintf(err, errlen, "out of memory building slice %u", gi);
+      return false;
+    }
+    for (uint32_t g = 0; g < 2; g++) {
+      asic_pg *pg = &w->pgs[2 * gi + g];
+      pg->slice = gi;
+      /* PG.in sends into its queue at slice.in (credited: see portgroup.h) */
+      pg->feed = (pg_feed){.heap = gi, .kind = SLICE_EV_FROM_PG, .where = gi, .aux = g};
+      pg->owner_held = sl->backpressure_drops;
+    }
+  }
+  return true;
+}
 
-/* Arbiter weights: one unit per 100 Gbit/s of the input's speed (at least 1); the quantum
- * unit exceeds a 1518-byte frame so a 100G port sends at least one such frame per visit.
- * The engine's return path is weighted as the seed's 300 Gbit/s IPsec share of PG0. */
-#define ARB_QUANTUM_UNIT 2048u
-#define ENGINE_WEIGHT 3u
-static uint32_t weight_of(double rate_bps) {
-  double u = rate_bps / 100e9;
-  return u < 1 ? 1u : (uint32_t)(u + 0.5);
+static bool build_ports(asic_world *w, uint32_t r, uint32_t asic_base, char *err, size_t errlen) {
+  asic_router *rt = &w->routers[r];
+  for (uint32_t i = 0; i < rt->n_ports; i++) {
+    asic_port_desc d;
+    asic_preset_port(&rt->plat, i, &d);
+    asic_port *pt = &w->ports[rt->first_port + i];
+    snprintf(pt->name, sizeof pt->name, "et-%u/%u/%u", d.fpc, d.pic, d.portno);
+    pt->router = r;
+    pt->asic = asic_base + d.asic;
+    pt->slice = rt->first_asic_slice + 2 * d.asic + d.slice;
+    pt->pg = 2 * pt->slice + d.pg;
+    pt->fpc = d.fpc;
+    pt->pic = d.pic;
+    pt->portno = d.portno;
+    pt->pg_input = w->pgs[pt->pg].n_ports++;
+    if (!portgroup_port_init(pt, d.rate_bps, rt->p.port_tx_queue, bw_queue_pkts(rt->p.port_tx_queue))) {
+      snprintf(err, errlen, "out of memory building port %s", pt->name);
+      return false;
+    }
+  }
+  /* PG ingress arbiters: one input per port weighted by its speed, plus the block on PG0
+   * (weighted by the block's capacity when one attaches) */
+  for (uint32_t s = 0; s < 2 * rt->n_asics; s++)
+    for (uint32_t g = 0; g < 2; g++) {
+      uint32_t pgi = 2 * (rt->first_asic_slice + s) + g;
+      asic_pg *pg = &w->pgs[pgi];
+      uint32_t n_in = pg->n_ports + (g == 0), weights[64];
+      if (n_in > 64) {
+        snprintf(err, errlen, "port group %u: more than 63 ports", pgi);
+        return false;
+      }
+      for (uint32_t i = 0; i < rt->n_ports; i++) {
+        const asic_port *pt = &w->ports[rt->first_port + i];
+        if (pt->pg == pgi) weights[pt->pg_input] = pg_weight_of((double)pt->rate_bps);
+      }
+      if (g == 0) weights[pg->n_ports] = 1;
+      const asic_params *p = &rt->p;
+      /* credits = the PG's queue at slice.in (same capacity as set on the slice arbiter) */
+      if (!portgroup_pg_init(pg, sim_rate_bps(p->pg_bw), p->pg_in_queue, bw_queue_pkts(p->pg_in_queue),
+                             p->pg_out_queue, bw_queue_pkts(p->pg_out_queue), weights, n_in, p->slice_in_queue,
+                             bw_queue_pkts(p->slice_in_queue))) {
+        snprintf(err, errlen, "out of memory building port group %u", pgi);
+        return false;
+      }
+    }
+  return true;
 }
 
 bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, char *err, size_t errlen) {
@@ -43,90 +113,20 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
   w->slices = calloc(w->n_slices, sizeof *w->slices);
   w->pgs = calloc(w->n_pgs, sizeof *w->pgs);
   w->ports = calloc(w->n_ports, sizeof *w->ports);
-  if (!w->slices || !w->pgs || !w->ports) {
+  w->attach = calloc(w->n_slices, sizeof *w->attach);
+  if (!w->slices || !w->pgs || !w->ports || !w->attach) {
     snprintf(err, errlen, "out of memory");
     return false;
   }
+  w->wiring = (slice_wiring){w->slices, w->ports, w->pgs};
   uint32_t asic_base = 0;
   for (uint32_t r = 0; r < n_routers; r++) {
-    const asic_params *p = &routers[r].p;
-    for (uint32_t s = 0; s < 2 * routers[r].n_asics; s++) {
-      uint32_t gi = routers[r].first_asic_slice + s;
-      asic_slice *sl = &w->slices[gi];
-      sl->router = r;
-      sl->asic = asic_base + s / 2;
-      sl->index = s % 2;
-      sl->first_pg = 2 * gi;
-      sl->noroute_drops = &sl->noroute_own_;
-      sl->backpressure_drops = &sl->backpressure_own_;
-      uint64_t sbw = sim_rate_bps(p->slice_bw);
-      /* slice.in: the queues are the arbiter's, one per input; the server holds the packet
-       * in service only */
-      uint32_t sw[SLICE_IN_N] = {weight_of(p->pg_bw), weight_of(p->pg_bw), weight_of(p->fabric_bw)};
-      bool ok = ingress_arb_init(&sl->arb, SLICE_IN_N, sw, ARB_QUANTUM_UNIT, p->slice_in_queue,
-                                 pkts_of(p->slice_in_queue)) &&
-                bw_server_init(&sl->in, sbw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2) &&
-                bw_server_init(&sl->out, sbw, SIM_ETH_L1_OVERHEAD, 0, p->slice_out_queue, pkts_of(p->slice_out_queue)) &&
-                bw_server_init(&sl->fab, sim_rate_bps(p->fabric_bw), (uint32_t)p->fabric_overhead, 0,
-                               p->fabric_queue, pkts_of(p->fabric_queue)) &&
-                lookup_init(&sl->lk, (uint32_t)(p->lookup_ppes * p->lookup_threads_per_ppe), p->lookup_clock,
-                            (uint32_t)p->lookup_queue) &&
-                sim_heap_init(&sl->heap, 1024);
-      for (uint32_t g = 0; g < 2 && ok; g++) {
-        asic_pg *pg = &w->pgs[2 * gi + g];
-        pg->slice = gi;
-        uint64_t bw = sim_rate_bps(p->pg_bw);
-        ok = bw_server_init(&pg->in, bw, SIM_ETH_L1_OVERHEAD, 0, UINT64_MAX, 2) &&
-             bw_server_init(&pg->out, bw, SIM_ETH_L1_OVERHEAD, 0, p->pg_out_queue, pkts_of(p->pg_out_queue));
-      }
-      if (!ok) {
-        snprintf(err, errlen, "out of memory building slice %u", gi);
-        return false;
-      }
-    }
-    for (uint32_t i = 0; i < routers[r].n_ports; i++) {
-      asic_port_desc d;
-      asic_preset_port(&routers[r].plat, i, &d);
-      asic_port *pt = &w->ports[routers[r].first_port + i];
-      snprintf(pt->name, sizeof pt->name, "et-%u/%u/%u", d.fpc, d.pic, d.portno);
-      pt->router = r;
-      pt->asic = asic_base + d.asic;
-      pt->slice = routers[r].first_asic_slice + 2 * d.asic + d.slice;
-      pt->pg = 2 * pt->slice + d.pg;
-      pt->fpc = d.fpc;
-      pt->pic = d.pic;
-      pt->portno = d.portno;
-      pt->rate_bps = d.rate_bps;
-      pt->peer = -1;
-      pt->pg_input = w->pgs[pt->pg].n_ports++;
-      if (!bw_server_init(&pt->tx, d.rate_bps, SIM_ETH_L1_OVERHEAD, 0, p->port_tx_queue, pkts_of(p->port_tx_queue))) {
-        snprintf(err, errlen, "out of memory building port %s", pt->name);
-        return false;
-      }
-    }
-    /* PG ingress arbiters: one input per port weighted by its speed, plus the engine on PG0 */
-    for (uint32_t s = 0; s < 2 * routers[r].n_asics; s++)
-      for (uint32_t g = 0; g < 2; g++) {
-        uint32_t pgi = 2 * (routers[r].first_asic_slice + s) + g;
-        asic_pg *pg = &w->pgs[pgi];
-        uint32_t n_in = pg->n_ports + (g == 0), weights[64];
-        if (n_in > 64) {
-          snprintf(err, errlen, "port group %u: more than 63 ports", pgi);
-          return false;
-        }
-        for (uint32_t i = 0; i < routers[r].n_ports; i++) {
-          const asic_port *pt = &w->ports[routers[r].first_port + i];
-          if (pt->pg == pgi) weights[pt->pg_input] = weight_of((double)pt->rate_bps);
-        }
-        if (g == 0) weights[pg->n_ports] = ENGINE_WEIGHT;
-        if (!ingress_arb_init(&pg->arb, n_in, weights, ARB_QUANTUM_UNIT, p->pg_in_queue, pkts_of(p->pg_in_queue))) {
-          snprintf(err, errlen, "out of memory building port group %u", pgi);
-          return false;
-        }
-        /* credits = the PG's queue at slice.in (same capacity as set on the slice arbiter) */
-        ingress_arb_set_credit(&pg->arb, p->slice_in_queue, pkts_of(p->slice_in_queue));
-      }
+    if (!build_slices(w, r, asic_base, err, errlen) || !build_ports(w, r, asic_base, err, errlen)) return false;
     asic_base += routers[r].n_asics;
+  }
+  if (!asic_registry_build(w)) { /* every resource registers once */
+    snprintf(err, errlen, "out of memory");
+    return false;
   }
   return true;
 }
@@ -203,7 +203,9 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->where = fi;
   ev->pkt.pid = (f->seq++ << 20) | fi;
   ev->pkt.flow = fi;
-  ev->pkt.sub = (uint16_t)(f->n_addr > 1 ? (f->seq - 1) % f->n_addr : 0);
+  ev->pkt.route_key = f->first_key + (uint32_t)(f->n_addr > 1 ? (f->seq - 1) % f->n_addr : 0);
+  ev->pkt.sa = SIM_SA_NONE;
+  ev->pkt.payload = SIM_PAYLOAD_NONE;
   ev->pkt.bytes = size;
   ev->pkt.t_first_in = t0;
   ev->pkt.t_last_in = t0 + f->memo_pre;
@@ -211,24 +213,21 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   return true;
 }
 
-/* ---- event handling ---- */
+/* ---- services to the blocks (model/sim_world.h) ---- */
 
-static void push(asic_world *w, uint32_t h, uint32_t kind, uint32_t where, uint32_t aux, sim_fs t,
-                 const sim_pkt *pkt, uint32_t from_heap) {
-  sim_event ev = {.t = t, .kind = kind, .where = where, .aux = aux, .pkt = *pkt};
-  /* lookup completions are usually in order: they take the heap's O(1) FIFO lane */
-  if (kind == EV_SLICE_OUT && !(pkt->flags & PKT_FROM_FABRIC)) sim_heap_push_lane(&w->slices[h].heap, &ev);
-  else sim_heap_push(&w->slices[h].heap, &ev);
-  if (h != from_heap && w->notify) w->notify(w->notify_ctx, h, t);
+void sim_world_push(asic_world *w, uint32_t h, const sim_event *ev, uint32_t from_heap, bool in_order) {
+  if (in_order) sim_heap_push_lane(&w->slices[h].heap, ev);
+  else sim_heap_push(&w->slices[h].heap, ev);
+  if (h != from_heap && w->notify) w->notify(w->notify_ctx, h, ev->t);
 }
 
-static void drop(asic_world *w, const sim_pkt *pkt, asic_drop why, sim_fs t) {
+void sim_world_drop(asic_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_drops[why]++;
   if (t >= w->w0 && t < w->w1) (*f->drops[why])++, (*f->drops_total)++;
 }
 
-static void sink(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
+void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_recv++;
   if (t_out < w->w0 || t_out >= w->w1) return;
@@ -240,182 +239,45 @@ static void sink(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   if (b < w->n_buckets) f->series_bytes[b] += pkt->bytes;
 }
 
-/* Dispatch events belong to no packet: their key (t, pid) uses pids from the top of the
- * range, unique per arbiter, so at equal times every packet arrival is queued first. */
-static void push_dispatch(asic_world *w, uint32_t h, uint32_t kind, uint32_t where, sim_fs t) {
-  sim_pkt none = {0};
-  none.pid = UINT64_MAX - 2ull * where - (kind == EV_SLICE_ARB);
-  push(w, h, kind, where, 0, t, &none, h);
+void sim_world_count_event(asic_world *w, sim_fs t) {
+  w->events++;
+  if (t > w->t_end) w->t_end = t;
 }
 
-/* PG.in served a packet (departure d): on to the slice's buffer-write arbiter. */
-static void pg_forward(asic_world *w, uint32_t pgi, sim_fs d, const sim_pkt *pkt) {
-  uint32_t s = w->pgs[pgi].slice;
-  push(w, s, EV_SLICE_IN, s, pgi - w->slices[s].first_pg, d, pkt, s);
-}
+/* ---- the event switch: each class to its block's handler ---- */
 
-static void pg_arrive(asic_world *w, uint32_t pgi, uint32_t input, sim_fs t, const sim_pkt *pkt) {
-  asic_pg *pg = &w->pgs[pgi];
-  sim_fs x;
-  switch (ingress_arb_arrive(&pg->arb, &pg->in, input, t, pkt, 0, &x)) {
-    case ARB_SERVED: return pg_forward(w, pgi, x, pkt);
-    case ARB_DROPPED: return drop(w, pkt, DROP_PG_IN, t);
-    case ARB_DROPPED_HELD: {
-      if (t >= w->w0 && t < w->w1) (*w->slices[pg->slice].backpressure_drops)++;
-      return drop(w, pkt, DROP_SLICE_BACKPRESSURE, t);
-    }
-    case ARB_QUEUED_SCHEDULE: return push_dispatch(w, pg->slice, EV_PG_ARB, pgi, x);
-    case ARB_QUEUED: return;
+static void source(asic_world *w, uint32_t h, const sim_event *ev) {
+  asic_flow *f = &w->flows[ev->where];
+  f->tot_sent++;
+  if (ev->pkt.t_first_in >= w->w0 && ev->pkt.t_first_in < w->w1) {
+    (*f->sent)++;
+    f->sent_bytes += ev->pkt.bytes;
   }
-}
-
-static void pg_in(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
-  asic_port *pt = &w->ports[port];
-  if (t >= w->w0 && t < w->w1) {
-    pt->rx_pkts++;
-    pt->rx_bytes += pkt->bytes;
-  }
-  pg_arrive(w, pt->pg, pt->pg_input, t, pkt);
-}
-
-/* PG.out then the port's MAC; the packet then leaves on the wire (sink or link). */
-static void to_port(asic_world *w, uint32_t port, sim_fs t, const sim_pkt *pkt) {
-  asic_port *pt = &w->ports[port];
-  sim_fs d = bw_server_offer(&w->pgs[pt->pg].out, t, pkt->bytes);
-  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_OUT, t);
-  if (bw_server_offer(&pt->tx, d, pkt->bytes) == SIM_FS_NEVER) return drop(w, pkt, DROP_PORT_TX, d);
-  sim_fs first_out = pt->tx.last_start;
-  if (pt->peer < 0) return sink(w, pkt, first_out);
-  sim_pkt p = *pkt;
-  if (++p.hops > ASIC_MAX_HOPS) return drop(w, pkt, DROP_HOP_LIMIT, first_out);
-  const asic_port *peer = &w->ports[pt->peer];
-  sim_fs arrive = first_out + sim_ser_fs(p.bytes + SIM_ETH_PREAMBLE_SFD, pt->rate_bps) + pt->link_latency;
-  push(w, peer->slice, EV_PG_IN, (uint32_t)pt->peer, 0, arrive, &p, pt->slice);
-}
-
-/* slice.in took a packet of port group `k` (0/1 inside the slice) off its queue at t: the
- * PG's credits come back, and a PG held by them resumes (one dispatch event). */
-static void slice_credit_return(asic_world *w, uint32_t s, uint32_t k, sim_fs t, const sim_pkt *pkt) {
-  uint32_t pgi = w->slices[s].first_pg + k;
-  asic_pg *pg = &w->pgs[pgi];
-  sim_fs x;
-  if (ingress_arb_credit_return(&pg->arb, &pg->in, pkt->bytes, t, &x)) push_dispatch(w, s, EV_PG_ARB, pgi, x);
-}
-
-static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_pkt *pkt, uint32_t aux);
-
-/* slice.in served a packet (departure d): fabric arrivals go to slice.out, the rest to the
- * lookup. aux: egress port for fabric arrivals. */
-static void slice_in_served(asic_world *w, uint32_t s, sim_fs d, const sim_pkt *pkt, uint32_t aux) {
-  asic_slice *sl = &w->slices[s];
-  if (pkt->flags & PKT_FROM_FABRIC) return push(w, s, EV_SLICE_OUT, s, aux, d, pkt, s);
-  asic_flow *f = &w->flows[pkt->flow];
-  sim_fs done = lookup_offer(&sl->lk, d, f->lookup_cycles);
-  if (done == SIM_FS_NEVER) return drop(w, pkt, DROP_LOOKUP, d);
-  int32_t nh = f->egress[sl->router * f->n_addr + pkt->sub];
-  if (nh == ASIC_NH_ENGINE) return push(w, s, EV_SLICE_OUT, s, UINT32_MAX, done, pkt, s);
-  if (nh < 0) {
-    sl->tot_noroute_drops++;
-    if (done >= w->w0 && done < w->w1) (*sl->noroute_drops)++;
-    return drop(w, pkt, DROP_NO_ROUTE, done);
-  }
-  if (sl->direct_out) { /* the EV_SLICE_OUT this packet would take, handled now */
-    w->events++;
-    if (done > w->t_end) w->t_end = done;
-    return slice_out(w, s, done, pkt, (uint32_t)nh);
-  }
-  push(w, s, EV_SLICE_OUT, s, (uint32_t)nh, done, pkt, s);
-}
-
-/* Arrival at slice.in: aux = PG index inside the slice (0/1), or the egress port for a
- * packet from the fabric. */
-static void slice_in(asic_world *w, uint32_t s, sim_fs t, const sim_event *ev) {
-  asic_slice *sl = &w->slices[s];
-  uint32_t input = (ev->pkt.flags & PKT_FROM_FABRIC) ? SLICE_IN_FABRIC : ev->aux;
-  sim_fs x;
-  switch (ingress_arb_arrive(&sl->arb, &sl->in, input, t, &ev->pkt, ev->aux, &x)) {
-    case ARB_SERVED:
-      if (input != SLICE_IN_FABRIC) slice_credit_return(w, s, input, t, &ev->pkt);
-      return slice_in_served(w, s, x, &ev->pkt, ev->aux);
-    case ARB_DROPPED: /* fabric, or a frame larger than the PG's credits */
-    case ARB_DROPPED_HELD: return drop(w, &ev->pkt, DROP_SLICE_IN, t);
-    case ARB_QUEUED_SCHEDULE: return push_dispatch(w, s, EV_SLICE_ARB, s, x);
-    case ARB_QUEUED: return;
-  }
-}
-
-/* A packet offered to slice.out at t; aux: egress port, or UINT32_MAX for the engine. */
-static void slice_out(asic_world *w, uint32_t s, sim_fs t, const sim_pkt *pkt, uint32_t aux) {
-  asic_slice *sl = &w->slices[s];
-  sim_fs d = bw_server_offer(&sl->out, t, pkt->bytes);
-  if (d == SIM_FS_NEVER) return drop(w, pkt, DROP_SLICE_OUT, t);
-  if (aux == UINT32_MAX) { /* to the engine through PG0's egress bandwidth */
-    sim_fs e = bw_server_offer(&w->pgs[sl->first_pg].out, d, pkt->bytes);
-    if (e == SIM_FS_NEVER) return drop(w, pkt, DROP_PG_OUT, d);
-    if (w->engine.accept) w->engine.accept(w->engine.ctx, s, e, pkt);
-    return;
-  }
-  const asic_port *pt = &w->ports[aux];
-  if (pt->slice == s) return to_port(w, aux, d, pkt);
-  sim_fs f = bw_server_offer(&sl->fab, d, pkt->bytes);
-  if (f == SIM_FS_NEVER) return drop(w, pkt, DROP_FABRIC, d);
-  const asic_params *p = &w->routers[sl->router].p;
-  sim_fs lat = w->slices[pt->slice].asic == sl->asic ? p->fabric_latency_slice : p->fabric_latency_asic;
-  sim_pkt pk = *pkt;
-  pk.flags |= PKT_FROM_FABRIC;
-  push(w, pt->slice, EV_SLICE_IN, pt->slice, aux, f + lat, &pk, s);
+  sim_event next;
+  if (make_packet(w, ev->where, &next)) sim_heap_push(&w->slices[h].heap, &next);
+  portgroup_port_rx(w, w->ports, w->pgs, f->port, ev->t, &ev->pkt);
 }
 
 static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
-  switch (ev->kind) {
-    case EV_SRC: {
-      asic_flow *f = &w->flows[ev->where];
-      f->tot_sent++;
-      if (ev->pkt.t_first_in >= w->w0 && ev->pkt.t_first_in < w->w1) {
-        (*f->sent)++;
-        f->sent_bytes += ev->pkt.bytes;
-      }
-      sim_event next;
-      if (make_packet(w, ev->where, &next)) sim_heap_push(&w->slices[h].heap, &next);
-      pg_in(w, f->port, ev->t, &ev->pkt);
-      break;
+  switch (SIM_EV_CLASS(ev->kind)) {
+    case SIM_EVC_SOURCE: return source(w, h, ev);
+    case SIM_EVC_PORTGROUP: return portgroup_handle(w, w->ports, w->pgs, ev);
+    case SIM_EVC_SLICE: return slice_handle(w, &w->wiring, ev);
+    case SIM_EVC_BLOCK: {
+      pg_attach *a = &w->attach[ev->where];
+      if (a->on && a->ops.handle) a->ops.handle(a->ops.ctx, ev->where, ev);
+      return;
     }
-    case EV_PG_IN: pg_in(w, ev->where, ev->t, &ev->pkt); break;
-    case EV_ENGINE_IN: { /* engine output enters PG0.in like a port's traffic, last input */
-      uint32_t pgi = w->slices[ev->where].first_pg;
-      pg_arrive(w, pgi, w->pgs[pgi].n_ports, ev->t, &ev->pkt);
-      break;
-    }
-    case EV_PG_ARB: {
-      asic_pg *pg = &w->pgs[ev->where];
-      arb_item it;
-      sim_fs d, next;
-      if (!ingress_arb_dispatch(&pg->arb, &pg->in, ev->t, &it, &d, &next)) break;
-      if (next != SIM_FS_NEVER) push_dispatch(w, h, EV_PG_ARB, ev->where, next);
-      pg_forward(w, ev->where, d, &it.pkt);
-      break;
-    }
-    case EV_SLICE_ARB: {
-      asic_slice *sl = &w->slices[ev->where];
-      arb_item it;
-      sim_fs d, next;
-      if (!ingress_arb_dispatch(&sl->arb, &sl->in, ev->t, &it, &d, &next)) break;
-      if (next != SIM_FS_NEVER) push_dispatch(w, h, EV_SLICE_ARB, ev->where, next);
-      if (!(it.pkt.flags & PKT_FROM_FABRIC)) slice_credit_return(w, ev->where, it.aux, ev->t, &it.pkt);
-      slice_in_served(w, ev->where, d, &it.pkt, it.aux);
-      break;
-    }
-    case EV_SLICE_IN: slice_in(w, ev->where, ev->t, ev); break;
-    case EV_SLICE_OUT: slice_out(w, ev->where, ev->t, &ev->pkt, ev->aux); break;
   }
 }
 
-/* Lookup completions straight through (DESIGN.md: fewer kernel events where nothing
+/* When stepping starts: the slices get the route-key table and their occupancy table.
+ * Lookup completions straight through (docs/architecture.md: fewer kernel events where nothing
  * contends). slice.out, and behind it PG.out and the port MACs, are touched only by the
  * slice's EV_SLICE_OUT events, popped in (t, pid) order. A slice may skip them and offer a
  * packet to slice.out when its lookup is computed, with the same result, when the order of
  * lookup computations is already that order and nothing else feeds slice.out:
- * - every flow has the same lookup occupancy, so the pool stays a ring and lookup ends
+ * - every flow has the same lookup occupancy at a router, so the pool stays a ring and lookup ends
  *   strictly increase with slice.in departures (which strictly increase: a FIFO server);
  * - no packet can reach the slice over the fabric (a route whose egress port is on another
  *   slice than the ingress port; with inter-router links any slice of the router may be an
@@ -424,17 +286,27 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
  * Decided once, when stepping starts (tests may change routes after asic_world_start). */
 static void prepare_direct_out(asic_world *w) {
   w->stepping = true;
-  bool ok = !w->engine.accept, links = false;
+  for (uint32_t s = 0; s < w->n_slices; s++) { /* routing and occupancy are fixed from now on */
+    asic_slice *sl = &w->slices[s];
+    sl->nh_by_key = w->key_nh;
+    sl->nh_stride = w->n_routers;
+    sl->cycles_by_flow = &w->cycles[(size_t)sl->router * w->n_flows];
+  }
+  bool ok = true, links = false;
+  for (uint32_t s = 0; s < w->n_slices; s++) ok &= !w->attach[s].on;
   for (uint32_t i = 0; i < w->n_ports; i++) links |= w->ports[i].peer >= 0;
+  /* one occupancy per router: every packet a slice looks up holds a thread as long */
+  for (uint32_t r = 0; ok && r < w->n_routers; r++)
+    for (uint32_t fi = 0; ok && fi < w->n_flows; fi++)
+      ok = w->cycles[(size_t)r * w->n_flows + fi] == w->cycles[(size_t)r * w->n_flows];
   bool *fabric_in = calloc(w->n_slices ? w->n_slices : 1, sizeof *fabric_in);
   if (!fabric_in) return;
   for (uint32_t fi = 0; fi < w->n_flows && ok; fi++) {
     const asic_flow *f = &w->flows[fi];
-    if (f->lookup_cycles != w->flows[0].lookup_cycles) ok = false;
     for (uint32_t r = 0; r < w->n_routers && ok; r++)
       for (uint32_t k = 0; k < f->n_addr; k++) {
-        int32_t nh = f->egress[r * f->n_addr + k];
-        if (nh == ASIC_NH_ENGINE) ok = false;
+        int32_t nh = asic_world_next_hop(w, f->first_key + k, r);
+        if (nh == SLICE_NH_BLOCK) ok = false;
         if (nh < 0 || (!links && r != f->router)) continue; /* the flow never reaches r */
         uint32_t e = w->ports[nh].slice;
         if (links || w->ports[f->port].slice != e) fabric_in[e] = true;
@@ -444,6 +316,11 @@ static void prepare_direct_out(asic_world *w) {
   free(fabric_in);
 }
 
+/* The event loop of one heap, with every block's handler (inline headers) and the world's
+ * services compiled into it: no call per hop on a packet's path. */
+#if defined(__GNUC__)
+__attribute__((flatten))
+#endif
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
   if (!w->stepping) prepare_direct_out(w);
   sim_heap *hp = &w->slices[h].heap;
@@ -477,10 +354,34 @@ void asic_sim_run_c(asic_world *w) {
   }
 }
 
-void asic_sim_engine_return(asic_world *w, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
-  sim_pkt p = *pkt;
-  p.flags &= (uint8_t)~PKT_FROM_FABRIC;
-  push(w, slice, EV_ENGINE_IN, slice, 0, t, &p, UINT32_MAX);
+bool asic_attach_block(asic_world *w, uint32_t slice, const pg_block_ops *ops, char *err, size_t errlen) {
+  if (slice >= w->n_slices || w->stepping || w->attach[slice].on || !ops->offer) {
+    snprintf(err, errlen, "cannot attach a block to slice %u (%s)", slice,
+             slice >= w->n_slices ? "no such slice" : w->stepping ? "the run has started"
+             : !ops->offer ? "no offer function" : "already attached");
+    return false;
+  }
+  asic_slice *s = &w->slices[slice];
+  asic_pg *pg0 = &w->pgs[s->first_pg];
+  const asic_params *p = &w->routers[s->router].p;
+  if (!pg_attach_init(&w->attach[slice], pg0, s->first_pg, ops, p->pg_out_queue, bw_queue_pkts(p->pg_out_queue),
+                      p->pg_in_queue, bw_queue_pkts(p->pg_in_queue))) {
+    snprintf(err, errlen, "out of memory attaching a block to slice %u", slice);
+    return false;
+  }
+  return true;
+}
+
+void asic_block_push(asic_world *w, uint32_t slice, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt) {
+  pg_attach_push(w, &w->attach[slice], t, kind, aux, pkt);
+}
+
+bool asic_block_return(asic_world *w, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
+  return pg_attach_return(w, &w->attach[slice], t, pkt);
+}
+
+void asic_block_credit(asic_world *w, uint32_t slice, uint32_t bytes, sim_fs t) {
+  pg_attach_credit(w, &w->pgs[w->slices[slice].first_pg], bytes, t);
 }
 
 bool asic_sim_first_packet(asic_world *w, uint32_t fi, sim_event *ev) { return make_packet(w, fi, ev); }

@@ -1,32 +1,22 @@
-/* The YT ASIC timing model in C: routers made of YT ASICs (two PFE slices, two port groups
- * per slice), their ports, routes, inter-router links and traffic streams.
- *
+/* The YT ASIC timing model in C: the world of routers made of YT ASICs (two PFE slices, two
+ * port groups per slice), their ports, routes, inter-router links and traffic streams. asic/
+ * composes the blocks; it implements none of them:
+ *   portgroup/portgroup.h  ports (MAC tx), port groups (PG.in arbiter + credits, PG.out)
+ *   portgroup/pg_attach.h  the block attachment point on PG0 (the IPsec engine plugs in here)
+ *   pfe/slice.h            the PFE slice (slice.in arbiter, lookup, slice.out, fabric, heap)
  * Path of a clear packet (every resource is a bw_server or the lookup pool):
  *   source (port wire) -> PG.in -> slice.in -> lookup -> slice.out ->
  *     local port:  PG.out -> port tx (MAC) -> sink, or the peer router's PG.in over a link
  *     other slice: fabric -> dest slice.in -> dest slice.out -> PG.out -> port tx -> ...
- * Events: a resource fed by several streams (PG.in, slice.in, slice.out) takes one heap
- * event per packet so arrivals are served in time order. PG.in and slice.in buffer per
- * input and arbitrate by deficit round robin weighted by input speed (ingress_arb.h): a
- * packet that meets no contention is served on arrival; one that waits costs one dispatch
- * event (EV_PG_ARB / EV_SLICE_ARB) instead. Single-input resources behind them
- * (lookup after slice.in, PG.out and port tx after slice.out, fabric after slice.out) are
- * computed straight through in the same event.
- * Backpressure: a port group holds credits for its queue at slice.in (ingress_arb credits):
- * PG.in sends only when the slice's queue for it has room, so that queue never drops; when
- * the slice binds, packets wait in the PG's per-port queues (DRR-fair) and the drops there
- * are named slice_backpressure (counted on the PG input, on the flow, and on slice.in as the
- * owner). Fabric arrivals at slice.in come from other heaps and keep tail drop.
+ *     the block:   PG0.out -> block ... block -> PG0.in -> slice.in -> second lookup -> ...
+ * The world owns what spans blocks: the route-key table (every address a lookup can route
+ * on, resolved per router once: a packet's route_key indexes it), the per-router lookup
+ * occupancy of each flow, traffic sources, flow statistics (drops by reason, delivery,
+ * latency), the measurement window and the event switch (asic_sim.c) that hands each event
+ * to its block's handler by class (model/sim_world.h).
  * Each slice has its own event heap; heaps interact only through the fabric and links, whose
  * latency is the lookahead that lets a driver (plain C loop here, SystemC in asic_sc.cpp)
- * process a slice's events in windows.
- *
- * IPsec engine attachment point (DESIGN.md "Where the engine sits"): the engine of slice s
- * is a port-like consumer/producer on PG0 of s. A route whose next hop is ASIC_NH_ENGINE
- * sends the packet through slice.out and PG0.out (consuming PG0 egress bandwidth like a
- * port, frame + 20 B) to engine->accept(); the engine hands packets back with
- * asic_sim_engine_return(), which enters PG0.in (PG0 ingress bandwidth) and then takes a
- * second lookup. Part 1 ships no engine; the hook is exercised by a loopback test. */
+ * process a slice's events in windows. */
 #ifndef IPSECSIM_ASIC_SIM_H
 #define IPSECSIM_ASIC_SIM_H
 
@@ -37,64 +27,29 @@
 #include "model/sim_heap.h"
 #include "model/sim_rng.h"
 #include "model/stats.h"
+#include "model/sim_world.h"
 #include "pfe/lookup.h"
 #include "pfe/route.h"
+#include "pfe/slice.h"
 #include "portgroup/bw_server.h"
 #include "portgroup/ingress_arb.h"
+#include "portgroup/pg_attach.h"
+#include "portgroup/portgroup.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum asic_drop {
-  DROP_PG_IN, DROP_SLICE_IN, DROP_LOOKUP, DROP_NO_ROUTE, DROP_SLICE_OUT, DROP_FABRIC,
-  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_SLICE_BACKPRESSURE, DROP_N
-} asic_drop;
-extern const char *const asic_drop_names[DROP_N];
+typedef sim_drop asic_drop;
+#define asic_drop_names sim_drop_names
+#define ASIC_NH_ENGINE SLICE_NH_BLOCK /* route next hop: the block attached to PG0 of the slice */
+#define ASIC_MAX_HOPS SIM_MAX_HOPS
 
-#define ASIC_NH_ENGINE (-2) /* route next hop: the IPsec engine of the slice (part 2) */
-#define ASIC_MAX_HOPS 16
-
-typedef struct asic_port {
-  char name[32];      /* Junos name et-FPC/PIC/PORT */
-  uint32_t router, asic, slice, pg; /* global indices */
-  uint32_t fpc, pic, portno;
-  uint64_t rate_bps;
-  uint32_t pg_input;  /* this port's input queue at its port group's ingress arbiter */
-  bw_server tx;
-  int32_t peer;       /* port index at the other end of a link, -1 none */
-  sim_fs link_latency;
-  uint64_t rx_pkts, rx_bytes; /* window */
-} asic_port;
-
-/* Ingress (in) is an ingress_arb with one queue per port (plus the engine on PG0, last
- * input) feeding the PG bandwidth; egress (out) is fed by the slice alone: a FIFO. */
-typedef struct asic_pg {
-  ingress_arb arb;
-  bw_server in, out;
-  uint32_t slice;
-  uint32_t n_ports;   /* inputs 0..n_ports-1 are ports; PG0 has input n_ports = engine */
-} asic_pg;
-
-/* Inputs of a slice's buffer-write arbiter (slice.in). */
-enum { SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC, SLICE_IN_N };
-
-typedef struct asic_slice {
-  ingress_arb arb;    /* in front of `in`: inputs SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC */
-  bw_server in, out, fab;
-  lookup_pool lk;
-  sim_heap heap;
-  uint32_t router, asic, index; /* index: 0/1 inside its ASIC */
-  uint32_t first_pg;
-  stats_counter *noroute_drops; /* window (registry counter, or noroute_own_) */
-  stats_counter noroute_own_;
-  uint64_t tot_noroute_drops;
-  /* window: drops at this slice's port groups' input queues while the slice held them back */
-  stats_counter *backpressure_drops, backpressure_own_;
-  /* lookup completions go straight on to slice.out (no EV_SLICE_OUT in the heap); set when
-   * stepping starts, see asic_sim.c prepare_direct_out */
-  bool direct_out;
-} asic_slice;
+/* An address a lookup can route on (sim_pkt.route_key indexes the world's table). */
+typedef struct asic_route_key {
+  uint8_t family;  /* 4 or 6 */
+  uint8_t addr[16];
+} asic_route_key;
 
 typedef struct asic_router {
   char name[32];
@@ -134,7 +89,7 @@ typedef struct asic_flow {
    * per packet; memo_size 0 = none yet */
   uint32_t memo_size;
   sim_fs memo_wire, memo_nominal, memo_pre;
-  int32_t *egress;       /* [router * n_addr + addr] resolved next hop port, -1 no route */
+  uint32_t first_key;    /* route keys first_key .. + n_addr - 1: its destination addresses */
   /* statistics */
   uint64_t tot_sent, tot_recv, tot_drops[DROP_N];
   uint64_t sent_bytes, recv_bytes; /* window (throughput gauges derive from them) */
@@ -146,13 +101,7 @@ typedef struct asic_flow {
   uint64_t *series_bytes; /* delivered L2 bytes per time bucket */
 } asic_flow;
 
-typedef struct asic_engine_ops {
-  void *ctx;
-  /* a packet leaves PG0.out of `slice` toward the engine at time t */
-  void (*accept)(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt);
-} asic_engine_ops;
-
-typedef struct asic_world {
+typedef struct sim_world {
   asic_router *routers;
   uint32_t n_routers;
   asic_port *ports;
@@ -171,9 +120,16 @@ typedef struct asic_world {
   uint64_t seed;
   uint64_t events;      /* events processed (heap events and lookup completions computed
                            straight through: the same count either way) */
-  bool stepping;        /* asic_sim_step has run (routes and engine are fixed from then on) */
+  bool stepping;        /* asic_sim_step has run (routes and attachments are fixed from then on) */
   stats_registry *stats;
-  asic_engine_ops engine;
+  asic_route_key *keys; /* route keys; next hop of key k at router r: key_nh[k * n_routers + r] */
+  uint32_t n_keys, cap_keys;
+  int32_t *key_nh;
+  uint32_t *cycles;     /* lookup occupancy of flow f at router r: cycles[r * n_flows + f] */
+  pg_attach *attach;    /* [n_slices] block attachment points on PG0 (allocated at build) */
+  slice_wiring wiring;  /* what the slices' handlers reach */
+  struct asic_res *res; /* the resource registry (asic_analytic.h) */
+  size_t n_res, cap_res;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
   void (*notify)(void *ctx, uint32_t heap, sim_fs t);
@@ -194,12 +150,29 @@ void asic_world_free(asic_world *w);
  * asic_world_start; implemented with the report names in asic_report.c. */
 bool asic_stats_register(asic_world *w);
 
+/* Registers an address a lookup can route on (before stepping) and returns its route key;
+ * resolved on every router's routes at asic_world_start (at once when registered later). */
+uint32_t asic_world_route_key(asic_world *w, uint8_t family, const uint8_t addr[16]);
+/* Next hop of route key k at router r: a port index, SLICE_NH_BLOCK or SLICE_NH_NONE. */
+static inline int32_t asic_world_next_hop(const asic_world *w, uint32_t key, uint32_t router) {
+  return w->key_nh[(size_t)key * w->n_routers + router];
+}
+/* Overrides a resolved next hop (before stepping), e.g. a route to the attached block. */
+void asic_world_set_next_hop(asic_world *w, uint32_t key, uint32_t router, int32_t nh);
+
+/* Attaches a block to PG0 of `slice` (before stepping; see portgroup/pg_attach.h). Its
+ * PG0.out queue is the PG's pg_out_queue, its PG0.in credits the PG's pg_in_queue. */
+bool asic_attach_block(asic_world *w, uint32_t slice, const pg_block_ops *ops, char *err, size_t errlen);
+/* For the attached block: its own event, a packet back into PG0.in (false: no credits),
+ * buffer freed (credits back to PG0.out). */
+void asic_block_push(asic_world *w, uint32_t slice, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt);
+bool asic_block_return(asic_world *w, uint32_t slice, sim_fs t, const sim_pkt *pkt);
+void asic_block_credit(asic_world *w, uint32_t slice, uint32_t bytes, sim_fs t);
+
 /* Process events of heap h with time < limit. Returns events processed. */
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit);
 /* Plain C driver: all heaps in (time, pid) order until empty. */
 void asic_sim_run_c(asic_world *w);
-/* Engine return path (see header comment). */
-void asic_sim_engine_return(asic_world *w, uint32_t slice, sim_fs t, const sim_pkt *pkt);
 
 /* Internal: the first packet of flow fi as its source event (used by asic_world_start). */
 bool asic_sim_first_packet(asic_world *w, uint32_t fi, sim_event *ev);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_analytic.h"
 #include "asic_sim.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
@@ -14,6 +15,44 @@ static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t
     out[i] = (uint8_t)v;
     carry = (carry >> 8) + (v >> 8);
   }
+}
+
+uint32_t asic_world_route_key(asic_world *w, uint8_t family, const uint8_t addr[16]) {
+  if (w->stepping) return UINT32_MAX; /* the slices hold the table from then on */
+  if (w->n_keys == w->cap_keys) {
+    uint32_t nc = w->cap_keys ? 2 * w->cap_keys : 64;
+    asic_route_key *nk = realloc(w->keys, nc * sizeof *nk);
+    if (!nk) return UINT32_MAX;
+    w->keys = nk;
+    int32_t *nn = realloc(w->key_nh, (size_t)nc * w->n_routers * sizeof *nn);
+    if (!nn) return UINT32_MAX;
+    w->key_nh = nn;
+    w->cap_keys = nc;
+  }
+  uint32_t k = w->n_keys++;
+  w->keys[k].family = family;
+  memcpy(w->keys[k].addr, addr, 16);
+  for (uint32_t r = 0; r < w->n_routers; r++)
+    w->key_nh[(size_t)k * w->n_routers + r] = route_lookup(&w->routers[r].routes, family, addr);
+  return k;
+}
+
+void asic_world_set_next_hop(asic_world *w, uint32_t key, uint32_t router, int32_t nh) {
+  if (key < w->n_keys && router < w->n_routers) w->key_nh[(size_t)key * w->n_routers + router] = nh;
+}
+
+/* Lookup occupancy per (router, flow): a stream's lookup_cycles (its own, or its ingress
+ * router's pfe.lookup_cycles) applies at its ingress router; every other router it crosses
+ * uses its own pfe.lookup_cycles. */
+static bool occupancy_table(asic_world *w) {
+  w->cycles = malloc(((size_t)w->n_routers * w->n_flows + 1) * sizeof *w->cycles);
+  if (!w->cycles) return false;
+  for (uint32_t r = 0; r < w->n_routers; r++)
+    for (uint32_t fi = 0; fi < w->n_flows; fi++) {
+      const asic_flow *f = &w->flows[fi];
+      w->cycles[(size_t)r * w->n_flows + fi] = r == f->router ? f->lookup_cycles : (uint32_t)w->routers[r].p.lookup_cycles;
+    }
+  return true;
 }
 
 bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t seed, char *err, size_t errlen) {
@@ -32,24 +71,13 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
   for (uint32_t i = 0; i < w->n_ports; i++)
     if (w->ports[i].peer >= 0 && w->ports[i].link_latency + 1 < la) la = w->ports[i].link_latency + 1;
   w->lookahead = la ? la : 1;
-  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_window(&w->ports[i].tx, w->w0, w->w1);
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    bw_server_window(&w->pgs[i].in, w->w0, w->w1);
-    ingress_arb_window(&w->pgs[i].arb, w->w0, w->w1);
-    bw_server_window(&w->pgs[i].out, w->w0, w->w1);
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    bw_server_window(&w->slices[i].in, w->w0, w->w1);
-    ingress_arb_window(&w->slices[i].arb, w->w0, w->w1);
-    bw_server_window(&w->slices[i].out, w->w0, w->w1);
-    bw_server_window(&w->slices[i].fab, w->w0, w->w1);
-    lookup_window(&w->slices[i].lk, w->w0, w->w1);
-  }
+  asic_registry_window(w);
   w->stats = stats_create();
-  if (!w->stats || !asic_stats_register(w)) {
+  if (!w->stats || !asic_stats_register(w) || !occupancy_table(w)) {
     snprintf(err, errlen, "out of memory");
     return false;
   }
+  for (uint32_t i = 0; i < w->n_pgs; i++) w->pgs[i].owner_held = w->slices[w->pgs[i].slice].backpressure_drops;
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     asic_flow *f = &w->flows[fi];
     char name[128];
@@ -75,18 +103,21 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
       snprintf(err, errlen, "flow %s: bad port or rate", f->name);
       return false;
     }
-    f->egress = malloc((size_t)w->n_routers * f->n_addr * sizeof *f->egress);
     f->series_bytes = calloc(w->n_buckets, sizeof *f->series_bytes);
-    if (!f->egress || !f->series_bytes) {
+    if (!f->series_bytes) {
       snprintf(err, errlen, "out of memory");
       return false;
     }
-    for (uint32_t r = 0; r < w->n_routers; r++)
-      for (uint32_t k = 0; k < f->n_addr; k++) {
-        uint8_t a[16];
-        addr_add(f->family, f->dst, k, a);
-        f->egress[r * f->n_addr + k] = route_lookup(&w->routers[r].routes, f->family, a);
+    for (uint32_t k = 0; k < f->n_addr; k++) {
+      uint8_t a[16];
+      addr_add(f->family, f->dst, k, a);
+      uint32_t key = asic_world_route_key(w, f->family, a);
+      if (key == UINT32_MAX) {
+        snprintf(err, errlen, "out of memory");
+        return false;
       }
+      if (k == 0) f->first_key = key;
+    }
     sim_rng_seed(&f->rng, seed, fi + 1);
     f->next_t = f->start;
     f->memo_size = 0;
@@ -100,31 +131,9 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
 
 /* The run ends when the last packet has left its last resource: the heaps are empty, but
  * departures computed straight through may lie beyond the last event. */
-static sim_fs final_time(const asic_world *w) {
-  sim_fs t = w->t_end;
-  for (uint32_t i = 0; i < w->n_ports; i++) t = sim_max(t, w->ports[i].tx.free_at);
-  for (uint32_t i = 0; i < w->n_pgs; i++) t = sim_max(t, sim_max(w->pgs[i].in.free_at, w->pgs[i].out.free_at));
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    const asic_slice *s = &w->slices[i];
-    t = sim_max(t, sim_max(s->in.free_at, sim_max(s->out.free_at, s->fab.free_at)));
-    for (uint32_t k = 0; k < s->lk.threads; k++) t = sim_max(t, s->lk.free_at[k]);
-  }
-  return t;
-}
+static sim_fs final_time(const asic_world *w) { return asic_registry_final_time(w, w->t_end); }
 
-void asic_sim_finish(asic_world *w) {
-  sim_fs tf = final_time(w);
-  for (uint32_t i = 0; i < w->n_ports; i++) bw_server_advance(&w->ports[i].tx, tf);
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    bw_server_advance(&w->pgs[i].in, tf);
-    bw_server_advance(&w->pgs[i].out, tf);
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    bw_server_advance(&w->slices[i].in, tf);
-    bw_server_advance(&w->slices[i].out, tf);
-    bw_server_advance(&w->slices[i].fab, tf);
-  }
-}
+void asic_sim_finish(asic_world *w) { asic_registry_advance(w, final_time(w)); }
 
 bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
   sim_fs tf = final_time(w);
@@ -138,19 +147,13 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
     drops += fd;
   }
   /* blocks count their own drops independently of the flows' per-reason counts */
-  for (uint32_t i = 0; i < w->n_ports; i++) {
-    block_drops += w->ports[i].tx.tot_drops;
-    census += bw_server_census(&w->ports[i].tx, tf);
-  }
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    block_drops += w->pgs[i].in.tot_drops + w->pgs[i].out.tot_drops + w->pgs[i].arb.tot_drops;
-    census += bw_server_census(&w->pgs[i].in, tf) + bw_server_census(&w->pgs[i].out, tf) + w->pgs[i].arb.waiting;
-  }
+  asic_registry_census(w, tf, &census, &block_drops);
+  for (uint32_t i = 0; i < w->n_slices; i++) census += sim_heap_size(&w->slices[i].heap);
   for (uint32_t i = 0; i < w->n_slices; i++) {
-    asic_slice *s = &w->slices[i];
-    block_drops += s->arb.tot_drops + s->in.tot_drops + s->out.tot_drops + s->fab.tot_drops + s->lk.tot_drops + s->tot_noroute_drops;
-    census += s->arb.waiting + bw_server_census(&s->in, tf) + bw_server_census(&s->out, tf) +
-              bw_server_census(&s->fab, tf) + lookup_census(&s->lk, tf) + sim_heap_size(&s->heap);
+    const pg_attach *a = &w->attach[i];
+    if (!a->on) continue;
+    block_drops += a->to_block.tot_drops + a->tot_refused;
+    census += a->to_block.waiting + (a->ops.held ? a->ops.held(a->ops.ctx, i) : 0);
   }
   uint64_t hop_drops = 0;
   for (uint32_t fi = 0; fi < w->n_flows; fi++) hop_drops += w->flows[fi].tot_drops[DROP_HOP_LIMIT];
@@ -163,27 +166,19 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
 }
 
 void asic_world_free(asic_world *w) {
+  asic_registry_free(w); /* every registered resource; the blocks free the rest */
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    bw_server_free(&w->pgs[i].in);
-    ingress_arb_free(&w->pgs[i].arb);
-    bw_server_free(&w->pgs[i].out);
-  }
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    asic_slice *s = &w->slices[i];
-    bw_server_free(&s->in);
-    ingress_arb_free(&s->arb);
-    bw_server_free(&s->out);
-    bw_server_free(&s->fab);
-    lookup_free(&s->lk);
-    sim_heap_free(&s->heap);
-  }
+  for (uint32_t i = 0; w->pgs && i < w->n_pgs; i++) portgroup_pg_free(&w->pgs[i]);
+  for (uint32_t i = 0; i < w->n_slices; i++) slice_free(&w->slices[i]);
   for (uint32_t r = 0; r < w->n_routers; r++) route_free(&w->routers[r].routes);
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
-    free(w->flows[fi].egress);
     free(w->flows[fi].series_bytes);
   }
   free(w->flows);
+  free(w->keys);
+  free(w->key_nh);
+  free(w->cycles);
+  free(w->attach);
   if (w->stats) stats_destroy(w->stats);
   free(w->ports);
   free(w->pgs);

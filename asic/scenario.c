@@ -125,13 +125,7 @@ static bool port_speed(asic_world *w, uint32_t port, const cfg_node *n, cfg_err 
   const cfg_param sp = {"speed", CFG_T_RATE, "Gbps", NULL, 1e9, (double)pt->rate_bps, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
   double v;
   if (!parse_field(&sp, n, "interfaces.speed", &v, err)) return false;
-  uint64_t bps = (uint64_t)llround(v);
-  arb_input *q = &w->pgs[pt->pg].arb.in[pt->pg_input];
-  uint64_t quantum = (uint64_t)llround((double)q->quantum * (double)bps / (double)pt->rate_bps);
-  q->quantum = (uint32_t)(quantum ? quantum : 1);
-  pt->rate_bps = bps;
-  pt->tx.rate_bps = bps;
-  pt->tx.memo_bytes = 0; /* forget the service time memo of the old rate */
+  portgroup_port_set_speed(pt, &w->pgs[pt->pg], (uint64_t)llround(v));
   return true;
 }
 
@@ -219,6 +213,50 @@ static bool phases(const cfg_node *m, scenario *sc, cfg_err *err) {
   return !m || apply_map(m, "phases", t, 2, sc, err);
 }
 
+/* An unknown --set key: a ROUTER.BLOCK.PARAM naming no router says so; otherwise the
+ * closest key of the parameter tables (walked from their cfg_param tables), if any. */
+static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr, cfg_err *err) {
+  static const char *const fixed[] = {"phases.warmup", "phases.measure", "seed", "traffic.frame", "traffic.rate"};
+  size_t nb, n = 0;
+  const asic_param_block *b = asic_param_blocks(&nb);
+  const char *first_dot = strchr(key, '.');
+  bool names_block = false;
+  for (size_t i = 0; i < nb && first_dot; i++)
+    names_block |= strlen(b[i].name) == (size_t)(first_dot - key) && !strncmp(b[i].name, key, (size_t)(first_dot - key));
+  bool names_router = false;
+  for (uint32_t r = 0; r < nr && first_dot; r++)
+    names_router |= strlen(rt[r].name) == (size_t)(first_dot - key) && !strncmp(rt[r].name, key, (size_t)(first_dot - key));
+  if (first_dot && strchr(first_dot + 1, '.') && !names_block && !names_router && strncmp(key, "phases.", 7) &&
+      strncmp(key, "traffic.", 8)) {
+    char routers[256] = "";
+    for (uint32_t r = 0, len = 0; r < nr && len < sizeof routers - 40; r++)
+      len += (uint32_t)snprintf(routers + len, sizeof routers - len, "%s%s", r ? ", " : "", rt[r].name);
+    snprintf(err->msg, sizeof err->msg, "--set %s: no router '%.*s' (routers: %s)", key, (int)(first_dot - key), key,
+             routers);
+    return false;
+  }
+  size_t cap = sizeof fixed / sizeof fixed[0];
+  for (size_t i = 0; i < nb; i++) cap += b[i].n;
+  char **names = calloc(cap, sizeof *names);
+  for (size_t i = 0; names && i < nb; i++)
+    for (size_t k = 0; k < b[i].n; k++) {
+      names[n] = malloc(strlen(b[i].name) + strlen(b[i].table[k].name) + 2);
+      if (names[n]) sprintf(names[n++], "%s.%s", b[i].name, b[i].table[k].name);
+    }
+  for (size_t i = 0; names && i < sizeof fixed / sizeof fixed[0]; i++) names[n++] = strdup(fixed[i]);
+  const char *bare = names_router ? first_dot + 1 : key; /* ROUTER.BLOCK.PARAM: its BLOCK.PARAM */
+  const char *dym = names ? cfg_did_you_mean(bare, (const char *const *)names, n) : NULL;
+  if (dym)
+    snprintf(err->msg, sizeof err->msg, "--set %s: unknown key (did you mean '%.*s%s'?)", key, (int)(bare - key), key, dym);
+  else
+    snprintf(err->msg, sizeof err->msg,
+             "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
+             "phases.measure, seed, traffic.frame, traffic.rate)", key);
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+  return false;
+}
+
 static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *sets, size_t n, cfg_err *err) {
   for (size_t i = 0; i < n; i++) {
     char key[128], why[CFG_ERR_MAX];
@@ -256,12 +294,7 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
         if (d) done = d;
       }
     }
-    if (done == 0) {
-      snprintf(err->msg, sizeof err->msg,
-               "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-               "phases.measure, seed, traffic.frame, traffic.rate)", key);
-      return false;
-    }
+    if (done == 0) return unknown_set_key(key, rt, nr, err);
     if (done < 0) {
       snprintf(err->msg, sizeof err->msg, "--set %s: %.300s", key, why);
       return false;
@@ -303,6 +336,11 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   memset(sc, 0, sizeof *sc);
   snprintf(sc->path, sizeof sc->path, "%s", path);
   sc->doc = cfg_load_file(path, err);
+  /* an empty file (or comments only): name the first field a scenario needs */
+  size_t el = strlen(err->msg), sl = strlen(": empty document");
+  if (!sc->doc && el > sl && !strcmp(err->msg + el - sl, ": empty document"))
+    snprintf(err->msg + el - sl, sizeof err->msg - (el - sl),
+             ": version: missing, the file is empty (allowed: a scenario map, version: %d first)", SCENARIO_VERSION);
   if (!sc->doc) return false;
   const cfg_node *root = cfg_root(sc->doc);
   if (!root || root->kind != CFG_MAP) return cfg_fail(err, root, NULL, "a scenario is a map (allowed: version, traffic, ...)");

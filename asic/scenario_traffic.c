@@ -109,11 +109,14 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
     char why[CFG_ERR_MAX];
     double v;
     bool is_pct = s[strlen(s) - 1] == '%';
-    if (!cfg_parse_text(is_pct ? &pct : &rate, s, &v, why, sizeof why))
-      return cfg_fail(err, n, "traffic[].rate", "%s", why);
-    f->rate_bps = is_pct ? v * line : v;
-    if (f->rate_bps > line * (1 + 1e-12))
-      return cfg_fail(err, n, "traffic[].rate", "%s is above the port's line rate (allowed: up to %.0fGbps L1 or 100%%)", s, line / 1e9);
+    /* the real range: above 0 (the parameters' minimum) up to the port's line rate */
+    bool ok = cfg_parse_text(is_pct ? &pct : &rate, s, &v, why, sizeof why);
+    if (!ok && !strstr(why, "negative") && !strstr(why, "out of range"))
+      return cfg_fail(err, n, "traffic[].rate", "%s", why); /* not a rate at all (unit, syntax) */
+    if (ok) f->rate_bps = is_pct ? v * line : v;
+    if (!ok || f->rate_bps > line * (1 + 1e-12))
+      return cfg_fail(err, n, "traffic[].rate", "'%s' is %s (allowed: 1Kbps..%.0fGbps L1, the port's line rate, or 1e-07%%..100%%)",
+                      s, !ok && s[0] == '-' ? "negative" : ok ? "above the port's line rate" : "out of range", line / 1e9);
   }
   f->fkind = FRAME_FIXED;
   f->sizes[0] = 64;
@@ -151,7 +154,14 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
     snprintf(field, sizeof field, "traffic[].%s", ints[i].key);
     if ((n = cfg_get(e, ints[i].key))) {
       if (!(s = scenario_scalar(n, field, err))) return false;
-      if (!cfg_parse_text(&ints[i].p, s, &v, why, sizeof why)) return cfg_fail(err, n, field, "%s", why);
+      if (!cfg_parse_text(&ints[i].p, s, &v, why, sizeof why)) {
+        /* a number too large for any integer is out of this key's range, not of uint64's */
+        bool digits = s[0] != 0;
+        for (const char *c = s[0] == '-' ? s + 1 : s; *c && digits; c++) digits = *c >= '0' && *c <= '9';
+        if (digits)
+          return cfg_fail(err, n, field, "'%s' is out of range (allowed: %.0f..%.0f)", s, ints[i].p.min, ints[i].p.max);
+        return cfg_fail(err, n, field, "%s", why);
+      }
     }
     *(uint32_t *)ints[i].dst = (uint32_t)v;
   }
@@ -213,6 +223,9 @@ bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err) {
     if (!(s = scenario_scalar(vn, "expect[].value", err))) return false;
     char *end;
     x->value = strtod(s, &end);
+    if (end != s && *end && !strchr(end, '.')) /* a number with a unit (a metric name has dots) */
+      return cfg_fail(err, vn, "expect[].value", "'%s': values are unitless numbers in the metric's unit "
+                      "(allowed: a number such as %.*s, or a metric name)", s, (int)(end - s), s);
     if (end == s || *end) snprintf(x->ref, sizeof x->ref, "%s", s);
     x->tol = 0.01;
     const cfg_node *tn = cfg_get(e, "tol");

@@ -1,7 +1,20 @@
 /* Binary min-heap of sim_event keyed by (t, pkt.pid): keys in the heap, events in a pool. */
 #include "sim_heap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#if SIM_HEAP_CHECKED
+static void check_not_late(const sim_heap *h, const sim_event *e) {
+  if (e->t >= h->processed) return;
+  fprintf(stderr, "sim_heap: event kind %u pushed at t=%llu fs, before the processed time %llu fs\n", e->kind,
+          (unsigned long long)e->t, (unsigned long long)h->processed);
+  abort();
+}
+#define CHECK_NOT_LATE(h, e) check_not_late(h, e)
+#else
+#define CHECK_NOT_LATE(h, e) ((void)0)
+#endif
 
 static inline bool before(const sim_event *a, const sim_event *b) {
   return a->t < b->t || (a->t == b->t && a->pkt.pid < b->pkt.pid);
@@ -19,6 +32,7 @@ bool sim_heap_init(sim_heap *h, size_t cap) {
   h->lane = NULL;
   h->lhead = h->ln = h->lcap = 0;
   h->hole = false;
+  h->processed = 0;
   if (!h->key || !h->pool || !h->free_slots) return false;
   /* slot 0 on top of the stack first */
   for (size_t i = 0; i < h->cap; i++) h->free_slots[i] = (uint32_t)(h->cap - 1 - i);
@@ -39,6 +53,7 @@ void sim_heap_free(sim_heap *h) {
 }
 
 bool sim_heap_push_lane(sim_heap *h, const sim_event *e) {
+  CHECK_NOT_LATE(h, e);
   if (h->ln) {
     size_t tail = h->lhead + h->ln - 1;
     if (tail >= h->lcap) tail -= h->lcap;
@@ -93,6 +108,7 @@ static inline void replace_root(sim_heap *h, sim_hkey k) {
 }
 
 bool sim_heap_push(sim_heap *h, const sim_event *e) {
+  CHECK_NOT_LATE(h, e);
   if (h->hole) {
     uint32_t slot = h->free_slots[--h->n_free];
     h->pool[slot] = *e;
@@ -134,6 +150,7 @@ static inline void lane_pop(sim_heap *h, sim_event *out) {
   *out = h->lane[h->lhead];
   h->lhead = h->lhead + 1 == h->lcap ? 0 : h->lhead + 1;
   h->ln--;
+  h->processed = out->t;
 }
 
 void sim_heap_settle(sim_heap *h) {
@@ -147,6 +164,7 @@ void sim_heap_pop(sim_heap *h, sim_event *out) {
   sim_heap_settle(h);
   if (h->ln && (!h->n || before(&h->lane[h->lhead], &h->pool[h->key[0].slot]))) return lane_pop(h, out);
   *out = h->pool[h->key[0].slot];
+  h->processed = out->t;
   h->free_slots[h->n_free++] = h->key[0].slot;
   remove_root(h);
 }
@@ -165,6 +183,7 @@ bool sim_heap_pop_before(sim_heap *h, sim_fs limit, sim_event *out) {
   }
   if (h->key[0].t >= limit) return false;
   *out = h->pool[h->key[0].slot];
+  h->processed = out->t;
   h->free_slots[h->n_free++] = h->key[0].slot;
   h->hole = true;
   return true;

@@ -10,29 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
 #include "sim_time.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Packet descriptor (clear traffic: no payload bytes). */
-typedef struct sim_pkt {
-  uint64_t pid;      /* unique, deterministic: assigned by the source */
-  sim_fs t_first_in; /* first bit of the preamble on the ingress wire */
-  sim_fs t_last_in;  /* last bit of the FCS on the ingress wire */
-  uint32_t flow;     /* flow (traffic stream) index */
-  uint16_t sub;      /* address index within the stream (`flows: N`) */
-  uint16_t bytes;    /* frame bytes incl. FCS */
-  uint8_t hops;      /* router hops taken (multi-router topologies) */
-  uint8_t flags;
-} sim_pkt;
 
 typedef struct sim_event {
   sim_fs t;
-  uint32_t kind;  /* what happens: defined by the user of the heap */
-  uint32_t where; /* block index the event is for */
-  uint32_t aux;   /* event-specific (e.g. egress port) */
+  uint32_t kind;  /* what happens: a named kind of the block that handles it (model/sim_world.h) */
+  uint32_t where; /* index of the block instance the event is for (named per kind) */
+  uint32_t aux;   /* kind-specific argument (named per kind, e.g. egress port) */
   sim_pkt pkt;
 } sim_event;
 
@@ -61,7 +51,17 @@ typedef struct sim_heap {
   bool hole;
   sim_event *lane;
   size_t lhead, ln, lcap;
+  sim_fs processed; /* time of the last event popped: nothing may be pushed before it */
 } sim_heap;
+
+/* Debug check (debug builds, and the sanitizer twins via IPSECSIM_HEAP_CHECK): a push
+ * earlier than the heap's processed time breaks the lookahead rule of the drivers; it
+ * aborts with one line naming the times. */
+#if !defined(NDEBUG) || defined(IPSECSIM_HEAP_CHECK)
+#define SIM_HEAP_CHECKED 1
+#else
+#define SIM_HEAP_CHECKED 0
+#endif
 
 bool sim_heap_init(sim_heap *h, size_t cap);
 void sim_heap_free(sim_heap *h);

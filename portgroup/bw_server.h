@@ -56,6 +56,9 @@ typedef struct bw_server {
   uint64_t tot_in, tot_drops;
 } bw_server;
 
+/* Descriptors a queue of `bytes` holds: one per minimum (64 B) frame, plus two. */
+static inline uint32_t bw_queue_pkts(uint64_t bytes) { return (uint32_t)(bytes / 64 + 2); }
+
 bool bw_server_init(bw_server *s, uint64_t rate_bps, uint32_t overhead, sim_fs latency,
                     uint64_t cap_bytes, uint32_t cap_pkts);
 void bw_server_free(bw_server *s);

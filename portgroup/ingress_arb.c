@@ -48,6 +48,12 @@ static void integrate(ingress_arb *a, sim_fs t) {
   if (t > a->last) a->last = t;
 }
 
+void ingress_arb_set_overhead(ingress_arb *a, uint32_t overhead) { a->overhead = overhead; }
+
+void ingress_arb_set_weight(ingress_arb *a, uint32_t input, uint32_t quantum_unit, uint32_t weight) {
+  if (input < a->n_in) a->in[input].quantum = quantum_unit * (weight ? weight : 1);
+}
+
 void ingress_arb_set_credit(ingress_arb *a, uint64_t cap_bytes, uint32_t cap_pkts) {
   a->credit.on = true;
   a->credit.bytes = a->credit.cap_bytes = cap_bytes;
@@ -105,6 +111,7 @@ arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, si
   if (tail >= q->cap_pkts) tail -= q->cap_pkts;
   q->ring[tail].pkt = *pkt;
   q->ring[tail].aux = aux;
+  q->ring[tail].input = input;
   q->n++;
   q->q_bytes += pkt->bytes;
   q->tot_in++;
@@ -148,7 +155,7 @@ static arb_input *drr_select(ingress_arb *a) {
       q->deficit += q->quantum;
       a->granted = true;
     }
-    if (q->ring[q->head].pkt.bytes > q->deficit) {
+    if ((uint64_t)q->ring[q->head].pkt.bytes + a->overhead > q->deficit) {
       next_input(a);
       continue;
     }
@@ -187,7 +194,7 @@ bool ingress_arb_dispatch(ingress_arb *a, bw_server *srv, sim_fs t, arb_item *it
   }
   integrate(a, t);
   *item = q->ring[q->head];
-  q->deficit -= item->pkt.bytes;
+  q->deficit -= (uint64_t)item->pkt.bytes + a->overhead;
   q->head = q->head + 1 == q->cap_pkts ? 0 : q->head + 1;
   q->n--;
   q->q_bytes -= item->pkt.bytes;

@@ -47,7 +47,8 @@ extern "C" {
 
 typedef struct arb_item {
   sim_pkt pkt;
-  uint32_t aux; /* caller's routing word, returned with the packet */
+  uint32_t aux;   /* caller's routing word, returned with the packet */
+  uint32_t input; /* the input queue it waited in */
 } arb_item;
 
 typedef struct arb_input {
@@ -78,6 +79,7 @@ typedef struct ingress_arb {
   bool held;         /* packets wait for downstream credits (no dispatch scheduled) */
   bool credit_backlog; /* held at least once since the queues were last empty */
   arb_credit credit;
+  uint32_t overhead; /* bytes DRR charges per packet besides the frame (ingress_arb_set_overhead) */
   uint32_t waiting;  /* packets queued over all inputs (not yet in service) */
   uint64_t waiting_bytes;
   /* window statistics of the whole stage (waiting + in service) */
@@ -99,6 +101,13 @@ bool ingress_arb_init(ingress_arb *a, uint32_t n_inputs, const uint32_t *weights
                       uint64_t cap_bytes, uint32_t cap_pkts);
 void ingress_arb_free(ingress_arb *a);
 void ingress_arb_window(ingress_arb *a, sim_fs w0, sim_fs w1);
+
+/* DRR charges frame + overhead bytes per packet (0 by default): set it to what the server
+ * behind the arbiter charges, so inputs of different frame sizes get their weighted share
+ * of the server's time. */
+void ingress_arb_set_overhead(ingress_arb *a, uint32_t overhead);
+/* Input i's weight (quantum = quantum_unit x weight), e.g. from an attached block's capacity. */
+void ingress_arb_set_weight(ingress_arb *a, uint32_t input, uint32_t quantum_unit, uint32_t weight);
 
 /* Turns on downstream flow control with the downstream queue's capacity (see above). */
 void ingress_arb_set_credit(ingress_arb *a, uint64_t cap_bytes, uint32_t cap_pkts);

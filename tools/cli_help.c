@@ -56,7 +56,7 @@ static const help_entry kHelp[] = {
      "  --trace FILE.fst    waveform of the RTL core; holds the keys, created with mode 0600\n"
      "                      (only with --engine rtl)\n"
      "  --help, -h          this text\n"},
-    {"params", "[BLOCK] [--analytic [--sizes LIST]] [--map] [--set BLOCK.PARAM=VALUE]...",
+    {"params", "[BLOCK] [--analytic [--sizes LIST]] [--map] [--set BLOCK.PARAM=VALUE]... | --metrics SCENARIO [--set KEY=VALUE]...",
      "Prints the parameter tables (name, type, unit, default, range, source, why) of platform,\n"
      "portgroup, pfe, fabric and of the SA file (sa), or one BLOCK of them.\n",
      "  BLOCK               platform, portgroup, pfe, fabric or sa\n"
@@ -64,6 +64,8 @@ static const help_entry kHelp[] = {
      "  --sizes LIST        frame sizes for --analytic, e.g. 64,1518 (64..9600; only with --analytic)\n"
      "  --map               the port map port -> PIC -> ASIC -> slice -> port group (platform block)\n"
      "  --set BLOCK.PARAM=VALUE  parameter value for --analytic and --map, repeatable\n"
+     "  --metrics SCENARIO  every metric name expect: accepts for that scenario, with unit and\n"
+     "                      description (--set KEY=VALUE after it: the scenario overrides of run)\n"
      "  --help, -h          this text\n"},
     {"report", "DIR", "Summarises the reports of a run directory (not part of this build yet).\n",
      "  DIR                 a directory written by run --out\n"

@@ -1,4 +1,7 @@
 /* `ipsecsim params [BLOCK] [--analytic] [--map] [--sizes 64,128,...] [--set BLOCK.PARAM=VALUE]...`
+ * `ipsecsim params --metrics SCENARIO [--set KEY=VALUE]...`: every metric name `expect:`
+ * accepts for that scenario, with its unit and description, read from the stats registry
+ * the world publishes into (no run: the values are not computed).
  * --map prints the port map port -> PIC -> ASIC -> slice -> port group of the platform
  * (--set platform.preset=..., platform.lmics=..., platform.port_mode=...).
  * Prints the parameter tables (name, type, unit, default, range, source, why) and, with
@@ -11,11 +14,45 @@
 #include "asic/asic_params.h"
 #include "asic/asic_preset.h"
 #include "cli_help.h"
+#include "asic/asic_report.h"
+#include "asic/scenario.h"
 #include "commands.h"
 #include "ipsec_engine/sa_load.h"
 
+/* The names a scenario publishes: load it, publish the (empty) run's figures, walk the registry. */
+static int list_metrics(const char *path, char **sets, size_t n_sets) {
+  scenario *scp = calloc(1, sizeof *scp); /* large: on the heap */
+  cfg_err err = {{0}};
+  if (!scp || !scenario_load(path, sets, n_sets, scp, &err)) {
+    fprintf(stderr, "%s\n", scp ? err.msg : "out of memory");
+    if (scp) scenario_free(scp);
+    free(scp);
+    return IPSECSIM_EXIT_USAGE;
+  }
+  asic_report_publish(scp);
+  static const char *const hist_stats[] = {"count", "min", "mean", "p50", "p99", "p99.9", "max"};
+  printf("%-64s %-8s %s\n", "metric", "unit", "description");
+  for (size_t i = 0, n = stats_count(scp->world.stats); i < n; i++) {
+    stats_entry e = stats_at(scp->world.stats, i);
+    if (e.kind != STATS_HISTOGRAM) {
+      printf("%-64s %-8s %s\n", e.name, e.unit && *e.unit ? e.unit : "-", e.desc ? e.desc : "");
+      continue;
+    }
+    for (size_t k = 0; k < sizeof hist_stats / sizeof hist_stats[0]; k++) {
+      char name[256];
+      snprintf(name, sizeof name, "%s.%s", e.name, hist_stats[k]);
+      printf("%-64s %-8s %s (%s)\n", name, k ? e.unit : "packets", e.desc ? e.desc : "", hist_stats[k]);
+    }
+  }
+  scenario_free(scp);
+  free(scp);
+  return IPSECSIM_EXIT_OK;
+}
+
 int cmd_params(int argc, char **argv) {
-  const char *block = NULL;
+  const char *block = NULL, *metrics = NULL;
+  char *sets[64];
+  size_t n_sets = 0;
   bool analytic = false, map = false, sizes_given = false, set_given = false;
   bool platform_set[2] = {false, false}; /* port_mode, lmics given with --set */
   uint32_t sizes[32] = {64, 128, 256, 512, 594, 1024, 1280, 1518, 9000};
@@ -35,6 +72,8 @@ int cmd_params(int argc, char **argv) {
       analytic = true;
     } else if (!strcmp(argv[i], "--map")) {
       map = true;
+    } else if (!strcmp(argv[i], "--metrics") && i + 1 < argc) {
+      metrics = argv[++i];
     } else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
       sizes_given = true;
       n_sizes = 0;
@@ -46,6 +85,12 @@ int cmd_params(int argc, char **argv) {
         }
         sizes[n_sizes++] = (uint32_t)v;
       }
+    } else if (!strcmp(argv[i], "--set") && i + 1 < argc && metrics) { /* scenario keys */
+      if (n_sets == sizeof sets / sizeof sets[0]) {
+        fprintf(stderr, "ipsecsim params: more than 64 --set options\n");
+        return IPSECSIM_EXIT_USAGE;
+      }
+      sets[n_sets++] = argv[++i];
     } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
       set_given = true;
       char key[128], why[CFG_ERR_MAX];
@@ -82,6 +127,13 @@ int cmd_params(int argc, char **argv) {
       fprintf(stderr, "usage: ipsecsim params %s\n", cli_help_synopsis("params"));
       return IPSECSIM_EXIT_USAGE;
     }
+  }
+  if (metrics) {
+    if (block || analytic || map) {
+      fprintf(stderr, "ipsecsim params: --metrics takes a scenario alone (allowed: params --metrics SCENARIO [--set KEY=VALUE])\n");
+      return IPSECSIM_EXIT_USAGE;
+    }
+    return list_metrics(metrics, sets, n_sets);
   }
   /* Options that would change nothing are refused rather than ignored. */
   const char *no_effect = sizes_given && !analytic ? "--sizes has no effect without --analytic"

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,9 @@ extern "C" int cmd_run(int argc, char **argv) {
   }
   std::vector<char *> setp;
   for (auto &s : sets) setp.push_back(&s[0]);
-  static scenario sc;  // large; lives for the process
+  // large: on the heap, one per run (no process-global state: two worlds may coexist)
+  auto sc_owner = std::make_unique<scenario>();
+  scenario &sc = *sc_owner;
   cfg_err err{};
   if (!scenario_load(path, setp.data(), setp.size(), &sc, &err)) {
     std::fprintf(stderr, "%s\n", err.msg);

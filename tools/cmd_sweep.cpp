@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,8 @@ static bool load_and_run(const char *path, std::vector<std::string> &sets, scena
 
 static int point(const char *path, std::vector<std::string> sets, unsigned size, const char *out) {
   sets.push_back("traffic.frame=" + std::to_string(size) + "B");
-  static scenario sc;
+  auto sc_owner = std::make_unique<scenario>();  // large: on the heap, one per point
+  scenario &sc = *sc_owner;
   if (!load_and_run(path, sets, sc)) return IPSECSIM_EXIT_USAGE;
   char msg[256];
   bool ok = asic_sim_conservation(&sc.world, msg, sizeof msg);
@@ -81,7 +83,8 @@ static int trial(const char *path, std::vector<std::string> sets, unsigned size,
   std::snprintf(rate, sizeof rate, "traffic.rate=%.9f%%", frac * 100);
   sets.push_back("traffic.frame=" + std::to_string(size) + "B");
   sets.push_back(rate);
-  static scenario sc;
+  auto sc_owner = std::make_unique<scenario>();  // large: on the heap, one per point
+  scenario &sc = *sc_owner;
   if (!load_and_run(path, sets, sc)) return IPSECSIM_EXIT_USAGE;
   char msg[256];
   bool balanced = asic_sim_conservation(&sc.world, msg, sizeof msg);

@@ -1,5 +1,5 @@
 // Lookup completions computed straight through (asic_sim.c prepare_direct_out: no
-// EV_SLICE_OUT heap event when nothing else can feed slice.out) must not change any result.
+// SLICE_EV_OUT heap event when nothing else can feed slice.out) must not change any result.
 // The same scenario runs twice: once as shipped, once with an engine attached that no route
 // uses, which turns the straight-through path off; every metric of the report (event count
 // and end time included) must be equal, and conservation must hold in both.
@@ -12,7 +12,10 @@ extern "C" {
 }
 
 namespace {
-void engine_never_called(void *, uint32_t, sim_fs, const sim_pkt *) { ADD_FAILURE() << "no route leads to the engine"; }
+bool engine_never_called(void *, uint32_t, sim_fs, const sim_pkt *) {
+  ADD_FAILURE() << "no route leads to the engine";
+  return false;
+}
 
 struct SimRun {
   std::unique_ptr<AsicRun> r;
@@ -25,7 +28,13 @@ SimRun run_once(const std::string &path, bool heap_path) {
   EXPECT_TRUE(out.r->loaded) << out.r->err;
   if (!out.r->loaded) return out;
   asic_world *w = &out.r->sc.world;
-  if (heap_path) w->engine = {nullptr, engine_never_called};
+  if (heap_path) {
+    pg_block_ops ops{};
+    ops.rate_bps = 300000000000ull;
+    ops.offer = engine_never_called;
+    char err[128];
+    EXPECT_TRUE(asic_attach_block(w, 0, &ops, err, sizeof err)) << err;
+  }
   asic_sim_run_c(w);
   for (uint32_t s = 0; s < w->n_slices; s++) out.direct_slices += w->slices[s].direct_out;
   char msg[256];

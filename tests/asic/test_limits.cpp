@@ -192,6 +192,10 @@ TEST(Model, ResolvedConfigurationReloadsToTheSameRun) {
     auto b = asic_run(write_temp_yaml(std::string("resolved_") + name, text));
     ASSERT_TRUE(b->loaded) << b->err << "\n" << text;
     EXPECT_EQ(a->json(), b->json()) << name;
+    // every key of the input kept (expect: too), in the units a person writes
+    EXPECT_NE(text.find("us, measure: 50us}"), std::string::npos) << text;
+    EXPECT_NE(text.find("pg_bw: 400Gbps, pg_in_queue: 256KiB"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nexpect:\n  - {metric: "), std::string::npos) << text;
   }
 }
 

@@ -58,7 +58,32 @@ TEST(ScenarioErrors, UnknownPort) {
 }
 TEST(ScenarioErrors, RateAboveLineRate) {
   expect_error("rate", replace(kBase, "rate: 10%", "rate: 150Gbps"),
-               "6:37: traffic[].rate: 150Gbps is above the port's line rate (allowed: up to 100Gbps L1 or 100%)");
+               "6:37: traffic[].rate: '150Gbps' is above the port's line rate (allowed: 1Kbps..100Gbps L1, the port's "
+               "line rate, or 1e-07%..100%)");
+}
+// issue 10: a negative rate states the real range (0 is refused too)
+TEST(ScenarioErrors, RateNegativeOrZero) {
+  const std::string allowed = " (allowed: 1Kbps..100Gbps L1, the port's line rate, or 1e-07%..100%)";
+  expect_error("rate_neg", replace(kBase, "rate: 10%", "rate: -5Gbps"), "6:37: traffic[].rate: '-5Gbps' is negative" + allowed);
+  expect_error("rate_negp", replace(kBase, "rate: 10%", "rate: -5%"), "6:37: traffic[].rate: '-5%' is negative" + allowed);
+  expect_error("rate_zero", replace(kBase, "rate: 10%", "rate: 0Gbps"), "6:37: traffic[].rate: '0Gbps' is out of range" + allowed);
+  expect_error("rate_zerop", replace(kBase, "rate: 10%", "rate: 0%"), "6:37: traffic[].rate: '0%' is out of range" + allowed);
+}
+// issue 10: a 20-digit flows: states the key's range, not uint64's
+TEST(ScenarioErrors, FlowsTwentyDigits) {
+  expect_error("flows20", replace(kBase, "dst: 10.9.0.2", "dst: 10.9.0.2, flows: 99999999999999999999"),
+               "6:76: traffic[].flows: '99999999999999999999' is out of range (allowed: 1..65536)");
+}
+// issue 10: an empty scenario (or comments only) names the field it lacks
+TEST(ScenarioErrors, EmptyFileNamesAField) {
+  expect_error("empty", "", "1:1: version: missing, the file is empty (allowed: a scenario map, version: 1 first)");
+  expect_error("comments", "# nothing yet\n", "1:1: version: missing, the file is empty (allowed: a scenario map, version: 1 first)");
+}
+// issue 10: a unit in an expect: value says values are unitless numbers
+TEST(ScenarioErrors, ExpectValueWithUnit) {
+  expect_error("unit", kBase + "expect:\n  - {metric: flow.z.rx_l1_gbps, approx: 10Gbps}\n",
+               "8:41: expect[].value: '10Gbps': values are unitless numbers in the metric's unit (allowed: a number "
+               "such as 10, or a metric name)");
 }
 TEST(ScenarioErrors, FrameTooSmall) {
   expect_error("frame", replace(kBase, "frame: 64B", "frame: 40B"),
@@ -73,9 +98,21 @@ TEST(ScenarioErrors, MissingDestination) {
 }
 TEST(ScenarioErrors, SetUnknownKey) {
   expect_error("set1", kBase,
-               "--set pfe.lookup_cyc: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
+               "--set zzz: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
                "phases.measure, seed, traffic.frame, traffic.rate)",
-               {"pfe.lookup_cyc=3"});
+               {"zzz=3"});
+}
+// issue 10: did-you-mean from the parameter tables, and a router that does not exist
+TEST(ScenarioErrors, SetUnknownKeyDidYouMean) {
+  expect_error("set1b", kBase, "--set pfe.lookup_cycle: unknown key (did you mean 'pfe.lookup_cycles'?)", {"pfe.lookup_cycle=3"});
+  expect_error("set1c", kBase, "--set portgroup.pg_bwx: unknown key (did you mean 'portgroup.pg_bw'?)",
+               {"portgroup.pg_bwx=1Gbps"});
+  expect_error("set1d", kBase, "--set r0.pfe.lookup_cycle: unknown key (did you mean 'r0.pfe.lookup_cycles'?)",
+               {"r0.pfe.lookup_cycle=3000"});
+  expect_error("set1e", kBase, "--set phases.warmp: unknown key (did you mean 'phases.warmup'?)", {"phases.warmp=3us"});
+}
+TEST(ScenarioErrors, SetUnknownRouter) {
+  expect_error("set1f", kBase, "--set r9.pfe.lookup_cycles: no router 'r9' (routers: r0)", {"r9.pfe.lookup_cycles=3000"});
 }
 TEST(ScenarioErrors, SetBadValue) {
   expect_error("set2", kBase, "--set pfe.slice_bw: missing unit in '3' (allowed: bps, Kbps, Mbps, Gbps, Tbps)",

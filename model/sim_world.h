@@ -1,0 +1,56 @@
+/* What the composer of a timing model (asic/: the world of routers) provides to the blocks
+ * it wires together (portgroup/, pfe/, an attached block such as the IPsec engine), and the
+ * scheme of named event kinds.
+ *
+ * Events: every kind belongs to one block class (SIM_EV_CLASS) and is handled by that
+ * block's handler behind the composer's event switch; `where` and `aux` are named per kind
+ * in the block's header (no sentinel values, no flag changing their meaning).
+ *
+ * Drop reasons: each names the block that owns the drop; the composer counts a drop on the
+ * packet's flow (all-time, and in the measurement window). */
+#ifndef IPSECSIM_SIM_WORLD_H
+#define IPSECSIM_SIM_WORLD_H
+
+#include <stdint.h>
+
+#include "packet.h"
+#include "sim_heap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sim_ev_class {
+  SIM_EVC_SOURCE = 0,    /* traffic sources (asic/) */
+  SIM_EVC_PORTGROUP = 1, /* ports and port groups (portgroup/portgroup.h) */
+  SIM_EVC_SLICE = 2,     /* PFE slices (pfe/slice.h) */
+  SIM_EVC_BLOCK = 3      /* a block attached to PG0 of a slice (portgroup/pg_attach.h) */
+} sim_ev_class;
+#define SIM_EV(cls, k) (((uint32_t)(cls) << 8) | (uint32_t)(k))
+#define SIM_EV_CLASS(kind) ((sim_ev_class)((kind) >> 8))
+
+typedef enum sim_drop {
+  DROP_PG_IN, DROP_SLICE_IN, DROP_LOOKUP, DROP_NO_ROUTE, DROP_SLICE_OUT, DROP_FABRIC,
+  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_SLICE_BACKPRESSURE, DROP_N
+} sim_drop;
+extern const char *const sim_drop_names[DROP_N];
+
+/* The composer (struct sim_world is asic_world, asic/asic_sim.h). */
+typedef struct sim_world sim_world;
+
+/* Schedules ev in heap `heap` (one per PFE slice); from_heap is the heap whose handler
+ * pushes (a push into another heap wakes a driver that waits on it). in_order: the event
+ * is usually not before the last one pushed this way (the heap's O(1) FIFO lane). */
+void sim_world_push(sim_world *w, uint32_t heap, const sim_event *ev, uint32_t from_heap, bool in_order);
+/* The packet is lost at time t, owned by `why`. */
+void sim_world_drop(sim_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t);
+/* The packet left the model (first bit on an unlinked port's wire at t_out). */
+void sim_world_deliver(sim_world *w, const sim_pkt *pkt, sim_fs t_out);
+/* An event a block handled straight through instead of taking it from the heap (same
+ * event count and end time either way). */
+void sim_world_count_event(sim_world *w, sim_fs t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,99 @@
+/* Block contract: the PFE slice (pfe/).
+ *
+ * A slice is slice.in (an ingress_arb with inputs PG0, PG1, fabric, weighted by their
+ * speeds, in front of the slice's buffer-write bandwidth), the lookup thread pool
+ * (pfe/lookup.h), slice.out (buffer-read bandwidth, a FIFO), and the fabric link toward the
+ * other slices. It owns one event heap: the composer's drivers step it in windows of the
+ * lookahead (the smallest fabric or link latency).
+ *
+ * Accepts: packets from its port groups' PG.in (credited: each PG holds credits for its
+ *   queue at slice.in, returned when slice.in takes the packet off it), and packets from
+ *   other slices over the fabric (not credited: tail drop).
+ * Routes: the lookup of a packet from a port group reads the next hop of its route_key for
+ *   the slice's router (nh_by_key, resolved by the composer): an egress port, the block
+ *   attached to PG0 (SLICE_NH_BLOCK), or none (no_route). Occupancy: cycles_by_flow for this
+ *   slice's router (the composer's rule: a stream's own lookup_cycles at its ingress router,
+ *   the router's pfe.lookup_cycles elsewhere).
+ * Emits: to a local port through portgroup_send, to the block through pg_attach_send, to the
+ *   egress port's slice over the fabric (its slice.in, then straight to its slice.out).
+ * Owns drops: slice_in_queue_full (fabric input, or a frame larger than a PG's credits),
+ *   lookup_queue_full, no_route, slice_out_queue_full, fabric_queue_full, and
+ *   slice_backpressure (counted where it happens, at its PGs' input queues).
+ * Event budget per packet: none at slice.in without contention, one SLICE_EV_ARB dispatch
+ *   when it waits; one SLICE_EV_OUT for the lookup completion unless direct_out (completions
+ *   computed straight through when the composer finds their order is already the heap's);
+ *   one SLICE_EV_FROM_FABRIC and one SLICE_EV_OUT_FABRIC across the fabric. */
+#ifndef IPSECSIM_SLICE_H
+#define IPSECSIM_SLICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lookup.h"
+#include "model/sim_heap.h"
+#include "model/sim_world.h"
+#include "portgroup/bw_server.h"
+#include "portgroup/ingress_arb.h"
+#include "portgroup/portgroup.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+  SLICE_EV_FROM_PG = SIM_EV(SIM_EVC_SLICE, 0),     /* where: slice; aux: PG 0/1 inside the slice */
+  SLICE_EV_FROM_FABRIC = SIM_EV(SIM_EVC_SLICE, 1), /* where: slice; aux: egress port */
+  SLICE_EV_ARB = SIM_EV(SIM_EVC_SLICE, 2),         /* where: slice; slice.in dispatches */
+  SLICE_EV_OUT = SIM_EV(SIM_EVC_SLICE, 3),         /* where: slice; aux: egress port (lookup done) */
+  SLICE_EV_OUT_FABRIC = SIM_EV(SIM_EVC_SLICE, 4),  /* where: slice; aux: egress port (from the fabric) */
+  SLICE_EV_OUT_BLOCK = SIM_EV(SIM_EVC_SLICE, 5)    /* where: slice; to the block on PG0 */
+};
+
+#define SLICE_NH_NONE (-1)  /* next hop of a route key: no route */
+#define SLICE_NH_BLOCK (-2) /* next hop: the block attached to PG0 of the slice */
+
+/* Inputs of a slice's buffer-write arbiter (slice.in). */
+enum { SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC, SLICE_IN_N };
+
+typedef struct asic_slice {
+  ingress_arb arb;    /* in front of `in`: inputs SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC */
+  bw_server in, out, fab;
+  lookup_pool lk;
+  sim_heap heap;
+  uint32_t self;      /* global index (= its heap) */
+  uint32_t router, asic, index; /* index: 0/1 inside its ASIC */
+  uint32_t first_pg;
+  sim_fs fabric_latency_slice, fabric_latency_asic; /* to the other slice of its ASIC / others */
+  stats_counter *noroute_drops; /* window (registry counter, or noroute_own_) */
+  stats_counter noroute_own_;
+  uint64_t tot_noroute_drops;
+  /* window: drops at this slice's port groups' input queues while the slice held them back */
+  stats_counter *backpressure_drops, backpressure_own_;
+  /* routing and occupancy (set by the composer before stepping): next hop of route key k
+   * for this router = nh_by_key[k * nh_stride + router]; lookup cycles of flow f here */
+  const int32_t *nh_by_key;
+  uint32_t nh_stride;
+  const uint32_t *cycles_by_flow;
+  /* lookup completions go straight on to slice.out (no SLICE_EV_OUT in the heap) */
+  bool direct_out;
+} asic_slice;
+
+/* The wiring a slice's handlers reach: every slice, port and port group of the world. */
+typedef struct slice_wiring {
+  asic_slice *slices;
+  asic_port *ports;
+  asic_pg *pgs;
+} slice_wiring;
+
+bool slice_init(asic_slice *s, uint64_t slice_bps, uint64_t pg_bps, uint64_t fabric_bps, uint32_t fabric_overhead,
+                uint64_t in_queue, uint64_t out_queue, uint64_t fabric_queue, uint32_t lookup_threads,
+                double lookup_clock_hz, uint32_t lookup_queue);
+void slice_free(asic_slice *s);
+
+/* Handler of the SIM_EVC_SLICE events: slice_handle in slice_events.h (inline in the
+ * composer's event switch). */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,105 @@
+/* Event handlers of the PFE slice (contract: slice.h). Inline, like bw_server's per-packet
+ * calls: the composer's event switch (asic/asic_sim.c, the one file that includes this
+ * header) compiles every block's handler into one loop with no call per hop. */
+#ifndef IPSECSIM_SLICE_EVENTS_H
+#define IPSECSIM_SLICE_EVENTS_H
+
+#include "portgroup/portgroup_events.h"
+#include "slice.h"
+
+static inline void slice_push_(sim_world *w, const asic_slice *s, uint32_t heap, uint32_t kind, uint32_t aux, sim_fs t,
+                 const sim_pkt *pkt) {
+  sim_event ev = {.t = t, .kind = kind, .where = heap, .aux = aux, .pkt = *pkt};
+  /* lookup completions are usually in order: they take the heap's O(1) FIFO lane */
+  sim_world_push(w, heap, &ev, s->self, kind == SLICE_EV_OUT || kind == SLICE_EV_OUT_BLOCK);
+}
+
+/* Dispatch key: see portgroup.c (odd offsets: apart from the port groups' keys). */
+static inline void slice_push_dispatch_(sim_world *w, const asic_slice *s, sim_fs t) {
+  sim_event ev = {.t = t, .kind = SLICE_EV_ARB, .where = s->self};
+  ev.pkt.pid = UINT64_MAX - 2ull * s->self - 1;
+  sim_world_push(w, s->self, &ev, s->self, false);
+}
+
+static inline void slice_out_(sim_world *w, const slice_wiring *x, asic_slice *s, sim_fs t, const sim_pkt *pkt, uint32_t port);
+
+/* slice.in served a packet of `input` (departure d): fabric arrivals go on to slice.out,
+ * the rest to the lookup. */
+static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice *s, uint32_t input, uint32_t aux, sim_fs d,
+                   const sim_pkt *pkt) {
+  if (input == SLICE_IN_FABRIC) return slice_push_(w, s, s->self, SLICE_EV_OUT_FABRIC, aux, d, pkt);
+  sim_fs done = lookup_offer(&s->lk, d, s->cycles_by_flow[pkt->flow]);
+  if (done == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_LOOKUP, d);
+  int32_t nh = s->nh_by_key[(size_t)pkt->route_key * s->nh_stride + s->router];
+  if (nh == SLICE_NH_BLOCK) return slice_push_(w, s, s->self, SLICE_EV_OUT_BLOCK, 0, done, pkt);
+  if (nh < 0) {
+    s->tot_noroute_drops++;
+    if (done >= s->lk.w0 && done < s->lk.w1) (*s->noroute_drops)++;
+    return sim_world_drop(w, pkt, DROP_NO_ROUTE, done);
+  }
+  if (s->direct_out) { /* the SLICE_EV_OUT this packet would take, handled now */
+    sim_world_count_event(w, done);
+    return slice_out_(w, x, s, done, pkt, (uint32_t)nh);
+  }
+  slice_push_(w, s, s->self, SLICE_EV_OUT, (uint32_t)nh, done, pkt);
+}
+
+/* slice.in took a packet of port group k (0/1 inside the slice) off its queue: credits back. */
+static inline void slice_credit_return_(sim_world *w, const slice_wiring *x, const asic_slice *s, uint32_t k, sim_fs t,
+                          const sim_pkt *pkt) {
+  portgroup_credit_return(w, x->pgs, s->first_pg + k, pkt->bytes, t);
+}
+
+static inline void slice_arrive_(sim_world *w, const slice_wiring *x, asic_slice *s, uint32_t input, uint32_t aux, sim_fs t,
+                   const sim_pkt *pkt) {
+  sim_fs d;
+  switch (ingress_arb_arrive(&s->arb, &s->in, input, t, pkt, aux, &d)) {
+    case ARB_SERVED:
+      if (input != SLICE_IN_FABRIC) slice_credit_return_(w, x, s, input, t, pkt);
+      return slice_served_(w, x, s, input, aux, d, pkt);
+    case ARB_DROPPED: /* fabric, or a frame larger than the PG's credits */
+    case ARB_DROPPED_HELD: return sim_world_drop(w, pkt, DROP_SLICE_IN, t);
+    case ARB_QUEUED_SCHEDULE: return slice_push_dispatch_(w, s, d);
+    case ARB_QUEUED: return;
+  }
+}
+
+/* A packet offered to slice.out at t for egress `port`. */
+static inline void slice_out_(sim_world *w, const slice_wiring *x, asic_slice *s, sim_fs t, const sim_pkt *pkt, uint32_t port) {
+  sim_fs d = bw_server_offer(&s->out, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_SLICE_OUT, t);
+  const asic_port *pt = &x->ports[port];
+  if (pt->slice == s->self) return portgroup_send(w, x->ports, x->pgs, port, d, pkt);
+  sim_fs f = bw_server_offer(&s->fab, d, pkt->bytes);
+  if (f == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_FABRIC, d);
+  sim_fs lat = x->slices[pt->slice].asic == s->asic ? s->fabric_latency_slice : s->fabric_latency_asic;
+  slice_push_(w, s, pt->slice, SLICE_EV_FROM_FABRIC, port, f + lat, pkt);
+}
+
+/* To the block attached to PG0, through slice.out. */
+static inline void slice_out_block_(sim_world *w, const slice_wiring *x, asic_slice *s, sim_fs t, const sim_pkt *pkt) {
+  sim_fs d = bw_server_offer(&s->out, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_SLICE_OUT, t);
+  pg_attach_send(w, &x->pgs[s->first_pg], d, pkt);
+}
+
+static inline void slice_handle(sim_world *w, const slice_wiring *x, const sim_event *ev) {
+  asic_slice *s = &x->slices[ev->where];
+  switch (ev->kind) {
+    case SLICE_EV_FROM_PG: return slice_arrive_(w, x, s, ev->aux, 0, ev->t, &ev->pkt);
+    case SLICE_EV_FROM_FABRIC: return slice_arrive_(w, x, s, SLICE_IN_FABRIC, ev->aux, ev->t, &ev->pkt);
+    case SLICE_EV_OUT:
+    case SLICE_EV_OUT_FABRIC: return slice_out_(w, x, s, ev->t, &ev->pkt, ev->aux);
+    case SLICE_EV_OUT_BLOCK: return slice_out_block_(w, x, s, ev->t, &ev->pkt);
+    case SLICE_EV_ARB: {
+      arb_item it;
+      sim_fs d, next;
+      if (!ingress_arb_dispatch(&s->arb, &s->in, ev->t, &it, &d, &next)) return;
+      if (next != SIM_FS_NEVER) slice_push_dispatch_(w, s, next);
+      if (it.input != SLICE_IN_FABRIC) slice_credit_return_(w, x, s, it.input, ev->t, &it.pkt);
+      return slice_served_(w, x, s, it.input, it.aux, d, &it.pkt);
+    }
+  }
+}
+
+#endif

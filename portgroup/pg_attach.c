@@ -1,0 +1,85 @@
+/* Block attachment point on PG0; see pg_attach.h. */
+#include "pg_attach.h"
+
+#include <string.h>
+
+#include "portgroup.h"
+
+bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_block_ops *ops, uint64_t queue_bytes,
+                    uint32_t queue_pkts, uint64_t ret_bytes, uint32_t ret_pkts) {
+  memset(a, 0, sizeof *a);
+  a->ops = *ops;
+  a->pg = pg_index;
+  a->slice = pg0->slice;
+  a->ret_bytes = ret_bytes;
+  a->ret_pkts = ret_pkts;
+  uint32_t one = 1;
+  if (!ingress_arb_init(&a->to_block, 1, &one, PG_ARB_QUANTUM_UNIT, queue_bytes, queue_pkts)) return false;
+  ingress_arb_window(&a->to_block, pg0->out.w0, pg0->out.w1);
+  if (ops->credit_bytes) ingress_arb_set_credit(&a->to_block, ops->credit_bytes, ops->credit_pkts ? ops->credit_pkts : UINT32_MAX);
+  /* the block's PG0.in input is weighted by the block's own capacity */
+  ingress_arb_set_weight(&pg0->arb, pg0->n_ports, PG_ARB_QUANTUM_UNIT, pg_weight_of((double)ops->rate_bps));
+  a->on = true;
+  pg0->att = a;
+  return true;
+}
+
+void pg_attach_free(pg_attach *a) {
+  if (a->on) ingress_arb_free(&a->to_block);
+  a->on = false;
+}
+
+/* Dispatch key: above every packet pid, apart from the PG and slice arbiters' keys. */
+static void push_dispatch(sim_world *w, const pg_attach *a, sim_fs t) {
+  sim_event ev = {.t = t, .kind = PG_EV_BLOCK_ARB, .where = a->pg};
+  ev.pkt.pid = UINT64_MAX - (1ull << 40) - a->pg;
+  sim_world_push(w, a->slice, &ev, a->slice, false);
+}
+
+static void hand_over(sim_world *w, pg_attach *a, sim_fs t, const sim_pkt *pkt) {
+  if (a->ops.offer(a->ops.ctx, a->slice, t, pkt)) return;
+  a->tot_refused++;
+  sim_world_drop(w, pkt, DROP_PG_OUT, t);
+}
+
+void pg_attach_send(sim_world *w, asic_pg *pg0, sim_fs t, const sim_pkt *pkt) {
+  pg_attach *a = pg0->att;
+  if (!a || !a->on) return sim_world_drop(w, pkt, DROP_PG_OUT, t); /* nothing attached */
+  sim_fs x;
+  switch (ingress_arb_arrive(&a->to_block, &pg0->out, 0, t, pkt, 0, &x)) {
+    case ARB_SERVED: return hand_over(w, a, x, pkt);
+    case ARB_DROPPED:
+    case ARB_DROPPED_HELD: return sim_world_drop(w, pkt, DROP_PG_OUT, t);
+    case ARB_QUEUED_SCHEDULE: return push_dispatch(w, a, x);
+    case ARB_QUEUED: return;
+  }
+}
+
+void pg_attach_dispatch(sim_world *w, asic_pg *pg0, sim_fs t) {
+  pg_attach *a = pg0->att;
+  arb_item it;
+  sim_fs d, next;
+  if (!ingress_arb_dispatch(&a->to_block, &pg0->out, t, &it, &d, &next)) return;
+  if (next != SIM_FS_NEVER) push_dispatch(w, a, next);
+  hand_over(w, a, d, &it.pkt);
+}
+
+void pg_attach_credit(sim_world *w, asic_pg *pg0, uint32_t bytes, sim_fs t) {
+  pg_attach *a = pg0->att;
+  sim_fs x;
+  if (a && ingress_arb_credit_return(&a->to_block, &pg0->out, bytes, t, &x)) push_dispatch(w, a, x);
+}
+
+void pg_attach_push(sim_world *w, const pg_attach *a, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt) {
+  sim_event ev = {.t = t, .kind = SIM_EV(SIM_EVC_BLOCK, kind & 0xFFu), .where = a->slice, .aux = aux, .pkt = *pkt};
+  sim_world_push(w, a->slice, &ev, a->slice, false);
+}
+
+bool pg_attach_return(sim_world *w, pg_attach *a, sim_fs t, const sim_pkt *pkt) {
+  if (a->ret_pkts == 0 || a->ret_bytes < pkt->bytes) return false;
+  a->ret_pkts--;
+  a->ret_bytes -= pkt->bytes;
+  sim_event ev = {.t = t, .kind = PG_EV_BLOCK_RX, .where = a->pg, .pkt = *pkt};
+  sim_world_push(w, a->slice, &ev, a->slice, false);
+  return true;
+}
