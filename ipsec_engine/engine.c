@@ -224,8 +224,9 @@ bool engine_start_hook(void *ctx, uint32_t ji, uint64_t d, uint32_t lane) {
   (void)lane;
   if (s->dir == ENGINE_ENCRYPT) {
     s->queued--;
-    /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch;
-     * admission already refused datagrams that would not all get one (engine_offer.c). */
+    /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch.
+     * Admission refuses a datagram whose packets would not all get one (engine_offer.c), so
+     * this drop only guards that invariant. */
     if (s->seq >= (s->esn ? UINT64_MAX : UINT32_MAX)) {
       engine_emit_drop(e, j, ENGINE_DROP_SEQ_EXHAUSTED, t, true);
       engine_job_free(e, ji);

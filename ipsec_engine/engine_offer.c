@@ -84,6 +84,11 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
     }
     if (r == ENGINE_PLAN_NEEDS_ICMP) return refuse(e, d, ENGINE_OUT_HOST, ENGINE_DROP_NONE, t, d->ip_bytes);
     if (r != ENGINE_PLAN_OK) return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_EXCEEDS_MTU, t, d->ip_bytes);
+    /* RFC 4303 s3.3.3, as the ESP transform: the whole datagram gets its numbers or none.
+     * Numbers are taken at dispatch, so the queued ESP packets of the SA hold theirs. */
+    const uint64_t seq_max = s->esn ? UINT64_MAX : UINT32_MAX;
+    if (seq_max - s->seq < (uint64_t)s->queued + plan.n)
+      return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_SEQ_EXHAUSTED, t, d->ip_bytes);
     in_frame = engine_frame_bytes(d->ip_bytes);
     proto.clear_frame = in_frame;
   } else {
