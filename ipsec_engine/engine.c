@@ -1,5 +1,6 @@
 /* The engine block: admission into the input FIFO, per-SA release and decrypt commit,
- * counters. The dispatcher and lanes are in engine_dispatch.c. */
+ * counters, the hooks the GCM-core backend calls (gcm_backend.h; the `c` backend, the
+ * dispatcher and lanes, is engine_dispatch.c). */
 #include "engine_internal.h"
 
 #include <stdio.h>
@@ -72,6 +73,10 @@ engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_s
   if (!e) return NULL;
   e->p = *p;
   e->period = sim_period_fs(p->clock);
+  e->be_ops = &gcm_backend_c;
+  e->be = e;
+  e->hooks = (gcm_backend_hooks){.ctx = e, .on_start = engine_start_hook,
+                                 .on_complete = engine_complete_hook};
   e->emit = emit;
   e->ctx = ctx;
   e->n_lanes = (uint32_t)p->lanes;
@@ -211,7 +216,42 @@ static void release(engine *e, uint32_t ji, uint64_t p) {
   engine_job_free(e, ji);
 }
 
-void engine_complete(engine *e, uint32_t ji, uint64_t p) {
+bool engine_start_hook(void *ctx, uint32_t ji, uint64_t d, uint32_t lane) {
+  engine *e = ctx;
+  engine_job *j = &e->jobs[ji];
+  engine_sa_state *s = &e->sas[j->sa];
+  const sim_fs t = d * e->period;
+  (void)lane;
+  if (s->dir == ENGINE_ENCRYPT) {
+    s->queued--;
+    /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch.
+     * Admission refuses a datagram whose packets would not all get one (engine_offer.c), so
+     * this drop only guards that invariant. */
+    if (s->seq >= (s->esn ? UINT64_MAX : UINT32_MAX)) {
+      engine_emit_drop(e, j, ENGINE_DROP_SEQ_EXHAUSTED, t, true);
+      engine_job_free(e, ji);
+      return false;
+    }
+    j->seq = ++s->seq;
+  } else {
+    const replay_verdict v = replay_check(s->rw, j->seq_wire, &j->seq);
+    if (v != REPLAY_OK) {
+      engine_emit_drop(e, j, v == REPLAY_DUPLICATE ? ENGINE_DROP_REPLAY_DUPLICATE
+                                                   : ENGINE_DROP_REPLAY_TOO_OLD, t, true);
+      engine_job_free(e, ji);
+      return false;
+    }
+  }
+  /* in flight in dispatch order: released in this order (per-SA order over all lanes) */
+  j->sa_next = ENGINE_NIL;
+  if (s->tail == ENGINE_NIL) s->head = ji; else e->jobs[s->tail].sa_next = ji;
+  s->tail = ji;
+  if (++s->outstanding == e->p.reorder_depth) s->ok_from = ENGINE_NEVER;
+  return true;
+}
+
+void engine_complete_hook(void *ctx, uint32_t ji, uint64_t p) {
+  engine *e = ctx;
   engine_job *j = &e->jobs[ji];
   engine_sa_state *s = &e->sas[j->sa];
   j->state = JOB_DONE;

@@ -16,9 +16,10 @@
  * Per ESP packet at dispatch: encrypt takes the SA's next sequence number (after admission,
  *   so dropped packets use none); decrypt checks anti-replay (replay.h) against the window of
  *   packets already committed. Lane time = overhead_cycles + gcm_cycles_per_packet(A, P).
- *   A packet dropped there (seq_exhausted, replay) is decided when it would start, by the same
- *   rule, and takes no lane time. A fragment that finds the sequence space exhausted is
- *   dropped alone (the ESP transform refuses the whole datagram up front).
+ *   A packet dropped there (replay) is decided when it would start, by the same rule, and
+ *   takes no lane time. A clear datagram whose ESP packets would not all get a sequence
+ *   number (counting those of the SA still queued) is refused whole at the input with
+ *   seq_exhausted, as the ESP transform does.
  * Emits (engine_out, through `emit`): PACKET when the packet is released: its tag beat has
  *   left the lane's output FIFO and every earlier-dispatched packet of its SA has been
  *   released (per-SA order over all lanes). Decrypt commits there, in per-SA order: ICV
@@ -29,7 +30,7 @@
  *   only at release_fs; other encrypt packets cut through from their first output beat).
  *   HOST: a datagram that needs ICMP (too big, not fragmentable) goes to the exception path.
  * Drops (owned by the engine, engine_drop_names): at the input engine_queue_full,
- *   exceeds_tunnel_mtu, body_too_short, bad_descriptor; at dispatch seq_exhausted,
+ *   exceeds_tunnel_mtu, body_too_short, bad_descriptor, seq_exhausted; at dispatch
  *   replay_duplicate, replay_too_old; at release icv_mismatch, bad_pad_length,
  *   replay_duplicate, replay_too_old. Every offered descriptor ends in exactly one PACKET
  *   (one per ESP packet), DROP or HOST outcome; engine_conservation checks it.
@@ -38,6 +39,7 @@
  *   pipeline stall); released packets stop because no tag beat leaves.
  * The emit callback must not call back into the engine (it runs inside the event loop):
  *   it queues what it gets and acts after the engine call returns.
+ * Core: the dispatcher, lanes and output FIFOs sit behind gcm_backend.h (the C model `c`).
  * Events: the caller needs one heap event per engine_next_event_time() change; the engine
  *   itself does O(lanes) work per dispatch and per completion, no per-cycle ticking. */
 #ifndef IPSECSIM_ENGINE_H

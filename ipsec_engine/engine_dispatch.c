@@ -1,4 +1,5 @@
-/* The engine's dispatcher, lanes and output FIFOs (gcm_timing.h items 1-4) and its event loop.
+/* The `c` GCM-core backend (gcm_backend.h): the engine's dispatcher, lanes and output FIFOs
+ * (gcm_timing.h items 1-4) and their event loop; the engine's ESP rules run in its hooks.
  * Pops of a lane's output FIFO are computed, not ticked: within an out_ready epoch (out_ready
  * constant from cycle r) the beats of each started packet pop contiguously, the first at
  * max(cycle it leaves the lane, the pop after the previous packet's last), so a packet's pop
@@ -86,30 +87,13 @@ static void add_busy(engine *e, sim_fs a, sim_fs b) {
 static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   const uint32_t ji = e->q_head;
   engine_job *j = &e->jobs[ji];
-  engine_sa_state *s = &e->sas[j->sa];
   e->q_head = j->next;
   if (e->q_head == ENGINE_NIL) e->q_tail = ENGINE_NIL;
   e->q_bytes -= j->queue_bytes;
   if (j->queue_bytes) e->q_pkts--;
   e->floor = d; /* FIFO order: nothing behind starts earlier */
   const sim_fs t = d * e->period;
-  if (s->dir == ENGINE_ENCRYPT) {
-    /* RFC 4303 s3.3.3: the counter never cycles. One number per ESP packet, at dispatch. */
-    if (s->seq >= (s->esn ? UINT64_MAX : UINT32_MAX)) {
-      engine_emit_drop(e, j, ENGINE_DROP_SEQ_EXHAUSTED, t, true);
-      engine_job_free(e, ji);
-      return;
-    }
-    j->seq = ++s->seq;
-  } else {
-    const replay_verdict v = replay_check(s->rw, j->seq_wire, &j->seq);
-    if (v != REPLAY_OK) {
-      engine_emit_drop(e, j, v == REPLAY_DUPLICATE ? ENGINE_DROP_REPLAY_DUPLICATE
-                                                   : ENGINE_DROP_REPLAY_TOO_OLD, t, true);
-      engine_job_free(e, ji);
-      return;
-    }
-  }
+  if (!e->hooks.on_start(e->hooks.ctx, ji, d, lane)) return; /* dropped: no lane time */
   engine_lane *l = &e->lanes[lane];
   const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
   l->free_at = d + hold;
@@ -124,10 +108,6 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   j->next = ENGINE_NIL;
   if (l->tail == ENGINE_NIL) l->head = ji; else e->jobs[l->tail].next = ji;
   l->tail = ji;
-  j->sa_next = ENGINE_NIL;
-  if (s->tail == ENGINE_NIL) s->head = ji; else e->jobs[s->tail].sa_next = ji;
-  s->tail = ji;
-  if (++s->outstanding == e->p.reorder_depth) s->ok_from = ENGINE_NEVER;
 }
 
 static void complete(engine *e, uint32_t lane, uint64_t p) {
@@ -139,10 +119,11 @@ static void complete(engine *e, uint32_t lane, uint64_t p) {
   /* Every dispatch at or before p is done (p < d for any candidate d), and this packet's
    * beats are no longer counted: later decisions must not fall back before p + 1. */
   e->floor = max_u64(e->floor, p + 1);
-  engine_complete(e, ji, p);
+  e->hooks.on_complete(e->hooks.ctx, ji, p);
 }
 
-sim_fs engine_peek_next(const engine *e) {
+static sim_fs c_next_event_fs(const void *be) {
+  const engine *e = be;
   uint64_t d, p;
   uint32_t dl, pl;
   const bool can_d = next_dispatch(e, &d, &dl), can_p = next_completion(e, &p, &pl);
@@ -151,7 +132,8 @@ sim_fs engine_peek_next(const engine *e) {
   return td < tp ? td : tp;
 }
 
-void engine_run_until(engine *e, sim_fs t) {
+static void c_advance(void *be, sim_fs t) {
+  engine *e = be;
   for (;;) {
     uint64_t d, p;
     uint32_t dl = 0, pl = 0;
@@ -166,12 +148,27 @@ void engine_run_until(engine *e, sim_fs t) {
     if (!can_d || d * e->period > t) break;
     dispatch(e, d, dl);
   }
-  if (t > e->now) e->now = t;
-  /* Whatever is still waiting was not startable at or before t. */
-  e->floor = max_u64(e->floor, gcm_ready_cycle(e->now, e->period));
+  /* Whatever is still waiting was not startable at or before t (the floor only grows, so an
+   * earlier t than a previous call's changes nothing). */
+  e->floor = max_u64(e->floor, gcm_ready_cycle(t, e->period));
 }
 
-void engine_change_ready(engine *e, uint64_t r, bool ready) {
+/* The packet's job (its index is the id) was filled by the engine; link it into the FIFO. */
+static void c_submit(void *be, const gcm_backend_packet *pkt) {
+  engine *e = be;
+  engine_job *j = &e->jobs[pkt->id];
+  j->aad = pkt->aad_bytes;
+  j->text = pkt->text_bytes;
+  j->beats = gcm_out_beats(pkt->text_bytes);
+  j->ready = pkt->ready_cycle;
+  j->next = ENGINE_NIL;
+  if (e->q_tail == ENGINE_NIL) e->q_head = pkt->id; else e->jobs[e->q_tail].next = pkt->id;
+  e->q_tail = pkt->id;
+}
+
+static void c_set_out_ready(void *be, uint64_t r, bool ready) {
+  engine *e = be;
+  if (ready == e->out_ready) return;
   for (uint32_t li = 0; li < e->n_lanes; li++) {
     engine_lane *l = &e->lanes[li];
     l->cursor = r;
@@ -188,3 +185,15 @@ void engine_change_ready(engine *e, uint64_t r, bool ready) {
   }
   e->out_ready = ready;
 }
+
+static void c_stats(const void *be, gcm_backend_stats *st) {
+  const engine *e = be;
+  uint64_t n = 0;
+  for (uint32_t j = e->q_head; j != ENGINE_NIL; j = e->jobs[j].next) n++;
+  st->busy_fs = e->busy_fs;
+  st->queued = n;
+}
+
+const gcm_backend_ops gcm_backend_c = {.name = "c", .submit = c_submit,
+                                       .next_event_fs = c_next_event_fs, .advance = c_advance,
+                                       .set_out_ready = c_set_out_ready, .stats = c_stats};

@@ -4,6 +4,7 @@
 #define IPSECSIM_ENGINE_INTERNAL_H
 
 #include "engine.h"
+#include "gcm_backend.h"
 #include "replay.h"
 
 #define ENGINE_NIL UINT32_MAX
@@ -55,6 +56,7 @@ typedef struct engine_sa_state {
   uint32_t outstanding;
   uint32_t max_inner;     /* sa_max_inner: larger clear datagrams are fragmented */
   uint32_t tunnel_mtu;
+  uint32_t queued;        /* outbound: ESP packets admitted, not yet started (no number yet) */
   uint16_t around;        /* ESP IP bytes besides the lane text P */
   uint8_t dir;            /* engine_dir */
   bool esn, store_forward;
@@ -62,6 +64,9 @@ typedef struct engine_sa_state {
 
 struct engine {
   engine_params p;
+  const gcm_backend_ops *be_ops; /* the core; the engine calls only these (gcm_backend.h) */
+  void *be;
+  gcm_backend_hooks hooks;       /* engine_start_hook, engine_complete_hook */
   sim_fs period;
   engine_emit_fn emit;
   void *ctx;
@@ -92,15 +97,18 @@ struct engine {
 
 static inline bool engine_in_window(const engine *e, sim_fs t) { return t >= e->w0 && t < e->w1; }
 
+_Static_assert(sizeof(engine_sa_state) == 64, "per-SA hot state is one cache line");
+
 /* engine.c */
 uint32_t engine_job_alloc(engine *e);
 void engine_job_free(engine *e, uint32_t j);
 void engine_emit_drop(engine *e, const engine_job *j, engine_drop why, sim_fs t, bool late);
-/* The job's tag beat was popped in cycle p: release what its SA can release. */
-void engine_complete(engine *e, uint32_t j, uint64_t p);
-/* engine_dispatch.c */
+/* Backend hooks (gcm_backend.h), ctx = the engine. start: sequence number or anti-replay at
+ * dispatch (false: dropped and freed); complete: the tag beat popped in cycle p, release what
+ * its SA can release. */
+bool engine_start_hook(void *ctx, uint32_t j, uint64_t d, uint32_t lane);
+void engine_complete_hook(void *ctx, uint32_t j, uint64_t p);
+/* engine_offer.c: the time API through the backend */
 void engine_run_until(engine *e, sim_fs t);
-sim_fs engine_peek_next(const engine *e);
-void engine_change_ready(engine *e, uint64_t r, bool ready);
 
 #endif

@@ -34,19 +34,17 @@ static void enqueue(engine *e, const engine_job *proto, const engine_esp_shape *
   *j = *proto;
   j->frag_index = idx;
   j->frag_count = n;
-  j->aad = sh->aad_bytes;
-  j->text = sh->text_bytes;
-  j->beats = gcm_out_beats(sh->text_bytes);
   if (e->sas[proto->sa].dir == ENGINE_ENCRYPT) {
     j->out_ip = sh->esp_ip_bytes;
     j->wan_frame = engine_frame_bytes(sh->esp_ip_bytes);
+    e->sas[proto->sa].queued++;
   }
   if (idx + 1 < n) j->queue_bytes = 0, j->clear_frame = 0; /* charged to the last entry */
-  j->next = ENGINE_NIL;
-  if (e->q_tail == ENGINE_NIL) e->q_head = ji; else e->jobs[e->q_tail].next = ji;
-  e->q_tail = ji;
   e->tot_jobs++;
   e->jobs_inside++;
+  const gcm_backend_packet pkt = {.id = ji, .sa = proto->sa, .aad_bytes = sh->aad_bytes,
+                                  .text_bytes = sh->text_bytes, .ready_cycle = proto->ready};
+  e->be_ops->submit(e->be, &pkt);
 }
 
 engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
@@ -86,6 +84,11 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
     }
     if (r == ENGINE_PLAN_NEEDS_ICMP) return refuse(e, d, ENGINE_OUT_HOST, ENGINE_DROP_NONE, t, d->ip_bytes);
     if (r != ENGINE_PLAN_OK) return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_EXCEEDS_MTU, t, d->ip_bytes);
+    /* RFC 4303 s3.3.3, as the ESP transform: the whole datagram gets its numbers or none.
+     * Numbers are taken at dispatch, so the queued ESP packets of the SA hold theirs. */
+    const uint64_t seq_max = s->esn ? UINT64_MAX : UINT32_MAX;
+    if (seq_max - s->seq < (uint64_t)s->queued + plan.n)
+      return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_SEQ_EXHAUSTED, t, d->ip_bytes);
     in_frame = engine_frame_bytes(d->ip_bytes);
     proto.clear_frame = in_frame;
   } else {
@@ -121,14 +124,19 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   return ENGINE_OUT_PACKET;
 }
 
-sim_fs engine_next_event_time(const engine *e) { return engine_peek_next(e); }
+void engine_run_until(engine *e, sim_fs t) {
+  e->be_ops->advance(e->be, t);
+  if (t > e->now) e->now = t;
+}
+
+sim_fs engine_next_event_time(const engine *e) { return e->be_ops->next_event_fs(e->be); }
 
 void engine_advance(engine *e, sim_fs t) { engine_run_until(e, t); }
 
 void engine_set_out_ready(engine *e, sim_fs t, bool ready) {
   if (t < e->now) t = e->now;
   engine_run_until(e, t);
-  if (ready != e->out_ready) engine_change_ready(e, gcm_ready_cycle(t, e->period), ready);
+  e->be_ops->set_out_ready(e->be, gcm_ready_cycle(t, e->period), ready);
   engine_run_until(e, t);
 }
 
@@ -152,7 +160,9 @@ void engine_metrics_of(const engine *e, engine_metrics *m) {
   m->mpps = (double)*e->c.done_pkts / win / 1e6;
   m->l1_gbps = (double)*e->c.wan_l1_bytes * 8.0 / win / 1e9;
   m->clear_l1_gbps = (double)*e->c.clear_l1_bytes * 8.0 / win / 1e9;
-  m->util = sim_fs_to_s(e->busy_fs) / ((double)e->n_lanes * win);
+  gcm_backend_stats st;
+  e->be_ops->stats(e->be, &st);
+  m->util = sim_fs_to_s(st.busy_fs) / ((double)e->n_lanes * win);
 }
 
 uint32_t engine_sa_outstanding(const engine *e, uint32_t sa_index) {

@@ -185,21 +185,61 @@ TEST(EngineOrder, ReplayTooOldAtDispatch) {
 
 
 // Sequence space (RFC 4303 s3.3.3): a 32-bit SA whose last sent number is 2^32 - 2 sends one
-// more packet (2^32 - 1), then every packet is seq_exhausted.
-TEST(EngineOrder, SequenceExhaustionAtDispatch) {
+// more packet (2^32 - 1), then every packet is refused at the input as seq_exhausted.
+TEST(EngineOrder, SequenceExhaustionAtAdmission) {
   engine_sa s = out_sa();
   s.initial_seq = 0xFFFFFFFEull;
   Rec r(defaults(), {s});
   ASSERT_TRUE(r.e) << r.why;
   for (uint64_t u = 0; u < 3; u++) {
     engine_desc d = enc(0, 64, u);
-    engine_offer(r.e, 0, &d);
+    EXPECT_EQ(engine_offer(r.e, 0, &d), u == 0 ? ENGINE_OUT_PACKET : ENGINE_OUT_DROP);
   }
   r.drain();
   EXPECT_EQ(r.by_user(0)->seq, 0xFFFFFFFFull);
   EXPECT_EQ(r.by_user(1)->reason, ENGINE_DROP_SEQ_EXHAUSTED);
   EXPECT_EQ(r.by_user(2)->reason, ENGINE_DROP_SEQ_EXHAUSTED);
   EXPECT_EQ(r.by_user(1)->lane, UINT32_MAX);
+  expect_conserved(r);
+}
+
+// A datagram of n ESP packets needs n numbers up front (as the ESP transform): with fewer
+// left, counting those the SA's queued packets hold, it is refused whole (one DROP, no
+// number used), and the numbers that are left still go to smaller datagrams behind it.
+TEST(EngineOrder, SequenceExhaustionRefusesTheWholeDatagram) {
+  engine_sa s = out_sa(4, SA_UDP_NONE, 1400);
+  engine_esp_plan plan;
+  ASSERT_EQ(engine_esp_plan_encrypt(&s, 4, false, 4000, &plan), ENGINE_PLAN_OK);
+  const uint32_t n = plan.n;
+  ASSERT_GE(n, 2u);
+  s.initial_seq = 0xFFFFFFFFull - n;  // n numbers left
+  engine_params p = defaults();
+  p.sa_dispatch = ENGINE_PIN;  // one lane: the second packet waits in the input FIFO
+  Rec r(p, {s});
+  ASSERT_TRUE(r.e) << r.why;
+  engine_desc a = enc(0, 64, 1), b = enc(0, 64, 2), big = enc(0, 4000 + ENGINE_ETH_OVERHEAD, 3);
+  EXPECT_EQ(engine_offer(r.e, 0, &a), ENGINE_OUT_PACKET);  // starts at once: n - 1 left
+  EXPECT_EQ(engine_offer(r.e, 0, &b), ENGINE_OUT_PACKET);  // queued: holds one of them
+  EXPECT_EQ(engine_sa_next_seq(r.e, 0), 0xFFFFFFFFull - n + 1);
+  EXPECT_EQ(engine_offer(r.e, 0, &big), ENGINE_OUT_DROP);  // needs n, n - 2 are free
+  ASSERT_NE(r.by_user(3), nullptr);
+  EXPECT_EQ(r.by_user(3)->reason, ENGINE_DROP_SEQ_EXHAUSTED);
+  EXPECT_EQ(r.by_user(3)->frag_count, 1u);
+  EXPECT_EQ(r.by_user(3)->lane, UINT32_MAX);
+  for (uint64_t u = 4; u < 4 + (n - 2); u++) {  // exactly the n - 2 numbers still free
+    engine_desc d = enc(0, 64, u);
+    EXPECT_EQ(engine_offer(r.e, 0, &d), ENGINE_OUT_PACKET) << u;
+  }
+  engine_desc last = enc(0, 64, 99);
+  EXPECT_EQ(engine_offer(r.e, 0, &last), ENGINE_OUT_DROP);
+  r.drain();
+  EXPECT_EQ(r.packets().size(), (size_t)n);
+  EXPECT_EQ(r.packets().back().seq, 0xFFFFFFFFull);
+  EXPECT_EQ(engine_sa_next_seq(r.e, 0), 0xFFFFFFFFull);
+  size_t drops = 0;
+  for (auto &o : r.out) drops += o.kind == ENGINE_OUT_DROP;
+  EXPECT_EQ(drops, 2u);  // one per refused datagram, not one per fragment
+  EXPECT_EQ(*engine_counters_of(r.e)->drops[ENGINE_DROP_SEQ_EXHAUSTED], 2u);
   expect_conserved(r);
 }
 
