@@ -12,7 +12,7 @@ RTL=$ROOT/ipsec_engine/rtl
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 "$BUILD/tests/rtl/rtl_bench" --packets "$PACKETS" --stim "$TMP/stim.txt" --stim-packets "$IPACKETS" | tee "$TMP/v.txt"
-VCPS=$(awk '/verilator 1 lane/{for(i=1;i<=NF;i++) if($i=="cycles/s") print $(i-1)}' "$TMP/v.txt")
+VCPS=$(awk '/verilator 1 lane/{for(i=1;i<=NF;i++) if($i=="cycles/s") {print $(i-1); exit}}' "$TMP/v.txt")
 EXPECT=$(awk '/checksum/{print $NF}' "$TMP/v.txt")
 FILES=$(grep -v '^#' "$RTL/gcm_rtl_files.f" | sed "s|^|$RTL/|")
 # shellcheck disable=SC2086
