@@ -37,9 +37,9 @@ echo "yosys generic synthesis: gcm_core LANES=$LANES SLOTS=$SLOTS COMPOSITE_SBOX
 awk 'BEGIN{done=0}
      /^=== design hierarchy ===/{hier=1; next}
      hier && /Number of cells:/{total=$4; hier=0; done=1}
-     hier && NF == 2 && $1 !~ /^\$_/ && !(($1) in hs) {hs[$1]=1; n=$1; sub(/^.*\\/, "", n); h=h sprintf("  %-14s x%s per parent\n", n, $2)}
+     hier && NF == 2 && $1 !~ /^\$_/ && !(($1) in hs) {hs[$1]=1; n=$1; if (n ~ /^\$paramod/) {split(n, parts, "\\"); n=parts[2]} else sub(/^.*\\/, "", n); h=h sprintf("  %-14s x%s per parent\n", n, $2)}
      done {next}
-     !hier && /^=== /{mod=$2; sub(/^.*\\/, "", mod); m[++k]=mod}
+     !hier && /^=== /{mod=$2; if (mod ~ /^\$paramod/) {split(mod, parts, "\\"); mod=parts[2]} else sub(/^.*\\/, "", mod); m[++k]=mod}
      !hier && /Number of cells:/{cells[mod]=$4}
      !hier && /\$_S?DFF/{ff[mod]+=$2}
      END {for (i = 1; i <= k; i++) printf "  %-14s %8d cells %7d flip-flops (one instance)\n", m[i], cells[m[i]], ff[m[i]];
