@@ -101,7 +101,9 @@ static inline uint64_t gcm_reorder_depth_bound(unsigned lanes, uint64_t max_cycl
  *    its END + GCM_AES_STAGES); with every slot in use the fill waits. A miss holds the packet
  *    BEFORE dispatch (it stays at the head of the engine's input FIFO, rule 2), never a lane:
  *    lanes keep running packets already dispatched. The packet dispatches in the cycle after
- *    the fill's last word. */
+ *    the fill's last word. RTL status of this revision: the fill port and the word counts are
+ *    built (the load port); the slots are still copied per lane (broadcast writes), and LRU
+ *    choice and the fetch from context memory are the loader's job, not yet in RTL. */
 #define GCM_KEY_CACHE_SLOTS 8u        /* gcm_core SLOTS */
 #define GCM_SA_CTX_FETCH_LATENCY 8u   /* cycles from fill request to the first context word */
 #define GCM_KEY_FILL_PORTS 1u
