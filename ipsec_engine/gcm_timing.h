@@ -185,4 +185,48 @@ static inline int gcm_reorder_may_dispatch(uint64_t outstanding, uint64_t reorde
 static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (p + 1u) * period_fs; }
 /* ==== end of the engine-core section (items 1-4) ==== */
 
+/* ---- Key install and key cache (contract items 5-6, rtl-core) ------------------------------
+ * 5. Key install. A key slot holds one SA's GCM context: round keys 0..Nr (AES-128: 11 words,
+ *    AES-256: 15) and H, H^2, H^3, H^4 (4 words), 128 bits a word. The RTL of this revision takes
+ *    the context expanded by the host (gcm_ref: FIPS-197 5.2 key expansion, H = E(K, 0^128), the
+ *    powers by GF(2^128) products) over its load port, one word per cycle while ld_ready; the
+ *    slot is usable the cycle after its last word. ld_ready is low only while a packet of the
+ *    SAME slot is still between DESC and END or in AES stages 0..14 (<= GCM_AES_STAGES cycles
+ *    after its END); other slots never wait and traffic never stalls. (Key expansion and H in
+ *    RTL, writing only key + salt, is not built yet: these counts are the expanded context.)
+ * 6. Key cache. The slots are a cache of SA contexts shared by all lanes (GCM_KEY_CACHE_SLOTS),
+ *    filled over ONE fill port (the load port above) from SA context memory: a fill costs
+ *    GCM_SA_CTX_FETCH_LATENCY cycles (decision: on-chip SA context SRAM, address + read + ECC +
+ *    wire pipeline; not a published figure) plus one cycle per context word. Fills are serial
+ *    on the port (the next starts when the previous one's last word is written). Replacement:
+ *    LRU over the slots not in use (in use = a packet of the slot dispatched and not yet past
+ *    its END + GCM_AES_STAGES); with every slot in use the fill waits. A miss holds the packet
+ *    BEFORE dispatch (it stays at the head of the engine's input FIFO, rule 2), never a lane:
+ *    lanes keep running packets already dispatched. The packet dispatches in the cycle after
+ *    the fill's last word. RTL status of this revision: the fill port and the word counts are
+ *    built (the load port); the slots are still copied per lane (broadcast writes), and LRU
+ *    choice and the fetch from context memory are the loader's job, not yet in RTL. */
+#define GCM_KEY_CACHE_SLOTS 8u        /* gcm_core SLOTS */
+#define GCM_SA_CTX_FETCH_LATENCY 8u   /* cycles from fill request to the first context word */
+#define GCM_KEY_FILL_PORTS 1u
+
+/* Context words of one key size: round keys 0..Nr plus H..H^4. */
+static inline unsigned gcm_key_context_words(unsigned key_bits)
+{
+  return (key_bits == 256 ? 15u : 11u) + GCM_GHASH_STAGES;
+}
+
+/* Cycles from the install request to the slot usable, with no packet of that slot in flight
+ * (the load port writes one word per cycle). */
+static inline unsigned gcm_key_install_cycles(unsigned key_bits)
+{
+  return gcm_key_context_words(key_bits);
+}
+
+/* Cycles a key-cache miss costs on the fill port: fetch latency + one cycle per word. */
+static inline unsigned gcm_key_fill_cycles(unsigned key_bits)
+{
+  return GCM_SA_CTX_FETCH_LATENCY + gcm_key_context_words(key_bits);
+}
+
 #endif

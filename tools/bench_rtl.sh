@@ -1,6 +1,6 @@
 #!/bin/sh
 # Benchmark of the Verilog GCM core (figures, not a test): Verilator cycles per wall second of
-# the 1-lane and 4-lane builds (rtl_bench), then the same RTL under Icarus Verilog on the same
+# the 1-, 2- and 4-lane builds (rtl_bench), then the same RTL under Icarus Verilog on the same
 # stimulus (first packets of the 1-lane run), checked by output checksum, and the speed ratio.
 # Usage: tools/bench_rtl.sh [BUILD_DIR] [PACKETS] [ICARUS_PACKETS]
 set -eu
@@ -12,10 +12,11 @@ RTL=$ROOT/ipsec_engine/rtl
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 "$BUILD/tests/rtl/rtl_bench" --packets "$PACKETS" --stim "$TMP/stim.txt" --stim-packets "$IPACKETS" | tee "$TMP/v.txt"
-VCPS=$(awk '/verilator 1 lane/{for(i=1;i<=NF;i++) if($i=="cycles/s") print $(i-1)}' "$TMP/v.txt")
+VCPS=$(awk '/verilator 1 lane/{for(i=1;i<=NF;i++) if($i=="cycles/s") {print $(i-1); exit}}' "$TMP/v.txt")
 EXPECT=$(awk '/checksum/{print $NF}' "$TMP/v.txt")
-iverilog -g2012 -o "$TMP/tb" "$ROOT/tests/rtl/tb_gcm_bench.v" "$RTL/gcm_core.v" "$RTL/gcm_lane.v" \
-  "$RTL/gcm_aes_round.v" "$RTL/gcm_gf_mult.v" "$RTL/gcm_sbox16.v"
+FILES=$(grep -v '^#' "$RTL/gcm_rtl_files.f" | sed "s|^|$RTL/|")
+# shellcheck disable=SC2086
+iverilog -g2012 -o "$TMP/tb" "$ROOT/tests/rtl/tb_gcm_bench.v" $FILES
 T0=$(date +%s.%N)
 vvp -n "$TMP/tb" +stim="$TMP/stim.txt" | tee "$TMP/i.txt"
 T1=$(date +%s.%N)

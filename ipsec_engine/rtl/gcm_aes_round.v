@@ -2,7 +2,9 @@
 // Byte 0 of the state is bits [127:120]; bytes 0..3 are column 0.
 // mode: 0 = full round, 1 = final round (no MixColumns), 2 = bypass (state passes
 // unchanged: AES-128 rounds 11..14, and slots that carry AAD / the length block).
-module gcm_aes_round (
+module gcm_aes_round #(
+    parameter integer COMPOSITE_SBOX = 0  // gcm_sbox16: 0 table, 1 tower field
+) (
     input  wire [127:0] state_in,
     input  wire [127:0] round_key,
     input  wire [1:0]   mode,
@@ -18,7 +20,7 @@ module gcm_aes_round (
   wire [127:0] shifted;
   wire [127:0] mixed;
 
-  gcm_sbox16 u_sbox (.in(state_in), .out(sub));
+  gcm_sbox16 #(.COMPOSITE(COMPOSITE_SBOX)) u_sbox (.in(state_in), .out(sub));
 
   genvar i;
   generate

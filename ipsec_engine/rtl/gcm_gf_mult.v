@@ -10,7 +10,6 @@
 // Written with 64-bit operands so that Verilator evaluates it with 64-bit words.
 module gcm_gf_mult (
     input  wire         clk,
-    input  wire         en,
     input  wire [127:0] a,
     input  wire [127:0] b,
     output wire [127:0] product
@@ -42,17 +41,15 @@ module gcm_gf_mult (
   wire [126:0] mid = s2_p1 ^ s2_p0 ^ s2_p2;
 
   always @(posedge clk) begin
-    if (en) begin
-      s1_p0 <= clmul64(a[63:0], b[63:0]);
-      s1_p2 <= clmul64(a[127:64], b[127:64]);
-      s1_am <= a[63:0] ^ a[127:64];
-      s1_bm <= b[63:0] ^ b[127:64];
-      s2_p0 <= s1_p0;
-      s2_p2 <= s1_p2;
-      s2_p1 <= clmul64(s1_am, s1_bm);
-      s3_c  <= {s2_p2, 128'd0} ^ {64'd0, mid, 64'd0} ^ {128'd0, s2_p0};
-      s4_z  <= reduced;
-    end
+    s1_p0 <= clmul64(a[63:0], b[63:0]);
+    s1_p2 <= clmul64(a[127:64], b[127:64]);
+    s1_am <= a[63:0] ^ a[127:64];
+    s1_bm <= b[63:0] ^ b[127:64];
+    s2_p0 <= s1_p0;
+    s2_p2 <= s1_p2;
+    s2_p1 <= clmul64(s1_am, s1_bm);
+    s3_c  <= {s2_p2, 128'd0} ^ {64'd0, mid, 64'd0} ^ {128'd0, s2_p0};
+    s4_z  <= reduced;
   end
   assign product = s4_z;
 endmodule

@@ -4,9 +4,10 @@
 // Input beats of a packet (one per cycle when in_valid): DESC (IV in in_data[127:32] plus the
 // sideband fields), ceil(A/16) AAD beats, ceil(P/16) TEXT beats, END (expected tag for decrypt,
 // anything for encrypt). DESC feeds J0 = IV || 1 into AES (the tag mask E(K,J0)); END carries
-// the GHASH length block. Cycles per packet = ceil(A/16) + ceil(P/16) + 1 + c with c = 1
+// the GHASH length block. Cycles per packet n = ceil(A/16) + ceil(P/16) + 1 + c with c = 1
 // (gcm_timing.h). Output beats: one per TEXT beat (text, out_bytes valid bytes), then the tag
-// beat (out_is_tag, all 16 bytes, out_tag_match = first tag_len bytes equal the expected tag).
+// beat (out_is_tag, all 16 bytes, out_tag_match = first tag_len bytes equal the expected tag,
+// out_drop = a decrypt whose tag failed: the consumer must discard the packet's text beats).
 //
 // AES-128 and AES-256 have the same latency: AES-128 does its final round at stage 10 and
 // bypasses stages 11..14, so key sizes mix freely in one stream.
@@ -16,13 +17,21 @@
 // class follows, else by H^(n-i+1) (n = GHASH blocks of the packet); the tag is the XOR of the
 // last min(n,4) products and E(K,J0). H..H^4 per key slot come from the key store.
 //
-// Backpressure: the whole lane advances only when its output register is empty or taken.
+// No pipeline stall (gcm_timing.h rules 1 and 3): every stage advances every cycle. A DESC
+// offered to an idle lane is dispatched in the first cycle the output FIFO's free room covers
+// all of its output beats (ceil(P/16) + 1); the room is reserved then, the lane holds
+// `overhead` cycles and takes the DESC; the packet's other beats are taken whenever valid.
+// Output backpressure fills the FIFO and so only delays later dispatches.
 module gcm_lane #(
-    parameter integer SLOTS  = 8,
-    parameter integer SLOT_W = 3
+    parameter integer SLOTS             = 8,
+    parameter integer SLOT_W            = 3,
+    parameter integer OUT_FIFO_DEPTH    = 1024,  // beats (gcm_timing.h out_fifo_depth)
+    parameter integer COMPOSITE_SBOX    = 0,     // 1: tower-field S-boxes instead of tables
+    parameter integer FAULT_EXTRA_STAGE = 0      // tests only: one more output register
 ) (
     input  wire              clk,
     input  wire              rst,
+    input  wire [15:0]       overhead,     // run-time cycles held before each DESC
     // key store, loaded at SA install: ld_index 0..14 = round keys, 16..19 = H^1..H^4.
     // ld_we = the core's ld_valid && ld_ready; ld_busy = a packet of this lane still reads
     // slot ld_slot (entering, or in AES stages 0..14 / the H^k read at stage 14).
@@ -47,12 +56,16 @@ module gcm_lane #(
     output wire [127:0]      out_data,
     output wire [4:0]        out_bytes,
     output wire              out_is_tag,
-    output wire              out_tag_match
+    output wire              out_tag_match,
+    output wire              out_drop,
+    output wire              fifo_overflow  // a lane bug if ever 1 (tests watch it)
 );
-  // One copy of the lane's evaluation code for all lanes (keeps the 4-lane build small).
+  // One copy of the lane's evaluation code for all lanes (keeps the multi-lane builds small).
   /* verilator no_inline_module */
   localparam [1:0] K_DESC = 2'd0, K_AAD = 2'd1, K_TEXT = 2'd2, K_END = 2'd3;
   localparam integer NS = 19;  // pipeline registers 0..18: AES 0..14, multiplier 15..18
+  localparam integer RW = $clog2(OUT_FIFO_DEPTH + 1) + 1;  // signed room counter
+  localparam integer ROOM0 = OUT_FIFO_DEPTH - 1;
 
   // ---------------------------------------------------------------- pipeline registers
   reg              p_v     [0:NS-1];
@@ -69,16 +82,6 @@ module gcm_lane #(
   reg [127:0]      p_state [0:14];    // AES state (or the length block on END slots)
   reg [127:0]      p_data  [0:NS-1];  // text / AAD / E(K,J0) / expected tag
 
-  reg              o_v;
-  reg [127:0]      o_data;
-  reg [4:0]        o_bytes;
-  reg              o_tag;
-  reg              o_match;
-
-  wire en = !(o_v && !out_ready);
-  assign in_ready = en && !rst;
-  wire in_fire = in_valid && in_ready;
-
   // ---------------------------------------------------------------- key store
   reg              slot_a256 [0:SLOTS-1];
   reg [127:0]      rk_mem    [0:14][0:SLOTS-1];
@@ -91,22 +94,83 @@ module gcm_lane #(
     end
   end
 
+  // ---------------------------------------------------------------- dispatch, hold, credit
+  // room = free FIFO entries - 1 (negative: none free). ceil(P/16) + 1 beats fit iff
+  // ceil(P/16) <= room iff P <= 16 * room: one comparator on the input port, no adder. The
+  // reservation is subtracted one cycle later from registered fields (the next dispatch on
+  // this lane is >= 2 cycles away: n >= 2).
+  reg  [1:0]           s_phase;  // kind of the next beat
+  reg                  held;     // dispatched, holding the overhead before its DESC
+  reg  [15:0]          hold_cnt;
+  reg  signed [RW-1:0] room;
+  reg                  resv_pend;
+  reg  [RW-2:0]        resv_blocks;  // full text blocks of the packet just dispatched
+  reg                  resv_part;    // ... and whether it has a partial one
+  wire                 out_pop;
+  wire lane_idle = (s_phase == K_DESC);
+  wire credit_ok = !room[RW-1] && ({4'b0000, in_text_len} <= {{(32 - RW) {1'b0}}, room, 4'b0000});
+  wire dispatch = lane_idle && !held && in_valid && credit_ok;
+  wire desc_ok = held ? (hold_cnt == 16'd0) : (credit_ok && overhead == 16'd0);
+  assign in_ready = !rst && (!lane_idle || desc_ok);
+  wire in_fire = in_valid && in_ready;
+  wire signed [RW-1:0] pop_s = {{(RW - 1) {1'b0}}, out_pop};
+  wire signed [RW-1:0] resv_s = $signed({1'b0, resv_blocks}) + $signed({{(RW - 1) {1'b0}}, resv_part});
+
+  always @(posedge clk) begin
+    if (rst) begin
+      held <= 1'b0;
+      resv_pend <= 1'b0;
+      room <= ROOM0[RW-1:0];
+    end else begin
+      if (dispatch && overhead != 16'd0) begin
+        held <= 1'b1;
+        hold_cnt <= overhead - 16'd1;
+      end else if (held && hold_cnt != 16'd0) begin
+        hold_cnt <= hold_cnt - 16'd1;
+      end else if (held && in_fire) begin
+        held <= 1'b0;
+      end
+      resv_pend <= dispatch;
+      resv_blocks <= in_text_len[RW+2:4];  // ceil(P/16) + 1 <= room + 1 <= DEPTH: fits
+      resv_part <= |in_text_len[3:0];
+      room <= resv_pend ? room - resv_s - 1 + pop_s : room + pop_s;
+    end
+  end
+
   // ---------------------------------------------------------------- input sequencer
-  reg [1:0]        s_phase;   // kind of the next beat
+  // Lengths are kept as full 16-byte blocks + tail bytes, so no adder sits between the
+  // DESC beat's length ports and a register (the former longest path). s_*_full counts the
+  // full blocks still to come, s_*_tail the bytes of the partial block (0: none or sent).
   reg [95:0]       s_iv;
   reg [31:0]       s_ctr;
-  reg [31:0]       s_aad_left, s_text_left, s_aad_len, s_text_len;
+  reg [27:0]       s_aad_full, s_text_full;
+  reg [3:0]        s_aad_tail, s_text_tail;
+  reg [31:0]       s_aad_len, s_text_len;
   reg [SLOT_W-1:0] s_slot;
   reg              s_a256, s_dec;
   reg [4:0]        s_tlen;
-  reg [31:0]       s_rem;     // GHASH blocks after the current one
   reg [2:0]        s_gidx;    // GHASH block index in the packet, saturating at 4
   reg [1:0]        s_cls;     // GHASH block index mod 4: accumulator class
 
-  wire [31:0] d_blocks = ((in_aad_len + 32'd15) >> 4) + ((in_text_len + 32'd15) >> 4);
-  wire [31:0] left_now = (s_phase == K_AAD) ? s_aad_left : s_text_left;
-  wire [4:0]  beat_bytes = (left_now >= 32'd16) ? 5'd16 : left_now[4:0];
-  wire [31:0] left_next = left_now - {27'd0, beat_bytes};
+  // min(blocks, 4) of full + (tail != 0) blocks; and of the blocks after the current one
+  function automatic [2:0] sat4(input [27:0] full, input part);
+    sat4 = (full >= 28'd4) ? 3'd4 : {1'b0, full[1:0]} + {2'd0, part};
+  endfunction
+  function automatic [2:0] sat4_after(input [27:0] full, input part);
+    sat4_after = (full == 28'd0) ? 3'd0 : (full >= 28'd5) ? 3'd4 : full[2:0] - 3'd1 + {2'd0, part};
+  endfunction
+
+  wire        in_aad  = (s_phase == K_AAD);
+  wire [27:0] cur_full = in_aad ? s_aad_full : s_text_full;
+  wire [3:0]  cur_tail = in_aad ? s_aad_tail : s_text_tail;
+  wire        cur_has_full = (cur_full != 28'd0);
+  wire [4:0]  beat_bytes = cur_has_full ? 5'd16 : {1'b0, cur_tail};
+  wire        more_after = (cur_full > 28'd1) || (cur_has_full && cur_tail != 4'd0);
+  wire        text_any = (s_text_full != 28'd0) || (s_text_tail != 4'd0);
+  wire [2:0]  cur_after = sat4_after(cur_full, cur_tail != 4'd0);
+  wire [3:0]  rem = (s_phase == K_END) ? 4'd0 :
+                    {1'b0, cur_after} + 4'd1 +
+                    (in_aad ? {1'b0, sat4(s_text_full, s_text_tail != 4'd0)} : 4'd0);
 
   reg [127:0] aes_in;
   reg [1:0]   next_phase;
@@ -118,10 +182,10 @@ module gcm_lane #(
         aes_in = {in_data[127:32], 32'd1};
         next_phase = (in_aad_len != 0) ? K_AAD : (in_text_len != 0) ? K_TEXT : K_END;
       end
-      K_AAD: next_phase = (left_next != 0) ? K_AAD : (s_text_left != 0) ? K_TEXT : K_END;
+      K_AAD: next_phase = more_after ? K_AAD : text_any ? K_TEXT : K_END;
       K_TEXT: begin
         aes_in = {s_iv, s_ctr};
-        next_phase = (left_next != 0) ? K_TEXT : K_END;
+        next_phase = more_after ? K_TEXT : K_END;
       end
       default: begin  // END: [len(A)]_64 || [len(C)]_64 in bits rides in the state chain
         aes_in = {29'd0, s_aad_len, 3'd0, 29'd0, s_text_len, 3'd0};
@@ -143,24 +207,28 @@ module gcm_lane #(
       if (is_desc) begin
         s_iv <= in_data[127:32];
         s_ctr <= 32'd2;
-        s_aad_left <= in_aad_len;
-        s_text_left <= in_text_len;
+        s_aad_full <= in_aad_len[31:4];
+        s_aad_tail <= in_aad_len[3:0];
+        s_text_full <= in_text_len[31:4];
+        s_text_tail <= in_text_len[3:0];
         s_aad_len <= in_aad_len;
         s_text_len <= in_text_len;
         s_slot <= in_slot;
         s_a256 <= slot_a256[in_slot];
         s_dec <= in_decrypt;
         s_tlen <= in_tag_len;
-        s_rem <= d_blocks;
         s_gidx <= 3'd0;
         s_cls <= 2'd0;
       end else begin
         s_cls <= s_cls + 2'd1;
-        s_rem <= s_rem - 32'd1;
         if (s_gidx != 3'd4) s_gidx <= s_gidx + 3'd1;
-        if (s_phase == K_AAD) s_aad_left <= left_next;
+        if (s_phase == K_AAD) begin
+          if (cur_has_full) s_aad_full <= s_aad_full - 28'd1;
+          else s_aad_tail <= 4'd0;
+        end
         if (s_phase == K_TEXT) begin
-          s_text_left <= left_next;
+          if (cur_has_full) s_text_full <= s_text_full - 28'd1;
+          else s_text_tail <= 4'd0;
           s_ctr <= s_ctr + 32'd1;  // inc32 (SP 800-38D 6.2)
         end
       end
@@ -180,21 +248,19 @@ module gcm_lane #(
   // stage 0: initial AddRoundKey
   always @(posedge clk) begin
     if (rst) p_v[0] <= 1'b0;
-    else if (en) p_v[0] <= in_fire;
-    if (en) begin
-      p_kind[0]  <= s_phase;
-      p_slot[0]  <= cur_slot;
-      p_a256[0]  <= cur_a256;
-      p_dec[0]   <= is_desc ? in_decrypt : s_dec;
-      p_bytes[0] <= (s_phase == K_AAD || s_phase == K_TEXT) ? beat_bytes : 5'd16;
-      p_pow[0]   <= (s_rem >= 32'd3) ? 2'd3 : s_rem[1:0];
-      p_fin[0]   <= (s_rem < 32'd4);
-      p_first[0] <= (s_gidx < 3'd4);
-      p_cls[0]   <= s_cls;
-      p_tlen[0]  <= s_tlen;
-      p_state[0] <= uses_aes ? (aes_in ^ rk_mem[0][cur_slot]) : aes_in;
-      p_data[0]  <= in_data;
-    end
+    else p_v[0] <= in_fire;
+    p_kind[0]  <= s_phase;
+    p_slot[0]  <= cur_slot;
+    p_a256[0]  <= cur_a256;
+    p_dec[0]   <= is_desc ? in_decrypt : s_dec;
+    p_bytes[0] <= (s_phase == K_AAD || s_phase == K_TEXT) ? beat_bytes : 5'd16;
+    p_pow[0]   <= (rem >= 4'd3) ? 2'd3 : rem[1:0];
+    p_fin[0]   <= (rem < 4'd4);
+    p_first[0] <= (s_gidx < 3'd4);
+    p_cls[0]   <= s_cls;
+    p_tlen[0]  <= s_tlen;
+    p_state[0] <= uses_aes ? (aes_in ^ rk_mem[0][cur_slot]) : aes_in;
+    p_data[0]  <= in_data;
   end
 
   // ---------------------------------------------------------------- stages 1..18
@@ -203,19 +269,17 @@ module gcm_lane #(
     for (k = 1; k < NS; k = k + 1) begin : g_meta
       always @(posedge clk) begin
         if (rst) p_v[k] <= 1'b0;
-        else if (en) p_v[k] <= p_v[k-1];
-        if (en) begin
-          p_kind[k]  <= p_kind[k-1];
-          p_slot[k]  <= p_slot[k-1];
-          p_a256[k]  <= p_a256[k-1];
-          p_dec[k]   <= p_dec[k-1];
-          p_bytes[k] <= p_bytes[k-1];
-          p_pow[k]   <= p_pow[k-1];
-          p_fin[k]   <= p_fin[k-1];
-          p_first[k] <= p_first[k-1];
-          p_cls[k]   <= p_cls[k-1];
-          p_tlen[k]  <= p_tlen[k-1];
-        end
+        else p_v[k] <= p_v[k-1];
+        p_kind[k]  <= p_kind[k-1];
+        p_slot[k]  <= p_slot[k-1];
+        p_a256[k]  <= p_a256[k-1];
+        p_dec[k]   <= p_dec[k-1];
+        p_bytes[k] <= p_bytes[k-1];
+        p_pow[k]   <= p_pow[k-1];
+        p_fin[k]   <= p_fin[k-1];
+        p_first[k] <= p_first[k-1];
+        p_cls[k]   <= p_cls[k-1];
+        p_tlen[k]  <= p_tlen[k-1];
       end
     end
     for (k = 1; k <= 14; k = k + 1) begin : g_aes
@@ -225,14 +289,12 @@ module gcm_lane #(
       wire [1:0] mode = (!aes_slot || bypass_128) ? 2'd2 :
                         (k == 14 || last_128) ? 2'd1 : 2'd0;
       wire [127:0] round_out;
-      gcm_aes_round u_round (
+      gcm_aes_round #(.COMPOSITE_SBOX(COMPOSITE_SBOX)) u_round (
           .state_in(p_state[k-1]), .round_key(rk_mem[k][p_slot[k-1]]),
           .mode(mode), .state_out(round_out));
       always @(posedge clk) begin
-        if (en) begin
-          p_state[k] <= round_out;
-          p_data[k]  <= p_data[k-1];
-        end
+        p_state[k] <= round_out;
+        p_data[k]  <= p_data[k-1];
       end
     end
   endgenerate
@@ -256,20 +318,18 @@ module gcm_lane #(
   wire [127:0] mul_a = gh_x ^ feedback;
   wire [127:0] mul_b = h_mem[p_pow[14]][p_slot[14]];
 
-  gcm_gf_mult u_mult (.clk(clk), .en(en), .a(mul_a), .b(mul_b), .product(product));
+  gcm_gf_mult u_mult (.clk(clk), .a(mul_a), .b(mul_b), .product(product));
 
   always @(posedge clk) begin
-    if (en) begin
-      // stage 15 data: text out, E(K,J0) for DESC, expected tag for END
-      p_data[15] <= (p_kind[14] == K_TEXT) ? text_out :
-                    (p_kind[14] == K_DESC) ? keystream : p_data[14];
-      p_data[16] <= p_data[15];
-      p_data[17] <= p_data[16];
-      p_data[18] <= p_data[17];
-    end
+    // stage 15 data: text out, E(K,J0) for DESC, expected tag for END
+    p_data[15] <= (p_kind[14] == K_TEXT) ? text_out :
+                  (p_kind[14] == K_DESC) ? keystream : p_data[14];
+    p_data[16] <= p_data[15];
+    p_data[17] <= p_data[16];
+    p_data[18] <= p_data[17];
   end
 
-  // ---------------------------------------------------------------- stage 18 -> tag, output
+  // ---------------------------------------------------------------- stage 18 -> tag, FIFO
   reg  [127:0] s_sum;  // E(K,J0) XOR the final products seen so far
   wire [127:0] tag = s_sum ^ product;
   reg  [127:0] tag_mask;
@@ -277,26 +337,46 @@ module gcm_lane #(
     for (b = 0; b < 16; b = b + 1) tag_mask[127-8*b -: 8] = (b < p_tlen[18]) ? 8'hff : 8'h00;
   end
   wire gh_slot = p_kind[18] != K_DESC;
-
   always @(posedge clk) begin
-    if (en && p_v[18]) begin
+    if (p_v[18]) begin
       if (!gh_slot) s_sum <= p_data[18];
       else if (p_fin[18]) s_sum <= tag;
       if (gh_slot) acc[p_cls[18]] <= product;
     end
-    if (rst) o_v <= 1'b0;
-    else if (en) o_v <= p_v[18] && (p_kind[18] == K_TEXT || p_kind[18] == K_END);
-    if (en) begin
-      o_data  <= (p_kind[18] == K_END) ? tag : p_data[18];
-      o_bytes <= p_bytes[18];
-      o_tag   <= (p_kind[18] == K_END);
-      o_match <= ((tag ^ p_data[18]) & tag_mask) == 128'd0;
-    end
   end
 
-  assign out_valid = o_v;
-  assign out_data = o_data;
-  assign out_bytes = o_bytes;
-  assign out_is_tag = o_tag;
-  assign out_tag_match = o_match;
+  localparam integer FW = 128 + 5 + 3;  // data, bytes, is_tag, tag_match, drop
+  wire          w_tag = (p_kind[18] == K_END);
+  wire          w_match = ((tag ^ p_data[18]) & tag_mask) == 128'd0;
+  wire          w_en = p_v[18] && (p_kind[18] == K_TEXT || w_tag);
+  wire [FW-1:0] w_beat = {w_tag ? tag : p_data[18], p_bytes[18], w_tag, w_match,
+                          w_tag && p_dec[18] && !w_match};
+  wire          f_en;
+  wire [FW-1:0] f_beat;
+  generate
+    if (FAULT_EXTRA_STAGE != 0) begin : g_fault  // test-only contract violation: +1 cycle
+      reg          x_en;
+      reg [FW-1:0] x_beat;
+      always @(posedge clk) begin
+        x_en <= !rst && w_en;
+        x_beat <= w_beat;
+      end
+      assign f_en = x_en;
+      assign f_beat = x_beat;
+    end else begin : g_direct
+      assign f_en = w_en;
+      assign f_beat = w_beat;
+    end
+  endgenerate
+
+  wire [FW-1:0] r_beat;
+  gcm_out_fifo #(.DEPTH(OUT_FIFO_DEPTH), .W(FW)) u_fifo (
+      .clk(clk), .rst(rst), .wr_en(f_en), .wr_data(f_beat),
+      .rd_valid(out_valid), .rd_pop(out_pop), .rd_data(r_beat), .overflow(fifo_overflow));
+  assign out_pop = out_valid && out_ready;
+  assign out_data = r_beat[FW-1 -: 128];
+  assign out_bytes = r_beat[7:3];
+  assign out_is_tag = r_beat[2];
+  assign out_tag_match = r_beat[1];
+  assign out_drop = r_beat[0];
 endmodule

@@ -17,18 +17,18 @@ module tb_gcm_bench;
   reg in_decrypt = 1'b0;
   reg [31:0] in_aad_len = 32'd0, in_text_len = 32'd0;
   reg [4:0] in_tag_len = 5'd16;
-  wire out_valid, out_is_tag, out_tag_match;
+  wire out_valid, out_is_tag, out_tag_match, out_drop, out_overflow;
   wire ld_ready;  // unused: keys are loaded before any traffic (no install can meet a packet)
   wire [127:0] out_data;
   wire [4:0] out_bytes;
 
   gcm_core #(.LANES(1)) dut (
-      .clk(clk), .rst(rst), .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
+      .clk(clk), .rst(rst), .overhead_cycles(16'd0), .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
       .ld_aes256(ld_aes256), .ld_data(ld_data), .ld_ready(ld_ready), .in_valid(in_valid), .in_ready(in_ready),
       .in_data(in_data), .in_slot(in_slot), .in_decrypt(in_decrypt), .in_aad_len(in_aad_len),
       .in_text_len(in_text_len), .in_tag_len(in_tag_len), .out_valid(out_valid),
       .out_ready(1'b1), .out_data(out_data), .out_bytes(out_bytes), .out_is_tag(out_is_tag),
-      .out_tag_match(out_tag_match));
+      .out_tag_match(out_tag_match), .out_drop(out_drop), .out_overflow(out_overflow));
 
   always #5 clk = ~clk;
 

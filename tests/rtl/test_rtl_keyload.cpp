@@ -15,7 +15,7 @@ extern "C" {
 namespace {
 
 constexpr uint64_t kKeyStages = 15;  // stages reading the key store: AES 0..14
-constexpr uint64_t kLoadWords = 19;  // round keys 0..14, H..H^4
+const uint64_t kLoadWords = gcm_key_install_cycles(128);  // round keys 0..10, H..H^4
 
 }  // namespace
 
@@ -94,8 +94,8 @@ TEST(RtlKeyLoad, InstallWaitsForOldPacketAndHoldsNewOne) {
   EXPECT_EQ(rtl_check(old2, x, drv->done[0]), "");
   EXPECT_EQ(rtl_check(new2, y, drv->done[1]), "");
   EXPECT_TRUE(drv->done[1].tag_match);
-  // x's END enters at E; the load port stalls while it is in stages 0..14, then writes 19
-  // words; y's DESC enters the cycle after the last word.
+  // x's END enters at E; the load port stalls while it is in stages 0..14, then writes the
+  // 15 context words of an AES-128 key; y's DESC enters the cycle after the last word.
   const uint64_t e = drv->done[0].end_cycle;
   EXPECT_EQ(drv->ld_stall_cycles, kKeyStages);
   EXPECT_EQ(drv->last_install_cycle, e + kKeyStages + kLoadWords);
@@ -136,4 +136,28 @@ TEST(RtlKeyLoad, InstallUnderOutputBackpressure) {
   EXPECT_TRUE(sb.finish()) << sb.messages()[0];
   EXPECT_EQ(sb.passed(), 81u);
   EXPECT_GE(drv->ld_stall_cycles, 20 * kKeyStages);  // each install waited out a stalled lane
+}
+
+// Install latency on an idle slot equals gcm_key_install_cycles(): one load word per cycle,
+// the slot usable (a packet's DESC accepted) in the cycle after the last word.
+TEST(RtlKeyLoad, InstallCyclesEqualContract) {
+  std::mt19937_64 rng(8180);
+  auto drv = gcm_rtl_make_driver(1, nullptr);
+  ASSERT_TRUE(drv);
+  for (size_t key_len : {16u, 32u, 16u}) {
+    const RtlKey k{rtl_random_bytes(rng, key_len), 4};
+    const uint64_t c0 = drv->cycle();
+    drv->load_key(4, k.key.data(), k.key.size());
+    GcmRtlPacket p = rtl_random_packet(rng, k, c0, 8, 100, false, true);
+    drv->submit(p);
+    drv->done.clear();
+    ASSERT_TRUE(drv->run_until_idle(1000));
+    ASSERT_EQ(drv->done.size(), 1u);
+    EXPECT_EQ(drv->last_install_cycle - c0, gcm_key_install_cycles(8 * (unsigned)key_len));
+    EXPECT_EQ(drv->done[0].desc_cycle, drv->last_install_cycle + 1);
+    EXPECT_EQ(rtl_check(k, p, drv->done[0]), "");
+  }
+  EXPECT_EQ(gcm_key_install_cycles(128), 15u);  // 11 round keys + H..H^4
+  EXPECT_EQ(gcm_key_install_cycles(256), 19u);  // 15 round keys + H..H^4
+  EXPECT_EQ(gcm_key_fill_cycles(256), 8u + 19u);
 }

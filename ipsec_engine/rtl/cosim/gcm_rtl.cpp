@@ -1,4 +1,4 @@
-// C API over GcmRtlDriver: one packet at a time through lane 0, key cached in slot 0.
+// C API over GcmRtlDriver: one packet at a time, lanes taken in turn, key cached in slot 0.
 #include "gcm_rtl.h"
 
 #include <cstdio>
@@ -15,6 +15,7 @@ struct gcm_rtl {
 
 extern "C" gcm_rtl *gcm_rtl_new(unsigned lanes, const char *trace_path)
 {
+  if (lanes == 0) return nullptr;  // 0 selects the test-only fault build in the C++ driver
   auto d = gcm_rtl_make_driver(lanes, trace_path);
   if (!d) return nullptr;
   gcm_rtl *r = new gcm_rtl;
@@ -56,6 +57,7 @@ extern "C" bool gcm_rtl_crypt(gcm_rtl *r, const uint8_t *key, size_t key_len, co
   }
   GcmRtlPacket p;
   p.id = r->next_id++;
+  p.lane = (unsigned)(p.id % r->drv->lanes());
   p.decrypt = decrypt;
   std::memcpy(p.iv, iv, 12);
   if (aad_len) p.aad.assign(aad, aad + aad_len);
@@ -73,6 +75,11 @@ extern "C" bool gcm_rtl_crypt(gcm_rtl *r, const uint8_t *key, size_t key_len, co
   const GcmRtlDone &d = r->drv->done[0];
   if (!d.protocol_error.empty()) {
     std::fprintf(stderr, "gcm_rtl: %s\n", d.protocol_error.c_str());
+    return false;
+  }
+  if (d.drop != (decrypt && !d.tag_match)) {  // out_drop qualifies exactly the failed decrypts
+    std::fprintf(stderr, "gcm_rtl: out_drop %d on a %s with tag match %d\n", d.drop,
+                 decrypt ? "decrypt" : "encrypt", d.tag_match);
     return false;
   }
   if (len) std::memcpy(out, d.text.data(), len);

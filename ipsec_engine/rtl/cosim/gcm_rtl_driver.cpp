@@ -43,7 +43,10 @@ void GcmRtlDriver::load_key(unsigned slot, const uint8_t *key, size_t key_len)
 {
   uint8_t w[19][16];
   gcm_rtl_key_words(key, key_len, w);
+  // The context words only (gcm_key_context_words): AES-128 bypasses rounds 11..14, so its
+  // words 11..14 are never read and not written (15 words; AES-256: 19).
   for (unsigned i = 0; i < 19; i++) {
+    if (key_len == 16 && i >= 11 && i <= 14) continue;
     Load l{slot, i < 15 ? i : i + 1, key_len == 32, {}};  // load index 16..19 = H^1..H^4
     std::memcpy(l.data, w[i], 16);
     loads_.push_back(l);
@@ -126,6 +129,7 @@ void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
     ob.lane = l;
     ob.is_tag = io.out_is_tag;
     ob.tag_match = io.out_match;
+    ob.drop = io.out_drop;
     ob.bytes = io.out_bytes;
     std::memcpy(ob.data, io.out_data, 16);
     on_out_beat(ob);
@@ -157,6 +161,7 @@ void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
     d.text.assign(e.out.begin(), e.out.begin() + (ptrdiff_t)e.out_len);
     std::memcpy(d.tag, io.out_data, 16);
     d.tag_match = io.out_match;
+    d.drop = io.out_drop;
     d.desc_cycle = e.desc_cycle;
     d.end_cycle = e.end_cycle;
     d.tag_cycle = cycle_;
@@ -182,7 +187,8 @@ void GcmRtlDriver::step()
     const bool have = stage_beat(lanes_[l]);
     io.beat = have ? &lanes_[l].staged : nullptr;
     io.in_valid = have && !(in_gap_prob > 0 && unif_(rng) < in_gap_prob);
-    io.out_ready = !(out_stall_prob > 0 && unif_(rng) < out_stall_prob);
+    io.out_ready = out_ready_fn ? out_ready_fn(l, cycle_)
+                                : !(out_stall_prob > 0 && unif_(rng) < out_stall_prob);
   }
   bool ld_ready = false;
   drive_and_eval(io_, ld, ld_ready);
@@ -215,6 +221,7 @@ void GcmRtlDriver::step()
         ln.entering++;
       }
     }
+    if (io.overflow) fifo_overflows++;
     if (io.out_valid && io.out_ready) take_output(l, io);
   }
 }

@@ -31,6 +31,7 @@ struct GcmRtlDone {
   std::vector<uint8_t> text;
   uint8_t tag[16] = {};
   bool tag_match = false;
+  bool drop = false;          // the core's out_drop on the tag beat (decrypt, tag failed)
   uint64_t desc_cycle = 0;    // posedge index at which the DESC beat was accepted
   uint64_t end_cycle = 0;     // ... the END beat
   uint64_t tag_cycle = 0;     // ... the tag beat
@@ -41,7 +42,7 @@ struct GcmRtlDone {
 struct GcmRtlOutBeat {
   uint64_t cycle = 0;
   unsigned lane = 0;
-  bool is_tag = false, tag_match = false;
+  bool is_tag = false, tag_match = false, drop = false;
   unsigned bytes = 0;
   uint8_t data[16] = {};
 };
@@ -51,12 +52,14 @@ class GcmRtlDriver {
   virtual ~GcmRtlDriver() = default;
   virtual unsigned lanes() const = 0;
   virtual unsigned key_slots() const = 0;
-  // SA install: round keys and H..H^4 computed in C (key expansion FIPS-197 5.2, H = E(K, 0^128)
-  // via OpenSSL), written through the load port one 128-bit word per cycle (19 cycles) when
-  // ld_ready. Packets submitted before the call use the old key of the slot, packets submitted
-  // after it the new one: the install starts once every older packet of the slot has entered
-  // the core (the core's ld_ready then waits for them to leave the key-reading stages), and
-  // newer packets of the slot are held until its last word is written. Other slots never stall.
+  // SA install: round keys and H..H^4 computed in C (key expansion FIPS-197 5.2,
+  // H = E(K, 0^128) and its powers via the reference GCM gcm_ref.h), written through the load
+  // port one 128-bit word per cycle when ld_ready (gcm_key_install_cycles: 15 words for
+  // AES-128, 19 for AES-256). Packets submitted before the call use the old key of the slot,
+  // packets submitted after it the new one: the install starts once every older packet of the
+  // slot has entered the core (the core's ld_ready then waits for them to leave the
+  // key-reading stages), and newer packets of the slot are held until its last word is
+  // written. Other slots never stall.
   void load_key(unsigned slot, const uint8_t *key, size_t key_len);
   void submit(const GcmRtlPacket &p);
   void step();
@@ -71,6 +74,10 @@ class GcmRtlDriver {
   std::mt19937_64 rng{1};
   double in_gap_prob = 0.0;      // probability a lane drops in_valid for a cycle
   double out_stall_prob = 0.0;   // probability a lane drops out_ready for a cycle
+  // out_ready pattern instead of out_stall_prob when set: (lane, cycle) -> ready
+  std::function<bool(unsigned, uint64_t)> out_ready_fn;
+  unsigned overhead_cycles = 0;  // the core's run-time overhead register (gcm_timing.h rule 1)
+  uint64_t fifo_overflows = 0;   // cycles a lane flagged out_overflow (must stay 0)
   uint64_t in_beats = 0, out_beats = 0, packets_done = 0;
   uint64_t installs_done = 0, last_install_cycle = 0;  // cycle of the last install's final word
   uint64_t ld_stall_cycles = 0;  // cycles a load word waited on the core's ld_ready
@@ -93,6 +100,7 @@ class GcmRtlDriver {
     bool in_valid = false, out_ready = true;
     const Beat *beat = nullptr;
     bool in_ready = false, out_valid = false, out_is_tag = false, out_match = false;
+    bool out_drop = false, overflow = false;
     unsigned out_bytes = 0;
     uint8_t out_data[16] = {};
   };
@@ -138,7 +146,7 @@ class GcmRtlDriver {
 // Key-store words of a key: round keys 0..14 (AES-128: 11..14 zero), then H, H^2, H^3, H^4.
 void gcm_rtl_key_words(const uint8_t *key, size_t key_len, uint8_t words[19][16]);
 
-// lanes 1 or 4. trace_path non-null only works in IPSECSIM_RTL_TRACE builds (nullptr otherwise).
+// lanes 1, 2 or 4; lanes 0 = the 1-lane fault build (one extra output stage, tests only). trace_path non-null only works in IPSECSIM_RTL_TRACE builds (nullptr otherwise).
 std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *trace_path);
 
 #endif

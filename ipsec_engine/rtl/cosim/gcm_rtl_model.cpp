@@ -1,11 +1,13 @@
-// Binds GcmRtlDriver to the two Verilated builds of gcm_core (LANES=1 and LANES=4): packs each
+// Binds GcmRtlDriver to the Verilated builds of gcm_core (LANES=1, 2 and 4): packs each
 // lane's beat into the flattened LANES x width buses, evaluates, unpacks the outputs.
 #include <cstdio>
 #include <cstring>
 #include <type_traits>
 
 #include "Vgcm_core1.h"
+#include "Vgcm_core2.h"
 #include "Vgcm_core4.h"
+#include "Vgcm_core1_fault.h"
 #include "gcm_rtl_driver.hpp"
 #include "verilated.h"
 #ifdef GCM_RTL_TRACE
@@ -116,6 +118,7 @@ class ModelDriver : public GcmRtlDriver {
   {
     M &t = *top_;
     t.clk = 0;
+    t.overhead_cycles = (uint16_t)overhead_cycles;
     t.ld_valid = ld != nullptr;
     if (ld) {
       t.ld_slot = (uint8_t)ld->slot;
@@ -143,9 +146,11 @@ class ModelDriver : public GcmRtlDriver {
       LaneIo &x = io[l];
       x.in_ready = get_bits(t.in_ready, l, 1);
       x.out_valid = get_bits(t.out_valid, l, 1);
+      x.overflow = get_bits(t.out_overflow, l, 1);
       if (!x.out_valid) continue;
       x.out_is_tag = get_bits(t.out_is_tag, l, 1);
       x.out_match = get_bits(t.out_tag_match, l, 1);
+      x.out_drop = get_bits(t.out_drop, l, 1);
       x.out_bytes = (unsigned)get_bits(t.out_bytes, 5 * l, 5);
       get_block(t.out_data, l, x.out_data);
     }
@@ -182,6 +187,8 @@ std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *tr
   }
 #endif
   if (lanes == 1) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1, 1>(trace_path));
+  if (lanes == 0) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1_fault, 1>(trace_path));
+  if (lanes == 2) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core2, 2>(trace_path));
   if (lanes == 4) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core4, 4>(trace_path));
   return nullptr;
 }
