@@ -44,6 +44,54 @@ static const char *g_(double v, char *b, size_t n) {
   return b;
 }
 
+/* A YAML double-quoted scalar (YAML 1.2 s5.7 escapes). */
+static void yaml_quoted(FILE *fp, const char *text) {
+  fputc('"', fp);
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+    if (*c == '"' || *c == '\\') fprintf(fp, "\\%c", *c);
+    else if (*c < 0x20 || *c == 0x7f) fprintf(fp, "\\x%02x", *c);
+    else fputc(*c, fp);
+  }
+  fputc('"', fp);
+}
+
+/* The port runs below its cage's speed (an interface's `speed:`). */
+static bool port_speed_reduced(const asic_world *w, const asic_router *rt, const asic_port *pt) {
+  asic_port_desc d;
+  asic_preset_port(&rt->plat, (uint32_t)(pt - w->ports) - rt->first_port, &d);
+  return pt->rate_bps != d.rate_bps;
+}
+
+static const asic_iface *iface_of(const asic_router *rt, uint32_t port) {
+  for (uint32_t k = 0; k < rt->n_ifaces; k++)
+    if (rt->ifaces[k].port == port) return &rt->ifaces[k];
+  return NULL;
+}
+
+static bool speed_reduced_without_iface(const asic_world *w, const asic_router *rt) {
+  for (uint32_t i = 0; i < rt->n_ports; i++)
+    if (port_speed_reduced(w, rt, &w->ports[rt->first_port + i]) && !iface_of(rt, rt->first_port + i)) return true;
+  return false;
+}
+
+static bool same_prefix(const uint8_t *a, const uint8_t *b, unsigned len) {
+  for (unsigned bit = 0; bit < len; bit++)
+    if (((a[bit / 8] ^ b[bit / 8]) >> (7 - bit % 8)) & 1) return false;
+  return true;
+}
+
+/* The route an interface's address installed (the loader adds it with route_add). */
+static bool is_connected_route(const asic_router *rt, const route_entry *e) {
+  for (uint32_t k = 0; k < rt->n_ifaces; k++) {
+    const asic_iface *ifc = &rt->ifaces[k];
+    uint8_t fam, addr[16], len;
+    if (!ifc->address[0] || (int32_t)ifc->port != e->nexthop) continue;
+    if (!route_parse_prefix(ifc->address, &fam, addr, &len)) continue;
+    if (fam == e->family && len == e->len && same_prefix(addr, e->addr, len)) return true;
+  }
+  return false;
+}
+
 static void frame_yaml(const asic_flow *f, FILE *fp) {
   if (f->fkind == FRAME_FIXED) {
     fprintf(fp, "%uB", f->sizes[0]);
@@ -85,19 +133,30 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
             d_(p->fabric_bw, "bps", u5, sizeof u5), (unsigned long long)p->fabric_overhead,
             t_(p->fabric_latency_slice, u6, sizeof u6), t_(p->fabric_latency_asic, u7, sizeof u7),
             b_(p->fabric_queue, u8, sizeof u8));
-    bool any_if = false; /* ports whose speed an interface reduced */
-    for (uint32_t i = 0; i < rt->n_ports; i++) {
-      const asic_port *pt = &w->ports[rt->first_port + i];
-      asic_port_desc d;
-      asic_preset_port(&rt->plat, i, &d);
-      if (pt->rate_bps == d.rate_bps) continue;
-      if (!any_if) fprintf(fp, "    interfaces:\n");
-      any_if = true;
-      fprintf(fp, "      - {name: %s, speed: %s}\n", pt->name, d_((double)pt->rate_bps, "bps", u1, sizeof u1));
+    if (rt->n_ifaces || speed_reduced_without_iface(w, rt)) fprintf(fp, "    interfaces:\n");
+    for (uint32_t k = 0; k < rt->n_ifaces; k++) {
+      const asic_iface *ifc = &rt->ifaces[k];
+      const asic_port *pt = &w->ports[ifc->port];
+      fprintf(fp, "      - {name: %s", pt->name);
+      if (ifc->address[0]) fprintf(fp, ", address: \"%s\"", ifc->address);
+      if (ifc->description[0]) {
+        fputs(", description: ", fp);
+        yaml_quoted(fp, ifc->description);
+      }
+      if (port_speed_reduced(w, rt, pt)) fprintf(fp, ", speed: %s", d_((double)pt->rate_bps, "bps", u1, sizeof u1));
+      fputs("}\n", fp);
     }
-    if (rt->routes.n) fprintf(fp, "    routes:\n");
+    for (uint32_t i = 0; i < rt->n_ports; i++) { /* reduced without an entry: not from a scenario */
+      const asic_port *pt = &w->ports[rt->first_port + i];
+      if (port_speed_reduced(w, rt, pt) && !iface_of(rt, rt->first_port + i))
+        fprintf(fp, "      - {name: %s, speed: %s}\n", pt->name, d_((double)pt->rate_bps, "bps", u1, sizeof u1));
+    }
+    bool any_route = false;
     for (size_t i = 0; i < rt->routes.n; i++) {
       const route_entry *e = &rt->routes.e[i];
+      if (is_connected_route(rt, e)) continue; /* written above as an interface address */
+      if (!any_route) fprintf(fp, "    routes:\n");
+      any_route = true;
       fprintf(fp, "      - {prefix: \"%s/%u\", via: %s}\n", addr_text(e->family, e->addr, a, sizeof a), e->len,
               w->ports[e->nexthop].name);
     }

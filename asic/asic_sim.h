@@ -51,6 +51,14 @@ typedef struct asic_route_key {
   uint8_t addr[16];
 } asic_route_key;
 
+/* An `interfaces:` entry as written (kept for config.resolved.yaml): its port, the address
+ * text (empty: none) and the description (empty: none). */
+typedef struct asic_iface {
+  uint32_t port;
+  char address[64];
+  char description[128];
+} asic_iface;
+
 typedef struct asic_router {
   char name[32];
   asic_params p;
@@ -58,6 +66,8 @@ typedef struct asic_router {
   uint32_t n_asics, first_asic_slice; /* slices of this router: first.. +2*n_asics */
   uint32_t first_port, n_ports;
   route_table routes;
+  asic_iface *ifaces;   /* interfaces: entries in input order */
+  uint32_t n_ifaces;
 } asic_router;
 
 typedef enum frame_kind { FRAME_FIXED, FRAME_LIST, FRAME_UNIFORM } frame_kind;

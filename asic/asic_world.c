@@ -170,7 +170,10 @@ void asic_world_free(asic_world *w) {
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
   for (uint32_t i = 0; w->pgs && i < w->n_pgs; i++) portgroup_pg_free(&w->pgs[i]);
   for (uint32_t i = 0; i < w->n_slices; i++) slice_free(&w->slices[i]);
-  for (uint32_t r = 0; r < w->n_routers; r++) route_free(&w->routers[r].routes);
+  for (uint32_t r = 0; r < w->n_routers; r++) {
+    route_free(&w->routers[r].routes);
+    free(w->routers[r].ifaces);
+  }
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     free(w->flows[fi].series_bytes);
   }

@@ -129,6 +129,31 @@ static bool port_speed(asic_world *w, uint32_t port, const cfg_node *n, cfg_err 
   return true;
 }
 
+/* Keeps an interfaces: entry as written, for config.resolved.yaml. */
+static bool keep_iface(asic_world *w, uint32_t ri, uint32_t port, const cfg_node *addr_n, const cfg_node *desc_n,
+                       const char *f, cfg_err *err) {
+  asic_router *rt = &w->routers[ri];
+  asic_iface *grown = realloc(rt->ifaces, (rt->n_ifaces + 1) * sizeof *grown);
+  if (!grown) return cfg_fail(err, addr_n ? addr_n : desc_n, f, "out of memory");
+  rt->ifaces = grown;
+  asic_iface *ifc = &rt->ifaces[rt->n_ifaces++];
+  memset(ifc, 0, sizeof *ifc);
+  ifc->port = port;
+  const cfg_node *nodes[2] = {addr_n, desc_n};
+  char *dst[2] = {ifc->address, ifc->description};
+  size_t cap[2] = {sizeof ifc->address, sizeof ifc->description};
+  for (int k = 0; k < 2; k++) {
+    if (!nodes[k]) continue;
+    const char *text = scenario_scalar(nodes[k], f, err);
+    if (!text) return false;
+    if (strlen(text) >= cap[k])
+      return cfg_fail(err, nodes[k], f, "%s too long (allowed: up to %zu characters)", k ? "description" : "address",
+                      cap[k] - 1);
+    memcpy(dst[k], text, strlen(text) + 1);
+  }
+  return true;
+}
+
 /* Interfaces (connected routes) and routes of router index ri. */
 static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const char *pre, cfg_err *err) {
   static const char *const if_keys[] = {"name", "address", "description", "speed", NULL};
@@ -155,6 +180,7 @@ static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const c
                         w->ports[w->routers[ri].first_port + w->routers[ri].n_ports - 1].name);
       const cfg_node *sp_n = li ? NULL : cfg_get(e, "speed");
       if (sp_n && !port_speed(w, (uint32_t)port, sp_n, err)) return false;
+      if (!li && !keep_iface(w, ri, (uint32_t)port, pfx_n, cfg_get(e, "description"), f, err)) return false;
       if (!pfx_n) {
         if (li) return cfg_fail(err, e, f, "missing key 'prefix'");
         continue;

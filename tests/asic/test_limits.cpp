@@ -196,7 +196,37 @@ TEST(Model, ResolvedConfigurationReloadsToTheSameRun) {
     EXPECT_NE(text.find("us, measure: 50us}"), std::string::npos) << text;
     EXPECT_NE(text.find("pg_bw: 400Gbps, pg_in_queue: 256KiB"), std::string::npos) << text;
     EXPECT_NE(text.find("\nexpect:\n  - {metric: "), std::string::npos) << text;
+    EXPECT_NE(text.find("    interfaces:\n      - {name: et-0/0/"), std::string::npos) << text;
   }
+}
+
+TEST(Model, ResolvedConfigurationKeepsInterfacesAsWritten) {
+  const char *y =
+      "version: 1\nplatform: {preset: MX304}\ninterfaces:\n"
+      "  - {name: et-0/0/4, address: 10.0.4.1/24, description: 'to \"core\" \\\\ a'}\n"
+      "  - {name: et-0/0/6, speed: 40Gbps}\n"
+      "routes:\n  - {prefix: 10.2.0.0/16, via: et-0/0/4}\n"
+      "traffic:\n  - {name: z, port: et-0/0/0, rate: 10%, frame: 64B, dst: 10.2.0.1}\n"
+      "phases: {warmup: 1us, measure: 10us}\n";
+  auto a = asic_run(write_temp_yaml("resolved_ifaces", y));
+  ASSERT_TRUE(a->loaded) << a->err;
+  char *buf = nullptr;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  asic_report_resolved(&a->sc, fp);
+  fclose(fp);
+  std::string text(buf, len);
+  free(buf);
+  EXPECT_NE(text.find("    interfaces:\n"
+                      "      - {name: et-0/0/4, address: \"10.0.4.1/24\", description: \"to \\\"core\\\" \\\\\\\\ a\"}\n"
+                      "      - {name: et-0/0/6, speed: 40Gbps}\n"
+                      "    routes:\n"
+                      "      - {prefix: \"10.2.0.0/16\", via: et-0/0/4}\n"),
+            std::string::npos)
+      << text;
+  auto b = asic_run(write_temp_yaml("resolved_ifaces2", text));
+  ASSERT_TRUE(b->loaded) << b->err << "\n" << text;
+  EXPECT_EQ(a->json(), b->json());
 }
 
 TEST(Fairness, PortGroupSharesItsBandwidthEquallyBetweenPorts) {

@@ -55,7 +55,8 @@ TEST(PortSpeedErrors, ResolvedConfigurationKeepsTheSpeed) {
   fclose(fp);
   std::string y(buf, len);
   free(buf);
-  EXPECT_NE(y.find("      - {name: et-0/0/5, speed: 40Gbps}"), std::string::npos) << y;
+  EXPECT_NE(y.find("      - {name: et-0/0/5, address: \"10.9.0.1/24\", speed: 40Gbps}"), std::string::npos) << y;
+  EXPECT_EQ(y.find("via: et-0/0/5"), std::string::npos) << y; // the connected route stays an interface
   auto again = asic_run(write_temp_yaml("speed_res2", y), {}, false);
   ASSERT_TRUE(again->loaded) << again->err;
   EXPECT_EQ(again->sc.world.ports[5].rate_bps, 40000000000ull);
