@@ -10,6 +10,21 @@ double AsicRun::m(const std::string &name) const {
   return asic_metric(&sc.world, name.c_str(), &v) ? v : NAN;
 }
 
+// What a report writer prints to a FILE, as a string.
+static std::string captured(scenario *sc, void (*writer)(scenario *, FILE *)) {
+  char *buf = nullptr;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  writer(sc, fp);
+  fclose(fp);
+  std::string s(buf, len);
+  free(buf);
+  return s;
+}
+
+std::string AsicRun::resolved() { return captured(&sc, asic_report_resolved); }
+std::string AsicRun::summary() { return captured(&sc, asic_report_summary); }
+
 std::string AsicRun::json() const {
   char *buf = nullptr;
   size_t len = 0;

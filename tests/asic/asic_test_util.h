@@ -17,6 +17,8 @@ struct AsicRun {
   ~AsicRun() { scenario_free(&sc); }
   double m(const std::string &name) const;  // metric; NaN when absent
   std::string json() const;                 // the report.json "stats" object
+  std::string resolved();                   // config.resolved.yaml of this run
+  std::string summary();                    // the run summary table
 };
 
 std::string scenario_path(const std::string &name);  // scenarios/NAME.yaml in the source tree

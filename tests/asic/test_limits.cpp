@@ -182,13 +182,7 @@ TEST(Model, ResolvedConfigurationReloadsToTheSameRun) {
   for (const char *name : {"two_routers", "line_rate_100ge", "port_bound"}) {
     auto a = asic_run(scenario_path(name), {"phases.measure=50us", "pfe.lookup_cycles=1300"});
     ASSERT_TRUE(a->loaded) << a->err;
-    char *buf = nullptr;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    asic_report_resolved(&a->sc, fp);
-    fclose(fp);
-    std::string text(buf, len);
-    free(buf);
+    std::string text = a->resolved();
     auto b = asic_run(write_temp_yaml(std::string("resolved_") + name, text));
     ASSERT_TRUE(b->loaded) << b->err << "\n" << text;
     EXPECT_EQ(a->json(), b->json()) << name;
@@ -210,13 +204,7 @@ TEST(Model, ResolvedConfigurationKeepsInterfacesAsWritten) {
       "phases: {warmup: 1us, measure: 10us}\n";
   auto a = asic_run(write_temp_yaml("resolved_ifaces", y));
   ASSERT_TRUE(a->loaded) << a->err;
-  char *buf = nullptr;
-  size_t len = 0;
-  FILE *fp = open_memstream(&buf, &len);
-  asic_report_resolved(&a->sc, fp);
-  fclose(fp);
-  std::string text(buf, len);
-  free(buf);
+  std::string text = a->resolved();
   EXPECT_NE(text.find("    interfaces:\n"
                       "      - {name: et-0/0/4, address: \"10.0.4.1/24\", description: \"to \\\"core\\\" \\\\\\\\ a\"}\n"
                       "      - {name: et-0/0/6, speed: 40Gbps}\n"

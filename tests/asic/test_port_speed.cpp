@@ -48,13 +48,7 @@ TEST(PortSpeedErrors, AboveTheCageSpeedIsRefused) {
 TEST(PortSpeedErrors, ResolvedConfigurationKeepsTheSpeed) {
   auto r = asic_run(write_temp_yaml("speed_res", scen("40Gbps", "64B")), {}, false);
   ASSERT_TRUE(r->loaded) << r->err;
-  char *buf = nullptr;
-  size_t len = 0;
-  FILE *fp = open_memstream(&buf, &len);
-  asic_report_resolved(&r->sc, fp);
-  fclose(fp);
-  std::string y(buf, len);
-  free(buf);
+  std::string y = r->resolved();
   EXPECT_NE(y.find("      - {name: et-0/0/5, address: \"10.9.0.1/24\", speed: 40Gbps}"), std::string::npos) << y;
   EXPECT_EQ(y.find("via: et-0/0/5"), std::string::npos) << y; // the connected route stays an interface
   auto again = asic_run(write_temp_yaml("speed_res2", y), {}, false);

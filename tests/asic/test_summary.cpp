@@ -10,16 +10,7 @@
 #include "asic_test_util.h"
 
 namespace {
-std::string summary_of(AsicRun *r) {
-  char *buf = nullptr;
-  size_t len = 0;
-  FILE *fp = open_memstream(&buf, &len);
-  asic_report_summary(&r->sc, fp);
-  fclose(fp);
-  std::string s(buf, len);
-  free(buf);
-  return s;
-}
+std::string summary_of(AsicRun *r) { return r->summary(); }
 std::string line_starting(const std::string &text, const std::string &prefix) {
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);)
