@@ -18,22 +18,11 @@
 
 #include "ipsec_engine/esp_transform.h"
 #include "model/pkt_esp.h"
+#include "tools/bench_clock.h"
 
 #define MAX_REPS 51
 #define RING 128u
 
-static double now_ns(void) {
-  struct timespec t;
-  /* CPU time of this thread: time lost to other processes on the shared cores is not
-   * charged to whichever operation happened to be running. */
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 
 static void make_inner(uint8_t *p, size_t len, unsigned salt) {
@@ -143,24 +132,24 @@ static int run(int bits, int reps, double ratio[2]) {
       double acc[4] = {0, 0, 0, 0};
       size_t bad = 0;
       for (size_t k = 0; k < rounds; k++) {
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (size_t i = 0; i < RING; i++) {
           base_encrypt(&b, base_seq + i + 1, scratch + i * slot, pt_len, scratch + i * slot + pt_len);
         }
-        double t1 = now_ns();
+        double t1 = bench_cpu_ns();
         for (size_t i = 0; i < RING; i++)
           bad += esp_encrypt(&db, inner + i * slot, len, 0, esp + i * slot, slot, &esp_len[i], NULL) != ESP_R_OK;
-        double t2 = now_ns();
+        double t2 = bench_cpu_ns();
         const uint64_t first = so->seq - RING + 1;
         for (size_t i = 0; i < RING; i++) {
           uint8_t *e = esp + i * slot + 20;
           bad += !base_decrypt(&b, first + i, e + 16, out, pt_len, e + 16 + pt_len);
         }
-        double t3 = now_ns();
+        double t3 = bench_cpu_ns();
         size_t n;
         for (size_t i = 0; i < RING; i++)
           bad += esp_decrypt(&db, esp + i * slot, esp_len[i], 0, out, slot, &n, NULL) != ESP_R_OK;
-        double t4 = now_ns();
+        double t4 = bench_cpu_ns();
         acc[0] += t1 - t0; acc[1] += t2 - t1; acc[2] += t3 - t2; acc[3] += t4 - t3;
         base_seq += RING;
       }
@@ -172,7 +161,7 @@ static int run(int bits, int reps, double ratio[2]) {
     }
     double med[4], lo[4], hi[4];
     for (int k = 0; k < 4; k++) {
-      qsort(t[k], (size_t)reps, sizeof(double), cmp_double);
+      qsort(t[k], (size_t)reps, sizeof(double), bench_cmp_double);
       med[k] = t[k][reps / 2]; lo[k] = t[k][0]; hi[k] = t[k][reps - 1];
     }
     char c[4][40];

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ipsec_engine/esp_transform.h"
+#include "tools/bench_clock.h"
 
 #define MAX_REPS 51
 #define PKT_LEN 64u
@@ -25,16 +26,6 @@
 static const unsigned COUNTS[] = {1, 100, 2000};
 #define N_COUNTS (sizeof COUNTS / sizeof COUNTS[0])
 
-static double cpu_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static void host_addr(unsigned i, uint8_t a[4]) {
   a[0] = 10; a[1] = 0; a[2] = (uint8_t)(i >> 8); a[3] = (uint8_t)i;
@@ -119,21 +110,21 @@ int main(int argc, char **argv) {
       double acc[T_N] = {0};
       for (unsigned k = 0; k < rounds; k++) {
         for (int pat = 0; pat < 2; pat++) {
-          double t0 = cpu_ns();
+          double t0 = bench_cpu_ns();
           for (unsigned i = 0; i < RING; i++) {
             size_t n;
             bad += esp_encrypt(&db[c], pk[c][pat] + i * PKT_LEN, PKT_LEN, 0, out,
                                PKT_LEN + ESP_MAX_OVERHEAD, &n, NULL) != ESP_R_OK;
           }
-          acc[pat == 0 ? T_ONE : T_SPREAD] += cpu_ns() - t0;
+          acc[pat == 0 ? T_ONE : T_SPREAD] += bench_cpu_ns() - t0;
         }
-        double t0 = cpu_ns();
+        double t0 = bench_cpu_ns();
         for (unsigned i = 0; i < RING; i++)
           sink += (uintptr_t)sa_db_find_outbound(&db[c], 4, pk[c][1] + i * PKT_LEN + 16);
-        double t1 = cpu_ns();
+        double t1 = bench_cpu_ns();
         for (unsigned i = 0; i < RING / 16; i++)  /* 2000 SAs: slow; a sixteenth suffices */
           sink += (uintptr_t)linear_scan(&db[c], pk[c][1] + i * PKT_LEN + 16);
-        double t2 = cpu_ns();
+        double t2 = bench_cpu_ns();
         acc[T_LOOKUP] += t1 - t0;
         acc[T_LINEAR] += (t2 - t1) * 16;
       }
@@ -149,7 +140,7 @@ int main(int argc, char **argv) {
   for (size_t c = 0; c < N_COUNTS; c++) {
     char cell[T_N][40];
     for (int k = 0; k < T_N; k++) {
-      qsort(t[c][k], (size_t)reps, sizeof(double), cmp_double);
+      qsort(t[c][k], (size_t)reps, sizeof(double), bench_cmp_double);
       med[c][k] = t[c][k][reps / 2];
       snprintf(cell[k], sizeof cell[k], "%.1f [%.1f..%.1f]", med[c][k], t[c][k][0], t[c][k][reps - 1]);
     }

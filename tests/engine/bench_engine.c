@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ipsec_engine/engine.h"
+#include "tools/bench_clock.h"
 
 typedef struct sink {
   uint64_t packets, drops;
@@ -21,11 +22,7 @@ static void on_out(void *ctx, const engine_out *o) {
   else s->drops++;
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+static double now_s(void) { return bench_cpu_ns() * 1e-9; } /* CPU time: the machine is shared */
 
 /* One run: returns CPU seconds of this thread; *out = released packets. */
 static double run(engine_dir dir, uint32_t n_sas, uint64_t packets, uint64_t *out, uint64_t *drops) {

@@ -107,6 +107,13 @@ struct Rec {
   }
 };
 
+// A drop counter of the engine, and its conservation check.
+inline uint64_t drops(Rec &r, engine_drop d) { return *engine_counters_of(r.e)->drops[d]; }
+inline void expect_conserved(Rec &r) {
+  char msg[512];
+  EXPECT_TRUE(engine_conservation(r.e, msg, sizeof msg)) << msg;
+}
+
 // Offers n frames of one size at t = 0 to SA sa_of(i) (everything queued at once: the engine
 // saturates) and returns the released ESP packets per second measured from the release
 // times of packets n/4 .. 3n/4 (whole multiples of `lanes` packets, so lane phases cancel).

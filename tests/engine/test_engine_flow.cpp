@@ -7,20 +7,12 @@ using namespace enginetest;
 
 namespace {
 
-uint64_t drops(Rec &r, engine_drop d) { return *engine_counters_of(r.e)->drops[d]; }
-
-void expect_conserved(Rec &r) {
-  char msg[512];
-  EXPECT_TRUE(engine_conservation(r.e, msg, sizeof msg)) << msg;
-}
-
 // Contract item 3 with D = 200 beats and 1518-byte packets (95 output beats): out_ready 0
 // from t = 0. Two packets per lane reserve 190 beats; the fifth cannot start. out_ready 1 at
 // cycle 1000: lane 0 pops packet 0's beats in 1000..1094; the fifth needs 190 + 95 - 200 = 85
 // beats popped, so it starts at 1000 + 85 = 1085; packet 0 is released at 1095 * T.
 TEST(EngineFlow, BackpressureFollowsTheFifoCreditRule) {
   engine_params p = defaults();
-  p.out_fifo_depth = 200;
   p.out_fifo_depth = 200;
   engine_sa s = out_sa(4, SA_UDP_NONE, 1600);  // largest packet 1560 text bytes: 99 beats
   Rec r(p, {s});

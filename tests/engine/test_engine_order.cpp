@@ -11,13 +11,6 @@ using namespace enginetest;
 
 namespace {
 
-uint64_t drops(Rec &r, engine_drop d) { return *engine_counters_of(r.e)->drops[d]; }
-
-void expect_conserved(Rec &r) {
-  char msg[512];
-  EXPECT_TRUE(engine_conservation(r.e, msg, sizeof msg)) << msg;
-}
-
 // A 9000-byte packet on lane 0, then small ones: lane 1 completes three 64-byte packets
 // before the big one, they wait (reorder occupancy 3), and with reorder_depth 4 the fifth
 // packet of the SA may not start until the big one is released.

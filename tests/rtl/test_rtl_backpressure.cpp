@@ -179,7 +179,9 @@ TEST(RtlBackpressure, RandomOutReadyOneLane) {
     uint64_t waits = 0;
     EXPECT_EQ(run_against_reference(*drv, 5, busy, 40 + (uint64_t)(busy * 100), 400, &waits), "")
         << "busy " << busy;
-    if (busy > 0.5) EXPECT_GT(waits, 1000u) << "the FIFO credit must bind in this run";
+    if (busy > 0.5) {
+      EXPECT_GT(waits, 1000u) << "the FIFO credit must bind in this run";
+    }
   }
 }
 
