@@ -79,13 +79,18 @@ static const cfg_param platform_table[] = {
      "MX304: up to 3 LMICs with one RE", "MX304 line modules (one ASIC each)", Q(lmics), false},
     {"port_mode", CFG_T_ENUM, "", "16x100GE", NOR, "16x100GE|4x400GE", CFG_SRC_PUBLISHED,
      "MX304 LMIC16: 16 x 100GE or 4 x 400GE", "ports per ASIC", Q(port_mode), false},
+    {"release", CFG_T_ENUM, "", "24.4R1", NOR, "24.2R1|24.4R1", CFG_SRC_PUBLISHED,
+     "seed: inline IPsec from 24.2R1 on MX304, PFE 0 of each ASIC only (300 Gbps per ASIC); "
+     "24.4R1: both PFEs (600 Gbps per ASIC) and the MX10K LC4800/LC9600",
+     "Junos release: which PFE slices may host SAs", Q(release), false},
 };
 
 static const asic_param_block blocks[] = {
-    {"platform", platform_table, sizeof platform_table / sizeof platform_table[0]},
-    {"portgroup", portgroup_table, sizeof portgroup_table / sizeof portgroup_table[0]},
-    {"pfe", pfe_table, sizeof pfe_table / sizeof pfe_table[0]},
-    {"fabric", fabric_table, sizeof fabric_table / sizeof fabric_table[0]},
+    {"platform", platform_table, sizeof platform_table / sizeof platform_table[0], 0},
+    {"portgroup", portgroup_table, sizeof portgroup_table / sizeof portgroup_table[0], 0},
+    {"pfe", pfe_table, sizeof pfe_table / sizeof pfe_table[0], 0},
+    {"fabric", fabric_table, sizeof fabric_table / sizeof fabric_table[0], 0},
+    {"engine", engine_param_entries, ENGINE_PARAM_COUNT, offsetof(asic_params, engine)},
 };
 
 const asic_param_block *asic_param_blocks(size_t *n) {
@@ -105,4 +110,8 @@ const cfg_param *asic_param_find(const char *block, const char *name) {
   for (size_t i = 0; i < b->n; i++)
     if (!strcmp(b->table[i].name, name)) return &b->table[i];
   return NULL;
+}
+
+void *asic_param_block_base(const asic_param_block *b, asic_params *p, asic_platform *pl) {
+  return !strcmp(b->name, "platform") ? (void *)pl : (void *)((char *)p + b->base);
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "asic_ipsec.h"
 #include "asic_params.h"
 #include "model/sim_heap.h"
 #include "model/sim_rng.h"
@@ -90,6 +91,7 @@ typedef struct asic_flow {
   uint32_t burst;        /* packets back to back at line rate, 0/1 = none */
   uint32_t lookup_cycles;
   sim_fs start;          /* first packet (default 0) */
+  uint32_t esp_of;       /* tunnel index: the stream is the ESP its remote peer sends (ASIC_NONE) */
   /* generator state */
   sim_rng rng;
   sim_fs next_t, vclock;
@@ -139,6 +141,9 @@ typedef struct sim_world {
   pg_attach *attach;    /* [n_slices] block attachment points on PG0 (allocated at build) */
   slice_wiring wiring;  /* what the slices' handlers reach */
   struct asic_res *res; /* the resource registry (asic_analytic.h) */
+  asic_tunnel *tunnels; /* IPsec tunnels (asic_ipsec.h), in input order */
+  uint32_t n_tunnels, cap_tunnels;
+  struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   size_t n_res, cap_res;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;

@@ -178,6 +178,7 @@ void asic_world_free(asic_world *w) {
     free(w->flows[fi].series_bytes);
   }
   free(w->flows);
+  asic_ipsec_free(w);
   free(w->keys);
   free(w->key_nh);
   free(w->cycles);

@@ -13,7 +13,7 @@
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
                                        "routes", "links", "traffic", "phases", "expect", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", NULL};
-static const char *const block_keys[] = {"portgroup", "pfe", "fabric", NULL};
+static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
 static size_t count(const char *const *l) {
   size_t n = 0;
@@ -77,7 +77,7 @@ static bool apply_params(const cfg_node *map, const char *field, asic_params *p,
     const asic_param_block *b = asic_param_block_find(map->keys[i]);
     char f[256];
     snprintf(f, sizeof f, "%s.%s", field, map->keys[i]);
-    if (!apply_map(map->items[i], f, b->table, b->n, p, err)) return false;
+    if (!apply_map(map->items[i], f, b->table, b->n, asic_param_block_base(b, p, NULL), err)) return false;
   }
   return true;
 }
@@ -86,7 +86,7 @@ static bool defaults(asic_router *r, cfg_err *err) {
   size_t nb;
   const asic_param_block *b = asic_param_blocks(&nb);
   for (size_t i = 0; i < nb; i++)
-    if (!cfg_apply_defaults(b[i].table, b[i].n, i == 0 ? (void *)&r->plat : (void *)&r->p, err)) return false;
+    if (!cfg_apply_defaults(b[i].table, b[i].n, asic_param_block_base(&b[i], &r->p, &r->plat), err)) return false;
   return true;
 }
 
@@ -99,7 +99,7 @@ static int apply_set(asic_router *r, const char *key, const char *val, char *why
   blk[dot - key] = 0;
   const cfg_param *p = asic_param_find(blk, dot + 1);
   if (!p) return 0;
-  return cfg_parse_text(p, val, !strcmp(blk, "platform") ? (void *)&r->plat : (void *)&r->p, why, wl) ? 1 : -1;
+  return cfg_parse_text(p, val, asic_param_block_base(asic_param_block_find(blk), &r->p, &r->plat), why, wl) ? 1 : -1;
 }
 
 static bool router_body(const cfg_node *m, const cfg_node *top_params, asic_router *r, bool top, cfg_err *err) {

@@ -74,6 +74,7 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
   if (!scenario_check_keys(e, "traffic[]", traffic_keys, err)) return false;
   const cfg_node *n;
   const char *s;
+  f->esp_of = ASIC_NONE;
   snprintf(f->name, sizeof f->name, "f%u", fi);
   if ((n = cfg_get(e, "name"))) {
     if (!(s = scenario_scalar(n, "traffic[].name", err))) return false;

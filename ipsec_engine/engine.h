@@ -71,7 +71,10 @@ typedef struct engine_params {
   int sa_dispatch;           /* engine_sa_dispatch */
 } engine_params;
 
-/* The `engine` block's parameter table (cfg_param, offsets into engine_params). */
+/* The `engine` block's parameter table (cfg_param, offsets into engine_params); the array is
+ * exported so the ASIC's block list (asic_params.c) can hold it in a constant table. */
+#define ENGINE_PARAM_COUNT 7
+extern const cfg_param engine_param_entries[ENGINE_PARAM_COUNT];
 const cfg_param *engine_param_table(size_t *n);
 bool engine_params_default(engine_params *p);
 /* Cross checks against the SAs (out_fifo_depth holds every SA's largest packet). why gets

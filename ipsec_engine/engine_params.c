@@ -11,7 +11,7 @@
 #define P(field) offsetof(engine_params, field)
 #define NOR 1, 0 /* min > max: range unchecked */
 
-static const cfg_param engine_table[] = {
+const cfg_param engine_param_entries[ENGINE_PARAM_COUNT] = {
     {"lanes", CFG_T_UINT, "", "2", 1, 64, NULL, CFG_SRC_ASSUMED,
      "not published; 2 lanes at 1.2 GHz with 5 cycles of overhead give the seed's 300 Gbit/s "
      "per PFE at 1518 B (DESIGN calibration)",
@@ -42,15 +42,18 @@ static const cfg_param engine_table[] = {
      "spray: any lane; pin: an SA only on lane (SA index mod lanes)", P(sa_dispatch), false},
 };
 
+_Static_assert(sizeof engine_param_entries / sizeof engine_param_entries[0] == ENGINE_PARAM_COUNT,
+               "ENGINE_PARAM_COUNT matches the table");
+
 const cfg_param *engine_param_table(size_t *n) {
-  *n = sizeof engine_table / sizeof engine_table[0];
-  return engine_table;
+  *n = ENGINE_PARAM_COUNT;
+  return engine_param_entries;
 }
 
 bool engine_params_default(engine_params *p) {
   cfg_err err;
   memset(p, 0, sizeof *p);
-  return cfg_apply_defaults(engine_table, sizeof engine_table / sizeof engine_table[0], p, &err);
+  return cfg_apply_defaults(engine_param_entries, ENGINE_PARAM_COUNT, p, &err);
 }
 
 bool engine_params_check(const engine_params *p, const engine_sa *sas, uint32_t n_sas, char *why,

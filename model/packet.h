@@ -2,7 +2,10 @@
  * payload bytes; a block that transforms packets (the IPsec engine on PG0) keeps the bytes
  * behind `payload` and re-binds the packet for its second lookup by changing `route_key`
  * (after encryption: the tunnel's outer destination; after decryption: the inner one) and
- * `sa`. Copied by value into events and queues: keep it small (48 bytes). */
+ * `sa`. An ESP packet on a wire carries its header's SPI in `spi` (the receiving router
+ * demultiplexes on it; `sa` is meaningful only inside the router holding the packet), and the
+ * inner packet it carries in `inner_key` / `inner_bytes` (payload none: what decryption
+ * gives back). Copied by value into events and queues: keep it small (56 bytes). */
 #ifndef IPSECSIM_PACKET_H
 #define IPSECSIM_PACKET_H
 
@@ -26,10 +29,16 @@ typedef struct sim_pkt {
                          route-key table (asic_world_route_key): resolved per router once */
   uint32_t sa;        /* SA index, SIM_SA_NONE */
   uint32_t payload;   /* payload handle (model/pktbuf.h pool), SIM_PAYLOAD_NONE */
+  uint32_t spi;       /* ESP on the wire: the SPI of its header (0: not ESP) */
+  uint32_t inner_key; /* ESP: route key of the inner packet's destination (after decryption) */
+  uint16_t inner_bytes; /* ESP: the inner IP packet (or fragment) it carries, bytes */
   uint16_t bytes;     /* frame bytes incl. FCS */
   uint8_t hops;       /* router hops taken (multi-router topologies) */
   uint8_t flags;      /* free for the block holding the packet (not interpreted by the path) */
 } sim_pkt;
+#ifndef __cplusplus
+_Static_assert(sizeof(sim_pkt) == 56, "sim_pkt stays 56 bytes (copied into every event)");
+#endif
 
 #ifdef __cplusplus
 }

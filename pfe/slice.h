@@ -51,6 +51,14 @@ enum {
 
 #define SLICE_NH_NONE (-1)  /* next hop of a route key: no route */
 #define SLICE_NH_BLOCK (-2) /* next hop: the block attached to PG0 of the slice */
+#define SLICE_NH_LOCAL (-3) /* next hop: a local address of the router (an IPsec gateway):
+                               ESP is demultiplexed by SPI to its SA's anchor engine */
+/* next hop: tunnel t of the world (its bind interface st0.N): the packet goes to its anchor
+ * slice's engine on the tunnel's outbound SA. SLICE_NH_TUNNEL(t) <= SLICE_NH_TUNNEL_BASE. */
+#define SLICE_NH_TUNNEL_BASE (-16)
+#define SLICE_NH_TUNNEL(t) (SLICE_NH_TUNNEL_BASE - (int32_t)(t))
+#define SLICE_NH_IS_TUNNEL(nh) ((nh) <= SLICE_NH_TUNNEL_BASE)
+#define SLICE_NH_TUNNEL_INDEX(nh) ((uint32_t)(SLICE_NH_TUNNEL_BASE - (nh)))
 
 /* Inputs of a slice's buffer-write arbiter (slice.in). */
 enum { SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC, SLICE_IN_N };

@@ -62,8 +62,7 @@ int cmd_params(int argc, char **argv) {
   cfg_err err;
   size_t nb;
   const asic_param_block *b = asic_param_blocks(&nb);
-  cfg_apply_defaults(b[0].table, b[0].n, &pl, &err);
-  for (size_t i = 1; i < nb; i++) cfg_apply_defaults(b[i].table, b[i].n, &p, &err);
+  for (size_t i = 0; i < nb; i++) cfg_apply_defaults(b[i].table, b[i].n, asic_param_block_base(&b[i], &p, &pl), &err);
   for (int i = 1; i < argc; i++) {
     if (cli_help_is_flag(argv[i])) {
       cli_help_print("params", stdout);
@@ -105,20 +104,20 @@ int cmd_params(int argc, char **argv) {
       snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
       const cfg_param *cp = asic_param_find(key, name);
       if (!cp) {
-        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: platform.*, portgroup.*, pfe.*, fabric.*)\n", kv);
+        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: platform.*, portgroup.*, pfe.*, fabric.*, engine.*)\n", kv);
         return IPSECSIM_EXIT_USAGE;
       }
       bool plat = !strcmp(key, "platform");
       if (plat && !strcmp(name, "port_mode")) platform_set[0] = true;
       if (plat && !strcmp(name, "lmics")) platform_set[1] = true;
-      if (!cfg_parse_text(cp, eq + 1, plat ? (void *)&pl : (void *)&p, why, sizeof why)) {
+      if (!cfg_parse_text(cp, eq + 1, asic_param_block_base(asic_param_block_find(key), &p, &pl), why, sizeof why)) {
         fprintf(stderr, "ipsecsim params: --set %s: %s\n", kv, why);
         return IPSECSIM_EXIT_USAGE;
       }
     } else if (argv[i][0] != '-' && !block) {
       block = argv[i];
       if (!asic_param_block_find(block) && strcmp(block, "sa")) {
-        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric, sa)\n", block);
+        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric, engine, sa)\n", block);
         return IPSECSIM_EXIT_USAGE;
       }
     } else {

@@ -20,7 +20,7 @@ TEST(Registry, DummyResourceIsEverywhere) {
   const asic_param_block *b = asic_param_blocks(&nb);
   cfg_err cerr{};
   for (size_t i = 0; i < nb; i++)
-    ASSERT_TRUE(cfg_apply_defaults(b[i].table, b[i].n, i == 0 ? (void *)&rt->plat : (void *)&rt->p, &cerr)) << cerr.msg;
+    ASSERT_TRUE(cfg_apply_defaults(b[i].table, b[i].n, asic_param_block_base(&b[i], &rt->p, &rt->plat), &cerr)) << cerr.msg;
   scenario sc{};
   asic_world *w = &sc.world;
   char err[256];
