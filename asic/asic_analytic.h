@@ -17,7 +17,10 @@
 extern "C" {
 #endif
 
-typedef enum asic_res_kind { RES_BW, RES_LOOKUP } asic_res_kind;
+/* RES_HOLDER: no server of its own, only packets held and drops owned (census below). */
+typedef enum asic_res_kind { RES_BW, RES_LOOKUP, RES_HOLDER } asic_res_kind;
+
+#define ASIC_INPUT_LABEL 32
 
 typedef struct asic_res {
   char name[96];
@@ -29,18 +32,41 @@ typedef struct asic_res {
   bool no_route;               /* lookup: also owns the no-route drops (counted in *tot_extra_drops) */
   const uint64_t *tot_extra_drops; /* all-time drops owned besides the server's tail drops, or NULL */
   double off_pps, off_bytes, off_cycles; /* offered: pps, sum pps*frame, sum pps*cycles */
+  /* arb: the name of each of its arb->n_in inputs (stats NAME.input.LABEL.*), copied by
+   * asic_registry_add; NULL names them in0, in1, ... */
+  const char (*inputs)[ASIC_INPUT_LABEL];
+  /* A window drop counter the stage owns besides its tail drops, NAME.drops.<extra_reason>
+   * (lookup: no_route; slice.in: the backpressure drops at its port groups): the registry
+   * points *extra_drops at its counter. extra_note: said after them in the summary. */
+  stats_counter **extra_drops;
+  asic_drop extra_reason;
+  const char *extra_desc, *extra_note;
+  /* Packets held and all-time drops owned that bw/arb/lk do not count (a heap's events, a
+   * block's buffers, drops decided without a queue): added to *held / *drops at time t,
+   * with the world it is registered in, its ctx and index. The only content of a
+   * RES_HOLDER. NULL = none. */
+  void (*census)(const struct sim_world *w, void *ctx, uint32_t index, sim_fs t, uint64_t *held, uint64_t *drops);
+  void *ctx;
+  uint32_t index;
+  /* RES_HOLDER: the report publishes NAME.held_pkts and NAME.run_drops (its census when
+   * the run ended), which expect: then accepts */
+  bool publish;
 } asic_res;
 
 /* The resource registry (asic_registry.c): every resource of the world registers once, at
- * build, named "r0.asic0.slice0.pg0.in" etc.; the registry alone does window start, time
- * advance, finish, the conservation census, stats naming (asic_stats_register), the
- * report's and expect:'s resource lists, and free. */
+ * build, named "r0.asic0.slice0.pg0.in" etc., with its arbiter's input names, the drops it
+ * owns and what else it holds; so do the packet holders that are no resource (each slice's
+ * event heap, each PG0 attachment point, the hop-limit drops). The registry alone does
+ * window start, time advance, finish, the conservation census, stats naming
+ * (asic_stats_register), the report's and expect:'s resource lists, and free. A new block
+ * registers its resources and holders (asic_registry_add) and needs nothing else.
+ * asic_registry_add copies *r (and its input names); false: out of memory. */
 bool asic_registry_add(asic_world *w, const asic_res *r);
 bool asic_registry_build(asic_world *w);  /* the blocks' resources (asic_world_build) */
 void asic_registry_window(asic_world *w);
 sim_fs asic_registry_final_time(const asic_world *w, sim_fs t);
 void asic_registry_advance(asic_world *w, sim_fs t);
-/* Adds packets still held and all-time drops owned by every resource. */
+/* Adds packets still held and all-time drops owned by every registered resource and holder. */
 void asic_registry_census(asic_world *w, sim_fs t, uint64_t *held, uint64_t *drops);
 void asic_registry_free(asic_world *w);
 /* A copy of the registry (the caller may accumulate offered load in it). Caller frees. */

@@ -13,7 +13,19 @@ bool asic_registry_add(asic_world *w, const asic_res *r) {
     w->res = n;
     w->cap_res = nc;
   }
-  w->res[w->n_res++] = *r;
+  asic_res c = *r;
+  if (r->arb) { /* the registry's own copy of the input names (in0, in1, ... when none given) */
+    char (*in)[ASIC_INPUT_LABEL] = calloc(r->arb->n_in ? r->arb->n_in : 1, sizeof *in);
+    if (!in) return false;
+    for (uint32_t k = 0; k < r->arb->n_in; k++) {
+      if (r->inputs) snprintf(in[k], sizeof in[k], "%s", r->inputs[k]);
+      else snprintf(in[k], sizeof in[k], "in%u", k);
+    }
+    c.inputs = (const char (*)[ASIC_INPUT_LABEL])in;
+  } else {
+    c.inputs = NULL;
+  }
+  w->res[w->n_res++] = c;
   return true;
 }
 
@@ -21,13 +33,59 @@ static uint32_t local_asic(const asic_world *w, const asic_slice *s) {
   return s->asic - w->slices[w->routers[s->router].first_asic_slice].asic;
 }
 
-static bool add_bw(asic_world *w, const char *name, bw_server *bw, ingress_arb *arb, asic_drop why) {
-  asic_res r = {.kind = RES_BW, .bw = bw, .arb = arb, .reason = why};
+static bool add_bw(asic_world *w, const char *name, bw_server *bw, ingress_arb *arb, asic_drop why,
+                   const char (*inputs)[ASIC_INPUT_LABEL]) {
+  asic_res r = {.kind = RES_BW, .bw = bw, .arb = arb, .reason = why, .inputs = inputs};
+  snprintf(r.name, sizeof r.name, "%s", name);
+  return asic_registry_add(w, &r);
+}
+
+/* Input names of PG pgi's arbiter: its ports by pg_input, then "engine" (PG0's block input,
+ * portgroup/pg_attach.h). */
+static bool add_pg_in(asic_world *w, const char *name, uint32_t pgi) {
+  asic_pg *pg = &w->pgs[pgi];
+  char (*in)[ASIC_INPUT_LABEL] = calloc(pg->arb.n_in ? pg->arb.n_in : 1, sizeof *in);
+  if (!in) return false;
+  for (uint32_t k = 0; k < pg->arb.n_in; k++) snprintf(in[k], sizeof in[k], "engine");
+  for (uint32_t p = 0; p < w->n_ports; p++)
+    if (w->ports[p].pg == pgi && w->ports[p].pg_input < pg->arb.n_in)
+      snprintf(in[w->ports[p].pg_input], sizeof in[0], "%s", w->ports[p].name);
+  bool ok = add_bw(w, name, &pg->in, &pg->arb, DROP_PG_IN, (const char (*)[ASIC_INPUT_LABEL])in);
+  free(in);
+  return ok;
+}
+
+/* ---- packet holders that are no resource ---- */
+
+static void heap_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
+  (void)ctx, (void)t, (void)drops;
+  *held += sim_heap_size(&w->slices[i].heap); /* every event carries a packet */
+}
+
+/* PG0's attachment point: its queue toward the block, the block's own buffers, its refusals. */
+static void attach_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
+  (void)ctx, (void)t;
+  const pg_attach *a = &w->attach[i];
+  if (!a->on) return;
+  *drops += a->to_block.tot_drops + a->tot_refused;
+  *held += a->to_block.waiting + (a->ops.held ? a->ops.held(a->ops.ctx, i) : 0);
+}
+
+/* Hop-limit drops are decided at a port group's input without a queue: the flows count them. */
+static void hop_limit_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
+  (void)ctx, (void)i, (void)t, (void)held;
+  for (uint32_t fi = 0; fi < w->n_flows; fi++) *drops += w->flows[fi].tot_drops[DROP_HOP_LIMIT];
+}
+
+static bool add_holder(asic_world *w, const char *name,
+                       void (*census)(const asic_world *, void *, uint32_t, sim_fs, uint64_t *, uint64_t *), uint32_t index) {
+  asic_res r = {.kind = RES_HOLDER, .census = census, .index = index};
   snprintf(r.name, sizeof r.name, "%s", name);
   return asic_registry_add(w, &r);
 }
 
 bool asic_registry_build(asic_world *w) {
+  static const char slice_inputs[SLICE_IN_N][ASIC_INPUT_LABEL] = {"pg0", "pg1", "fabric"};
   bool ok = true;
   char n[96];
   for (uint32_t i = 0; i < w->n_slices && ok; i++) {
@@ -37,27 +95,43 @@ bool asic_registry_build(asic_world *w) {
     for (uint32_t g = 0; g < 2 && ok; g++) {
       asic_pg *pg = &w->pgs[s->first_pg + g];
       snprintf(n, sizeof n, "%s.pg%u.in", base, g);
-      ok = add_bw(w, n, &pg->in, &pg->arb, DROP_PG_IN);
+      ok = add_pg_in(w, n, s->first_pg + g);
       snprintf(n, sizeof n, "%s.pg%u.out", base, g);
-      ok = ok && add_bw(w, n, &pg->out, NULL, DROP_PG_OUT);
+      ok = ok && add_bw(w, n, &pg->out, NULL, DROP_PG_OUT, NULL);
     }
-    snprintf(n, sizeof n, "%s.in", base);
-    ok = ok && add_bw(w, n, &s->in, &s->arb, DROP_SLICE_IN);
+    /* slice.in owns the drops at its port groups' queues while it held them back */
+    asic_res in = {.kind = RES_BW, .bw = &s->in, .arb = &s->arb, .reason = DROP_SLICE_IN, .inputs = slice_inputs,
+                   .extra_drops = &s->backpressure_drops, .extra_reason = DROP_SLICE_BACKPRESSURE,
+                   .extra_desc = "drops at this slice's port-group input queues caused by its backpressure",
+                   .extra_note = " (at its port groups)"};
+    snprintf(in.name, sizeof in.name, "%s.in", base);
+    ok = ok && asic_registry_add(w, &in);
     asic_res lk = {.kind = RES_LOOKUP, .lk = &s->lk, .reason = DROP_LOOKUP, .no_route = true,
-                   .tot_extra_drops = &s->tot_noroute_drops};
+                   .tot_extra_drops = &s->tot_noroute_drops, .extra_drops = &s->noroute_drops,
+                   .extra_reason = DROP_NO_ROUTE, .extra_desc = "no route in the window"};
     snprintf(lk.name, sizeof lk.name, "%s.lookup", base);
     ok = ok && asic_registry_add(w, &lk);
     snprintf(n, sizeof n, "%s.out", base);
-    ok = ok && add_bw(w, n, &s->out, NULL, DROP_SLICE_OUT);
+    ok = ok && add_bw(w, n, &s->out, NULL, DROP_SLICE_OUT, NULL);
     snprintf(n, sizeof n, "%s.fabric", base);
-    ok = ok && add_bw(w, n, &s->fab, NULL, DROP_FABRIC);
+    ok = ok && add_bw(w, n, &s->fab, NULL, DROP_FABRIC, NULL);
   }
   for (uint32_t i = 0; i < w->n_ports && ok; i++) {
     asic_port *pt = &w->ports[i];
     snprintf(n, sizeof n, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
-    ok = add_bw(w, n, &pt->tx, NULL, DROP_PORT_TX);
+    ok = add_bw(w, n, &pt->tx, NULL, DROP_PORT_TX, NULL);
   }
-  return ok;
+  /* what holds packets or owns drops without being a resource */
+  for (uint32_t i = 0; i < w->n_slices && ok; i++) {
+    const asic_slice *s = &w->slices[i];
+    char base[64];
+    snprintf(base, sizeof base, "%s.asic%u.slice%u", w->routers[s->router].name, local_asic(w, s), s->index);
+    snprintf(n, sizeof n, "%s.heap", base);
+    ok = add_holder(w, n, heap_census, i);
+    snprintf(n, sizeof n, "%s.pg0.block", base);
+    ok = ok && add_holder(w, n, attach_census, i);
+  }
+  return ok && add_holder(w, "world.hop_limit", hop_limit_census, 0);
 }
 
 void asic_registry_window(asic_world *w) {
@@ -90,6 +164,7 @@ void asic_registry_census(asic_world *w, sim_fs t, uint64_t *held, uint64_t *dro
     if (r->arb) *held += r->arb->waiting, *drops += r->arb->tot_drops;
     if (r->lk) *held += lookup_census(r->lk, t), *drops += r->lk->tot_drops;
     if (r->tot_extra_drops) *drops += *r->tot_extra_drops;
+    if (r->census) r->census(w, r->ctx, r->index, t, held, drops);
   }
 }
 
@@ -99,6 +174,7 @@ void asic_registry_free(asic_world *w) {
     if (r->bw) bw_server_free(r->bw);
     if (r->arb) ingress_arb_free(r->arb);
     if (r->lk) lookup_free(r->lk);
+    free((void *)r->inputs);
   }
   free(w->res);
   w->res = NULL;

@@ -54,7 +54,22 @@ static void publish_flow(asic_world *w, stats_registry *r, uint32_t fi) {
 #undef NAME
 }
 
+/* A holder that asks for it: its census when the run ended. */
+static void publish_holder(asic_world *w, stats_registry *r, const asic_res *x) {
+  char n[192];
+  uint64_t held = 0, drops = 0;
+  x->census(w, x->ctx, x->index, asic_registry_final_time(w, w->t_end), &held, &drops);
+  snprintf(n, sizeof n, "%s.held_pkts", x->name);
+  gauge(r, n, "packets", "packets it held when the run ended (conservation census)", (double)held);
+  snprintf(n, sizeof n, "%s.run_drops", x->name);
+  counter(r, n, "packets", "drops it owns over the whole run (conservation census)", drops);
+}
+
 static void publish_res(asic_world *w, stats_registry *r, asic_res *x) {
+  if (x->kind == RES_HOLDER) {
+    if (x->publish && x->census) publish_holder(w, r, x);
+    return;
+  }
   char n[192];
   double ws = window_s(w);
   uint64_t pkts, bytes;
@@ -97,22 +112,6 @@ static void publish_res(asic_world *w, stats_registry *r, asic_res *x) {
 #undef NAME
 }
 
-/* Name of input k of an arbiter: the port, "engine" (PG0's last input), or pg0/pg1/fabric. */
-static void input_label(const asic_world *w, const asic_res *x, uint32_t k, char *out, size_t len) {
-  for (uint32_t i = 0; i < w->n_pgs; i++) {
-    if (x->arb != &w->pgs[i].arb) continue;
-    for (uint32_t p = 0; p < w->n_ports; p++)
-      if (w->ports[p].pg == i && w->ports[p].pg_input == k) {
-        snprintf(out, len, "%s", w->ports[p].name);
-        return;
-      }
-    snprintf(out, len, "engine");
-    return;
-  }
-  static const char *const slice_inputs[SLICE_IN_N] = {"pg0", "pg1", "fabric"};
-  snprintf(out, len, "%s", k < SLICE_IN_N ? slice_inputs[k] : "?");
-}
-
 /* Registers one window counter and returns it; keeps `fallback` (the block's own storage)
  * when the name is refused, so a block never increments through NULL. */
 static stats_counter *reg(stats_registry *r, stats_counter *fallback, const char *desc, const char *fmt, ...)
@@ -127,6 +126,9 @@ static stats_counter *reg(stats_registry *r, stats_counter *fallback, const char
   return c ? c : fallback;
 }
 
+/* Every registered resource's window counters under its name: NAME.pkts, .done_pkts,
+ * .drops.REASON, its extra drop counter, and per arbiter input NAME.input.LABEL.* with the
+ * input names it registered (holders have none). */
 bool asic_stats_register(asic_world *w) {
   size_t n;
   asic_res *res = asic_res_list(w, &n);
@@ -135,41 +137,33 @@ bool asic_stats_register(asic_world *w) {
   static const char acc[] = "packets accepted (arrived, not dropped) in the window";
   static const char done[] = "packets that completed service in the window";
   static const char tail[] = "tail drops in the window";
+  const char *bp = asic_drop_names[DROP_SLICE_BACKPRESSURE];
+  static const char held[] = "tail drops in a backlog during which the slice held this port group's sending "
+                             "(no credits for its queue at slice.in): the slice owns them";
   for (size_t i = 0; i < n; i++) {
     asic_res *x = &res[i];
     const char *why = asic_drop_names[x->reason];
+    if (x->kind == RES_HOLDER) continue;
     if (x->kind == RES_LOOKUP) {
       x->lk->pkts = reg(r, x->lk->pkts, acc, "%s.pkts", x->name);
       x->lk->done_pkts = reg(r, x->lk->done_pkts, done, "%s.done_pkts", x->name);
       x->lk->drops = reg(r, x->lk->drops, tail, "%s.drops.%s", x->name, why);
-      for (uint32_t s = 0; s < w->n_slices; s++)
-        if (&w->slices[s].lk == x->lk)
-          w->slices[s].noroute_drops = reg(r, w->slices[s].noroute_drops, "no route in the window",
-                                           "%s.drops.no_route", x->name);
-      continue;
-    }
-    x->bw->c.dep_pkts = reg(r, x->bw->c.dep_pkts, done, "%s.done_pkts", x->name);
-    if (!x->arb) {
+    } else if (!x->arb) {
+      x->bw->c.dep_pkts = reg(r, x->bw->c.dep_pkts, done, "%s.done_pkts", x->name);
       x->bw->c.pkts = reg(r, x->bw->c.pkts, acc, "%s.pkts", x->name);
       x->bw->c.drops = reg(r, x->bw->c.drops, tail, "%s.drops.%s", x->name, why);
-      continue;
+    } else { /* arbitrated: the stage accepts and drops at its per-input queues */
+      x->bw->c.dep_pkts = reg(r, x->bw->c.dep_pkts, done, "%s.done_pkts", x->name);
+      x->arb->pkts = reg(r, x->arb->pkts, acc, "%s.pkts", x->name);
+      x->arb->drops = reg(r, x->arb->drops, tail, "%s.drops.%s", x->name, why);
+      if (x->arb->credit.on) x->arb->held_drops = reg(r, x->arb->held_drops, held, "%s.drops.%s", x->name, bp);
     }
-    /* arbitrated: the stage accepts and drops at its per-input queues */
-    x->arb->pkts = reg(r, x->arb->pkts, acc, "%s.pkts", x->name);
-    x->arb->drops = reg(r, x->arb->drops, tail, "%s.drops.%s", x->name, why);
-    const char *bp = asic_drop_names[DROP_SLICE_BACKPRESSURE];
-    static const char held[] = "tail drops in a backlog during which the slice held this port group's sending "
-                               "(no credits for its queue at slice.in): the slice owns them";
-    if (x->arb->credit.on) x->arb->held_drops = reg(r, x->arb->held_drops, held, "%s.drops.%s", x->name, bp);
-    for (uint32_t s = 0; s < w->n_slices; s++)
-      if (&w->slices[s].arb == x->arb)
-        w->slices[s].backpressure_drops = reg(r, w->slices[s].backpressure_drops,
-                                              "drops at this slice's port-group input queues caused by its backpressure",
-                                              "%s.drops.%s", x->name, bp);
-    for (uint32_t k = 0; k < x->arb->n_in; k++) {
+    if (x->extra_drops)
+      *x->extra_drops = reg(r, *x->extra_drops, x->extra_desc ? x->extra_desc : tail, "%s.drops.%s", x->name,
+                            asic_drop_names[x->extra_reason]);
+    for (uint32_t k = 0; x->arb && k < x->arb->n_in; k++) {
       arb_input *q = &x->arb->in[k];
-      char lab[48];
-      input_label(w, x, k, lab, sizeof lab);
+      const char *lab = x->inputs[k];
       q->pkts = reg(r, q->pkts, "packets accepted into this input's queue in the window", "%s.input.%s.pkts", x->name, lab);
       q->drops = reg(r, q->drops, "tail drops of this input's queue in the window", "%s.input.%s.drops.%s", x->name,
                      lab, why);
@@ -253,27 +247,25 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   size_t n;
   asic_res *res = asic_res_list(w, &n);
   for (size_t i = 0; res && i < n; i++) {
-    uint64_t pk = res[i].kind == RES_LOOKUP ? *res[i].lk->pkts : res[i].arb ? *res[i].arb->pkts : *res[i].bw->c.pkts;
-    uint64_t dr = res[i].kind == RES_LOOKUP ? *res[i].lk->drops : res[i].arb ? *res[i].arb->drops : *res[i].bw->c.drops;
-    /* backpressure drops: where they happen (a PG's input queues) and who owns them (slice.in) */
-    uint64_t bp = res[i].arb && res[i].arb->credit.on ? *res[i].arb->held_drops : 0;
-    for (uint32_t s = 0; s < w->n_slices; s++)
-      if (res[i].arb && res[i].arb == &w->slices[s].arb) bp = *w->slices[s].backpressure_drops;
-    /* the lookup owns the no-route drops too: show them on its line */
-    uint64_t nr = 0;
-    for (uint32_t s = 0; res[i].kind == RES_LOOKUP && s < w->n_slices; s++)
-      if (res[i].lk == &w->slices[s].lk) nr = *w->slices[s].noroute_drops;
-    if (!pk && !dr && !bp && !nr) continue;
-    char dn[160];
-    int k = snprintf(dn, sizeof dn, "%llu %s", (unsigned long long)dr, dr ? asic_drop_names[res[i].reason] : "");
-    if (bp)
-      snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s%s", dr ? ", " : "", (unsigned long long)bp,
-               asic_drop_names[DROP_SLICE_BACKPRESSURE], res[i].reason == DROP_SLICE_IN ? " (at its port groups)" : "");
-    else if (nr && (k = dr ? k : 0) >= 0)
-      snprintf(dn + k, sizeof dn - (size_t)k, "%s%llu %s", dr ? ", " : "", (unsigned long long)nr,
-               asic_drop_names[DROP_NO_ROUTE]);
-    else if (!dr)
-      dn[1] = 0;
+    const asic_res *x = &res[i];
+    if (x->kind == RES_HOLDER) continue;
+    uint64_t pk = x->kind == RES_LOOKUP ? *x->lk->pkts : x->arb ? *x->arb->pkts : *x->bw->c.pkts;
+    uint64_t dr = x->kind == RES_LOOKUP ? *x->lk->drops : x->arb ? *x->arb->drops : *x->bw->c.drops;
+    /* backpressure drops where they happen (a PG's input queues), the drops a stage owns
+     * besides its tail drops (slice.in: those backpressure drops; lookup: no route) */
+    uint64_t bp = x->arb && x->arb->credit.on ? *x->arb->held_drops : 0;
+    uint64_t ex = x->extra_drops ? **x->extra_drops : 0;
+    if (!pk && !dr && !bp && !ex) continue;
+    char dn[192];
+    size_t k = 0;
+    if (dr) k += (size_t)snprintf(dn + k, sizeof dn - k, "%llu %s", (unsigned long long)dr, asic_drop_names[x->reason]);
+    if (bp && k < sizeof dn)
+      k += (size_t)snprintf(dn + k, sizeof dn - k, "%s%llu %s", k ? ", " : "", (unsigned long long)bp,
+                            asic_drop_names[DROP_SLICE_BACKPRESSURE]);
+    if (ex && k < sizeof dn)
+      k += (size_t)snprintf(dn + k, sizeof dn - k, "%s%llu %s%s", k ? ", " : "", (unsigned long long)ex,
+                            asic_drop_names[x->extra_reason], x->extra_note ? x->extra_note : "");
+    if (!k) snprintf(dn, sizeof dn, "0");
     fprintf(fp, "%-36s %9.3f %9.3f %7.4f %10.3f %9.1f %9.0f %s\n", res[i].name,
             res[i].kind == RES_BW ? g(w, "%s.l1_gbps", res[i].name) : 0.0, g(w, "%s.mpps", res[i].name),
             g(w, "%s.util", res[i].name), g(w, "analytic.%s.ceiling_mpps", res[i].name),

@@ -146,18 +146,9 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
     recv += f->tot_recv;
     drops += fd;
   }
-  /* blocks count their own drops independently of the flows' per-reason counts */
+  /* blocks count their own drops independently of the flows' per-reason counts; the
+   * registry lists every resource and holder (heaps, attachment points, hop limit) */
   asic_registry_census(w, tf, &census, &block_drops);
-  for (uint32_t i = 0; i < w->n_slices; i++) census += sim_heap_size(&w->slices[i].heap);
-  for (uint32_t i = 0; i < w->n_slices; i++) {
-    const pg_attach *a = &w->attach[i];
-    if (!a->on) continue;
-    block_drops += a->to_block.tot_drops + a->tot_refused;
-    census += a->to_block.waiting + (a->ops.held ? a->ops.held(a->ops.ctx, i) : 0);
-  }
-  uint64_t hop_drops = 0;
-  for (uint32_t fi = 0; fi < w->n_flows; fi++) hop_drops += w->flows[fi].tot_drops[DROP_HOP_LIMIT];
-  block_drops += hop_drops;
   bool ok = sent == recv + block_drops + census && drops == block_drops;
   snprintf(msg, len, "sent %llu, received %llu, dropped %llu (blocks) / %llu (flows), in queues %llu: %s",
            (unsigned long long)sent, (unsigned long long)recv, (unsigned long long)block_drops,
