@@ -16,6 +16,8 @@ static void check_not_late(const sim_heap *h, const sim_event *e) {
 #define CHECK_NOT_LATE(h, e) ((void)0)
 #endif
 
+bool sim_heap_checked(void) { return SIM_HEAP_CHECKED; }
+
 static inline bool before(const sim_event *a, const sim_event *b) {
   return a->t < b->t || (a->t == b->t && a->pkt.pid < b->pkt.pid);
 }

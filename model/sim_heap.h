@@ -63,6 +63,9 @@ typedef struct sim_heap {
 #define SIM_HEAP_CHECKED 0
 #endif
 
+/* Whether this build of the heap has the check (the library's flags, not the caller's). */
+bool sim_heap_checked(void);
+
 bool sim_heap_init(sim_heap *h, size_t cap);
 void sim_heap_free(sim_heap *h);
 bool sim_heap_push(sim_heap *h, const sim_event *e); /* grows geometrically when full */
