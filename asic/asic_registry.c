@@ -42,7 +42,7 @@ static bool add_bw(asic_world *w, const char *name, bw_server *bw, ingress_arb *
 
 /* Input names of PG pgi's arbiter: its ports by pg_input, then "engine" (PG0's block input,
  * portgroup/pg_attach.h). */
-static bool add_pg_in(asic_world *w, const char *name, uint32_t pgi) {
+static bool add_port_group_ingress(asic_world *w, const char *name, uint32_t pgi) {
   asic_pg *pg = &w->pgs[pgi];
   char (*in)[ASIC_INPUT_LABEL] = calloc(pg->arb.n_in ? pg->arb.n_in : 1, sizeof *in);
   if (!in) return false;
@@ -95,7 +95,7 @@ bool asic_registry_build(asic_world *w) {
     for (uint32_t g = 0; g < 2 && ok; g++) {
       asic_pg *pg = &w->pgs[s->first_pg + g];
       snprintf(n, sizeof n, "%s.pg%u.in", base, g);
-      ok = add_pg_in(w, n, s->first_pg + g);
+      ok = add_port_group_ingress(w, n, s->first_pg + g);
       snprintf(n, sizeof n, "%s.pg%u.out", base, g);
       ok = ok && add_bw(w, n, &pg->out, NULL, DROP_PG_OUT, NULL);
     }
