@@ -36,8 +36,9 @@ typedef struct asic_res {
    * asic_registry_add; NULL names them in0, in1, ... */
   const char (*inputs)[ASIC_INPUT_LABEL];
   /* A window drop counter the stage owns besides its tail drops, NAME.drops.<extra_reason>
-   * (lookup: no_route; slice.in: the backpressure drops at its port groups): the registry
-   * points *extra_drops at its counter. extra_note: said after them in the summary. */
+   * (lookup: no_route; slice.in: the backpressure drops at its port groups; a holder: the
+   * drops it decides): the registry points *extra_drops at its registry counter (left as
+   * it is if the name is refused). extra_note: said after them in the summary. */
   stats_counter **extra_drops;
   asic_drop extra_reason;
   const char *extra_desc, *extra_note;

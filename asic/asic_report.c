@@ -128,7 +128,7 @@ static stats_counter *reg(stats_registry *r, stats_counter *fallback, const char
 
 /* Every registered resource's window counters under its name: NAME.pkts, .done_pkts,
  * .drops.REASON, its extra drop counter, and per arbiter input NAME.input.LABEL.* with the
- * input names it registered (holders have none). */
+ * input names it registered (a holder: only its extra drop counter). */
 bool asic_stats_register(asic_world *w) {
   size_t n;
   asic_res *res = asic_res_list(w, &n);
@@ -143,8 +143,9 @@ bool asic_stats_register(asic_world *w) {
   for (size_t i = 0; i < n; i++) {
     asic_res *x = &res[i];
     const char *why = asic_drop_names[x->reason];
-    if (x->kind == RES_HOLDER) continue;
-    if (x->kind == RES_LOOKUP) {
+    if (x->kind == RES_HOLDER) {
+      /* no server: only the drop counter it may own */
+    } else if (x->kind == RES_LOOKUP) {
       x->lk->pkts = reg(r, x->lk->pkts, acc, "%s.pkts", x->name);
       x->lk->done_pkts = reg(r, x->lk->done_pkts, done, "%s.done_pkts", x->name);
       x->lk->drops = reg(r, x->lk->drops, tail, "%s.drops.%s", x->name, why);

@@ -139,8 +139,9 @@ TEST(Registry, DummyArbiterInputsAndHolderAreEverywhere) {
   a.reason = DROP_PG_IN;
   a.inputs = labels;
   ASSERT_TRUE(asic_registry_add(w, &a));
-  // a packet holder: 5 packets in its buffers, 2 drops of its own
+  // a packet holder: 5 packets in its buffers, 2 drops of its own, a window drop counter
   dummy_buffers buf{5, 2, 0};
+  stats_counter own_drops = 0, *win_drops = &own_drops;
   asic_res h{};
   std::strcpy(h.name, "r0.dummyblk");
   h.kind = RES_HOLDER;
@@ -148,10 +149,14 @@ TEST(Registry, DummyArbiterInputsAndHolderAreEverywhere) {
   h.ctx = &buf;
   h.index = 7;
   h.publish = true;
+  h.extra_drops = &win_drops;
+  h.extra_reason = DROP_PG_OUT;
   ASSERT_TRUE(asic_registry_add(w, &h));
   const sim_fs us = SIM_FS_PER_US;
   char err[256];
   ASSERT_TRUE(asic_world_start(w, 10 * us, 100 * us, 1, err, sizeof err)) << err;
+  EXPECT_EQ(win_drops, stats_find_counter(w->stats, "r0.dummyblk.drops.pg_out_queue_full"));
+  EXPECT_NE(win_drops, &own_drops);
   EXPECT_EQ(arb.w0, 10 * us);  // window
   EXPECT_EQ(arb.w1, 110 * us);
   // per-input stats names; 4 on alpha: one into service, two queued, one tail drop; 1 on beta
@@ -197,6 +202,7 @@ TEST(Registry, DummyArbiterInputsAndHolderAreEverywhere) {
   scenario_expect x[3]{};
   std::strcpy(x[0].metric, "r0.dummyarb.input.beta.drops.pg_in_queue_full");
   std::strcpy(x[1].metric, "r0.dummyblk.held_pkts");
+  std::strcpy(x[1].ref, "r0.dummyblk.drops.pg_out_queue_full");
   std::strcpy(x[2].metric, "r0.dummyarb.input.alpah.pkts");
   for (int i = 0; i < 3; i++) std::snprintf(x[i].where, sizeof x[i].where, "t.yaml:%d:1", i + 1);
   sc.expects = x;
