@@ -1,0 +1,199 @@
+/* `ipsec: tunnels:` entries of a scenario (scenario_ipsec.h): keys, required fields, the seed's
+ * unsupported features, the anchor (si map, release), SPIs, count, prefix and key forms; then
+ * each entry is expanded (scenario_ipsec_expand.c). The per-SA keys accepted are those of
+ * `ipsecsim params sa`, walked from sa_param_table(). */
+#include "scenario_ipsec_entry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipsec_engine/sa_load.h"
+#include "scenario.h"
+
+static const char *const own_keys[] = {"name",   "anchor", "bind",   "local", "remote", "algorithm", "key",
+                                       "spi_out", "spi_in", "prefix", "count", "reassemble", NULL};
+/* Keys of the SA table a tunnel states its own way: one SA per direction (direction), spi_out
+ * and spi_in (spi), routes via its bind choose it (selector). */
+static const char *const sa_own[] = {"name", "direction", "spi", "algorithm", "key", "local", "remote", "selector", NULL};
+
+static bool in_list(const char *k, const char *const *l) {
+  for (; *l; l++)
+    if (!strcmp(*l, k)) return true;
+  return false;
+}
+
+const char *scenario_ipsec_field(const tun_entry *t, const char *key, char *buf, size_t n) {
+  snprintf(buf, n, "%s%s%s", t->base, *key ? "." : "", key);
+  return buf;
+}
+
+bool scenario_ipsec_fail_at(const tun_entry *t, const char *key, cfg_err *err, const char *msg) {
+  char f[128];
+  const cfg_node *n = key ? cfg_get(t->e, key) : NULL;
+  return cfg_fail(err, n ? n : t->e, scenario_ipsec_field(t, key ? key : "", f, sizeof f), "%s", msg);
+}
+
+bool scenario_ipsec_own_key(const char *key) { return in_list(key, own_keys); }
+
+static const char *text_of(const tun_entry *t, const char *key, cfg_err *err) {
+  char f[128];
+  const cfg_node *n = cfg_get(t->e, key);
+  return n ? scenario_scalar(n, scenario_ipsec_field(t, key, f, sizeof f), err) : NULL;
+}
+
+/* The seed's list of unsupported features ("The following features are not supported"). */
+static bool unsupported(const tun_entry *t, cfg_err *err) {
+  static const struct { const char *key, *ok, *feature; } rules[] = {
+      {"protocol", "esp", "Authentication Header (AH)"},
+      {"mode", "tunnel", "transport mode"},
+      {"ike_version", "2", "IKE-V1"},
+      {"reassemble", "false", "reassembly of IPv4 packets prior to decryption"},
+  };
+  char msg[256];
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    const cfg_node *n = cfg_get(t->e, rules[i].key);
+    if (!n || n->kind != CFG_SCALAR || !n->value || !strcmp(n->value, rules[i].ok)) continue;
+    bool named = (i == 0 && !strcmp(n->value, "ah")) || (i == 1 && !strcmp(n->value, "transport")) ||
+                 (i == 2 && !strcmp(n->value, "1")) || (i == 3 && !strcmp(n->value, "true"));
+    if (!named && i == 3) return scenario_ipsec_fail_at(t, "reassemble", err, "not a boolean (allowed: false)");
+    if (!named) continue; /* anything else: the SA table's own message */
+    snprintf(msg, sizeof msg, "%s is not supported by inline IPsec (seed: 'The following features are not "
+             "supported') (allowed: %s)", rules[i].feature, rules[i].ok);
+    return scenario_ipsec_fail_at(t, rules[i].key, err, msg);
+  }
+  const cfg_node *a = cfg_get(t->e, "algorithm");
+  const char *v = a && a->kind == CFG_SCALAR ? (a->value ? a->value : "") : NULL;
+  if (v && (!*v || !strcmp(v, "~") || strstr(v, "null") || strstr(v, "NULL") || strstr(v, "Null") || strstr(v, "gmac")))
+    return scenario_ipsec_fail_at(t, "algorithm", err, "null encryption (RFC 4543) is not supported by inline IPsec (seed: 'The "
+                   "following features are not supported') (allowed: aes-128-gcm, aes-256-gcm)");
+  return true;
+}
+
+static bool parse_uint_key(const tun_entry *t, const char *key, double lo, double hi, uint64_t *v, cfg_err *err) {
+  const cfg_param p = {key, CFG_T_UINT, "", NULL, lo, hi, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+  char f[128], why[CFG_ERR_MAX];
+  const cfg_node *n = cfg_get(t->e, key);
+  const char *s = scenario_scalar(n, scenario_ipsec_field(t, key, f, sizeof f), err);
+  if (!s) return false;
+  if (!cfg_parse_text(&p, s, v, why, sizeof why)) return cfg_fail(err, n, f, "%s", why);
+  return true;
+}
+
+static bool parse_entry(tun_entry *t, cfg_err *err) {
+  const char *s;
+  char f[128], why[256];
+  if (!unsupported(t, err)) return false;
+  static const char *const req[] = {"name", "anchor", "bind", "local", "remote"};
+  for (size_t i = 0; i < 5; i++)
+    if (!cfg_get(t->e, req[i])) return cfg_fail(err, t->e, scenario_ipsec_field(t, req[i], f, sizeof f), "missing required key");
+  if (!(t->name = text_of(t, "name", err)) || !(t->anchor = text_of(t, "anchor", err))) return false;
+  if (strlen(t->anchor) >= sizeof ((asic_tunnel *)0)->anchor ||
+      !asic_ipsec_anchor(&t->w->routers[t->r].plat, t->anchor, &t->asic, &t->slice, why, sizeof why))
+    return scenario_ipsec_fail_at(t, "anchor", err, strlen(t->anchor) >= 32 ? "too long (allowed: si-FPC/PIC/PORT)" : why);
+  if (!(s = text_of(t, "bind", err))) return false;
+  char *end = NULL;
+  unsigned long unit = strncmp(s, "st0.", 4) ? 0 : strtoul(s + 4, &end, 10);
+  if (!end || end == s + 4 || *end || unit > 1000000)
+    return scenario_ipsec_fail_at(t, "bind", err, "not a tunnel interface (allowed: st0.N, N = 0..1000000)");
+  t->bind_unit = (uint32_t)unit;
+  const char *lr[2] = {"local", "remote"};
+  sa_addr *ad[2] = {&t->local, &t->remote};
+  for (int k = 0; k < 2; k++) {
+    if (!(s = text_of(t, lr[k], err))) return false;
+    if (!sa_parse_addr(s, ad[k])) {
+      snprintf(why, sizeof why, "'%.60s' is not an IPv4 or IPv6 address (allowed: a gateway address)", s);
+      return scenario_ipsec_fail_at(t, lr[k], err, why);
+    }
+  }
+  if (t->local.family != t->remote.family)
+    return scenario_ipsec_fail_at(t, "remote", err, "address family differs from local (allowed: both IPv4 or both IPv6)");
+  if (!memcmp(&t->local, &t->remote, sizeof t->local))
+    return scenario_ipsec_fail_at(t, "remote", err, "is the local gateway itself (allowed: another address)");
+  const char *spi_keys[2] = {"spi_out", "spi_in"};
+  for (int k = 0; k < 2; k++) {
+    t->spi[k] = 0;
+    if (!cfg_get(t->e, spi_keys[k])) continue;
+    if (!parse_uint_key(t, spi_keys[k], 0, 4294967295.0, &t->spi[k], err)) return false;
+    if (t->spi[k] < 256) return scenario_ipsec_fail_at(t, spi_keys[k], err, "SPIs 0..255 are reserved (RFC 4303 s2.1) (allowed: 256..4294967295)");
+  }
+  t->count = 1;
+  t->counted = cfg_get(t->e, "count") != NULL;
+  if (t->counted && !parse_uint_key(t, "count", 1, 4294967295.0, &t->count, err)) return false;
+  if ((t->has_prefix = cfg_get(t->e, "prefix") != NULL)) {
+    if (!(s = text_of(t, "prefix", err))) return false;
+    if (!route_parse_prefix(s, &t->pfam, t->paddr, &t->plen) || !strchr(s, '/'))
+      return scenario_ipsec_fail_at(t, "prefix", err, "not a prefix (allowed: A.B.C.D/LEN or IPv6/LEN)");
+  }
+  return true;
+}
+
+/* key: auto | HEX | {out: HEX, in: HEX} | file:PATH */
+static bool parse_key(tun_entry *t, const char *scenario_path, cfg_err *err) {
+  char f[128];
+  const cfg_node *k = cfg_get(t->e, "key");
+  t->key_source = ASIC_KEY_AUTO;
+  if (!k) return true;
+  scenario_ipsec_field(t, "key", f, sizeof f);
+  if (k->kind == CFG_MAP) {
+    static const char *const io[] = {"out", "in", NULL};
+    if (!scenario_check_keys(k, f, io, err)) return false;
+    for (int d = 0; d < 2; d++)
+      if (!(t->key_node[d] = cfg_get(k, io[d]))) return cfg_fail(err, k, f, "missing '%s' (allowed: {out: HEX, in: HEX})", io[d]);
+    t->key_source = ASIC_KEY_HEX;
+    return true;
+  }
+  const char *s = scenario_scalar(k, f, err);
+  if (!s) return false;
+  if (!strcmp(s, "auto")) return true;
+  if (strncmp(s, "file:", 5)) {
+    t->key_source = ASIC_KEY_HEX;
+    t->key_node[0] = t->key_node[1] = k;
+    return true;
+  }
+  if (!s[5] || strlen(s + 5) >= sizeof t->key_file)
+    return cfg_fail(err, k, f, "file: needs a path (allowed: file:PATH, up to %zu characters)", sizeof t->key_file - 1);
+  snprintf(t->key_file, sizeof t->key_file, "%s", s + 5);
+  char path[1024];
+  const char *slash = strrchr(scenario_path, '/');
+  if (t->key_file[0] == '/' || !slash) snprintf(path, sizeof path, "%s", t->key_file);
+  else snprintf(path, sizeof path, "%.*s/%s", (int)(slash - scenario_path), scenario_path, t->key_file);
+  t->key_source = ASIC_KEY_FILE;
+  return (t->keys_doc = scenario_ipsec_keys_load(path, k, f, err)) != NULL;
+}
+
+static size_t allowed_keys(const char **out, size_t cap) {
+  size_t n = 0, n_sa;
+  for (size_t i = 0; own_keys[i] && n + 1 < cap; i++) out[n++] = own_keys[i];
+  const cfg_param *tab = sa_param_table(&n_sa);
+  for (size_t i = 0; i < n_sa && n + 1 < cap; i++)
+    if (!in_list(tab[i].name, sa_own)) out[n++] = tab[i].name;
+  out[n] = NULL;
+  return n;
+}
+
+bool scenario_ipsec_router(const cfg_node *ipsec, asic_world *w, uint32_t r, const char *pre, uint64_t seed,
+                           const char *scenario_path, cfg_err *err) {
+  if (!ipsec) return true;
+  char f[128], base[96];
+  snprintf(f, sizeof f, "%sipsec", pre);
+  static const char *const ipsec_keys[] = {"tunnels", NULL};
+  if (!scenario_check_keys(ipsec, f, ipsec_keys, err)) return false;
+  const cfg_node *seq = cfg_get(ipsec, "tunnels");
+  snprintf(f, sizeof f, "%sipsec.tunnels", pre);
+  if (!seq) return cfg_fail(err, ipsec, f, "missing (allowed: a list of tunnels)");
+  if (seq->kind != CFG_SEQ) return cfg_fail(err, seq, f, "expected a list (allowed: a list of tunnels)");
+  snprintf(base, sizeof base, "%sipsec.tunnels[]", pre);
+  const char *allowed[64];
+  allowed_keys(allowed, 64);
+  for (size_t k = 0; k < seq->n; k++) {
+    tun_entry t = {.e = seq->items[k], .base = base, .w = w, .r = r, .seed = seed};
+    if (!scenario_check_keys(t.e, base, allowed, err) || !parse_entry(&t, err) || !parse_key(&t, scenario_path, err))
+      return false;
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < t.count; i++) ok = scenario_ipsec_expand(&t, i, err);
+    if (t.keys_doc) cfg_free(t.keys_doc);
+    if (!ok) return false;
+  }
+  return true;
+}
