@@ -7,6 +7,13 @@
  *  - the SPI demux (slice.h slice_ipsec): (router, local gateway key, SPI) -> inbound SA;
  *  - one engine (ipsec_engine/engine_pg.h) attached to PG0 of every slice anchoring an SA,
  *    with its router's `engine` parameters.
+ * Stated rules: under sa_dispatch=pin an SA pins to lane (local index mod lanes), so with 2
+ * lanes every tunnel's outbound SA is on lane 0 and its inbound SA on lane 1; a packet leaving
+ * the engine re-enters at PG0.in and takes a second lookup on its new route key, holding a
+ * lookup thread again for its flow's occupancy at that router (cycles_by_flow); ESP packets
+ * from a peer router are looked up with that router's pfe.lookup_cycles like any transit
+ * packet. Inner DF is 0 for every stream (streams have no DF bit): pre-fragmentation at the
+ * tunnel MTU always applies to IPv4 inner datagrams.
  * The stats names and gauges (asic_report_ipsec.c): ROUTER.asicA.sliceS.engine.{pkts,
  * done_pkts, encrypt_pkts, decrypt_pkts, drops.REASON, l1_gbps, clear_l1_gbps, mpps, util,
  * queue_max_pkts, reorder_max_pkts}, tunnel.ROUTER.NAME.{tx_pkts, rx_pkts, l1_gbps}. */
