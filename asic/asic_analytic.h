@@ -47,6 +47,10 @@ typedef struct asic_res {
    * with the world it is registered in, its ctx and index. The only content of a
    * RES_HOLDER. NULL = none. */
   void (*census)(const struct sim_world *w, void *ctx, uint32_t index, sim_fs t, uint64_t *held, uint64_t *drops);
+  /* Packets the holder created beyond those it was given (a block's pre-fragmentation: one
+   * datagram in, n ESP packets out), all-time; the conservation identity is sent + made ==
+   * received + drops + held. NULL = none. */
+  uint64_t (*made)(const struct sim_world *w, void *ctx, uint32_t index);
   void *ctx;
   uint32_t index;
   /* RES_HOLDER: the report publishes NAME.held_pkts and NAME.run_drops (its census when
@@ -69,6 +73,8 @@ sim_fs asic_registry_final_time(const asic_world *w, sim_fs t);
 void asic_registry_advance(asic_world *w, sim_fs t);
 /* Adds packets still held and all-time drops owned by every registered resource and holder. */
 void asic_registry_census(asic_world *w, sim_fs t, uint64_t *held, uint64_t *drops);
+/* Packets every registered holder created (asic_res.made). */
+uint64_t asic_registry_made(const asic_world *w);
 void asic_registry_free(asic_world *w);
 /* A copy of the registry (the caller may accumulate offered load in it). Caller frees. */
 asic_res *asic_res_list(asic_world *w, size_t *n);

@@ -67,8 +67,20 @@ static void attach_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, 
   (void)ctx, (void)t;
   const pg_attach *a = &w->attach[i];
   if (!a->on) return;
-  *drops += a->to_block.tot_drops + a->tot_refused;
+  *drops += a->to_block.tot_drops + a->tot_refused + (a->ops.lost ? a->ops.lost(a->ops.ctx, i) : 0);
   *held += a->to_block.waiting + (a->ops.held ? a->ops.held(a->ops.ctx, i) : 0);
+}
+
+static uint64_t attach_made(const asic_world *w, void *ctx, uint32_t i) {
+  (void)ctx;
+  const pg_attach *a = &w->attach[i];
+  return a->on && a->ops.made ? a->ops.made(a->ops.ctx, i) : 0;
+}
+
+/* The lookup's IPsec outcomes decided without a queue: unknown SPI, the exception path. */
+static void lookup_local_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
+  (void)ctx, (void)t, (void)held;
+  *drops += w->slices[i].tot_unknown_spi + w->slices[i].tot_host;
 }
 
 /* Hop-limit drops are decided at a port group's input without a queue: the flows count them. */
@@ -129,7 +141,11 @@ bool asic_registry_build(asic_world *w) {
     snprintf(n, sizeof n, "%s.heap", base);
     ok = add_holder(w, n, heap_census, i);
     snprintf(n, sizeof n, "%s.pg0.block", base);
-    ok = ok && add_holder(w, n, attach_census, i);
+    asic_res blk = {.kind = RES_HOLDER, .census = attach_census, .made = attach_made, .index = i};
+    snprintf(blk.name, sizeof blk.name, "%s", n);
+    ok = ok && asic_registry_add(w, &blk);
+    snprintf(n, sizeof n, "%s.lookup.local", base);
+    ok = ok && add_holder(w, n, lookup_local_census, i);
   }
   return ok && add_holder(w, "world.hop_limit", hop_limit_census, 0);
 }
@@ -166,6 +182,13 @@ void asic_registry_census(asic_world *w, sim_fs t, uint64_t *held, uint64_t *dro
     if (r->tot_extra_drops) *drops += *r->tot_extra_drops;
     if (r->census) r->census(w, r->ctx, r->index, t, held, drops);
   }
+}
+
+uint64_t asic_registry_made(const asic_world *w) {
+  uint64_t made = 0;
+  for (size_t i = 0; i < w->n_res; i++)
+    if (w->res[i].made) made += w->res[i].made(w, w->res[i].ctx, w->res[i].index);
+  return made;
 }
 
 void asic_registry_free(asic_world *w) {
