@@ -164,4 +164,5 @@ void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, 
             sizes[i], port100 / 1e6, port100 * l1 / 1e9, port400 / 1e6, port400 * l1 / 1e9, pg / 1e6,
             pg * l1 / 1e9, sl / 1e6, sl * l1 / 1e9, fab / 1e6, fab * l1 / 1e9, lk / 1e6, lk * l1 / 1e9, bind);
   }
+  asic_analytic_print_engine(p, sizes, n, fp);
 }

@@ -197,6 +197,7 @@ static void publish_derived(asic_world *w, stats_registry *r) {
   asic_analytic_offered(w, res, n);
   for (size_t i = 0; i < n; i++) publish_res(w, r, &res[i]);
   free(res);
+  asic_analytic_publish_engines(w, r);
   for (uint32_t i = 0; i < w->n_ports; i++) {
     asic_port *p = &w->ports[i];
     char nm[128];
