@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "asic_analytic.h"
+#include "asic_report.h"
 
 uint32_t asic_engine_sa_index(const asic_world *w, uint32_t t, engine_dir dir) {
   uint32_t k = 0; /* tunnels anchored on the same slice before t, in input order */
@@ -202,5 +203,51 @@ void asic_analytic_print_engine(const asic_params *p, const uint32_t *sizes, siz
             cand[3].cap / 1e6, cand[b].name);
     if (b) fprintf(fp, " (engine alone: %.2f G WAN L1)", c.l1_gbps);
     fprintf(fp, "\n");
+  }
+}
+
+/* The tunnel a flow enters at its ingress router (esp_of, or a route via st0.N), ASIC_NONE. */
+static uint32_t flow_tunnel(const asic_world *w, const asic_flow *f) {
+  if (f->esp_of != ASIC_NONE) return f->esp_of;
+  const int32_t nh = asic_world_next_hop(w, f->first_key, f->router);
+  return SLICE_NH_IS_TUNNEL(nh) && SLICE_NH_TUNNEL_INDEX(nh) < w->n_tunnels ? SLICE_NH_TUNNEL_INDEX(nh) : ASIC_NONE;
+}
+
+/* The run summary's engine lines: where each loaded engine's ceiling comes from (its
+ * parameters and the mix's mean lane cycles) beside what the run measured. */
+void asic_analytic_engine_summary(asic_world *w, FILE *fp) {
+  for (uint32_t s = 0; s < w->n_slices; s++) {
+    asic_engine_cf cf;
+    char why[256], base[96], n[160];
+    if (!asic_engine_ceiling(w, s, &cf, why, sizeof why) || !cf.loaded) continue;
+    const engine_params *e = &w->routers[w->slices[s].router].p.engine;
+    asic_engine_slice_name(w, s, base, sizeof base);
+    /* one frame size offered: name it; otherwise "the offered mix" */
+    const asic_flow *one = NULL;
+    bool single = true;
+    for (uint32_t fi = 0; fi < w->n_flows && single; fi++) {
+      const asic_flow *f = &w->flows[fi];
+      const uint32_t t = flow_tunnel(w, f);
+      const bool here = t != ASIC_NONE && (w->tunnels[t].slice == s ||
+                                           (f->esp_of == ASIC_NONE && w->tunnels[t].peer != ASIC_NONE &&
+                                            w->tunnels[w->tunnels[t].peer].slice == s));
+      if (!here) continue;
+      if (f->fkind != FRAME_FIXED || (one && one->sizes[0] != f->sizes[0])) single = false;
+      one = f;
+    }
+    char at[48];
+    if (single && one) snprintf(at, sizeof at, "at %u B", one->sizes[0]);
+    else snprintf(at, sizeof at, "for the offered mix");
+    double meas = 0, util = 0;
+    snprintf(n, sizeof n, "%s.engine.l1_gbps", base);
+    bool have = asic_metric(w, n, &meas);
+    snprintf(n, sizeof n, "%s.engine.util", base);
+    asic_metric(w, n, &util);
+    fprintf(fp, "engine %s: %llu lanes x %.4g GHz / (%llu+%.4g) cycles %s = %.2f Mpps = %.1f Gbit/s WAN L1 "
+            "(%.1f clear)", base, (unsigned long long)e->lanes, e->clock / 1e9, (unsigned long long)e->overhead_cycles,
+            cf.c.cycles_per_datagram * cf.c.datagram_mpps / cf.c.mpps - (double)e->overhead_cycles, at, cf.c.mpps,
+            cf.c.l1_gbps, cf.c.clear_l1_gbps);
+    if (have) fprintf(fp, ", measured %.1f (util %.3f)\n", meas, util);
+    else fprintf(fp, ", measured -\n");
   }
 }

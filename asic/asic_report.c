@@ -281,6 +281,7 @@ void asic_report_summary(scenario *sc, FILE *fp) {
             g(w, "%s.queue_mean_pkts", res[i].name), g(w, "%s.queue_max_pkts", res[i].name), dn);
   }
   free(res);
+  asic_analytic_engine_summary(w, fp); /* closed form of each loaded engine beside its measurement */
 }
 
 /* Report files go through model/out_file: a temporary in dir, renamed when complete. */

@@ -159,5 +159,56 @@ TEST(AnalyticEngine, PublishedUnderTheSliceName) {
   EXPECT_NEAR(x.run->m("analytic.r0.asic0.slice1.engine.ceiling_clear_l1_gbps"), 289.5060, 1e-3);
   EXPECT_NEAR(x.run->m("analytic.r0.asic0.slice1.engine.ceiling_mpps"), 23.529421, 1e-5);
   EXPECT_TRUE(std::isnan(x.run->m("analytic.r0.asic0.slice0.engine.ceiling_mpps")));
+  // the summary's line: 97 = 1 + 94 + 2 GCM cycles beside the overhead of 5
+  char *buf = nullptr;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  asic_analytic_engine_summary(x.w, fp);
+  fclose(fp);
+  std::string line(buf, len);
+  free(buf);
+  EXPECT_EQ(line.rfind("engine r0.asic0.slice1: 2 lanes x 1.2 GHz / (5+97) cycles at 1518 B = 23.53 Mpps = "
+                       "300.0 Gbit/s WAN L1 (289.5 clear), measured ", 0), 0u) << line;
+}
+}  // namespace
+
+namespace {
+// Pre-fragmentation at tunnel MTU 1400 (maximal-first, 8-byte multiples, df clear): a 1500 B
+// datagram -> L + pad <= 1400 - 54 = 1346: first fragment 20 + 1320 data = 1340 (pad 2,
+// P 1344 = 84 blocks, 92 cycles, ESP frame 1414, L1 1434), last 20 + 160 = 180 (pad 2, P 184
+// = 12 blocks, 20 cycles, ESP frame 254, L1 274): 112 cycles per datagram, 2 ESP packets;
+// 2e15 / (112 x 833333) = 21.428580 M datagrams/s, 42.857160 M ESP/s, x 1708 x 8 = 292.8001 G.
+TEST(AnalyticEngine, PreFragmentationAt1400) {
+  World x;
+  ASSERT_TRUE(x.run->loaded) << x.run->err;
+  asic_tunnel t = tunnel("a", 0, ASIC_NONE, SA_UDP_NONE);
+  t.out.tunnel_mtu = t.in.tunnel_mtu = 1400;
+  x.add(t);
+  x.route_into(0, 0);
+  asic_engine_cf c = x.cf(0);
+  EXPECT_NEAR(c.c.datagram_mpps, 21.428580, 1e-5);
+  EXPECT_NEAR(c.c.mpps, 42.857160, 1e-5);
+  EXPECT_NEAR(c.c.cycles_per_datagram, 112.0, 1e-9);
+  EXPECT_NEAR(c.c.l1_gbps, 292.8001, 1e-3);
+  EXPECT_NEAR(c.c.clear_l1_gbps, 21.428580 * 1538 * 8 / 1e3, 1e-3);  // 263.6572 G
+}
+
+// 9000 B with tunnel MTU 9100: L = 8982, pad 0, P 8984 = 562 blocks: 570 cycles, ESP IP 9036,
+// frame 9054 (L1 9074): 2e15 / (570 x 833333) = 4.210528 Mpps = 305.6506 G WAN, 303.8317 G
+// clear. With the default MTU 9000 the datagram is pre-fragmented (2 ESP packets).
+TEST(AnalyticEngine, JumboOneEspPacketWithMtu9100) {
+  World x;
+  ASSERT_TRUE(x.run->loaded) << x.run->err;
+  asic_tunnel t = tunnel("a", 0, ASIC_NONE, SA_UDP_NONE);
+  t.out.tunnel_mtu = t.in.tunnel_mtu = 9100;
+  x.add(t);
+  x.route_into(0, 0);
+  x.w->flows[0].sizes[0] = 9000;
+  asic_engine_cf c = x.cf(0);
+  EXPECT_NEAR(c.c.mpps, 4.210528, 1e-5);
+  EXPECT_NEAR(c.c.l1_gbps, 305.6506, 1e-3);
+  EXPECT_NEAR(c.c.clear_l1_gbps, 303.8317, 1e-3);
+  x.w->tunnels[0].out.tunnel_mtu = 9000;
+  EXPECT_NEAR(x.cf(0).c.mpps / x.cf(0).c.datagram_mpps, 2.0, 1e-12);
 }
 }  // namespace
