@@ -10,7 +10,8 @@
  *     tunnel whose `bind` is st0.N on that router: the packet is encrypted on tunnel t's
  *     outbound SA by the engine of t's anchor slice (fabric crossing when elsewhere), then
  *     routed anew on the remote gateway address (second lookup);
- *   - a tunnel's local gateway address resolves to SLICE_NH_LOCAL on its router: arriving ESP
+ *   - a tunnel's local gateway address resolves to SLICE_NH_LOCAL on its router (the loader
+ *     adds a host route /32 or /128 with that next hop once per local gateway): arriving ESP
  *     (pkt.spi) goes to the anchor engine of the inbound SA with that SPI and local address,
  *     then is routed on its inner destination (pkt.inner_key); an unknown SPI is dropped;
  *   - a stream with `esp_of: T` sends the ESP packets the remote peer of tunnel T would send
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asic_params.h"
 #include "ipsec_engine/sa.h"
 
 #ifdef __cplusplus
@@ -46,7 +48,11 @@ typedef struct asic_tunnel {
   char key_file[256];      /* ASIC_KEY_FILE: the keys file path as written (not a secret) */
   uint32_t peer;           /* the other end in this scenario (local/remote swapped), ASIC_NONE */
   char where[256];         /* "FILE:LINE:COL" of its entry (errors found later) */
+  /* Where spi_out, spi_in and key were written ("FILE:LINE:COL"), "" = auto (derived from
+   * the seed and the ordered gateway pair, or taken from a peer that states the value). */
+  char given_at[3][96];
 } asic_tunnel;
+enum { ASIC_GIVEN_SPI_OUT, ASIC_GIVEN_SPI_IN, ASIC_GIVEN_KEY };
 
 struct sim_world;
 /* Adds a tunnel (before asic_world_start); its index is w->n_tunnels - 1. false with a
@@ -57,6 +63,17 @@ bool asic_ipsec_add_tunnel(struct sim_world *w, const asic_tunnel *t, char *why,
 uint32_t asic_ipsec_find_bind(const struct sim_world *w, uint32_t router, const char *bind);
 /* The tunnel named `name` (expanded name, or the base name of a count: 1 tunnel), ASIC_NONE. */
 uint32_t asic_ipsec_find_name(const struct sim_world *w, uint32_t router, const char *name);
+/* The si -> slice map (ASSUMED: not published): si-FPC/PIC/PORT anchors on ASIC
+ * (first ASIC of PIC) + PORT / 4, slice (PORT mod 4) / 2, FPC 0. MX304 and LC4800 have one
+ * ASIC per PIC (PIC = LMIC = ASIC, ports 0..3: /0 /1 on slice 0, /2 /3 on slice 1); the
+ * LC9600 has three per PIC (ports 0..11). The release matrix: 24.2R1 hosts SAs on MX304 only
+ * and there on slice 0 (PFE 0) only; 24.4R1 on every slice of MX304, LC4800 and LC9600.
+ * Fills the router-local ASIC and slice (0/1); false with a one-line reason naming the rule. */
+bool asic_ipsec_anchor(const asic_platform *pl, const char *anchor, uint32_t *asic, uint32_t *slice, char *why,
+                       size_t why_len);
+/* Prints the si map and the release rules of a platform (`ipsecsim params --map`). */
+void asic_ipsec_print_si_map(const asic_platform *pl, void *fp /* FILE* */);
+
 /* Frees the tunnel table and the run-time IPsec state (engines, SPI tables). */
 void asic_ipsec_free(struct sim_world *w);
 

@@ -1,5 +1,6 @@
 /* Publishing the run into the stats registry and writing report files; see asic_report.h. */
 #include "asic_report.h"
+#include "scenario_ipsec.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -384,5 +385,5 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
     }
   if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "config.resolved.yaml", err, errlen))) return false;
   asic_report_resolved(sc, fp);
-  return out_commit(&of, err, errlen);
+  return out_commit(&of, err, errlen) && scenario_ipsec_keys_write(w, sc->path, dir, err, errlen);
 }

@@ -8,6 +8,7 @@
 
 #include "asic_preset.h"
 #include "asic_report.h"
+#include "scenario_ipsec.h"
 
 static const char *addr_text(uint8_t family, const uint8_t *a, char *buf, size_t len) {
   return inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)len);
@@ -104,6 +105,74 @@ static void frame_yaml(const asic_flow *f, FILE *fp) {
   }
 }
 
+/* A parameter block walked from its table (engine: every entry, in its display unit). */
+static void table_yaml(FILE *fp, const cfg_param *t, size_t n, const void *base) {
+  char u[64];
+  for (size_t i = 0; i < n; i++) {
+    const void *v = (const char *)base + t[i].offset;
+    fprintf(fp, "%s%s: ", i ? ", " : "", t[i].name);
+    switch (t[i].type) {
+      case CFG_T_BOOL: fputs(*(const bool *)v ? "true" : "false", fp); break;
+      case CFG_T_INT: fprintf(fp, "%lld", (long long)*(const int64_t *)v); break;
+      case CFG_T_UINT: fprintf(fp, "%llu", (unsigned long long)*(const uint64_t *)v); break;
+      case CFG_T_DOUBLE: fputs(g_(*(const double *)v, u, sizeof u), fp); break;
+      case CFG_T_RATE: fputs(d_(*(const double *)v, "bps", u, sizeof u), fp); break;
+      case CFG_T_PPS: fputs(d_(*(const double *)v, "pps", u, sizeof u), fp); break;
+      case CFG_T_FREQ: fputs(d_(*(const double *)v, "Hz", u, sizeof u), fp); break;
+      case CFG_T_TIME: fputs(t_(*(const sim_fs *)v, u, sizeof u), fp); break;
+      case CFG_T_SIZE: fputs(b_(*(const uint64_t *)v, u, sizeof u), fp); break;
+      case CFG_T_PERCENT: fprintf(fp, "%s%%", g_(*(const double *)v * 100, u, sizeof u)); break;
+      case CFG_T_ENUM: {
+        const char *a = t[i].allowed;
+        for (int k = *(const int *)v; k > 0 && a; k--) a = strchr(a, '|') ? strchr(a, '|') + 1 : NULL;
+        fprintf(fp, "%.*s", a ? (int)(strchr(a, '|') ? (size_t)(strchr(a, '|') - a) : strlen(a)) : 1, a ? a : "?");
+        break;
+      }
+      default: fputs("\"\"", fp); break; /* strings and hex: no such engine entry (never a secret) */
+    }
+  }
+}
+
+static const char *udp_yaml(const sa_config *c, char *b, size_t n) {
+  if (c->udp == SA_UDP_NATT) return "nat-t";
+  if (c->udp == SA_UDP_NONE) return "none";
+  if (c->udp_dst_port == SA_MULTIPATH_DEFAULT_PORT) return "multipath";
+  return snprintf(b, n, "{dst_port: %u}", c->udp_dst_port), b;
+}
+
+/* ipsec: tunnels: of router r, expanded (one entry per tunnel, no count: names, binds,
+ * addresses and SPIs as the loader expanded them; routes via st0.N are under routes:).
+ * Never a key: auto stays auto, other keys are in the 0600 keys file it names. */
+static void tunnels_yaml(const asic_world *w, uint32_t r, FILE *fp) {
+  static const char *const df[] = {"clear", "set", "copy"};
+  bool any = false;
+  char a[64], b[64], u[48];
+  for (uint32_t i = 0; i < w->n_tunnels; i++) {
+    const asic_tunnel *t = &w->tunnels[i];
+    const sa_config *o = &t->out;
+    if (t->router != r) continue;
+    if (!any) fprintf(fp, "    ipsec:\n      tunnels:\n");
+    any = true;
+    sa_format_addr(&o->local, a, sizeof a);
+    sa_format_addr(&o->remote, b, sizeof b);
+    fprintf(fp, "        - {name: %s, anchor: %s, bind: %s, local: \"%s\", remote: \"%s\", algorithm: %s, key: %s%s, "
+                "spi_out: 0x%08x, spi_in: 0x%08x,\n           esn: %s, replay_window: %u, udp_encap: %s, tunnel_mtu: %u, "
+                "df_bit: %s, copy_outer_dscp: %s, lifetime_seconds: %llu, lifetime_kilobytes: %llu,\n"
+                "           soft_lifetime_seconds: %llu, soft_lifetime_kilobytes: %llu, nat_detected: false, "
+                "initial_seq: %llu, outer_ttl: %u, protocol: esp, mode: tunnel, ike_version: 2}\n",
+            t->name, t->anchor, t->bind, a, b, o->alg == SA_AES128_GCM ? "aes-128-gcm" : "aes-256-gcm",
+            t->key_source == ASIC_KEY_AUTO ? "auto" : "file:", t->key_source == ASIC_KEY_AUTO ? "" : SCENARIO_KEYS_FILE,
+            o->spi, t->in.spi, o->esn ? "true" : "false", o->replay_window, udp_yaml(o, u, sizeof u), o->tunnel_mtu,
+            df[o->df], o->copy_outer_dscp ? "true" : "false", (unsigned long long)o->lifetime_seconds,
+            (unsigned long long)o->lifetime_kilobytes, (unsigned long long)o->soft_lifetime_seconds,
+            (unsigned long long)o->soft_lifetime_kilobytes, (unsigned long long)o->initial_seq, o->outer_ttl);
+  }
+}
+
+static const char *via_name(const asic_world *w, int32_t nh) {
+  return SLICE_NH_IS_TUNNEL(nh) ? w->tunnels[SLICE_NH_TUNNEL_INDEX(nh)].bind : w->ports[nh].name;
+}
+
 void asic_report_resolved(scenario *sc, FILE *fp) {
   asic_world *w = &sc->world;
   char a[64];
@@ -114,12 +183,14 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
   for (uint32_t r = 0; r < w->n_routers; r++) {
     const asic_router *rt = &w->routers[r];
     const asic_params *p = &rt->p;
+    const char *release = rt->plat.release == RELEASE_24_2R1 ? "24.2R1" : "24.4R1";
     if (rt->plat.preset == PRESET_MX304) /* lmics, port_mode apply to MX304 only */
-      fprintf(fp, "  - name: %s\n    platform: {preset: %s, lmics: %llu, port_mode: %s}\n", rt->name,
+      fprintf(fp, "  - name: %s\n    platform: {preset: %s, lmics: %llu, port_mode: %s, release: %s}\n", rt->name,
               asic_preset_name(rt->plat.preset), (unsigned long long)rt->plat.lmics,
-              rt->plat.port_mode == PORT_MODE_4X400 ? "4x400GE" : "16x100GE");
+              rt->plat.port_mode == PORT_MODE_4X400 ? "4x400GE" : "16x100GE", release);
     else
-      fprintf(fp, "  - name: %s\n    platform: {preset: %s}\n", rt->name, asic_preset_name(rt->plat.preset));
+      fprintf(fp, "  - name: %s\n    platform: {preset: %s, release: %s}\n", rt->name, asic_preset_name(rt->plat.preset),
+              release);
     fprintf(fp, "    params:\n      portgroup: {pg_bw: %s, pg_in_queue: %s, pg_out_queue: %s, port_tx_queue: %s}\n",
             d_(p->pg_bw, "bps", u1, sizeof u1), b_(p->pg_in_queue, u2, sizeof u2), b_(p->pg_out_queue, u3, sizeof u3),
             b_(p->port_tx_queue, u4, sizeof u4));
@@ -133,6 +204,12 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
             d_(p->fabric_bw, "bps", u5, sizeof u5), (unsigned long long)p->fabric_overhead,
             t_(p->fabric_latency_slice, u6, sizeof u6), t_(p->fabric_latency_asic, u7, sizeof u7),
             b_(p->fabric_queue, u8, sizeof u8));
+    size_t n_eng;
+    const cfg_param *eng = engine_param_table(&n_eng);
+    fputs("      engine: {", fp);
+    table_yaml(fp, eng, n_eng, &p->engine);
+    fputs("}\n", fp);
+    tunnels_yaml(w, r, fp);
     if (rt->n_ifaces || speed_reduced_without_iface(w, rt)) fprintf(fp, "    interfaces:\n");
     for (uint32_t k = 0; k < rt->n_ifaces; k++) {
       const asic_iface *ifc = &rt->ifaces[k];
@@ -155,10 +232,11 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     for (size_t i = 0; i < rt->routes.n; i++) {
       const route_entry *e = &rt->routes.e[i];
       if (is_connected_route(rt, e)) continue; /* written above as an interface address */
+      if (e->nexthop == SLICE_NH_LOCAL) continue; /* a tunnel's local gateway: from its local: */
       if (!any_route) fprintf(fp, "    routes:\n");
       any_route = true;
       fprintf(fp, "      - {prefix: \"%s/%u\", via: %s}\n", addr_text(e->family, e->addr, a, sizeof a), e->len,
-              w->ports[e->nexthop].name);
+              via_name(w, e->nexthop));
     }
   }
   bool any = false;
@@ -177,9 +255,11 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     fprintf(fp, "  - {name: %s, router: %s, port: %s, rate: %s, frame: ", f->name, w->routers[f->router].name,
             w->ports[f->port].name, d_(f->rate_bps, "bps", u1, sizeof u1));
     frame_yaml(f, fp);
-    fprintf(fp, ", dst: \"%s\", flows: %u, ip: ipv%u, dscp: %u, arrival: %s, burst: %u, lookup_cycles: %u, start: %s}\n",
+    fprintf(fp, ", dst: \"%s\", flows: %u, ip: ipv%u, dscp: %u, arrival: %s, burst: %u, lookup_cycles: %u, start: %s",
             addr_text(f->family, f->dst, a, sizeof a), f->n_addr, f->family, f->dscp,
             f->arrival == ARRIVAL_POISSON ? "poisson" : "cbr", f->burst, f->lookup_cycles, t_(f->start, u2, sizeof u2));
+    if (f->esp_of != ASIC_NONE) fprintf(fp, ", esp_of: %s", w->tunnels[f->esp_of].name);
+    fputs("}\n", fp);
   }
   static const char *const ops[] = {"approx", "eq", "ge", "gt", "le", "lt"};
   if (sc->n_expects) fprintf(fp, "expect:\n");

@@ -9,10 +9,11 @@
 
 #include "asic_preset.h"
 #include "asic_report.h"
+#include "scenario_ipsec.h"
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
-                                       "routes", "links", "traffic", "phases", "expect", NULL};
-static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", NULL};
+                                       "routes", "links", "traffic", "phases", "expect", "ipsec", NULL};
+static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
 static size_t count(const char *const *l) {
@@ -174,7 +175,9 @@ static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const c
       const char *pname = scenario_scalar(port_n, f, err);
       if (!pname) return false;
       int32_t port = asic_world_port(w, ri, pname);
-      if (port < 0)
+      if (li && port < 0 && !strncmp(pname, "st0.", 4) && !scenario_ipsec_via(w, ri, pname, port_n, f, &port, err))
+        return false; /* via: st0.N enters tunnel N's outbound SA */
+      if (port < 0 && port > SLICE_NH_TUNNEL_BASE)
         return cfg_fail(err, port_n, f, "no port '%s' on %s (allowed: %s .. %s)", pname, w->routers[ri].name,
                         w->ports[w->routers[ri].first_port].name,
                         w->ports[w->routers[ri].first_port + w->routers[ri].n_ports - 1].name);
@@ -387,7 +390,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   if (rs && (rs->kind != CFG_SEQ || rs->n == 0))
     return cfg_fail(err, rs, "routers", "expected a non-empty list (allowed: a list of maps with name, platform, ...)");
   if (rs)
-    for (const char *const *k = (const char *const[]){"platform", "interfaces", "routes", NULL}; *k; k++)
+    for (const char *const *k = (const char *const[]){"platform", "interfaces", "routes", "ipsec", NULL}; *k; k++)
       if (cfg_get(root, *k))
         return cfg_fail(err, cfg_get(root, *k), *k, "not allowed at the top level with routers: (allowed: inside each router)");
   asic_router *rt = calloc(nr, sizeof *rt);
@@ -417,6 +420,11 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   if (!asic_world_build(&sc->world, rt, nr, why, sizeof why)) return cfg_fail(err, root, NULL, "%s", why);
   for (uint32_t i = 0; i < nr; i++) {
     route_init(&sc->world.routers[i].routes);
+    const cfg_node *m = rs ? rs->items[i] : root;
+    if (!scenario_ipsec_router(cfg_get(m, "ipsec"), &sc->world, i, rs ? "routers[]." : "", sc->seed, path, err)) return false;
+  }
+  if (!scenario_ipsec_finish(&sc->world, rs ? "routers[]." : "", err)) return false;
+  for (uint32_t i = 0; i < nr; i++) {
     if (!router_routes(rs ? rs->items[i] : root, &sc->world, i, rs ? "routers[]." : "", err)) return false;
   }
   const cfg_node *ln = cfg_get(root, "links");

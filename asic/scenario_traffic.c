@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "scenario_ipsec.h"
 
 static const char *const traffic_keys[] = {"name", "router", "port", "rate", "frame", "dst", "flows", "ip",
-                                           "dscp", "arrival", "burst", "lookup_cycles", "start", NULL};
+                                           "dscp", "arrival", "burst", "lookup_cycles", "start", "esp_of", NULL};
 
 /* Simple IMIX 7:4:1 of 64/594/1518 B, interleaved so every 12 packets carry the exact mix. */
 static const uint16_t imix_simple[12] = {64, 594, 64, 64, 1518, 64, 594, 64, 64, 594, 64, 594};
@@ -101,6 +102,8 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
   }
   f->port = (uint32_t)port;
   f->router = w->ports[port].router;
+  /* esp_of: the ESP the remote peer of that tunnel sends; dst is the inner destination */
+  if ((n = cfg_get(e, "esp_of")) && !scenario_ipsec_esp_of(w, f->router, n, &f->esp_of, err)) return false;
   double line = (double)w->ports[port].rate_bps;
   f->rate_bps = line;
   if ((n = cfg_get(e, "rate"))) {

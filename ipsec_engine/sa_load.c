@@ -282,6 +282,10 @@ bool sa_load_doc(sa_db *db, const cfg_doc *doc, cfg_err *err) {
     }
   const cfg_node *sas = cfg_get(root, "sas");
   if (!sas) return cfg_fail(err, root, "sas", "missing required key");
+  return sa_load_list(db, sas, err);
+}
+
+bool sa_load_list(sa_db *db, const cfg_node *sas, cfg_err *err) {
   if (sas->kind != CFG_SEQ || sas->n == 0)
     return cfg_fail(err, sas, "sas", "expected a non-empty list of SAs");
   const sa_set_ctx set = {sas, db->n};

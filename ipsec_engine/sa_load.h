@@ -19,6 +19,8 @@ extern "C" {
 bool sa_load_file(sa_db *db, const char *path, cfg_err *err);
 bool sa_load_buffer(sa_db *db, const char *name, const char *text, size_t len, cfg_err *err);
 bool sa_load_doc(sa_db *db, const cfg_doc *doc, cfg_err *err);
+/* The `sas:` list alone (a node of any document, e.g. a scenario's tunnel as two SAs). */
+bool sa_load_list(sa_db *db, const cfg_node *sas, cfg_err *err);
 
 /* The parameter table of one SA entry (for `ipsecsim params` and the README): every key
  * the loader accepts, those it parses by hand (sa_load_extra_keys) included. */

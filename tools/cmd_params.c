@@ -3,7 +3,8 @@
  * accepts for that scenario, with its unit and description, read from the stats registry
  * the world publishes into (no run: the values are not computed).
  * --map prints the port map port -> PIC -> ASIC -> slice -> port group of the platform
- * (--set platform.preset=..., platform.lmics=..., platform.port_mode=...).
+ * (--set platform.preset=..., platform.lmics=..., platform.port_mode=...), then the si map
+ * (si-FPC/PIC/PORT -> ASIC, slice: assumed) with the release rules (--set platform.release=...).
  * Prints the parameter tables (name, type, unit, default, range, source, why) and, with
  * --analytic, the closed-form ceiling of every resource for the given frame sizes. */
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "asic/asic_analytic.h"
+#include "asic/asic_ipsec.h"
 #include "asic/asic_params.h"
 #include "asic/asic_preset.h"
 #include "cli_help.h"
@@ -157,6 +159,7 @@ int cmd_params(int argc, char **argv) {
       return IPSECSIM_EXIT_USAGE;
     }
     asic_preset_print_map(&pl, stdout);
+    asic_ipsec_print_si_map(&pl, stdout); /* si -> slice and the release rules (issue 11) */
     return IPSECSIM_EXIT_OK;
   }
   for (size_t i = 0; i < nb; i++) {

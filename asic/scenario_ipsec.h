@@ -1,0 +1,60 @@
+/* The scenario's `ipsec: tunnels:` (top level, or per `routers:` entry), internal to the
+ * scenario loader. Schema (README "IPsec tunnels in scenarios"):
+ *   ipsec:
+ *     tunnels:
+ *       - {name: vpn1, anchor: si-0/0/0, bind: st0.1, local: 16.1.1.2, remote: 16.1.1.1,
+ *          algorithm: aes-256-gcm, key: auto, spi_out: 0x78634c46, spi_in: 0x8d92e737,
+ *          prefix: 2.2.2.0/24, count: 1, ...every per-SA field of `ipsecsim params sa`}
+ * Loading order: scenario_ipsec_router for every router (tunnels, their prefix routes and the
+ * local gateway host routes), then scenario_ipsec_finish (peers, auto values taken from a
+ * peer, peer agreement, duplicate SPIs), then routes `via: st0.N` (scenario_ipsec_via) and
+ * streams `esp_of:` (scenario_ipsec_esp_of). */
+#ifndef IPSECSIM_SCENARIO_IPSEC_H
+#define IPSECSIM_SCENARIO_IPSEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asic_sim.h"
+#include "model/cfg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The keys file a resolved configuration references (beside config.resolved.yaml, 0600). */
+#define SCENARIO_KEYS_FILE "config.keys.yaml"
+
+/* `ipsec:` of router r (node may be NULL: none). pre = "" or "routers[]." for field names;
+ * scenario_path resolves relative `key: file:PATH` names. */
+bool scenario_ipsec_router(const cfg_node *ipsec, asic_world *w, uint32_t r, const char *pre, uint64_t seed,
+                           const char *scenario_path, cfg_err *err);
+/* Peers (local/remote swapped: .peer both ways), values left auto taken from a peer that
+ * states them, disagreeing explicit values and duplicate inbound SPIs refused. */
+bool scenario_ipsec_finish(asic_world *w, const char *pre, cfg_err *err);
+/* A route's `via: st0.N` on router r: its next hop SLICE_NH_TUNNEL(t); false with the error
+ * at `at` when no tunnel of r binds it. */
+bool scenario_ipsec_via(const asic_world *w, uint32_t r, const char *via, const cfg_node *at, const char *field,
+                        int32_t *nh, cfg_err *err);
+/* A stream's `esp_of: NAME` entering router r: the tunnel index, or false with the error. */
+bool scenario_ipsec_esp_of(const asic_world *w, uint32_t r, const cfg_node *at, uint32_t *tunnel, cfg_err *err);
+
+/* Auto SPIs and keying material (scenario_ipsec_keys.c): HMAC-SHA256 keyed with
+ * "ipsecsim-tunnel-v1" over "SEED|LO|HI|LABEL|DIR|BLOCK" (LO < HI the two gateways in address
+ * order, DIR "lo-hi" for traffic from LO to HI, else "hi-lo"), so both ends of a VPN derive
+ * the same SA per direction. Not secret from anyone who knows the seed: a simulator's keys. */
+uint32_t scenario_ipsec_auto_spi(uint64_t seed, const sa_addr *from, const sa_addr *to);
+void scenario_ipsec_auto_keymat(uint64_t seed, const sa_addr *from, const sa_addr *to, uint8_t *out, size_t n);
+/* Reads `keys:` of a keys file (mode 0600 required) into a document; NULL + err. */
+cfg_doc *scenario_ipsec_keys_load(const char *path, const cfg_node *at, const char *field, cfg_err *err);
+/* Writes DIR/config.keys.yaml (0600) with the keys of every tunnel whose key is not auto;
+ * nothing when there is none. One-line error. */
+bool scenario_ipsec_keys_write(const asic_world *w, const char *scenario_path, const char *dir, char *err,
+                               size_t errlen);
+/* Whether a tunnel of w needs the keys file (a key not auto). */
+bool scenario_ipsec_has_keys(const asic_world *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
