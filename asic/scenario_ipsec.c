@@ -77,7 +77,7 @@ typedef struct tun_entry {
 } tun_entry;
 
 static const char *fld(const tun_entry *t, const char *key, char *buf, size_t n) {
-  snprintf(buf, n, "%s.%s", t->base, key);
+  snprintf(buf, n, "%s%s%s", t->base, *key ? "." : "", key);
   return buf;
 }
 
