@@ -107,9 +107,10 @@ static bool unsupported(const tun_entry *t, cfg_err *err) {
     if (!n || n->kind != CFG_SCALAR || !n->value || !strcmp(n->value, rules[i].ok)) continue;
     bool named = (i == 0 && !strcmp(n->value, "ah")) || (i == 1 && !strcmp(n->value, "transport")) ||
                  (i == 2 && !strcmp(n->value, "1")) || (i == 3 && !strcmp(n->value, "true"));
-    if (!named && i != 3) continue; /* anything else: the SA table's own message */
+    if (!named && i == 3) return fail_at(t, "reassemble", err, "not a boolean (allowed: false)");
+    if (!named) continue; /* anything else: the SA table's own message */
     snprintf(msg, sizeof msg, "%s is not supported by inline IPsec (seed: 'The following features are not "
-             "supported') (allowed: %s)", named ? rules[i].feature : n->value, rules[i].ok);
+             "supported') (allowed: %s)", rules[i].feature, rules[i].ok);
     return fail_at(t, rules[i].key, err, msg);
   }
   const cfg_node *a = cfg_get(t->e, "algorithm");
@@ -301,8 +302,11 @@ static bool expand(tun_entry *t, uint64_t i, cfg_err *err) {
   const char *cnt = t->counted ? "count" : NULL;
   if (t->counted) snprintf(tu.name, sizeof tu.name, "%s-%llu", t->name, (unsigned long long)i);
   else snprintf(tu.name, sizeof tu.name, "%s", t->name);
-  if (strlen(t->name) + (t->counted ? 11 : 0) >= SA_NAME_MAX)
-    return fail_at(t, "name", err, "too long (allowed: letters, digits, _ and -, at most 52 characters with count)");
+  if (strlen(t->name) + (t->counted ? 11 : 0) >= SA_NAME_MAX) { /* count: "-N" up to 10 digits */
+    snprintf(why, sizeof why, "too long (allowed: letters, digits, _ and -, at most %u characters%s)",
+             SA_NAME_MAX - 1 - (t->counted ? 11 : 0), t->counted ? " with count" : "");
+    return fail_at(t, "name", err, why);
+  }
   if (asic_ipsec_find_name(w, t->r, tu.name) != ASIC_NONE) {
     snprintf(why, sizeof why, "duplicate tunnel '%s' on %s (allowed: a name used once per router)", tu.name, w->routers[t->r].name);
     return fail_at(t, "name", err, why);

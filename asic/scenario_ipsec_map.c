@@ -34,8 +34,10 @@ bool asic_ipsec_anchor(const asic_platform *pl, const char *anchor, uint32_t *as
     return false;
   }
   if (fpc != 0 || pic >= pics || port >= ports) {
-    snprintf(why, why_len, "no %s on %s (allowed: si-0/0..%u/0..%u; FPC 0, %u PIC%s, %u si per PIC)", anchor,
-             asic_preset_name(pl->preset), pics - 1, ports - 1, pics, pics > 1 ? "s" : "", ports);
+    char pic_range[16];
+    snprintf(pic_range, sizeof pic_range, pics > 1 ? "0..%u" : "0", pics - 1);
+    snprintf(why, why_len, "no %s on %s (allowed: si-0/%s/0..%u; FPC 0, %u PIC%s, %u si per PIC)", anchor,
+             asic_preset_name(pl->preset), pic_range, ports - 1, pics, pics > 1 ? "s" : "", ports);
     return false;
   }
   *asic = pic * per_pic + port / 4;

@@ -38,6 +38,7 @@ TEST(TunnelErrors, SeedUnsupportedFeatures) {
   expect_error("ikev1", kHead + kT + ", ike_version: 1}\n", "8:94: ipsec.tunnels[].ike_version: IKE-V1" + kNotSupported + " (allowed: 2)");
   expect_error("reasm", kHead + kT + ", reassemble: true}\n",
                "8:93: ipsec.tunnels[].reassemble: reassembly of IPv4 packets prior to decryption" + kNotSupported + " (allowed: false)");
+  expect_error("reasm_yes", kHead + kT + ", reassemble: yes}\n", "8:93: ipsec.tunnels[].reassemble: not a boolean (allowed: false)");
   expect_error("null", kHead + kT + ", algorithm: null}\n", "8:92: ipsec.tunnels[].algorithm: null encryption (RFC 4543) is not "
                "supported by inline IPsec (seed: 'The following features are not supported') (allowed: aes-128-gcm, aes-256-gcm)");
   expect_error("gmac", kHead + kT + ", algorithm: aes-128-gmac}\n", "8:92: ipsec.tunnels[].algorithm: null encryption (RFC 4543) is not "
@@ -81,6 +82,10 @@ TEST(TunnelErrors, EntryFields) {
                "8:96: ipsec.tunnels[].replay_window: '8' is out of range (allowed: 32..4096)");
   expect_error("keylen", kHead + kT + ", key: '0011'}\n",
                "8:86: ipsec.tunnels[].key: 2 bytes of keying material, aes-256-gcm needs 36 (32-byte key + 4-byte salt, RFC 4106 s8.1)");
+  expect_error("longname", kHead + "    - {name: " + std::string(60, 'n') + ", count: 2, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.1, remote: 1.0.0.2}\n",
+               "8:14: ipsec.tunnels[].name: too long (allowed: letters, digits, _ and -, at most 52 characters with count)");
+  expect_error("keyname", kHead + "    - {name: 00112233445566778899aabbccddeeff, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.1, remote: 1.0.0.2}\n",
+               "8:14: ipsec.tunnels[].name: the value looks like key material (allowed: a name that is not key-like)");
   expect_error("dupbind", kHead + kT + "}\n" + "    - {name: b, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.3, remote: 1.0.0.4}\n",
                "9:41: ipsec.tunnels[].bind: st0.1 is already the bind of tunnel a (allowed: one tunnel per st0 unit)");
   expect_error("dupname", kHead + kT + "}\n" + "    - {name: a, anchor: si-0/0/0, bind: st0.2, local: 1.0.0.3, remote: 1.0.0.4}\n",
@@ -121,6 +126,10 @@ TEST(TunnelErrors, RoutesAndStreams) {
       "traffic:\n  - {router: r1, port: et-0/0/0, dst: 1.2.3.4, esp_of: t}\n";
   expect_error("esp_other", two, "9:56: traffic[].esp_of: tunnel 't' is on router r2, the stream enters r1 (allowed: a tunnel of the "
                "stream's router)");
+  std::string field = two;  // a tunnel field inside routers: names its path
+  field.replace(field.find("si-0/0/0"), 8, "si-0/0/9");
+  expect_error("routers_field", field, "7:29: routers[].ipsec.tunnels[].anchor: no si-0/0/9 on MX304 (allowed: si-0/0/0..3; FPC 0, "
+               "1 PIC, 4 si per PIC)");
   std::string top = "version: 1\nrouters:\n  - {name: r1}\nipsec: {tunnels: []}\ntraffic: []\n";
   expect_error("top", top, "4:8: ipsec: not allowed at the top level with routers: (allowed: inside each router)");
 }
