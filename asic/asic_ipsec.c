@@ -1,6 +1,6 @@
 /* The world's IPsec tunnel table (asic_ipsec.h). The run-time part (SAs on the anchor
  * engines, SPI demux, gateway route keys) is built at asic_world_start. */
-#include "asic_sim.h"
+#include "asic_ipsec_rt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +41,7 @@ uint32_t asic_ipsec_find_name(const asic_world *w, uint32_t router, const char *
 }
 
 void asic_ipsec_free(asic_world *w) {
+  asic_ipsec_rt_free(w);
   if (w->tunnels) memset(w->tunnels, 0, (size_t)w->cap_tunnels * sizeof *w->tunnels); /* keys */
   free(w->tunnels);
   w->tunnels = NULL;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "asic_analytic.h"
+#include "asic_ipsec_rt.h"
 #include "asic_preset.h"
 #include "model/out_file.h"
 
@@ -205,6 +206,7 @@ static void publish_derived(asic_world *w, stats_registry *r) {
     snprintf(nm, sizeof nm, "%s.port.%s.rx_l1_gbps", w->routers[p->router].name, p->name);
     gauge(r, nm, "Gbps", "received on the wire, L1", (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / window_s(w) / 1e9);
   }
+  asic_ipsec_publish(w, r); /* engines and tunnels (asic_report_ipsec.c) */
 }
 
 void asic_report_publish(scenario *sc) {
@@ -282,6 +284,7 @@ void asic_report_summary(scenario *sc, FILE *fp) {
             g(w, "%s.queue_mean_pkts", res[i].name), g(w, "%s.queue_max_pkts", res[i].name), dn);
   }
   free(res);
+  asic_ipsec_summary(w, fp); /* one line per engine (asic_report_ipsec.c) */
   asic_analytic_engine_summary(w, fp); /* closed form of each loaded engine beside its measurement */
 }
 

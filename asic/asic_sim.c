@@ -14,7 +14,8 @@
 const char *const sim_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
-    "hop_limit", "slice_backpressure"};
+    "hop_limit", "slice_backpressure",
+    "unknown_spi", "engine_queue_full", "engine_esp", "host_path"};
 
 enum { EV_SRC = SIM_EV(SIM_EVC_SOURCE, 0) }; /* where: flow; the packet's last bit reaches its port */
 
@@ -118,7 +119,7 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
     snprintf(err, errlen, "out of memory");
     return false;
   }
-  w->wiring = (slice_wiring){w->slices, w->ports, w->pgs};
+  w->wiring = (slice_wiring){w->slices, w->ports, w->pgs, NULL};
   uint32_t asic_base = 0;
   for (uint32_t r = 0; r < n_routers; r++) {
     if (!build_slices(w, r, asic_base, err, errlen) || !build_ports(w, r, asic_base, err, errlen)) return false;
@@ -172,11 +173,30 @@ static uint16_t next_size(asic_flow *f) {
 }
 
 /* Makes the flow's next packet and its source event; false when past the window. */
+/* esp_of: the next ESP frame the remote peer sends; a new inner frame when the last one's
+ * ESP packets (one per fragment at the tunnel MTU) are all out. A frame the peer could not
+ * carry (an IPv6 inner above the MTU) goes as one oversized ESP packet: the engine drops it. */
+static const engine_esp_shape *next_esp(asic_flow *f) {
+  if (f->esp_i >= f->esp_plan.n) {
+    uint32_t ip = next_size(f) - ENGINE_ETH_OVERHEAD;
+    f->esp_inner_key = f->first_key + (uint32_t)(f->n_addr > 1 ? f->esp_frames % f->n_addr : 0);
+    f->esp_frames++;
+    if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, ip, &f->esp_plan) != ENGINE_PLAN_OK) {
+      f->esp_plan.n = 1;
+      f->esp_plan.first = f->esp_plan.middle = f->esp_plan.last = engine_esp_shape_of(&f->esp_sa, ip);
+    }
+    f->esp_i = 0;
+  }
+  return engine_plan_at(&f->esp_plan, f->esp_i++);
+}
+
 static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   asic_flow *f = &w->flows[fi];
   if (f->next_t >= w->w1) return false;
   const asic_port *pt = &w->ports[f->port];
-  uint16_t size = next_size(f);
+  const bool esp = f->esp_of < w->n_tunnels;
+  const engine_esp_shape *sh = esp ? next_esp(f) : NULL;
+  uint16_t size = esp ? (uint16_t)engine_frame_bytes(sh->esp_ip_bytes) : next_size(f);
   sim_fs t0 = f->next_t;
   if (size != f->memo_size) {
     f->memo_size = size;
@@ -209,6 +229,13 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->pkt.bytes = size;
   ev->pkt.t_first_in = t0;
   ev->pkt.t_last_in = t0 + f->memo_pre;
+  if (esp) { /* RFC 4303 s3.3.3: the peer numbers every ESP packet (fragment) from initial + 1 */
+    ev->pkt.route_key = f->esp_key;
+    ev->pkt.spi = f->esp_spi;
+    ev->pkt.inner_key = f->esp_inner_key;
+    ev->pkt.inner_bytes = (uint16_t)sh->inner_bytes;
+    ev->pkt.esp_seq16 = (uint16_t)++f->esp_seq;
+  }
   ev->t = ev->pkt.t_last_in;
   return true;
 }

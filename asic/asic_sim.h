@@ -92,6 +92,13 @@ typedef struct asic_flow {
   uint32_t lookup_cycles;
   sim_fs start;          /* first packet (default 0) */
   uint32_t esp_of;       /* tunnel index: the stream is the ESP its remote peer sends (ASIC_NONE) */
+  /* esp_of generator (set at asic_world_start): the remote peer's mirror of the tunnel's
+   * inbound SA (an outbound shape), the ESP packets of the inner frame being sent (plan, next
+   * index), its destination key, the gateway key and SPI, the last sequence number sent */
+  engine_sa esp_sa;
+  engine_esp_plan esp_plan;
+  uint32_t esp_i, esp_key, esp_spi, esp_inner_key;
+  uint64_t esp_seq, esp_frames;
   /* generator state */
   sim_rng rng;
   sim_fs next_t, vclock;

@@ -180,6 +180,9 @@ void engine_metrics_of(const engine *e, engine_metrics *m);
 /* Introspection for tests and reports. */
 uint32_t engine_sa_outstanding(const engine *e, uint32_t sa_index); /* dispatched, not released */
 uint64_t engine_sa_next_seq(const engine *e, uint32_t sa_index);   /* outbound: last assigned */
+/* Frame bytes in the input FIFO now (a datagram's bytes leave it when its last ESP packet is
+ * dispatched): the owner returns input credits from it. */
+uint64_t engine_queue_bytes(const engine *e);
 /* offered = accepted + input drops + host; ESP packets made = released + later drops + inside. */
 bool engine_conservation(const engine *e, char *msg, size_t len);
 

@@ -173,6 +173,8 @@ uint64_t engine_sa_next_seq(const engine *e, uint32_t sa_index) {
   return sa_index < e->n_sas ? e->sas[sa_index].seq : 0;
 }
 
+uint64_t engine_queue_bytes(const engine *e) { return e->q_bytes; }
+
 bool engine_conservation(const engine *e, char *msg, size_t len) {
   const bool in_ok = e->tot_offered == e->tot_accepted + e->tot_input_drops + e->tot_host;
   const bool jobs_ok = e->tot_jobs == e->tot_released + e->tot_late_drops + e->jobs_inside;

@@ -35,6 +35,8 @@ typedef struct sim_pkt {
   uint16_t bytes;     /* frame bytes incl. FCS */
   uint8_t hops;       /* router hops taken (multi-router topologies) */
   uint8_t flags;      /* free for the block holding the packet (not interpreted by the path) */
+  uint16_t esp_seq16; /* ESP with payload none: low 16 bits of its header's sequence number (the
+                         receiving engine adapter infers the rest from its SA's highest seen) */
 } sim_pkt;
 #ifndef __cplusplus
 _Static_assert(sizeof(sim_pkt) == 56, "sim_pkt stays 56 bytes (copied into every event)");

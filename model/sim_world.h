@@ -31,7 +31,14 @@ typedef enum sim_ev_class {
 
 typedef enum sim_drop {
   DROP_PG_IN, DROP_SLICE_IN, DROP_LOOKUP, DROP_NO_ROUTE, DROP_SLICE_OUT, DROP_FABRIC,
-  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_SLICE_BACKPRESSURE, DROP_N
+  DROP_PG_OUT, DROP_PORT_TX, DROP_HOP_LIMIT, DROP_SLICE_BACKPRESSURE,
+  /* IPsec (issue 11): the lookup owns unknown_spi (ESP for a local gateway, no inbound SA with
+   * that SPI); the engine owns engine_queue_full (its input, or PG0.out held by its credits)
+   * and engine_esp (every other engine drop: tunnel MTU, replay, ICV, ...; the engine's
+   * drops.REASON counters say which); host_path is not a loss inside the model but the packet
+   * leaves the forwarding path for the exception (host) path: ESP-less traffic to a local
+   * gateway address, or a datagram the engine answers with ICMP. */
+  DROP_UNKNOWN_SPI, DROP_ENGINE_QUEUE_FULL, DROP_ENGINE_ESP, DROP_HOST_PATH, DROP_N
 } sim_drop;
 extern const char *const sim_drop_names[DROP_N];
 

@@ -6,6 +6,9 @@ bool slice_init(asic_slice *s, uint64_t sbw, uint64_t pg_bps, uint64_t fabric_bp
                 double lookup_clock_hz, uint32_t lookup_queue) {
   s->noroute_drops = &s->noroute_own_;
   s->backpressure_drops = &s->backpressure_own_;
+  s->unknown_spi_drops = &s->ipsec_own_[0];
+  s->host_pkts = &s->ipsec_own_[1];
+  s->engine_crossings = &s->ipsec_own_[2];
   /* slice.in: the queues are the arbiter's, one per input; the server holds the packet in
    * service only */
   uint32_t wt[SLICE_IN_N] = {pg_weight_of((double)pg_bps), pg_weight_of((double)pg_bps),

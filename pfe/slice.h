@@ -11,13 +11,17 @@
  *   other slices over the fabric (not credited: tail drop).
  * Routes: the lookup of a packet from a port group reads the next hop of its route_key for
  *   the slice's router (nh_by_key, resolved by the composer): an egress port, the block
- *   attached to PG0 (SLICE_NH_BLOCK), or none (no_route). Occupancy: cycles_by_flow for this
+ *   attached to PG0 (SLICE_NH_BLOCK), a tunnel (SLICE_NH_TUNNEL(t): pkt.sa = its outbound
+ *   SA, to its anchor slice's engine, over the fabric when that is another slice), a local
+ *   gateway (SLICE_NH_LOCAL: ESP demultiplexed by (router, key, SPI) to its inbound SA's
+ *   anchor engine the same way; unknown SPI dropped as unknown_spi; non-ESP to the exception
+ *   path, counted as host_path), or none (no_route). Occupancy: cycles_by_flow for this
  *   slice's router (the composer's rule: a stream's own lookup_cycles at its ingress router,
  *   the router's pfe.lookup_cycles elsewhere).
  * Emits: to a local port through portgroup_send, to the block through pg_attach_send, to the
  *   egress port's slice over the fabric (its slice.in, then straight to its slice.out).
  * Owns drops: slice_in_queue_full (fabric input, or a frame larger than a PG's credits),
- *   lookup_queue_full, no_route, slice_out_queue_full, fabric_queue_full, and
+ *   lookup_queue_full, no_route, unknown_spi, slice_out_queue_full, fabric_queue_full, and
  *   slice_backpressure (counted where it happens, at its PGs' input queues).
  * Event budget per packet: none at slice.in without contention, one SLICE_EV_ARB dispatch
  *   when it waits; one SLICE_EV_OUT for the lookup completion unless direct_out (completions
@@ -42,10 +46,10 @@ extern "C" {
 
 enum {
   SLICE_EV_FROM_PG = SIM_EV(SIM_EVC_SLICE, 0),     /* where: slice; aux: PG 0/1 inside the slice */
-  SLICE_EV_FROM_FABRIC = SIM_EV(SIM_EVC_SLICE, 1), /* where: slice; aux: egress port */
+  SLICE_EV_FROM_FABRIC = SIM_EV(SIM_EVC_SLICE, 1), /* where: slice; aux: egress port or SLICE_TO_BLOCK(S) */
   SLICE_EV_ARB = SIM_EV(SIM_EVC_SLICE, 2),         /* where: slice; slice.in dispatches */
-  SLICE_EV_OUT = SIM_EV(SIM_EVC_SLICE, 3),         /* where: slice; aux: egress port (lookup done) */
-  SLICE_EV_OUT_FABRIC = SIM_EV(SIM_EVC_SLICE, 4),  /* where: slice; aux: egress port (from the fabric) */
+  SLICE_EV_OUT = SIM_EV(SIM_EVC_SLICE, 3),         /* where: slice; aux: egress port or SLICE_TO_BLOCK(S) (lookup done) */
+  SLICE_EV_OUT_FABRIC = SIM_EV(SIM_EVC_SLICE, 4),  /* where: slice; aux: as SLICE_EV_FROM_FABRIC (from the fabric) */
   SLICE_EV_OUT_BLOCK = SIM_EV(SIM_EVC_SLICE, 5)    /* where: slice; to the block on PG0 */
 };
 
@@ -59,6 +63,44 @@ enum {
 #define SLICE_NH_TUNNEL(t) (SLICE_NH_TUNNEL_BASE - (int32_t)(t))
 #define SLICE_NH_IS_TUNNEL(nh) ((nh) <= SLICE_NH_TUNNEL_BASE)
 #define SLICE_NH_TUNNEL_INDEX(nh) ((uint32_t)(SLICE_NH_TUNNEL_BASE - (nh)))
+
+/* Destination word (aux of SLICE_EV_OUT / FROM_FABRIC / OUT_FABRIC): an egress port index, or
+ * the block attached to PG0 of slice S (the IPsec engine anchoring the packet's SA). */
+#define SLICE_TO_BLOCK_FLAG 0x80000000u
+#define SLICE_TO_BLOCK(s) (SLICE_TO_BLOCK_FLAG | (uint32_t)(s))
+
+/* IPsec routing state the slices read (filled by the composer before stepping):
+ *  - tunnel t (next hop SLICE_NH_TUNNEL(t)): its anchor slice and outbound SA (an SA index
+ *    local to that slice's engine);
+ *  - the SPI demux: (router, local gateway route key, SPI) -> anchor slice and inbound SA, one
+ *    open-addressing table (power-of-two size, linear probing, at most half full): O(1) per
+ *    packet whatever the number of tunnels. */
+typedef struct slice_spi_entry {
+  uint32_t router, key, spi; /* router UINT32_MAX: empty */
+  uint32_t slice, sa;
+} slice_spi_entry;
+
+typedef struct slice_ipsec {
+  uint32_t n_tunnels;
+  const uint32_t *tunnel_slice, *tunnel_sa;
+  const slice_spi_entry *spi;
+  uint32_t spi_mask;
+} slice_ipsec;
+
+static inline uint32_t slice_spi_hash(uint32_t router, uint32_t key, uint32_t spi) {
+  uint32_t h = key * 0x9E3779B1u ^ spi * 0x85EBCA77u ^ router * 0xC2B2AE3Du;
+  return h ^ (h >> 15);
+}
+
+/* The demux entry, or NULL: unknown SPI for that gateway. */
+static inline const slice_spi_entry *slice_spi_find(const slice_ipsec *t, uint32_t router, uint32_t key, uint32_t spi) {
+  if (!t || !t->spi) return NULL;
+  for (uint32_t i = slice_spi_hash(router, key, spi) & t->spi_mask;; i = (i + 1) & t->spi_mask) {
+    const slice_spi_entry *e = &t->spi[i];
+    if (e->router == UINT32_MAX) return NULL;
+    if (e->router == router && e->key == key && e->spi == spi) return e;
+  }
+}
 
 /* Inputs of a slice's buffer-write arbiter (slice.in). */
 enum { SLICE_IN_PG0, SLICE_IN_PG1, SLICE_IN_FABRIC, SLICE_IN_N };
@@ -77,6 +119,11 @@ typedef struct asic_slice {
   uint64_t tot_noroute_drops;
   /* window: drops at this slice's port groups' input queues while the slice held them back */
   stats_counter *backpressure_drops, backpressure_own_;
+  /* IPsec: window counters (registry, or own storage) and all-time totals of ESP for a local
+   * gateway with no SA (unknown_spi, the lookup's drop), packets to the exception path
+   * (non-ESP for a local gateway), and packets sent over the fabric to a remote engine */
+  stats_counter *unknown_spi_drops, *host_pkts, *engine_crossings, ipsec_own_[3];
+  uint64_t tot_unknown_spi, tot_host, tot_engine_crossings;
   /* routing and occupancy (set by the composer before stepping): next hop of route key k
    * for this router = nh_by_key[k * nh_stride + router]; lookup cycles of flow f here */
   const int32_t *nh_by_key;
@@ -91,6 +138,7 @@ typedef struct slice_wiring {
   asic_slice *slices;
   asic_port *ports;
   asic_pg *pgs;
+  const slice_ipsec *ipsec; /* NULL: no tunnel in the world */
 } slice_wiring;
 
 bool slice_init(asic_slice *s, uint64_t slice_bps, uint64_t pg_bps, uint64_t fabric_bps, uint32_t fabric_overhead,

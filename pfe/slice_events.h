@@ -23,6 +23,42 @@ static inline void slice_push_dispatch_(sim_world *w, const asic_slice *s, sim_f
 
 static inline void slice_out_(sim_world *w, const slice_wiring *x, asic_slice *s, sim_fs t, const sim_pkt *pkt, uint32_t port);
 
+static inline bool slice_in_lk_window_(const asic_slice *s, sim_fs t) { return t >= s->lk.w0 && t < s->lk.w1; }
+
+/* IPsec next hops (the lookup's result at `done`): binds pkt->sa and returns the destination
+ * word SLICE_TO_BLOCK(anchor slice), or UINT32_MAX when the packet ended here (unknown SPI,
+ * exception path, tunnel index out of range = no route). */
+static inline uint32_t slice_ipsec_route_(sim_world *w, const slice_wiring *x, asic_slice *s, int32_t nh, sim_fs done,
+                                          sim_pkt *pkt) {
+  const slice_ipsec *ip = x->ipsec;
+  if (SLICE_NH_IS_TUNNEL(nh)) {
+    uint32_t t = SLICE_NH_TUNNEL_INDEX(nh);
+    if (!ip || t >= ip->n_tunnels) {
+      s->tot_noroute_drops++;
+      if (slice_in_lk_window_(s, done)) (*s->noroute_drops)++;
+      sim_world_drop(w, pkt, DROP_NO_ROUTE, done);
+      return UINT32_MAX;
+    }
+    pkt->sa = ip->tunnel_sa[t];
+    return SLICE_TO_BLOCK(ip->tunnel_slice[t]);
+  }
+  if (pkt->spi == 0) { /* not ESP: to the host */
+    s->tot_host++;
+    if (slice_in_lk_window_(s, done)) (*s->host_pkts)++;
+    sim_world_drop(w, pkt, DROP_HOST_PATH, done);
+    return UINT32_MAX;
+  }
+  const slice_spi_entry *e = slice_spi_find(ip, s->router, pkt->route_key, pkt->spi);
+  if (!e) {
+    s->tot_unknown_spi++;
+    if (slice_in_lk_window_(s, done)) (*s->unknown_spi_drops)++;
+    sim_world_drop(w, pkt, DROP_UNKNOWN_SPI, done);
+    return UINT32_MAX;
+  }
+  pkt->sa = e->sa;
+  return SLICE_TO_BLOCK(e->slice);
+}
+
 /* slice.in served a packet of `input` (departure d): fabric arrivals go on to slice.out,
  * the rest to the lookup. */
 static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice *s, uint32_t input, uint32_t aux, sim_fs d,
@@ -32,6 +68,12 @@ static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice
   if (done == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_LOOKUP, d);
   int32_t nh = s->nh_by_key[(size_t)pkt->route_key * s->nh_stride + s->router];
   if (nh == SLICE_NH_BLOCK) return slice_push_(w, s, s->self, SLICE_EV_OUT_BLOCK, 0, done, pkt);
+  if (nh <= SLICE_NH_LOCAL) { /* a tunnel or a local gateway: to an engine */
+    sim_pkt p = *pkt;
+    uint32_t to = slice_ipsec_route_(w, x, s, nh, done, &p);
+    if (to != UINT32_MAX) slice_push_(w, s, s->self, SLICE_EV_OUT, to, done, &p);
+    return;
+  }
   if (nh < 0) {
     s->tot_noroute_drops++;
     if (done >= s->lk.w0 && done < s->lk.w1) (*s->noroute_drops)++;
@@ -68,12 +110,18 @@ static inline void slice_arrive_(sim_world *w, const slice_wiring *x, asic_slice
 static inline void slice_out_(sim_world *w, const slice_wiring *x, asic_slice *s, sim_fs t, const sim_pkt *pkt, uint32_t port) {
   sim_fs d = bw_server_offer(&s->out, t, pkt->bytes);
   if (d == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_SLICE_OUT, t);
-  const asic_port *pt = &x->ports[port];
-  if (pt->slice == s->self) return portgroup_send(w, x->ports, x->pgs, port, d, pkt);
+  const bool to_block = port & SLICE_TO_BLOCK_FLAG;
+  const uint32_t dest = to_block ? port & ~SLICE_TO_BLOCK_FLAG : x->ports[port].slice;
+  if (dest == s->self)
+    return to_block ? pg_attach_send(w, &x->pgs[s->first_pg], d, pkt) : portgroup_send(w, x->ports, x->pgs, port, d, pkt);
   sim_fs f = bw_server_offer(&s->fab, d, pkt->bytes);
   if (f == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_FABRIC, d);
-  sim_fs lat = x->slices[pt->slice].asic == s->asic ? s->fabric_latency_slice : s->fabric_latency_asic;
-  slice_push_(w, s, pt->slice, SLICE_EV_FROM_FABRIC, port, f + lat, pkt);
+  if (to_block) { /* to a remote anchor's engine: the crossing is counted */
+    s->tot_engine_crossings++;
+    if (d >= s->fab.w0 && d < s->fab.w1) (*s->engine_crossings)++;
+  }
+  sim_fs lat = x->slices[dest].asic == s->asic ? s->fabric_latency_slice : s->fabric_latency_asic;
+  slice_push_(w, s, dest, SLICE_EV_FROM_FABRIC, port, f + lat, pkt);
 }
 
 /* To the block attached to PG0, through slice.out. */

@@ -13,8 +13,11 @@ bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_bloc
   a->slice = pg0->slice;
   a->ret_bytes = ret_bytes;
   a->ret_pkts = ret_pkts;
+  a->block_drops = &a->block_drops_own_;
   uint32_t one = 1;
-  if (!ingress_arb_init(&a->to_block, 1, &one, PG_ARB_QUANTUM_UNIT, queue_bytes, queue_pkts)) return false;
+  if (!ingress_arb_init(&a->to_block, 1, &one, PG_ARB_QUANTUM_UNIT, queue_bytes, queue_pkts) ||
+      !bw_server_init(&a->gate, UINT64_MAX, 0, 0, UINT64_MAX, 4))
+    return false;
   ingress_arb_window(&a->to_block, pg0->out.w0, pg0->out.w1);
   if (ops->credit_bytes) ingress_arb_set_credit(&a->to_block, ops->credit_bytes, ops->credit_pkts ? ops->credit_pkts : UINT32_MAX);
   /* the block's PG0.in input is weighted by the block's own capacity */
@@ -25,7 +28,7 @@ bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_bloc
 }
 
 void pg_attach_free(pg_attach *a) {
-  if (a->on) ingress_arb_free(&a->to_block);
+  if (a->on) ingress_arb_free(&a->to_block), bw_server_free(&a->gate);
   a->on = false;
 }
 
@@ -36,20 +39,31 @@ static void push_dispatch(sim_world *w, const pg_attach *a, sim_fs t) {
   sim_world_push(w, a->slice, &ev, a->slice, false);
 }
 
-static void hand_over(sim_world *w, pg_attach *a, sim_fs t, const sim_pkt *pkt) {
-  if (a->ops.offer(a->ops.ctx, a->slice, t, pkt)) return;
+/* The packet (credits taken) enters the PG0.out FIFO at t and is offered when it leaves. */
+static void hand_over(sim_world *w, pg_attach *a, asic_pg *pg0, sim_fs t, const sim_pkt *pkt) {
+  sim_fs d = bw_server_offer(&pg0->out, t, pkt->bytes);
+  if (d == SIM_FS_NEVER) {
+    a->tot_fifo_drops++; /* counted by PG0.out itself; its credits come back at once */
+    pg_attach_credit(w, pg0, pkt->bytes, t);
+    return sim_world_drop(w, pkt, DROP_PG_OUT, t);
+  }
+  if (a->ops.offer(a->ops.ctx, a->slice, d, pkt)) return;
   a->tot_refused++;
-  sim_world_drop(w, pkt, DROP_PG_OUT, t);
+  if (d >= a->to_block.w0 && d < a->to_block.w1) (*a->block_drops)++;
+  pg_attach_credit(w, pg0, pkt->bytes, d);
+  sim_world_drop(w, pkt, DROP_ENGINE_QUEUE_FULL, d);
 }
 
 void pg_attach_send(sim_world *w, asic_pg *pg0, sim_fs t, const sim_pkt *pkt) {
   pg_attach *a = pg0->att;
   if (!a || !a->on) return sim_world_drop(w, pkt, DROP_PG_OUT, t); /* nothing attached */
   sim_fs x;
-  switch (ingress_arb_arrive(&a->to_block, &pg0->out, 0, t, pkt, 0, &x)) {
-    case ARB_SERVED: return hand_over(w, a, x, pkt);
-    case ARB_DROPPED:
-    case ARB_DROPPED_HELD: return sim_world_drop(w, pkt, DROP_PG_OUT, t);
+  switch (ingress_arb_arrive(&a->to_block, &a->gate, 0, t, pkt, 0, &x)) {
+    case ARB_SERVED: return hand_over(w, a, pg0, t, pkt);
+    case ARB_DROPPED: return sim_world_drop(w, pkt, DROP_PG_OUT, t);
+    case ARB_DROPPED_HELD:
+      if (t >= a->to_block.w0 && t < a->to_block.w1) (*a->block_drops)++;
+      return sim_world_drop(w, pkt, DROP_ENGINE_QUEUE_FULL, t);
     case ARB_QUEUED_SCHEDULE: return push_dispatch(w, a, x);
     case ARB_QUEUED: return;
   }
@@ -59,15 +73,15 @@ void pg_attach_dispatch(sim_world *w, asic_pg *pg0, sim_fs t) {
   pg_attach *a = pg0->att;
   arb_item it;
   sim_fs d, next;
-  if (!ingress_arb_dispatch(&a->to_block, &pg0->out, t, &it, &d, &next)) return;
+  if (!ingress_arb_dispatch(&a->to_block, &a->gate, t, &it, &d, &next)) return;
   if (next != SIM_FS_NEVER) push_dispatch(w, a, next);
-  hand_over(w, a, d, &it.pkt);
+  hand_over(w, a, pg0, t, &it.pkt);
 }
 
 void pg_attach_credit(sim_world *w, asic_pg *pg0, uint32_t bytes, sim_fs t) {
   pg_attach *a = pg0->att;
   sim_fs x;
-  if (a && ingress_arb_credit_return(&a->to_block, &pg0->out, bytes, t, &x)) push_dispatch(w, a, x);
+  if (a && ingress_arb_credit_return(&a->to_block, &a->gate, bytes, t, &x)) push_dispatch(w, a, x);
 }
 
 void pg_attach_push(sim_world *w, const pg_attach *a, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt) {

@@ -1,14 +1,19 @@
 /* Block attachment point on PG0 of a PFE slice: where the IPsec engine ([engine-1]) plugs
  * in. The attached block is a port-like consumer and producer of PG0:
  *
- * (a) To the block: a route whose next hop is the block (SLICE_NH_BLOCK) sends the packet
- *     through slice.out into PG0.out. PG0.out holds credits for the block's input buffer
- *     (ops.credit_bytes / credit_pkts, the way a port group holds credits for its queue at
- *     slice.in): a packet whose credits are there leaves PG0.out (PG0 egress bandwidth,
- *     frame + 20 B) and is offered to ops.offer at its departure time; without credits it
- *     waits in PG0.out's queue toward the block (pg_out_queue bytes, tail drop
- *     pg_out_queue_full) until the block gives credits back (pg_attach_credit). offer may
- *     still refuse a packet (returns false): it is then dropped as pg_out_queue_full.
+ * (a) To the block: a route whose next hop is the block (SLICE_NH_BLOCK, or the IPsec
+ *     routes SLICE_NH_TUNNEL / SLICE_NH_LOCAL resolved to this slice's engine) sends the
+ *     packet through slice.out into PG0.out. PG0.out is ONE FIFO server (PG0 egress bandwidth,
+ *     frame + 20 B) shared by PG0's ports and the block, in the order packets reach it from
+ *     slice.out. The block's input buffer is credited (ops.credit_bytes / credit_pkts, the way a
+ *     port group holds credits for its queue at slice.in): a block packet whose credits are
+ *     there enters the PG0.out FIFO when it arrives; without credits it waits in front of it,
+ *     in PG0.out's queue toward the block (pg_out_queue bytes), until the block gives credits
+ *     back (pg_attach_credit), and then enters the FIFO at that time. Leaving PG0.out (last
+ *     byte) it is offered to ops.offer. Drops: the FIFO full is pg_out_queue_full (PG0.out's);
+ *     the queue toward the block full while the block's credits held it, or ops.offer refusing
+ *     (returns false), is the block's: engine_queue_full (the one block is the IPsec engine);
+ *     the queue toward the block full without such a hold is pg_out_queue_full.
  * (b) The block's own timing: it schedules events of its own kinds in its slice's heap
  *     (pg_attach_push, class SIM_EVC_BLOCK); the composer's event switch hands them to
  *     ops.handle. Nothing may be scheduled before the time being handled.
@@ -45,16 +50,24 @@ typedef struct pg_block_ops {
   void (*returned)(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t);
   /* Packets the block holds now (packet-conservation census). NULL = none. */
   uint64_t (*held)(void *ctx, uint32_t slice);
+  /* All-time: packets it made beyond those it was given (pre-fragmentation), and packets it
+   * dropped itself (counted on their flows through sim_world_drop). NULL = none. */
+  uint64_t (*made)(void *ctx, uint32_t slice);
+  uint64_t (*lost)(void *ctx, uint32_t slice);
 } pg_block_ops;
 
 typedef struct pg_attach {
   pg_block_ops ops;
   bool on;
   ingress_arb to_block;  /* PG0.out's queue toward the block (one input, credits) */
+  bw_server gate;        /* to_block's server: takes no time (a packet with credits goes on) */
   uint64_t ret_bytes;    /* credits the block holds for its PG0.in queue */
   uint32_t ret_pkts;
   uint32_t pg, slice;    /* PG0's global index, its slice (= heap) */
-  uint64_t tot_refused;  /* all-time: packets ops.offer refused (dropped as pg_out_queue_full) */
+  uint64_t tot_refused;  /* all-time: packets ops.offer refused (engine_queue_full) */
+  stats_counter *block_drops, block_drops_own_; /* window: the block's drops here (engine_queue_full;
+                                                   the owner may point it at the block's counter) */
+  uint64_t tot_fifo_drops; /* all-time: block packets PG0.out's FIFO dropped (its own count too) */
 } pg_attach;
 
 struct asic_pg;

@@ -106,7 +106,8 @@ TEST(EngineHook, Pg0CarriesEngineTrafficBothWays) {
 
 // The block's credits bound what PG0.out sends it: with room for 4 frames and each held
 // 1 us, at most 4 are inside the block and the block's throughput is 4 frames per us; the
-// rest wait at PG0.out (backpressure), and what overflows PG0.out's queue is its drop.
+// rest wait at PG0.out (backpressure), and what overflows PG0.out's queue toward the block
+// while held is the block's drop (engine_queue_full).
 TEST(EngineHook, CreditsHoldPacketsAtPg0Out) {
   auto r = load("100%");
   ASSERT_TRUE(r->loaded) << r->err;
@@ -125,7 +126,10 @@ TEST(EngineHook, CreditsHoldPacketsAtPg0Out) {
   double us = (double)(lb.last_at - lb.first_at) / SIM_FS_PER_US;
   EXPECT_GT(lb.seen, 400u);
   EXPECT_NEAR((double)lb.seen, 4 + 4 * us / cycle_us, 4.0);
-  EXPECT_GT(w->flows[0].tot_drops[DROP_PG_OUT], 0u);  // PG0.out's queue toward the block overflowed
+  // PG0.out's queue toward the block overflowed while the block's credits held it: the
+  // block's drop (engine_queue_full), not PG0.out's
+  EXPECT_GT(w->flows[0].tot_drops[DROP_ENGINE_QUEUE_FULL], 0u);
+  EXPECT_EQ(w->flows[0].tot_drops[DROP_PG_OUT], 0u);
   EXPECT_EQ(w->flows[1].tot_recv, lb.seen);
   char msg[256];
   EXPECT_TRUE(asic_sim_conservation(w, msg, sizeof msg)) << msg;

@@ -1,0 +1,196 @@
+/* Run-time IPsec state: SAs on the anchor engines, gateway keys, SPI demux, the engines at
+ * PG0; see asic_ipsec_rt.h. Composes ipsec_engine/engine_pg.h and pfe/slice.h only. */
+#include "asic_ipsec_rt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- services the engine adapter reaches (engine_pg_host) ---- */
+
+static void h_push(void *ctx, uint32_t slice, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt) {
+  asic_block_push(ctx, slice, t, kind, aux, pkt);
+}
+static bool h_ret(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
+  return asic_block_return(ctx, slice, t, pkt);
+}
+static void h_credit(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) { asic_block_credit(ctx, slice, bytes, t); }
+static void h_drop(void *ctx, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t) {
+  sim_drop d = kind == ENGINE_OUT_HOST ? DROP_HOST_PATH
+               : why == ENGINE_DROP_QUEUE_FULL ? DROP_ENGINE_QUEUE_FULL : DROP_ENGINE_ESP;
+  sim_world_drop(ctx, pkt, d, t);
+}
+static uint8_t h_family(void *ctx, uint32_t key) {
+  const asic_world *w = ctx;
+  return key < w->n_keys ? w->keys[key].family : 4;
+}
+
+/* One route key per gateway address (the ESP a peer sends carries its remote key; the demux
+ * matches it against the local one): an address already registered keeps its key. */
+static uint32_t gateway_key(asic_world *w, const sa_addr *a) {
+  for (uint32_t k = 0; k < w->n_keys; k++)
+    if (w->keys[k].family == a->family && !memcmp(w->keys[k].addr, a->b, a->family == 4 ? 4 : 16)) return k;
+  uint8_t addr[16] = {0};
+  memcpy(addr, a->b, a->family == 4 ? 4 : 16);
+  return asic_world_route_key(w, a->family, addr);
+}
+
+/* The local gateways' host routes (/32, /128) with next hop SLICE_NH_LOCAL on their router,
+ * where the loader has not added them; keys registered before are resolved again. */
+static bool local_routes(asic_world *w) {
+  bool added = false;
+  for (uint32_t t = 0; t < w->n_tunnels; t++) {
+    const asic_tunnel *tu = &w->tunnels[t];
+    const sa_addr *a = &tu->out.local;
+    route_table *rt = &w->routers[tu->router].routes;
+    if (route_lookup(rt, a->family, a->b) == SLICE_NH_LOCAL) continue;
+    if (!route_add(rt, a->family, a->b, a->family == 4 ? 32 : 128, SLICE_NH_LOCAL)) return false;
+    added = true;
+  }
+  for (uint32_t k = 0; added && k < w->n_keys; k++)
+    for (uint32_t r = 0; r < w->n_routers; r++)
+      asic_world_set_next_hop(w, k, r, route_lookup(&w->routers[r].routes, w->keys[k].family, w->keys[k].addr));
+  return true;
+}
+
+/* The SPI demux: (router, local gateway key, inbound SPI) -> anchor slice, inbound SA. */
+static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, char *err, size_t errlen) {
+  const asic_tunnel *tu = &w->tunnels[t];
+  uint32_t key = rt->local_key[t], spi = tu->in.spi;
+  for (uint32_t i = slice_spi_hash(tu->router, key, spi) & rt->tab.spi_mask;; i = (i + 1) & rt->tab.spi_mask) {
+    slice_spi_entry *e = &rt->spi[i];
+    if (e->router == UINT32_MAX) {
+      *e = (slice_spi_entry){tu->router, key, spi, rt->tunnel_slice[t], rt->tunnel_in_sa[t]};
+      return true;
+    }
+    if (e->router == tu->router && e->key == key && e->spi == spi) {
+      snprintf(err, errlen, "%s: ipsec.tunnels[].spi_in: 0x%08x is already the inbound SPI of another tunnel on "
+               "gateway %s (allowed: one inbound SA per gateway and SPI)", tu->where, spi, tu->name);
+      return false;
+    }
+  }
+}
+
+/* The SAs of slice s in local order, with their bindings. */
+static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t s, engine_sa *sas, engine_pg_sa *bind) {
+  uint32_t n = 0;
+  for (uint32_t t = 0; t < w->n_tunnels; t++) {
+    if (rt->tunnel_slice[t] != s) continue;
+    engine_sa_from_config(&w->tunnels[t].out, &sas[n]);
+    bind[n++] = (engine_pg_sa){t, w->tunnels[t].out.spi, rt->remote_key[t]};
+    engine_sa_from_config(&w->tunnels[t].in, &sas[n]);
+    bind[n++] = (engine_pg_sa){t, w->tunnels[t].in.spi, rt->local_key[t]};
+  }
+  return n;
+}
+
+static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
+  const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family};
+  uint32_t most = 0;
+  for (uint32_t s = 0; s < w->n_slices; s++) most = n_sa[s] > most ? n_sa[s] : most;
+  engine_sa *sas = malloc((most ? most : 1) * sizeof *sas);
+  engine_pg_sa *bind = malloc((most ? most : 1) * sizeof *bind);
+  bool ok = sas && bind;
+  if (!ok) snprintf(err, errlen, "out of memory");
+  for (uint32_t s = 0; ok && s < w->n_slices; s++) {
+    if (!n_sa[s]) continue;
+    uint32_t n = slice_sas(w, rt, s, sas, bind);
+    char why[256];
+    rt->eng[s] = engine_pg_create(s, &w->routers[w->slices[s].router].p.engine, sas, bind, n, rt->tstats, &host,
+                                  why, sizeof why);
+    if (!rt->eng[s]) {
+      const asic_tunnel *first = &w->tunnels[bind[0].tunnel];
+      snprintf(err, errlen, "%s: %s", first->where, why);
+      ok = false;
+      break;
+    }
+    engine_pg_set_window(rt->eng[s], w->w0, w->w1);
+    pg_block_ops ops = engine_pg_ops(rt->eng[s]);
+    ok = asic_attach_block(w, s, &ops, err, errlen);
+  }
+  free(sas);
+  free(bind);
+  return ok;
+}
+
+bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
+  if (!w->n_tunnels) return true;
+  asic_ipsec_rt *rt = calloc(1, sizeof *rt);
+  if (!rt) return snprintf(err, errlen, "out of memory"), false;
+  w->ipsec = rt;
+  rt->w = w;
+  const uint32_t nt = w->n_tunnels;
+  uint32_t cap = 16;
+  while (cap < 2 * nt) cap *= 2;
+  uint32_t *n_sa = calloc(w->n_slices, sizeof *n_sa);
+  rt->tunnel_slice = malloc(nt * sizeof *rt->tunnel_slice);
+  rt->tunnel_out_sa = malloc(nt * sizeof *rt->tunnel_out_sa);
+  rt->tunnel_in_sa = malloc(nt * sizeof *rt->tunnel_in_sa);
+  rt->local_key = malloc(nt * sizeof *rt->local_key);
+  rt->remote_key = malloc(nt * sizeof *rt->remote_key);
+  rt->spi = malloc(cap * sizeof *rt->spi);
+  rt->eng = calloc(w->n_slices, sizeof *rt->eng);
+  rt->tstats = calloc(nt, sizeof *rt->tstats);
+  rt->town = calloc((size_t)nt * 3, sizeof *rt->town);
+  if (!n_sa || !rt->tunnel_slice || !rt->tunnel_out_sa || !rt->tunnel_in_sa || !rt->local_key || !rt->remote_key ||
+      !rt->spi || !rt->eng || !rt->tstats || !rt->town) {
+    free(n_sa);
+    return snprintf(err, errlen, "out of memory"), false;
+  }
+  for (uint32_t i = 0; i < cap; i++) rt->spi[i].router = UINT32_MAX;
+  rt->tab = (slice_ipsec){nt, rt->tunnel_slice, rt->tunnel_out_sa, rt->spi, cap - 1};
+  bool ok = local_routes(w);
+  if (!ok) snprintf(err, errlen, "out of memory");
+  for (uint32_t t = 0; ok && t < nt; t++) {
+    const asic_tunnel *tu = &w->tunnels[t];
+    if (tu->slice >= w->n_slices || w->slices[tu->slice].router != tu->router) {
+      snprintf(err, errlen, "%s: ipsec.tunnels[].anchor: %s is not a slice of router %s", tu->where, tu->anchor,
+               tu->router < w->n_routers ? w->routers[tu->router].name : "?");
+      ok = false;
+      break;
+    }
+    engine_pg_tunnel_stats *ts = &rt->tstats[t];
+    ts->tx_pkts = &rt->town[3 * t], ts->rx_pkts = &rt->town[3 * t + 1], ts->wan_l1_bytes = &rt->town[3 * t + 2];
+    rt->tunnel_slice[t] = tu->slice;
+    rt->tunnel_out_sa[t] = n_sa[tu->slice]++;
+    rt->tunnel_in_sa[t] = n_sa[tu->slice]++;
+    rt->local_key[t] = gateway_key(w, &tu->out.local);
+    rt->remote_key[t] = gateway_key(w, &tu->out.remote);
+    if (rt->local_key[t] == UINT32_MAX || rt->remote_key[t] == UINT32_MAX) {
+      snprintf(err, errlen, "out of memory");
+      ok = false;
+      break;
+    }
+    ok = spi_insert(rt, w, t, err, errlen);
+  }
+  ok = ok && attach_engines(w, rt, n_sa, err, errlen);
+  free(n_sa);
+  if (ok) w->wiring.ipsec = &rt->tab;
+  return ok;
+}
+
+uint64_t asic_ipsec_made(const asic_world *w) {
+  uint64_t m = 0;
+  for (uint32_t s = 0; w->ipsec && s < w->n_slices; s++) {
+    const pg_attach *a = &w->attach[s];
+    if (w->ipsec->eng[s] && a->on && a->ops.made) m += a->ops.made(a->ops.ctx, s);
+  }
+  return m;
+}
+
+void asic_ipsec_rt_free(asic_world *w) {
+  asic_ipsec_rt *rt = w->ipsec;
+  if (!rt) return;
+  for (uint32_t s = 0; rt->eng && s < w->n_slices; s++) engine_pg_destroy(rt->eng[s]);
+  free(rt->eng);
+  free(rt->tunnel_slice);
+  free(rt->tunnel_out_sa);
+  free(rt->tunnel_in_sa);
+  free(rt->local_key);
+  free(rt->remote_key);
+  free(rt->spi);
+  free(rt->tstats);
+  free(rt->town);
+  free(rt);
+  w->ipsec = NULL;
+  w->wiring.ipsec = NULL;
+}

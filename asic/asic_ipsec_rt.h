@@ -1,0 +1,54 @@
+/* Run-time IPsec state of the world (asic_ipsec_rt.c), built at asic_world_start from the
+ * tunnel table (asic_ipsec.h):
+ *  - per tunnel: its outbound and inbound SA on the anchor slice's engine (SA indices local to
+ *    that engine, in tunnel order: tunnel k's SAs are 2j and 2j + 1 if it is the j-th tunnel
+ *    anchored there), the route keys of its gateways (the local one's next hop on its router is
+ *    SLICE_NH_LOCAL), and its counters tunnel.ROUTER.NAME.{tx_pkts, rx_pkts};
+ *  - the SPI demux (slice.h slice_ipsec): (router, local gateway key, SPI) -> inbound SA;
+ *  - one engine (ipsec_engine/engine_pg.h) attached to PG0 of every slice anchoring an SA,
+ *    with its router's `engine` parameters.
+ * The stats names and gauges (asic_report_ipsec.c): ROUTER.asicA.sliceS.engine.{pkts,
+ * done_pkts, encrypt_pkts, decrypt_pkts, drops.REASON, l1_gbps, clear_l1_gbps, mpps, util,
+ * queue_max_pkts, reorder_max_pkts}, tunnel.ROUTER.NAME.{tx_pkts, rx_pkts, l1_gbps}. */
+#ifndef IPSECSIM_ASIC_IPSEC_RT_H
+#define IPSECSIM_ASIC_IPSEC_RT_H
+
+#include <stdio.h>
+
+#include "asic_sim.h"
+#include "ipsec_engine/engine_pg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct asic_ipsec_rt {
+  slice_ipsec tab;              /* what the slices read */
+  uint32_t *tunnel_slice, *tunnel_out_sa, *tunnel_in_sa, *local_key, *remote_key;
+  slice_spi_entry *spi;
+  engine_pg **eng;              /* [n_slices], NULL where no SA is anchored */
+  engine_pg_tunnel_stats *tstats;
+  stats_counter *town;          /* own storage of the tunnel counters (3 per tunnel) */
+  asic_world *w;
+} asic_ipsec_rt;
+
+/* Builds the run-time state and attaches the engines (from asic_world_start, after the
+ * stats registry exists); true with nothing to do when there is no tunnel. */
+bool asic_ipsec_start(asic_world *w, char *err, size_t errlen);
+/* Registers the engines' and tunnels' window counters (after asic_stats_register). */
+bool asic_ipsec_stats_register(asic_world *w);
+/* The gauges of the run (engine metrics, tunnel l1_gbps) into r; the summary's engine lines. */
+void asic_ipsec_publish(asic_world *w, stats_registry *r);
+void asic_ipsec_summary(asic_world *w, FILE *fp);
+/* After the run (asic_sim_finish): every engine advanced to the end of the window. */
+void asic_ipsec_finish(asic_world *w);
+/* Every engine's own census (engine_conservation); false with its message. */
+bool asic_ipsec_conservation(asic_world *w, char *msg, size_t len);
+/* All-time: ESP packets made beyond one per datagram by every engine (pre-fragmentation). */
+uint64_t asic_ipsec_made(const asic_world *w);
+void asic_ipsec_rt_free(asic_world *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

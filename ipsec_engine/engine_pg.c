@@ -1,0 +1,304 @@
+/* The engine as PG0's attached block; see engine_pg.h. */
+#include "engine_pg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct epg_slot {
+  sim_pkt pkt;    /* the packet as offered */
+  uint32_t left;  /* outcomes still to come (0: not known yet) */
+  uint32_t next;  /* free list */
+} epg_slot;
+
+/* A FIFO ring of fixed-size elements (grows by doubling). */
+typedef struct epg_ring {
+  char *v;
+  uint32_t head, n, cap, size;
+} epg_ring;
+
+static void ring_push(epg_ring *r, const void *x) {
+  if (r->n == r->cap) {
+    uint32_t nc = r->cap ? 2 * r->cap : 64;
+    char *nv = malloc((size_t)nc * r->size);
+    if (!nv) abort(); /* out of memory: nothing sensible to simulate */
+    for (uint32_t i = 0; i < r->n; i++) memcpy(nv + (size_t)i * r->size, r->v + (size_t)((r->head + i) % r->cap) * r->size, r->size);
+    free(r->v);
+    r->v = nv;
+    r->cap = nc;
+    r->head = 0;
+  }
+  memcpy(r->v + (size_t)((r->head + r->n) % r->cap) * r->size, x, r->size);
+  r->n++;
+}
+static void *ring_front(const epg_ring *r) { return r->v + (size_t)r->head * r->size; }
+static void ring_pop(epg_ring *r) {
+  r->head = (r->head + 1) % r->cap;
+  r->n--;
+}
+
+struct engine_pg {
+  engine *e;
+  uint32_t slice, n_sas;
+  engine_pg_host host;
+  engine_params p;
+  engine_pg_sa *bind;
+  engine_sa *shapes;
+  uint32_t *seen;           /* inbound: highest sequence number offered (32 bits) */
+  engine_pg_tunnel_stats *tun;
+  sim_fs w0, w1, pending;   /* pending: earliest tick scheduled, SIM_FS_NEVER none */
+  epg_slot *slots;
+  uint32_t n_slots, cap_slots, free_slot;
+  epg_ring credits;       /* frame bytes of accepted packets, FIFO order */
+  uint64_t credit_bytes;
+  epg_ring held;            /* released, refused by PG0.in, in order */
+  engine_out *outq;         /* outcomes emitted during one engine call */
+  uint32_t n_out, cap_out;
+  bool blocked;
+  uint64_t tot_arrived, tot_returned, tot_lost, tot_made, tot_blocked;
+};
+
+static void on_emit(void *ctx, const engine_out *o) {
+  engine_pg *g = ctx;
+  if (g->n_out == g->cap_out) {
+    uint32_t nc = g->cap_out ? 2 * g->cap_out : 64;
+    engine_out *n = realloc(g->outq, (size_t)nc * sizeof *n);
+    if (!n) abort(); /* out of memory: nothing sensible to simulate */
+    g->outq = n;
+    g->cap_out = nc;
+  }
+  g->outq[g->n_out++] = *o;
+}
+
+engine_pg *engine_pg_create(uint32_t slice, const engine_params *p, const engine_sa *sas,
+                            const engine_pg_sa *bind, uint32_t n_sas, engine_pg_tunnel_stats *tun,
+                            const engine_pg_host *host, char *why, size_t why_len) {
+  engine_pg *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->slice = slice;
+  g->n_sas = n_sas;
+  g->host = *host;
+  g->p = *p;
+  g->tun = tun;
+  g->credits.size = sizeof(uint32_t);
+  g->held.size = sizeof(sim_pkt);
+  g->w1 = g->pending = SIM_FS_NEVER;
+  g->free_slot = UINT32_MAX;
+  g->bind = malloc((n_sas ? n_sas : 1) * sizeof *g->bind);
+  g->shapes = malloc((n_sas ? n_sas : 1) * sizeof *g->shapes);
+  g->seen = malloc((n_sas ? n_sas : 1) * sizeof *g->seen);
+  if (!g->bind || !g->shapes || !g->seen) return engine_pg_destroy(g), NULL;
+  memcpy(g->bind, bind, n_sas * sizeof *bind);
+  memcpy(g->shapes, sas, n_sas * sizeof *sas);
+  for (uint32_t i = 0; i < n_sas; i++) g->seen[i] = (uint32_t)sas[i].initial_seq;
+  g->e = engine_create(p, sas, n_sas, on_emit, g, why, why_len);
+  if (!g->e) return engine_pg_destroy(g), NULL;
+  return g;
+}
+
+void engine_pg_destroy(engine_pg *g) {
+  if (!g) return;
+  engine_destroy(g->e);
+  free(g->bind);
+  free(g->shapes);
+  free(g->seen);
+  free(g->slots);
+  free(g->credits.v);
+  free(g->held.v);
+  free(g->outq);
+  free(g);
+}
+
+engine *engine_pg_engine(engine_pg *g) { return g->e; }
+
+void engine_pg_set_window(engine_pg *g, sim_fs w0, sim_fs w1) {
+  g->w0 = w0;
+  g->w1 = w1;
+  engine_set_window(g->e, w0, w1);
+}
+
+static uint32_t slot_alloc(engine_pg *g, const sim_pkt *pkt) {
+  uint32_t i = g->free_slot;
+  if (i != UINT32_MAX) {
+    g->free_slot = g->slots[i].next;
+  } else {
+    if (g->n_slots == g->cap_slots) {
+      uint32_t nc = g->cap_slots ? 2 * g->cap_slots : 256;
+      epg_slot *n = realloc(g->slots, (size_t)nc * sizeof *n);
+      if (!n) abort();
+      g->slots = n;
+      g->cap_slots = nc;
+    }
+    i = g->n_slots++;
+  }
+  g->slots[i].pkt = *pkt;
+  g->slots[i].left = 0;
+  return i;
+}
+
+/* The wire's 16 low bits, widened to the 32-bit value nearest the highest one seen. */
+static uint32_t widen_seq(engine_pg *g, uint32_t sa_index, uint16_t lo) {
+  const int64_t last = g->seen[sa_index];
+  int64_t c = (last & ~(int64_t)0xFFFF) | lo;
+  if (c + 0x8000 < last) c += 0x10000;
+  else if (c > last + 0x8000 && c >= 0x10000) c -= 0x10000;
+  if (c > last) g->seen[sa_index] = (uint32_t)c;
+  return (uint32_t)c;
+}
+
+static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
+  g->tot_arrived++;
+  const uint32_t si = pkt->sa < g->n_sas ? pkt->sa : 0;
+  engine_desc d = {.user = slot_alloc(g, pkt), .sa = pkt->sa, .icv_ok = true};
+  d.ip_bytes = pkt->bytes > ENGINE_ETH_OVERHEAD ? pkt->bytes - ENGINE_ETH_OVERHEAD : 0;
+  if (pkt->sa < g->n_sas && g->shapes[si].dir == ENGINE_DECRYPT) {
+    d.clear_ip_bytes = pkt->inner_bytes;
+    d.seq = widen_seq(g, si, pkt->esp_seq16);
+  } else {
+    d.inner_family = g->host.family(g->host.ctx, pkt->route_key);
+  }
+  if (engine_offer(g->e, t, &d) == ENGINE_OUT_PACKET) {
+    uint32_t b = pkt->bytes;
+    ring_push(&g->credits, &b);
+    g->credit_bytes += pkt->bytes;
+  } else {
+    g->host.credit(g->host.ctx, g->slice, pkt->bytes, t);
+  }
+}
+
+static bool in_window(const engine_pg *g, sim_fs t) { return t >= g->w0 && t < g->w1; }
+
+static void hand_back(engine_pg *g, sim_fs t, const sim_pkt *p) {
+  if (!g->blocked && g->host.ret(g->host.ctx, g->slice, t, p)) {
+    g->tot_returned++;
+    return;
+  }
+  ring_push(&g->held, p);
+  if (!g->blocked) {
+    g->blocked = true;
+    g->tot_blocked++;
+    engine_set_out_ready(g->e, t, false);
+  }
+}
+
+static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
+  epg_slot *s = &g->slots[o->user];
+  if (s->left == 0) {
+    s->left = o->frag_count ? o->frag_count : 1;
+    g->tot_made += s->left - 1;
+  }
+  const sim_fs at = o->release_fs > t ? o->release_fs : t;
+  if (o->kind != ENGINE_OUT_PACKET) {
+    g->tot_lost++;
+    g->host.drop(g->host.ctx, &s->pkt, o->kind, o->reason, at);
+  } else {
+    sim_pkt p = s->pkt;
+    const engine_pg_sa *b = &g->bind[o->sa];
+    engine_pg_tunnel_stats *ts = &g->tun[b->tunnel];
+    const bool win = in_window(g, o->release_fs);
+    p.sa = SIM_SA_NONE;
+    if (o->dir == ENGINE_ENCRYPT) {
+      uint32_t inner = p.bytes - ENGINE_ETH_OVERHEAD;
+      if (o->frag_count > 1) {
+        engine_esp_plan plan;
+        engine_esp_plan_encrypt(&g->shapes[o->sa], g->host.family(g->host.ctx, p.route_key), false, inner, &plan);
+        inner = engine_plan_at(&plan, o->frag_index)->inner_bytes;
+        p.pid |= (uint64_t)o->frag_index << 56;
+      }
+      p.inner_key = p.route_key;
+      p.route_key = b->outer_key;
+      p.spi = b->spi;
+      p.inner_bytes = (uint16_t)inner;
+      p.esp_seq16 = (uint16_t)o->seq;
+      p.bytes = (uint16_t)o->frame_bytes;
+      if (win) (*ts->tx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
+    } else {
+      if (win) (*ts->rx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
+      p.route_key = p.inner_key;
+      p.spi = 0;
+      p.inner_key = 0;
+      p.inner_bytes = 0;
+      p.esp_seq16 = 0;
+      p.bytes = (uint16_t)o->frame_bytes;
+    }
+    hand_back(g, at, &p);
+  }
+  if (--s->left == 0) {
+    s->next = g->free_slot;
+    g->free_slot = (uint32_t)o->user;
+  }
+}
+
+/* After every engine call at t: outcomes, credits of what left the input FIFO, next tick. */
+static void settle(engine_pg *g, sim_fs t) {
+  for (uint32_t i = 0; i < g->n_out; i++) { /* outcome() may make the engine emit more */
+    engine_out o = g->outq[i];
+    outcome(g, t, &o);
+  }
+  g->n_out = 0;
+  const uint64_t inside = engine_queue_bytes(g->e);
+  while (g->credits.n && g->credit_bytes > inside) {
+    uint32_t b = *(const uint32_t *)ring_front(&g->credits);
+    ring_pop(&g->credits);
+    g->credit_bytes -= b;
+    g->host.credit(g->host.ctx, g->slice, b, t);
+  }
+  sim_fs nt = engine_next_event_time(g->e);
+  if (nt != SIM_FS_NEVER && (g->pending == SIM_FS_NEVER || nt < g->pending)) {
+    g->pending = nt > t ? nt : t;
+    sim_pkt none;
+    memset(&none, 0, sizeof none);
+    none.pid = UINT64_MAX - (1ull << 41) - g->slice; /* apart from packets and other keys */
+    g->host.push(g->host.ctx, g->slice, g->pending, EPG_EV_TICK, 0, &none);
+  }
+}
+
+static bool op_offer(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
+  engine_pg *g = ctx;
+  g->host.push(g->host.ctx, slice, t, EPG_EV_ARRIVE, 0, pkt);
+  return true; /* the engine decides at the event: its refusals are its own drops */
+}
+
+static void op_handle(void *ctx, uint32_t slice, const sim_event *ev) {
+  engine_pg *g = ctx;
+  (void)slice;
+  if ((ev->kind & 0xFFu) == EPG_EV_ARRIVE) {
+    arrive(g, ev->t, &ev->pkt);
+  } else {
+    if (ev->t == g->pending) g->pending = SIM_FS_NEVER;
+    engine_advance(g->e, ev->t);
+  }
+  settle(g, ev->t);
+}
+
+static void op_returned(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) {
+  engine_pg *g = ctx;
+  (void)slice, (void)bytes;
+  while (g->held.n && g->host.ret(g->host.ctx, g->slice, t, ring_front(&g->held))) {
+    ring_pop(&g->held);
+    g->tot_returned++;
+  }
+  if (g->held.n || !g->blocked) return;
+  g->blocked = false;
+  engine_set_out_ready(g->e, t, true);
+  settle(g, t);
+}
+
+static uint64_t op_held(void *ctx, uint32_t slice) {
+  const engine_pg *g = ctx;
+  (void)slice;
+  return g->tot_arrived + g->tot_made - g->tot_returned - g->tot_lost;
+}
+static uint64_t op_made(void *ctx, uint32_t slice) { return (void)slice, ((const engine_pg *)ctx)->tot_made; }
+static uint64_t op_lost(void *ctx, uint32_t slice) { return (void)slice, ((const engine_pg *)ctx)->tot_lost; }
+
+pg_block_ops engine_pg_ops(engine_pg *g) {
+  /* raw lane rate: lanes x clock x one 16-byte block per cycle */
+  const uint64_t rate = (uint64_t)llround((double)g->p.lanes * g->p.clock * 16.0 * 8.0);
+  pg_block_ops o = {.ctx = g, .rate_bps = rate, .credit_bytes = g->p.in_queue, .offer = op_offer,
+                    .handle = op_handle, .returned = op_returned, .held = op_held, .made = op_made,
+                    .lost = op_lost};
+  return o;
+}
+
+uint64_t engine_pg_blocked_count(const engine_pg *g) { return g->tot_blocked; }

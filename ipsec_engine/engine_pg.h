@@ -1,0 +1,88 @@
+/* The IPsec engine as the block attached to PG0 of a PFE slice (portgroup/pg_attach.h): an
+ * adapter between the packet descriptors of the ASIC model (model/packet.h) and the engine's
+ * time-driven C API (engine.h). The composer (asic/asic_ipsec.c) creates one per slice that
+ * anchors an SA and hands engine_pg_ops() to the attachment point.
+ *
+ * Accepts (ops.offer, at the time the packet's last byte leaves PG0.out): a packet with
+ *   pkt.sa = a local SA index of this engine. The offer becomes one block event at that time
+ *   (EPG_EV_ARRIVE) so the engine is driven only from its own heap's event loop. At the event:
+ *   encrypt (outbound SA): clear IP = frame - 18, inner family from the packet's route key
+ *   (host.family), inner DF 0 (streams carry no DF bit); decrypt (inbound SA): ESP IP = frame -
+ *   18, clear_ip_bytes = pkt.inner_bytes, ICV good, sequence number = pkt.esp_seq16 widened to
+ *   the nearest 32-bit value of the highest one seen on that SA (exact while the path reorders
+ *   fewer than 32768 packets of one SA).
+ * Timing: one EPG_EV_TICK block event per change of engine_next_event_time (earliest pending
+ *   time kept; a stale tick only advances the engine to its time, which is harmless).
+ * Emits through the host callbacks:
+ *   - encrypt PACKET (one per ESP packet): bytes = the ESP frame, spi = the SA's SPI, route_key
+ *     = the remote gateway's key, inner_key = the clear packet's route_key, inner_bytes = the
+ *     inner datagram (fragment) it carries, esp_seq16, sa none; ESP packet i >= 1 of a
+ *     pre-fragmented datagram gets pid | i << 56 (sources keep pids below 2^56);
+ *   - decrypt PACKET: bytes = the inner frame, route_key = inner_key, spi 0, sa none;
+ *   both handed back into PG0.in at the release time (last byte out); when PG0.in refuses (no
+ *   credits), the adapter holds the packet in order, turns the engine's out_ready off and on
+ *   again when PG0.in gives credits back (ops.returned) and its held packets have gone;
+ *   - DROP / HOST: host.drop with the engine's reason (HOST: the exception path).
+ * Credits toward PG0.out: the engine's input FIFO (engine.in_queue): a packet's credits come
+ *   back when its datagram leaves the FIFO (dispatch of its last ESP packet), or at once when
+ *   the engine refuses it at the input.
+ * Census (ops.held / made / lost): packets inside (arrived, not yet returned or lost, held
+ *   packets included), ESP packets made beyond one per datagram (pre-fragmentation), packets
+ *   lost (drops and host path).
+ * Per tunnel (engine_pg_sa.tunnel): tx = packets encrypted into it, rx = decrypted out of it,
+ *   wan_l1_bytes = their ESP frames + 20 B (WAN side, both directions), counted at release
+ *   inside the window. */
+#ifndef IPSECSIM_ENGINE_PG_H
+#define IPSECSIM_ENGINE_PG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipsec_engine/engine.h"
+#include "portgroup/pg_attach.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { EPG_EV_ARRIVE = 0, EPG_EV_TICK = 1 }; /* block event kinds (SIM_EVC_BLOCK); aux unused */
+
+/* What the composer provides (the adapter reaches nothing else of the world). */
+typedef struct engine_pg_host {
+  void *ctx;
+  void (*push)(void *ctx, uint32_t slice, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt);
+  bool (*ret)(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt); /* into PG0.in */
+  void (*credit)(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t);  /* to PG0.out */
+  void (*drop)(void *ctx, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t);
+  uint8_t (*family)(void *ctx, uint32_t route_key);
+} engine_pg_host;
+
+/* Binding of local SA i: its tunnel and, outbound, its SPI and the remote gateway's key. */
+typedef struct engine_pg_sa {
+  uint32_t tunnel, spi, outer_key;
+} engine_pg_sa;
+
+typedef struct engine_pg_tunnel_stats {
+  stats_counter *tx_pkts, *rx_pkts, *wan_l1_bytes; /* window */
+} engine_pg_tunnel_stats;
+
+typedef struct engine_pg engine_pg;
+
+/* sas/bind: n_sas local SAs (copied); tun: the composer's per-tunnel counters (kept). NULL with
+ * why ("engine.FIELD: ...") when engine_create refuses. */
+engine_pg *engine_pg_create(uint32_t slice, const engine_params *p, const engine_sa *sas,
+                            const engine_pg_sa *bind, uint32_t n_sas, engine_pg_tunnel_stats *tun,
+                            const engine_pg_host *host, char *why, size_t why_len);
+void engine_pg_destroy(engine_pg *g);
+engine *engine_pg_engine(engine_pg *g);
+void engine_pg_set_window(engine_pg *g, sim_fs w0, sim_fs w1);
+/* The block's attachment ops (ctx = g); rate_bps = lanes x clock x 16 B x 8 (the engine's
+ * raw block rate: its arbiter weight at PG0.in), credit_bytes = in_queue. */
+pg_block_ops engine_pg_ops(engine_pg *g);
+/* Introspection: times PG0.in refused a packet and the engine's output was stopped. */
+uint64_t engine_pg_blocked_count(const engine_pg *g);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
