@@ -10,8 +10,10 @@
  *  - decrypt: the same datagrams on the inbound SA of t's peer (the other end of the VPN in
  *    this scenario), on the peer's anchor engine; and every `esp_of: t` stream, on t's
  *    inbound SA at t's anchor.
- * Weights are offered clear datagram rates (configured rate / (8 x (frame + 20))), upstream
- * losses ignored, as for the other resources. Each frame size of a flow is one entry (a
+ * Weights are offered clear datagram rates (flow_datagram_pps), upstream losses ignored, as
+ * for the other resources. The clear side of a decrypted pre-fragmented datagram is its
+ * fragments (clear_side_bytes: what the engine's clear_l1_bytes counts; engine_closed_form
+ * counts the datagram's frame once on both sides). Each frame size of a flow is one entry (a
  * `frame: {uniform: [lo, hi]}` flow: every integer size in [lo, hi], equally likely). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +80,38 @@ static void add_size(mix_builder *b, const asic_flow *f, uint32_t key, uint32_t 
   }
 }
 
+/* ESP wire bytes (frames + 20 B) of one clear frame of `frame` bytes on tunnel t's inbound
+ * shape: what an esp_of source sends for it, one ESP packet per fragment. */
+static double esp_wire_bytes(const mix_builder *b, uint32_t t, uint32_t frame, uint8_t family) {
+  engine_esp_plan plan;
+  const engine_sa *in_sa = &b->shapes[2 * t + 1];
+  if (frame < ENGINE_MIN_FRAME ||
+      engine_esp_plan_encrypt(in_sa, family, false, frame - ENGINE_ETH_OVERHEAD, &plan) != ENGINE_PLAN_OK)
+    return (double)engine_frame_bytes(engine_esp_shape_of(in_sa, frame - ENGINE_ETH_OVERHEAD).esp_ip_bytes) + 20;
+  double bytes = 0;
+  for (uint32_t k = 0; k < plan.n; k++) bytes += engine_frame_bytes(engine_plan_at(&plan, k)->esp_ip_bytes) + 20.0;
+  return bytes;
+}
+
+/* Offered clear datagrams per second. A clear stream: rate / (8 x (mean frame + 20)). An
+ * esp_of stream: its source (asic_sim.c next_esp) paces the ESP frames it puts on the wire at
+ * `rate` (L1), so rate / (8 x mean ESP wire bytes per inner frame). NOTE: asic_ipsec.h says
+ * an esp_of stream's rate describes the inner traffic; the source does not (reported). */
+static double flow_datagram_pps(const mix_builder *b, const asic_flow *f) {
+  if (f->esp_of == ASIC_NONE || f->esp_of >= b->w->n_tunnels) return asic_flow_offered_pps(f);
+  double sum = 0;
+  uint32_t n = 0;
+  if (f->fkind == FRAME_UNIFORM) {
+    for (uint32_t s = f->lo; s <= f->hi; s++, n++) sum += esp_wire_bytes(b, f->esp_of, s, f->family);
+  } else {
+    n = f->fkind == FRAME_FIXED ? 1 : f->n_sizes;
+    for (uint32_t i = 0; i < n; i++) sum += esp_wire_bytes(b, f->esp_of, f->sizes[i], f->family);
+  }
+  return n && sum > 0 ? f->rate_bps / (8.0 * sum / n) : 0;
+}
+
 static void add_flow(mix_builder *b, const asic_flow *f) {
-  const double pps = asic_flow_offered_pps(f);
+  const double pps = flow_datagram_pps(b, f);
   const uint32_t n_addr = f->n_addr ? f->n_addr : 1;
   for (uint32_t a = 0; a < n_addr; a++) {
     const double per_addr = pps / n_addr;
@@ -90,6 +122,19 @@ static void add_flow(mix_builder *b, const asic_flow *f) {
       for (uint32_t i = 0; i < n; i++) add_size(b, f, f->first_key + a, f->sizes[i], per_addr / n);
     }
   }
+}
+
+/* Clear-side L1 bytes of one mix entry: encrypt takes the clear datagram's frame; decrypt
+ * gives back one frame per ESP packet (a pre-fragmented datagram leaves as its fragments, as
+ * the engine's clear_l1_bytes counts them). */
+static double clear_side_bytes(const engine_mix_entry *m) {
+  engine_esp_plan plan;
+  if (m->sa->dir != ENGINE_DECRYPT ||
+      engine_esp_plan_encrypt(m->sa, m->inner_family, false, m->clear_ip_bytes, &plan) != ENGINE_PLAN_OK)
+    return engine_frame_bytes(m->clear_ip_bytes) + 20.0;
+  double bytes = 0;
+  for (uint32_t k = 0; k < plan.n; k++) bytes += engine_frame_bytes(engine_plan_at(&plan, k)->inner_bytes) + 20.0;
+  return bytes;
 }
 
 bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, char *why, size_t why_len) {
@@ -113,6 +158,9 @@ bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, cha
   if (ok && b.n) {
     ok = engine_closed_form(&w->routers[w->slices[slice].router].p.engine, b.mix, b.n, &out->c, why, why_len);
     out->loaded = ok;
+    double wsum = 0, clear = 0;
+    for (size_t i = 0; i < b.n; i++) wsum += b.mix[i].weight, clear += b.mix[i].weight * clear_side_bytes(&b.mix[i]);
+    if (ok && wsum > 0) out->c.clear_l1_gbps = out->c.datagram_mpps * 1e6 * clear / wsum * 8 / 1e9;
     out->offered_dgram_mpps = b.offered_dgram_pps / 1e6;
     /* what the offered datagrams are on each side, at the ceiling's per-datagram shape */
     if (ok && out->c.datagram_mpps > 0) {
