@@ -57,7 +57,7 @@ TEST(EngineAccept, LanesClockOverheadMoveTheCeilingToTheClosedForm) {
     EXPECT_NEAR(r->m(m("l1_gbps")), r->m("analytic." + m("ceiling_l1_gbps")), k.gbps * 0.01);
     EXPECT_GE(r->m(m("util")), 0.99);
     EXPECT_GT(r->m(m("drops.engine_queue_full")), 0);
-    for (const char *res : {"r0.asic0.slice0.pg1.in", "r0.asic0.slice0.in"})
+    for (const char *res : {"r0.asic0.slice0.pg1.in", "r0.asic0.slice0.in", "r0.asic0.slice0.pg0.out"})
       EXPECT_EQ(r->m(std::string("analytic.") + res + ".ceiling_mpps"), base->m(std::string("analytic.") + res + ".ceiling_mpps")) << res;
     EXPECT_EQ(r->m("r0.asic0.slice0.pg1.in.drops.pg_in_queue_full"), 0);
     EXPECT_EQ(r->m("r0.asic0.slice0.in.drops.slice_in_queue_full"), 0);
@@ -172,6 +172,8 @@ TEST(EngineAccept, ZeroLoadLatencyEncrypt) {
   ASSERT_TRUE(r->loaded) << r->err;
   ASSERT_EQ(r->m("flow.z.latency_lifo.count"), 1);
   EXPECT_EQ((sim_fs)r->m("flow.z.latency_lifo.min"), (sim_fs)2423559020ull);
+  EXPECT_EQ((sim_fs)r->m("analytic.flow.z.zero_load_lifo_fs"), (sim_fs)2423559020ull);  // the closed form agrees
+  EXPECT_EQ((sim_fs)r->m("flow.z.latency_fifo.min"), (sim_fs)(2423559020ull + 122080000ull));
   EXPECT_EQ(r->m(m("encrypt_pkts")), 1);
 }
 
@@ -181,6 +183,8 @@ TEST(EngineAccept, ZeroLoadLatencyDecrypt) {
   ASSERT_TRUE(r->loaded) << r->err;
   ASSERT_EQ(r->m("flow.z.latency_lifo.count"), 1);
   EXPECT_EQ((sim_fs)r->m("flow.z.latency_lifo.min"), (sim_fs)2423219017ull);
+  EXPECT_EQ((sim_fs)r->m("analytic.flow.z.zero_load_lifo_fs"), (sim_fs)2423219017ull);
+  EXPECT_EQ((sim_fs)r->m("flow.z.latency_fifo.min"), (sim_fs)(2423219017ull + 126560000ull));
   EXPECT_EQ(r->m(m("decrypt_pkts")), 1);
 }
 }  // namespace
