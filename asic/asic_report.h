@@ -22,7 +22,8 @@ void asic_report_publish(scenario *sc);
 void asic_report_derived_names(asic_world *w, stats_registry *scratch);
 /* Summary table (per flow, then resources that saw traffic). */
 void asic_report_summary(scenario *sc, FILE *fp);
-/* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir. */
+/* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir (and
+ * config.keys.yaml, mode 0600, when a tunnel's key is not auto: scenario_ipsec.h). */
 bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen);
 void asic_report_resolved(scenario *sc, FILE *fp);
 /* Before a run: none of the files `run --out dir` writes (the four above, and wallclock.json

@@ -61,10 +61,10 @@ void asic_ipsec_print_si_map(const asic_platform *pl, void *out) {
   const bool r242 = pl->release == RELEASE_24_2R1;
   fprintf(fp, "\nsi map of %s under Junos %s (inline IPsec anchors)\n", asic_preset_name(pl->preset),
           r242 ? "24.2R1" : "24.4R1");
-  fprintf(fp, "published: four si interfaces per PIC, si-FPC/PIC/PORT; an SA runs on the engine of the slice "
-              "hosting its si (Distribution-Profile); 24.2R1: MX304 only; 24.4R1: both PFEs, LC4800, LC9600\n"
-              "assumed:   ASIC = first ASIC of the PIC + PORT/4, slice = (PORT mod 4)/2 (MX304: /0 /1 slice 0, "
-              "/2 /3 slice 1); 24.2R1 hosts SAs on PFE 0 (slice 0) only\n");
+  fprintf(fp, "published: si-FPC/PIC/PORT, four si interfaces per PIC (MX304); an SA runs on the engine of the "
+              "slice hosting its si (Distribution-Profile); 24.2R1: MX304 only; 24.4R1: both PFEs, LC4800, LC9600\n"
+              "assumed:   ASIC = first ASIC of the PIC + PORT/4, slice = (PORT mod 4)/2 (MX304, LC4800: /0 /1 slice 0, "
+              "/2 /3 slice 1; LC9600, 3 ASICs per PIC: 12 si per PIC); 24.2R1 hosts SAs on PFE 0 (slice 0) only\n");
   fprintf(fp, "%-12s %5s %6s %s\n", "anchor", "asic", "slice", "hosts SAs");
   for (uint32_t pic = 0; pic < pics; pic++)
     for (uint32_t port = 0; port < 4 * per_pic; port++) {

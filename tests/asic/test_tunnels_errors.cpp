@@ -107,6 +107,10 @@ TEST(TunnelErrors, PeersAndSpis) {
                               "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.1, remote: 1.0.0.9, spi_in: 0x3000}\n",
                "9:89: ipsec.tunnels[].spi_in: SPI 0x00003000 is already the inbound SPI of tunnel a for local gateway 1.0.0.1 "
                "(allowed: one SPI per local gateway; tunnels between the same gateways need explicit SPIs)");
+  expect_error("peer_alg", kHead + kT + "}\n" + b + ", algorithm: aes-128-gcm}\n",
+               "9:7: ipsec.tunnels[].algorithm: aes-128-gcm differs from the algorithm of its peer a on r0 (" +
+                   std::string(IPSECSIM_BINARY_DIR) + "/tests/asic/tunerr_peer_alg." + std::to_string(getpid()) +
+                   ".yaml:8:7) (allowed: the same algorithm at both ends)");
   // the same SPI for another local gateway is fine
   auto r = asic_run(write_temp_yaml("tun_spi_ok", kHead + kT + ", spi_in: 0x3000}\n" +
                                                        "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.5, remote: 1.0.0.9, spi_in: 0x3000}\n"),
