@@ -63,8 +63,10 @@ static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, char *err, 
       return true;
     }
     if (e->router == tu->router && e->key == key && e->spi == spi) {
-      snprintf(err, errlen, "%s: ipsec.tunnels[].spi_in: 0x%08x is already the inbound SPI of another tunnel on "
-               "gateway %s (allowed: one inbound SA per gateway and SPI)", tu->where, spi, tu->name);
+      char gw[64];
+      sa_format_addr(&tu->in.local, gw, sizeof gw);
+      snprintf(err, errlen, "%s: ipsec.tunnels[].spi_in: 0x%08x of tunnel %s is already the inbound SPI of another "
+               "tunnel on gateway %s (allowed: one inbound SA per gateway and SPI)", tu->where, spi, tu->name, gw);
       return false;
     }
   }
