@@ -1,5 +1,6 @@
 /* Closed-form ceilings and zero-load latencies; see asic_analytic.h. */
 #include "asic_analytic.h"
+#include "asic_ipsec_rt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,37 +33,149 @@ static asic_res *find_bw(asic_res *res, size_t n, const void *obj) {
   return NULL;
 }
 
-/* Walks the path of (flow, first address); calls visit() per resource with the latency
- * contribution of one packet of `bytes` at zero load. Returns false when unroutable. */
-typedef void (*visit_fn)(void *ctx, const void *obj, bool is_lookup, sim_fs lat);
+/* What a walk hands its visitor per hop: the resource (bw_server or lookup_pool; NULL for a
+ * wire or the engine), its kind, the zero-load latency of the packet there, the packet's
+ * frame bytes there and how many packets one offered packet is there (an engine that
+ * pre-fragments makes several); for the engine its ceiling in packets/s as if alone. */
+typedef enum visit_kind { V_BW, V_LOOKUP, V_WIRE, V_ENGINE } visit_kind;
+typedef struct visit_at {
+  const void *obj;
+  visit_kind kind;
+  sim_fs lat;
+  uint32_t bytes;
+  double mult, engine_pps;
+} visit_at;
+typedef void (*visit_fn)(void *ctx, const visit_at *v);
+
+typedef struct walker {
+  asic_world *w;
+  visit_fn visit;
+  void *ctx;
+  sim_fs now;      /* absolute time of the packet (engine clock edges depend on it) */
+  uint32_t bytes;  /* frame bytes now */
+  double mult;
+  uint32_t inner;  /* ESP: the IP bytes of the datagram (fragment) it carries */
+} walker;
+
+static void hop(walker *k, const void *obj, visit_kind kind, sim_fs lat, double engine_pps) {
+  const visit_at v = {obj, kind, lat, k->bytes, k->mult, engine_pps};
+  k->visit(k->ctx, &v);
+  k->now += lat;
+}
+
+/* One pass through tunnel t's anchor engine from slice `from` (after its lookup): slice.out,
+ * the fabric when the anchor is elsewhere, the anchor's PG0.out, the engine (first ESP packet
+ * at zero load: first clock edge at or after its last byte, then O + n - 1 + GCM_PIPE_CYCLES
+ * cycles to the tag pop, last byte out one cycle later; gcm_timing.h items 1-4), PG0.in,
+ * slice.in and the second lookup. Encrypt turns the frame into its first ESP packet (n of
+ * them), decrypt into the inner frame. Returns the anchor slice. */
+static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, uint8_t family, uint32_t cycles) {
+  asic_world *w = k->w;
+  asic_slice *s = &w->slices[from];
+  const uint32_t a = w->tunnels[t].slice;
+  asic_slice *d = &w->slices[a];
+  hop(k, &s->out, V_BW, bw_server_service(&s->out, k->bytes), 0);
+  if (a != from) {
+    const asic_params *p = &w->routers[s->router].p;
+    sim_fs lat = d->asic == s->asic ? p->fabric_latency_slice : p->fabric_latency_asic;
+    hop(k, &s->fab, V_BW, bw_server_service(&s->fab, k->bytes) + lat, 0);
+    hop(k, &d->in, V_BW, bw_server_service(&d->in, k->bytes), 0);
+    hop(k, &d->out, V_BW, bw_server_service(&d->out, k->bytes), 0);
+  }
+  asic_pg *pg0 = &w->pgs[d->first_pg];
+  hop(k, &pg0->out, V_BW, bw_server_service(&pg0->out, k->bytes), 0);
+  engine_sa shape;
+  engine_sa_from_config(decrypt ? &w->tunnels[t].in : &w->tunnels[t].out, &shape);
+  shape.dir = ENGINE_ENCRYPT; /* the shape the ESP packets have (decrypt: the peer's outbound) */
+  engine_esp_plan plan = {.n = 1};
+  engine_esp_shape sh;
+  if (decrypt) { /* the ESP packet carries k->inner bytes */
+    sh = engine_esp_shape_of(&shape, k->inner);
+  } else {
+    const uint32_t clear = k->bytes > ENGINE_ETH_OVERHEAD ? k->bytes - ENGINE_ETH_OVERHEAD : 0;
+    if (engine_esp_plan_encrypt(&shape, family, false, clear, &plan) == ENGINE_PLAN_OK) sh = plan.first;
+    else sh = engine_esp_shape_of(&shape, clear), plan.n = 1;
+  }
+  const engine_params *e = &w->routers[d->router].p.engine;
+  const sim_fs T = sim_period_fs(e->clock);
+  const uint64_t n = gcm_cycles_per_packet(sh.aad_bytes, sh.text_bytes, 128);
+  const sim_fs start = (sim_fs)gcm_ready_cycle((uint64_t)k->now, (uint64_t)T) * T;
+  const sim_fs out = start + (sim_fs)(e->overhead_cycles + n - 1 + GCM_PIPE_CYCLES + 1) * T;
+  const double lanes = e->sa_dispatch == ENGINE_PIN ? 1.0 : (double)e->lanes;
+  hop(k, NULL, V_ENGINE, out - k->now, lanes / ((double)(e->overhead_cycles + n) * sim_fs_to_s(T)));
+  k->bytes = engine_frame_bytes(decrypt ? sh.inner_bytes : sh.esp_ip_bytes);
+  k->inner = sh.inner_bytes;
+  k->mult *= plan.n;
+  hop(k, &pg0->in, V_BW, bw_server_service(&pg0->in, k->bytes), 0);
+  hop(k, &d->in, V_BW, bw_server_service(&d->in, k->bytes), 0);
+  hop(k, &d->lk, V_LOOKUP, (sim_fs)cycles * d->lk.period, 0);
+  return a;
+}
+
+/* Walks the path of (flow, first address), IPsec included (route via a tunnel: encrypt at its
+ * anchor, then the remote gateway's route; ESP for a local gateway: decrypt at the SA's
+ * anchor, then the inner destination's route); calls visit() per hop with the latency of one
+ * packet of `bytes` (the clear frame; an esp_of flow's first ESP packet is derived from it)
+ * at zero load, its first packet starting at the flow's start. Returns false when
+ * unroutable. */
 static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn visit, void *ctx) {
-  uint32_t port = f->port;
-  for (uint32_t hop = 0; hop <= ASIC_MAX_HOPS; hop++) {
+  const uint32_t fi = (uint32_t)(f - w->flows);
+  walker k = {w, visit, ctx, f->start, bytes, 1.0, 0};
+  uint32_t port = f->port, key = f->first_key, decrypt_t = ASIC_NONE;
+  const asic_ipsec_rt *rt = w->ipsec;
+  if (rt && f->esp_of < rt->tab.n_tunnels) { /* the first ESP packet its remote peer sends */
+    engine_esp_plan plan;
+    if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, bytes - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
+      k.bytes = engine_frame_bytes(plan.first.esp_ip_bytes);
+      k.inner = plan.first.inner_bytes;
+      k.mult = plan.n;
+    }
+    key = rt->local_key[f->esp_of];
+    decrypt_t = f->esp_of;
+  }
+  k.now += sim_ser_fs(k.bytes + SIM_ETH_PREAMBLE_SFD, w->ports[port].rate_bps); /* last bit in */
+  const uint32_t clear_key = f->first_key;
+  for (uint32_t h = 0; h <= ASIC_MAX_HOPS; h++) {
     asic_port *in = &w->ports[port];
     asic_pg *pg = &w->pgs[in->pg];
-    asic_slice *s = &w->slices[in->slice];
-    visit(ctx, &pg->in, false, bw_server_service(&pg->in, bytes));
-    visit(ctx, &s->in, false, bw_server_service(&s->in, bytes));
-    /* the occupancy at this router (asic_world.c occupancy_table) */
-    uint32_t cycles = w->cycles[(size_t)in->router * w->n_flows + (uint32_t)(f - w->flows)];
-    visit(ctx, &s->lk, true, (sim_fs)cycles * s->lk.period);
-    int32_t nh = asic_world_next_hop(w, f->first_key, in->router);
+    uint32_t sl = in->slice;
+    const uint32_t cycles = w->cycles[(size_t)in->router * w->n_flows + fi];
+    hop(&k, &pg->in, V_BW, bw_server_service(&pg->in, k.bytes), 0);
+    hop(&k, &w->slices[sl].in, V_BW, bw_server_service(&w->slices[sl].in, k.bytes), 0);
+    hop(&k, &w->slices[sl].lk, V_LOOKUP, (sim_fs)cycles * w->slices[sl].lk.period, 0);
+    int32_t nh = asic_world_next_hop(w, key, in->router);
+    for (int pass = 0; pass < 2 && rt && (SLICE_NH_IS_TUNNEL(nh) || nh == SLICE_NH_LOCAL); pass++) {
+      if (SLICE_NH_IS_TUNNEL(nh)) {
+        const uint32_t t = SLICE_NH_TUNNEL_INDEX(nh);
+        if (t >= w->n_tunnels || t >= rt->tab.n_tunnels) return false;
+        sl = engine_pass(&k, sl, t, false, f->family, cycles);
+        key = rt->remote_key[t];
+        decrypt_t = w->tunnels[t].peer; /* the peer decrypts it, if it is in the scenario */
+      } else {
+        if (decrypt_t >= rt->tab.n_tunnels) return false; /* not ESP for this gateway: host path */
+        sl = engine_pass(&k, sl, decrypt_t, true, f->family, cycles);
+        key = clear_key;
+        decrypt_t = ASIC_NONE;
+      }
+      nh = asic_world_next_hop(w, key, in->router);
+    }
     if (nh < 0) return false;
-    visit(ctx, &s->out, false, bw_server_service(&s->out, bytes));
+    asic_slice *s = &w->slices[sl];
+    hop(&k, &s->out, V_BW, bw_server_service(&s->out, k.bytes), 0);
     asic_port *out = &w->ports[nh];
-    if (out->slice != in->slice) {
+    if (out->slice != sl) {
       asic_slice *d = &w->slices[out->slice];
       const asic_params *p = &w->routers[s->router].p;
       sim_fs lat = d->asic == s->asic ? p->fabric_latency_slice : p->fabric_latency_asic;
-      visit(ctx, &s->fab, false, bw_server_service(&s->fab, bytes) + lat);
-      visit(ctx, &d->in, false, bw_server_service(&d->in, bytes));
-      visit(ctx, &d->out, false, bw_server_service(&d->out, bytes));
+      hop(&k, &s->fab, V_BW, bw_server_service(&s->fab, k.bytes) + lat, 0);
+      hop(&k, &d->in, V_BW, bw_server_service(&d->in, k.bytes), 0);
+      hop(&k, &d->out, V_BW, bw_server_service(&d->out, k.bytes), 0);
     }
     asic_pg *pgo = &w->pgs[out->pg];
-    visit(ctx, &pgo->out, false, bw_server_service(&pgo->out, bytes));
-    visit(ctx, &out->tx, false, 0); /* first bit out when the MAC starts */
+    hop(&k, &pgo->out, V_BW, bw_server_service(&pgo->out, k.bytes), 0);
+    hop(&k, &out->tx, V_BW, 0, 0); /* first bit out when the MAC starts */
     if (out->peer < 0) return true;
-    visit(ctx, NULL, false, sim_ser_fs(bytes + SIM_ETH_PREAMBLE_SFD, out->rate_bps) + out->link_latency);
+    hop(&k, NULL, V_WIRE, sim_ser_fs(k.bytes + SIM_ETH_PREAMBLE_SFD, out->rate_bps) + out->link_latency, 0);
     port = (uint32_t)out->peer;
   }
   return false;
@@ -71,69 +184,87 @@ static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn vis
 typedef struct offered_ctx {
   asic_res *res;
   size_t n;
-  double pps, frame;
+  double pps;
 } offered_ctx;
 
-static void visit_offered(void *vctx, const void *obj, bool is_lookup, sim_fs lat) {
+static void visit_offered(void *vctx, const visit_at *v) {
   offered_ctx *c = vctx;
-  asic_res *r = obj ? find_bw(c->res, c->n, obj) : NULL;
+  asic_res *r = v->obj ? find_bw(c->res, c->n, v->obj) : NULL;
   if (!r) return;
-  r->off_pps += c->pps;
-  r->off_bytes += c->pps * c->frame;
-  if (is_lookup) r->off_cycles += c->pps * (double)(lat / ((const lookup_pool *)obj)->period);
+  r->off_pps += c->pps * v->mult;
+  r->off_bytes += c->pps * v->mult * v->bytes;
+  if (v->kind == V_LOOKUP) r->off_cycles += c->pps * v->mult * (double)(v->lat / ((const lookup_pool *)v->obj)->period);
+}
+
+/* Offered packets/s at the ingress port: an esp_of source paces its ESP frames at its rate. */
+static double offered_pps_on_wire(const asic_flow *f, double frame) {
+  if (f->esp_of == ASIC_NONE) return asic_flow_offered_pps(f);
+  engine_esp_plan plan;
+  double wire = frame + SIM_ETH_L1_OVERHEAD;
+  if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, (uint32_t)frame - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
+    wire = 0;
+    for (uint32_t i = 0; i < plan.n; i++) wire += engine_frame_bytes(engine_plan_at(&plan, i)->esp_ip_bytes) + 20.0;
+  }
+  return f->rate_bps / (8.0 * wire);
 }
 
 void asic_analytic_offered(asic_world *w, asic_res *res, size_t n) {
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     const asic_flow *f = &w->flows[fi];
-    offered_ctx c = {res, n, asic_flow_offered_pps(f), asic_flow_mean_frame(f)};
-    walk(w, f, (uint32_t)c.frame, visit_offered, &c);
+    const double frame = asic_flow_mean_frame(f);
+    offered_ctx c = {res, n, offered_pps_on_wire(f, frame)};
+    walk(w, f, (uint32_t)frame, visit_offered, &c);
   }
 }
 
 typedef struct ceiling_ctx {
-  const asic_flow *f;
-  double frame, min_pps;
+  double min_pps; /* offered packets per second at the ingress */
 } ceiling_ctx;
 
-static void visit_ceiling(void *vctx, const void *obj, bool is_lookup, sim_fs lat) {
+static void visit_ceiling(void *vctx, const visit_at *v) {
   ceiling_ctx *c = vctx;
-  if (!obj) return;
   double pps;
-  if (is_lookup) {
-    const lookup_pool *lk = obj; /* lat = this router's cycles x period */
-    pps = lk->threads / ((double)(lat / lk->period) * (double)lk->period * 1e-15);
+  if (v->kind == V_ENGINE) {
+    pps = v->engine_pps;
+  } else if (!v->obj || v->kind == V_WIRE) {
+    return;
+  } else if (v->kind == V_LOOKUP) {
+    const lookup_pool *lk = v->obj; /* lat = this router's cycles x period */
+    pps = lk->threads / ((double)(v->lat / lk->period) * (double)lk->period * 1e-15);
   } else {
-    const bw_server *bw = obj;
-    pps = (double)bw->rate_bps / (8.0 * (c->frame + bw->overhead));
+    const bw_server *bw = v->obj;
+    pps = (double)bw->rate_bps / (8.0 * (v->bytes + bw->overhead));
   }
+  pps /= v->mult; /* per packet offered at the ingress */
   if (pps < c->min_pps) c->min_pps = pps;
 }
 
 double asic_flow_ceiling_pps(asic_world *w, uint32_t fi) {
   const asic_flow *f = &w->flows[fi];
-  ceiling_ctx c = {f, asic_flow_mean_frame(f), 1e300};
+  const double frame = asic_flow_mean_frame(f);
+  ceiling_ctx c = {1e300};
   /* the ingress port's line rate also bounds what the source can offer */
-  double line = (double)w->ports[f->port].rate_bps / (8.0 * (c.frame + SIM_ETH_L1_OVERHEAD));
+  double line = (double)w->ports[f->port].rate_bps / (8.0 * (frame + SIM_ETH_L1_OVERHEAD));
   if (line < c.min_pps) c.min_pps = line;
   /* no route: nothing is delivered, whatever the resources before the lookup could carry */
-  if (!walk(w, f, (uint32_t)c.frame, visit_ceiling, &c)) return 0;
+  if (!walk(w, f, (uint32_t)frame, visit_ceiling, &c)) return 0;
   return c.min_pps;
 }
 
-typedef struct lat_ctx {
-  sim_fs sum;
-  asic_world *w;
-} lat_ctx;
-
-static void visit_lat(void *vctx, const void *obj, bool is_lookup, sim_fs lat) { ((lat_ctx *)vctx)->sum += lat; }
+static void visit_lat(void *vctx, const visit_at *v) { *(sim_fs *)vctx += v->lat; }
 
 bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lifo, sim_fs *fifo) {
   const asic_flow *f = &w->flows[fi];
-  lat_ctx c = {0, w};
-  if (!walk(w, f, bytes, visit_lat, &c)) return false;
-  *lifo = c.sum;
-  *fifo = c.sum + sim_ser_fs(bytes + SIM_ETH_PREAMBLE_SFD, w->ports[f->port].rate_bps);
+  sim_fs sum = 0;
+  if (!walk(w, f, bytes, visit_lat, &sum)) return false;
+  uint32_t wire = bytes;
+  if (f->esp_of < w->n_tunnels) { /* an esp_of flow's first frame on the wire is ESP */
+    engine_esp_plan plan;
+    if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, bytes - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK)
+      wire = engine_frame_bytes(plan.first.esp_ip_bytes);
+  }
+  *lifo = sum;
+  *fifo = sum + sim_ser_fs(wire + SIM_ETH_PREAMBLE_SFD, w->ports[f->port].rate_bps);
   return true;
 }
 
@@ -164,4 +295,5 @@ void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, 
             sizes[i], port100 / 1e6, port100 * l1 / 1e9, port400 / 1e6, port400 * l1 / 1e9, pg / 1e6,
             pg * l1 / 1e9, sl / 1e6, sl * l1 / 1e9, fab / 1e6, fab * l1 / 1e9, lk / 1e6, lk * l1 / 1e9, bind);
   }
+  asic_analytic_print_engine(p, sizes, n, fp);
 }

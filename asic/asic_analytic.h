@@ -90,8 +90,37 @@ double asic_flow_ceiling_pps(asic_world *w, uint32_t fi);
 /* Exact zero-load latency (fs) of one packet of `bytes` from flow fi; false if no route. */
 bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lifo, sim_fs *fifo);
 
+/* ---- The IPsec engines (asic_analytic_engine.c) ----
+ * Closed form of slice `slice`'s engine (global slice index) for the scenario's offered mix:
+ * flows routed into a tunnel anchored there (encrypt), the same datagrams decrypted at the
+ * peer tunnel's anchor, `esp_of` streams of tunnels anchored there (decrypt); weights by
+ * offered datagram rate; per-SA shape; pin lanes from asic_engine_sa_index. */
+typedef struct asic_engine_cf {
+  bool loaded;                 /* some offered datagram reaches this engine */
+  engine_ceiling c;            /* engine_closed_form of that mix */
+  double offered_dgram_mpps;   /* clear datagrams per second offered to it / 1e6 */
+  double offered_mpps, offered_l1_gbps, offered_clear_l1_gbps; /* the same load, ESP pkts / sides */
+} asic_engine_cf;
+bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, char *why, size_t why_len);
+/* Index of tunnel t's SA of direction dir on its anchor engine: tunnels anchored on the same
+ * slice in input order k = 0, 1, ...: outbound 2k, inbound 2k + 1 (so under pin with an even
+ * lane count the two SAs of a tunnel never share a lane). */
+uint32_t asic_engine_sa_index(const asic_world *w, uint32_t t, engine_dir dir);
+/* "ROUTER.asicA.sliceS" of a global slice index. */
+void asic_engine_slice_name(const asic_world *w, uint32_t slice, char *out, size_t len);
+/* analytic.ROUTER.asicA.sliceS.engine.{ceiling_mpps, ceiling_l1_gbps, ceiling_clear_l1_gbps,
+ * ceiling_datagram_mpps, cycles_per_datagram, offered_mpps, offered_l1_gbps} of every loaded engine. */
+void asic_analytic_publish_engines(asic_world *w, stats_registry *r);
+/* The summary's engine lines (after the run is published): "engine r0.asic0.slice0: 2 lanes x
+ * 1.2 GHz / (5+97) cycles at 1518 B = 23.53 Mpps = 300.0 Gbit/s WAN L1 (289.5 clear),
+ * measured 299.9 (util 1.000)". */
+void asic_analytic_engine_summary(asic_world *w, FILE *fp);
+
 /* `ipsecsim params --analytic`: ceilings of every resource for the given frame sizes. */
 void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp);
+/* Its engine part: one slice's engine per frame size (calibration SA shape) and what binds
+ * IPsec encrypt + decrypt through it (engine, PG0, lookup or slice). */
+void asic_analytic_print_engine(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp);
 
 #ifdef __cplusplus
 }

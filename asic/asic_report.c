@@ -194,6 +194,7 @@ static void publish_derived(asic_world *w, stats_registry *r) {
   asic_analytic_offered(w, res, n);
   for (size_t i = 0; i < n; i++) publish_res(w, r, &res[i]);
   free(res);
+  asic_analytic_publish_engines(w, r);
   for (uint32_t i = 0; i < w->n_ports; i++) {
     asic_port *p = &w->ports[i];
     char nm[128];
@@ -277,6 +278,7 @@ void asic_report_summary(scenario *sc, FILE *fp) {
   }
   free(res);
   asic_ipsec_summary(w, fp); /* one line per engine (asic_report_ipsec.c) */
+  asic_analytic_engine_summary(w, fp); /* closed form of each loaded engine beside its measurement */
 }
 
 /* Report files go through model/out_file: a temporary in dir, renamed when complete. */
