@@ -63,9 +63,19 @@ static int cmp128(u128 a, u128 b) {
   return a.lo < b.lo ? -1 : a.lo > b.lo;
 }
 
+/* Every bit of the key must reach the low bits the mask keeps: an IPv4 key has only the top
+ * 32 bits of hi set, so a bare multiply leaves the product's low 32 bits zero (the old hash
+ * h ^ h >> 29 then used one slot in eight, and 2000 /32 selectors probed long runs of
+ * neighbours: bench_sa_select's lookup 2.2x slower at 2000 than at 1). MurmurHash3's 64-bit
+ * finaliser mixes every input bit into every output bit. */
 static size_t hash128(u128 k, size_t mask) {
-  uint64_t h = k.hi * 0x9E3779B97F4A7C15u ^ (k.lo * 0xC2B2AE3D27D4EB4Fu);
-  return (size_t)(h ^ (h >> 29)) & mask;
+  uint64_t h = k.hi ^ (k.lo * 0x9E3779B97F4A7C15u);
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDu;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53u;
+  h ^= h >> 33;
+  return (size_t)h & mask;
 }
 
 static family_tab *fam_of(sa_select *t, uint8_t family) { return &t->fam[family == 4 ? 0 : 1]; }
@@ -174,6 +184,19 @@ bool sa_select_lookup(const sa_select *t, uint8_t family, const uint8_t *dst, ui
   if (!t->has_default) return false;
   *value = t->default_value;
   return true;
+}
+
+double sa_select_mean_probes(const sa_select *t) {
+  size_t reads = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    const entry *e = &t->entries[i];
+    const len_table *lt = &t->fam[e->family == 4 ? 0 : 1].by_len[e->len];
+    for (size_t h = hash128(e->start, lt->mask);; h = (h + 1) & lt->mask) {
+      reads++;
+      if (eq128(lt->slots[h].key, e->start)) break;
+    }
+  }
+  return t->n ? (double)reads / (double)t->n : 0.0;
 }
 
 size_t sa_select_count(const sa_select *t) { return t->n; }

@@ -55,6 +55,11 @@ bool sa_select_lookup(const sa_select *t, uint8_t family, const uint8_t *dst, ui
  * that cover it in *witness. (Exact duplicates are refused by sa_select_add already.) */
 bool sa_select_unreachable(const sa_select *t, uint32_t *victim, uint32_t *witness);
 
+/* Mean number of hash slots a lookup of each stored prefix reads in its length's table
+ * (1.0 = no collisions; linear probing at the <= 1/2 load kept here expects about 1.5).
+ * 0 without prefixes. A diagnostic of the hash's spread, for tests. */
+double sa_select_mean_probes(const sa_select *t);
+
 /* Number of prefixes (catch-all excluded) and of distinct prefix lengths, per family. */
 size_t sa_select_count(const sa_select *t);
 unsigned sa_select_lengths(const sa_select *t, uint8_t family);

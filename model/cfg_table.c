@@ -108,24 +108,32 @@ void cfg_table_free(const cfg_param *table, size_t n, void *dst) {
   }
 }
 
-/* Optimal-string-alignment distance (Damerau: a swap of neighbours costs 1), ignoring case. */
-static size_t osa_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
+/* Optimal-string-alignment distance (Damerau: a swap of neighbours costs 1) between two
+ * lower-cased words shorter than 128 bytes, or cutoff + 1 as soon as it must exceed cutoff.
+ * Every cell derives from the two rows above it with non-negative costs, so once two
+ * consecutive rows hold nothing <= cutoff no later row can (the early exit keeps the
+ * did-you-mean over thousands of metric names cheap). */
+static size_t osa_distance_within(const char *a, size_t la, const char *b, size_t lb,
+                                  size_t cutoff) {
   size_t rows[3][128];
   size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+  size_t prev_min = 0;
   for (size_t j = 0; j <= lb; j++) prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
     cur[0] = i;
+    size_t row_min = i;
     for (size_t j = 1; j <= lb; j++) {
-      int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+      char ca = a[i - 1], cb = b[j - 1];
       size_t best = prev[j - 1] + (ca != cb);
       if (prev[j] + 1 < best) best = prev[j] + 1;
       if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
-      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-          tolower((unsigned char)a[i - 2]) == cb && pp[j - 2] + 1 < best)
+      if (i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb && pp[j - 2] + 1 < best)
         best = pp[j - 2] + 1;
       cur[j] = best;
+      if (best < row_min) row_min = best;
     }
+    if (row_min > cutoff && prev_min > cutoff) return cutoff + 1;
+    prev_min = row_min;
     size_t *t = pp;
     pp = prev;
     prev = cur;
@@ -134,17 +142,37 @@ static size_t osa_distance(const char *a, const char *b) {
   return prev[lb];
 }
 
+static size_t lower_copy(char *out, const char *in) {
+  size_t n = 0;
+  for (; in[n]; n++) out[n] = (char)tolower((unsigned char)in[n]);
+  out[n] = '\0';
+  return n;
+}
+
 /* Closest candidate within max(2, len/3) edits that keeps at least one character of the
- * word; ties go to the earlier candidate. */
+ * word; ties go to the earlier candidate. Only a candidate strictly closer than the best so
+ * far can win, so the cutoff shrinks as candidates are found, and a length difference above
+ * it (a lower bound of the distance) skips the candidate without computing anything. */
 const char *cfg_did_you_mean(const char *word, const char *const *cands, size_t n) {
   size_t lw = strlen(word);
   if (lw == 0 || lw >= 128) return NULL;
-  size_t limit = lw / 3 > 2 ? lw / 3 : 2, best_d = (size_t)-1;
+  char w[128], c[128];
+  lower_copy(w, word);
+  size_t limit = lw / 3 > 2 ? lw / 3 : 2;
+  if (limit > lw - 1) limit = lw - 1; /* d < lw: at least one character kept */
+  size_t cutoff = limit;
   const char *best = NULL;
   for (size_t i = 0; i < n; i++) {
-    if (!cands[i] || strlen(cands[i]) >= 128) continue;
-    size_t d = osa_distance(word, cands[i]);
-    if (d <= limit && d < lw && d < best_d) best_d = d, best = cands[i];
+    if (!cands[i]) continue;
+    size_t lc = strlen(cands[i]);
+    if (lc >= 128) continue;
+    if ((lc > lw ? lc - lw : lw - lc) > cutoff) continue;
+    lower_copy(c, cands[i]);
+    size_t d = osa_distance_within(w, lw, c, lc, cutoff);
+    if (d > cutoff) continue;
+    best = cands[i];
+    if (d == 0) break;
+    cutoff = d - 1;
   }
   return best;
 }

@@ -1,7 +1,7 @@
-/* pcap I/O. Reading: a classic pcap regular file with a supported link type is mapped into
- * memory and its records are handed out in place (no copy: `esp` at 1500 B spent a fifth of
- * its time in read(2) copies that cp, with copy_file_range, does not make; issue 10;
- * pcap_map.c); any
+/* pcap I/O. Reading: a classic pcap regular file with a supported link type is read with
+ * read(2) into one 128 KiB buffer and its records are handed out in place there (pcap_map.c:
+ * libpcap's stdio path copied every record twice; a memory map, tried first, dies of SIGBUS
+ * when the file is truncated during the run); any
  * other input (pcapng, FIFOs, devices, other link types, files that do not parse) goes
  * through libpcap, whose messages the errors keep. Writing: libpcap's dumper on a large
  * stdio buffer. */
@@ -23,9 +23,9 @@
 #define PCAPIO_STDIO_BUF (1u << 17)
 
 struct pcapio_reader {
-  pcap_t *pc;           /* NULL on the mapped path */
+  pcap_t *pc;           /* NULL on the buffered path */
   char *iobuf;
-  pcap_map map;         /* mapped path when map.base */
+  pcap_map map;         /* buffered path when map.base */
   pcapio_link link;
   uint64_t count;
   char path[]; /* own copy, for messages */
@@ -106,7 +106,7 @@ static FILE *open_buffered(const char *path, const char *mode, char **buf) {
   return fp;
 }
 
-/* The mapped path, or NULL (then libpcap decides, with its own messages). */
+/* The buffered path, or NULL (then libpcap decides, with its own messages). */
 static pcapio_reader *open_mapped(const char *path) {
   pcap_map m;
   if (!pcap_map_open(path, &m)) return NULL;

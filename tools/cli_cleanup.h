@@ -20,6 +20,20 @@ void cli_cleanup_install(void);
 void cli_cleanup_track(const out_file *o);
 void cli_cleanup_untrack_all(void);
 
+/* Output files written by code that keeps its out_file to itself (asic_report_write: `run`
+ * and `sweep` reports): hold blocks SIGINT, SIGTERM and SIGHUP while they are written and
+ * release unblocks them, so a signal that arrives meanwhile takes effect once every one of
+ * them is renamed into place or removed. An interrupted run thus leaves the previous outputs
+ * (signal before the writing) or the complete new set (signal during it), never a temporary
+ * or a mixture cut halfway through. Not nested: one hold, then its release. */
+void cli_cleanup_hold(void);
+void cli_cleanup_release(void);
+
+/* A forked worker (sweep points and trials) that the handler signals too and waits for
+ * before the front end dies, so no worker keeps writing after its parent is gone. pid 0:
+ * none. */
+void cli_cleanup_child(int pid);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/scenario.h"
+#include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "model/out_file.h"
@@ -44,6 +45,22 @@ static bool set_ok(const char *cmd, const char *v) {
   std::fprintf(stderr, "ipsecsim %s: --set %s: expected KEY=VALUE with '=' and no spaces (e.g. --set %s=VALUE)\n",
                cmd, v, v);
   return false;
+}
+
+static bool write_wallclock(const scenario &sc, const char *out, double wall, bool use_c,
+                            unsigned long long activations, char *e, size_t elen) {
+  std::string wp = std::string(out) + "/wallclock.json";
+  out_file of;
+  if (!out_begin(&of, wp.c_str(), OUT_MODE_NORMAL, e, elen)) return false;
+  uint64_t sent = 0;
+  for (uint32_t i = 0; i < sc.world.n_flows; i++) sent += sc.world.flows[i].tot_sent;
+  std::fprintf(of.fp,
+               "{\"wall_s\": %.6f, \"driver\": \"%s\", \"packets\": %llu, \"events\": %llu, "
+               "\"kernel_activations\": %llu, \"sim_packets_per_wall_s\": %.1f, \"sim_time_s\": %.9f, "
+               "\"sim_over_wall\": %.6g}\n",
+               wall, use_c ? "c" : "systemc", (unsigned long long)sent, (unsigned long long)sc.world.events,
+               activations, sent / wall, sim_fs_to_s(sc.world.t_end), sim_fs_to_s(sc.world.t_end) / wall);
+  return out_commit(&of, e, elen);
 }
 
 extern "C" int cmd_run(int argc, char **argv) {
@@ -137,30 +154,12 @@ extern "C" int cmd_run(int argc, char **argv) {
   std::printf("conservation: %s\n", msg);
   if (out) {
     char e[512];
-    if (!asic_report_write(&sc, out, e, sizeof e)) {
-      std::fprintf(stderr, "ipsecsim run: %s\n", e);
-      scenario_free(&sc);
-      return IPSECSIM_EXIT_USAGE;
-    }
-    std::string wp = std::string(out) + "/wallclock.json";
-    out_file of;
-    if (!out_begin(&of, wp.c_str(), OUT_MODE_NORMAL, e, sizeof e)) {
-      std::fprintf(stderr, "ipsecsim run: %s\n", e);
-      scenario_free(&sc);
-      return IPSECSIM_EXIT_USAGE;
-    }
-    {
-      FILE *fp = of.fp;
-      uint64_t sent = 0;
-      for (uint32_t i = 0; i < sc.world.n_flows; i++) sent += sc.world.flows[i].tot_sent;
-      std::fprintf(fp,
-                   "{\"wall_s\": %.6f, \"driver\": \"%s\", \"packets\": %llu, \"events\": %llu, "
-                   "\"kernel_activations\": %llu, \"sim_packets_per_wall_s\": %.1f, \"sim_time_s\": %.9f, "
-                   "\"sim_over_wall\": %.6g}\n",
-                   wall, use_c ? "c" : "systemc", (unsigned long long)sent, (unsigned long long)sc.world.events,
-                   activations, sent / wall, sim_fs_to_s(sc.world.t_end), sim_fs_to_s(sc.world.t_end) / wall);
-    }
-    if (!out_commit(&of, e, sizeof e)) {
+    // The report temporaries live inside asic_report_write: signals wait until all are renamed.
+    cli_cleanup_hold();
+    const bool written = asic_report_write(&sc, out, e, sizeof e) &&
+                         write_wallclock(sc, out, wall, use_c, activations, e, sizeof e);
+    cli_cleanup_release();
+    if (!written) {
       std::fprintf(stderr, "ipsecsim run: %s\n", e);
       scenario_free(&sc);
       return IPSECSIM_EXIT_USAGE;

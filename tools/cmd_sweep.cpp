@@ -25,6 +25,7 @@
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/scenario.h"
+#include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "model/out_file.h"
@@ -41,6 +42,33 @@ static bool load_and_run(const char *path, std::vector<std::string> &sets, scena
   }
   asic_sc_run(&sc.world, false);
   return true;
+}
+
+/* The reports of one point; signals wait until every temporary is renamed (cli_cleanup.h). */
+static bool write_reports(scenario &sc, const std::string &dir, char *e, size_t elen) {
+  cli_cleanup_hold();
+  const bool ok = asic_report_write(&sc, dir.c_str(), e, elen);
+  cli_cleanup_release();
+  return ok;
+}
+
+/* Runs work() in a forked child and returns its wait status (-1: no fork). The interrupt
+ * handler signals and reaps that child before the parent dies; signals are held across the
+ * fork so none falls between it and the registration. */
+template <class F> static int in_child(F work) {
+  std::fflush(stdout);
+  cli_cleanup_hold();
+  pid_t pid = fork();
+  if (pid == 0) {
+    cli_cleanup_release();
+    _exit(work());
+  }
+  if (pid > 0) cli_cleanup_child(pid);
+  cli_cleanup_release();
+  int st = -1;
+  if (pid > 0 && waitpid(pid, &st, 0) < 0) st = -1;
+  cli_cleanup_child(0);
+  return st;
 }
 
 static int point(const char *path, std::vector<std::string> sets, unsigned size, const char *out) {
@@ -68,7 +96,7 @@ static int point(const char *path, std::vector<std::string> sets, unsigned size,
   if (out) {
     char e[512];
     std::string d = std::string(out) + "/size-" + std::to_string(size);
-    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) {
+    if (!write_reports(sc, d, e, sizeof e)) {
       std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
       return IPSECSIM_EXIT_USAGE;  // unusable output
     }
@@ -98,7 +126,7 @@ static int trial(const char *path, std::vector<std::string> sets, unsigned size,
     asic_report_publish(&sc);
     char e[512];
     std::string d = std::string(out) + "/size-" + std::to_string(size);
-    if (!asic_report_write(&sc, d.c_str(), e, sizeof e)) {
+    if (!write_reports(sc, d, e, sizeof e)) {
       std::fprintf(stderr, "ipsecsim sweep: %s\n", e);
       return IPSECSIM_EXIT_USAGE;  // unusable output
     }
@@ -109,13 +137,8 @@ static int trial(const char *path, std::vector<std::string> sets, unsigned size,
 
 static int fork_trial(const char *path, const std::vector<std::string> &sets, unsigned size, double frac,
                       const char *out) {
-  std::fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) return IPSECSIM_EXIT_USAGE;
-  if (pid == 0) _exit(trial(path, sets, size, frac, out));
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : IPSECSIM_EXIT_USAGE;
+  int st = in_child([&] { return trial(path, sets, size, frac, out); });
+  return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : IPSECSIM_EXIT_USAGE;
 }
 
 /* Line rates and stream count of the scenario (all streams share the offered percentage). */
@@ -254,11 +277,8 @@ extern "C" int cmd_sweep(int argc, char **argv) {
   std::fflush(stdout);
   int worst = IPSECSIM_EXIT_OK;
   for (unsigned s : sizes) {
-    pid_t pid = fork();
-    if (pid < 0) return IPSECSIM_EXIT_USAGE;
-    if (pid == 0) _exit(point(path, sets, s, out));
-    int st = 0;
-    waitpid(pid, &st, 0);
+    int st = in_child([&] { return point(path, sets, s, out); });
+    if (st < 0) return IPSECSIM_EXIT_USAGE;
     int rc = WIFEXITED(st) ? WEXITSTATUS(st) : IPSECSIM_EXIT_FAIL;
     if (rc == IPSECSIM_EXIT_USAGE) return rc;
     if (rc > worst) worst = rc;
