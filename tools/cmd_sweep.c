@@ -152,6 +152,10 @@ static int check(sweep_cli *c) {
 /* The search settings as the header states them. */
 static void search_text(const sweep_cli *c, char *buf, size_t len) {
   const sweep_search_opts *o = &c->opts;
+  if (o->mode == SWEEP_NONE) {
+    snprintf(buf, len, "none");
+    return;
+  }
   int l = o->mode == SWEEP_NONE ? snprintf(buf, len, "none")
         : o->mode == SWEEP_RFC2544 ? snprintf(buf, len, "rfc2544 resolution=%.6g%%", o->resolution * 100)
         : snprintf(buf, len, "mlr width=%.6g%% pdr_loss=%.6g%%", o->width * 100, o->pdr_loss * 100);
@@ -213,16 +217,28 @@ static int finish(sweep_cli *c, int rc, const sweep_text *csv, const sweep_text 
   return rc;
 }
 
+/* Before anything runs: no file this run writes is the scenario. */
 static bool outputs_distinct(const sweep_cli *c) {
   if (!c->out) return true;
-  static const char *const files[] = {"results.csv", "results.json", "wallclock.json", "sweep.sbatch", "merge.sbatch"};
-  char paths[5][OUT_PATH_MAX], err[2 * OUT_PATH_MAX];
+  char names[5][96], paths[5][OUT_PATH_MAX], err[2 * OUT_PATH_MAX];
+  size_t n = 0;
+  if (c->slurm_tasks) {
+    snprintf(names[n++], sizeof names[0], "sweep.sbatch");
+    snprintf(names[n++], sizeof names[0], "merge.sbatch");
+  } else if (c->shard_n) {
+    snprintf(names[n++], sizeof names[0], "results.shard-%ld-of-%ld.csv", c->shard_i, c->shard_n);
+    snprintf(names[n++], sizeof names[0], "wallclock.shard-%ld-of-%ld.json", c->shard_i, c->shard_n);
+  } else {
+    snprintf(names[n++], sizeof names[0], "results.csv");
+    snprintf(names[n++], sizeof names[0], "results.json");
+    snprintf(names[n++], sizeof names[0], "wallclock.json");
+  }
   out_role outs[5], in = {"the scenario", c->path};
-  for (int k = 0; k < 5; k++) {
-    snprintf(paths[k], sizeof paths[k], "%s/%s", c->out, files[k]);
+  for (size_t k = 0; k < n; k++) {
+    snprintf(paths[k], sizeof paths[k], "%s/%s", c->out, names[k]);
     outs[k] = (out_role){"--out", paths[k]};
   }
-  if (out_check_distinct(outs, 5, &in, 1, err, sizeof err)) return true;
+  if (out_check_distinct(outs, n, &in, 1, err, sizeof err)) return true;
   fprintf(stderr, "ipsecsim sweep: %s\n", err);
   return false;
 }
@@ -275,8 +291,7 @@ int cmd_sweep(int argc, char **argv) {
       unsigned ranks = 1;
       rc = sweep_run_mpi(&j, &csv, &wall, &root, &ranks);
       snprintf(how, sizeof how, "mpi ranks=%u", ranks);
-      if (!root) c->out = NULL, rc = rc ? rc : 0;
-      if (root) rc = finish(c, rc, &csv, &wall, sweep_wall_now() - t0, how);
+      if (root) rc = finish(c, rc, &csv, &wall, sweep_wall_now() - t0, how); /* rank 0 writes */
     } else {
       if (c->shard_n) rc = sweep_run_here(&j, (size_t)c->shard_i, (size_t)c->shard_n, &csv, &wall);
       else rc = sweep_run_jobs(&j, c->jobs, &csv, &wall);

@@ -45,23 +45,29 @@ static bool push_value(sweep_axis *ax, const char *v, size_t len, char *err, siz
   return true;
 }
 
+/* One number of a range and its unit: text [b, e). */
+static bool range_part(const char *b, const char *e, double *v, char *unit, size_t ul) {
+  char num[SWEEP_VALUE_MAX * 3], *end;
+  snprintf(num, sizeof num, "%.*s", (int)(e - b), b);
+  *v = strtod(num, &end);
+  snprintf(unit, ul, "%s", end);
+  return end != num && num[0] != '-';
+}
+
 /* "A..B/STEP" (same unit suffix on all three) expanded into the axis. */
 static bool push_range(sweep_axis *ax, const char *v, size_t len, char *err, size_t errlen) {
-  char text[SWEEP_VALUE_MAX * 3];
+  char text[SWEEP_VALUE_MAX * 3], ua[SWEEP_VALUE_MAX * 3], ub[sizeof ua], us[sizeof ua];
   snprintf(text, sizeof text, "%.*s", (int)len, v);
   char *dots = strstr(text, ".."), *slash = strrchr(text, '/');
-  char *ea, *eb, *es;
-  double a = strtod(text, &ea), b = dots ? strtod(dots + 2, &eb) : 0, s = slash ? strtod(slash + 1, &es) : 0;
+  double a = 0, b = 0, s = 0, n = 0;
   const char *bad = NULL;
   if (!slash || slash < dots) bad = "no /STEP";
-  else if (ea == text || ea > dots || eb == dots + 2 || eb > slash || es == slash + 1) bad = "not numbers";
-  else {
-    size_t ua = (size_t)(dots - ea), ub = (size_t)(slash - eb);
-    if (ua != ub || ua != strlen(es) || strncmp(ea, eb, ua) || strncmp(ea, es, ua)) bad = "different units";
-    else if (!(s > 0) || !(b >= a)) bad = "empty range";
-  }
-  double n = bad ? 0 : floor((b - a) / s + 1e-9) + 1;
-  if (!bad && n > SWEEP_MAX_VALUES) bad = "too many values";
+  else if (!range_part(text, dots, &a, ua, sizeof ua) || !range_part(dots + 2, slash, &b, ub, sizeof ub) ||
+           !range_part(slash + 1, text + strlen(text), &s, us, sizeof us))
+    bad = "not numbers";
+  else if (strcmp(ua, ub) || strcmp(ua, us)) bad = "different units";
+  else if (!(s > 0) || !(b >= a)) bad = "empty range";
+  else if ((n = floor((b - a) / s + 1e-9) + 1) > SWEEP_MAX_VALUES) bad = "too many values";
   if (bad) {
     snprintf(err, errlen, "--axis %s: range '%s': %s (allowed: A..B/STEP, same unit on all three, A <= B, STEP > 0, "
              "up to %d values, e.g. 10%%..100%%/10%%)", ax->key, text, bad, SWEEP_MAX_VALUES);
@@ -69,7 +75,7 @@ static bool push_range(sweep_axis *ax, const char *v, size_t len, char *err, siz
   }
   for (long i = 0; i < (long)n; i++) {
     char one[SWEEP_VALUE_MAX];
-    int l = snprintf(one, sizeof one, "%.10g%s", a + (double)i * s, es);
+    int l = snprintf(one, sizeof one, "%.10g%s", a + (double)i * s, ua);
     if (!push_value(ax, one, (size_t)l, err, errlen)) return false;
   }
   return true;
@@ -79,8 +85,8 @@ static bool push_list(sweep_axis *ax, const char *list, char *err, size_t errlen
   for (const char *p = list;;) {
     const char *c = strchr(p, ',');
     size_t len = c ? (size_t)(c - p) : strlen(p);
-    const char *dots = memchr(p, '.', len);
-    bool range = dots && dots + 1 < p + len && dots[1] == '.';
+    bool range = false;
+    for (size_t k = 0; k + 1 < len && !range; k++) range = p[k] == '.' && p[k + 1] == '.';
     if (!(range ? push_range(ax, p, len, err, errlen) : push_value(ax, p, len, err, errlen))) return false;
     if (!c) return true;
     p = c + 1;
@@ -122,7 +128,9 @@ bool sweep_plan_add_axis(sweep_plan *p, const char *spec, char *err, size_t errl
     return false;
   }
   sweep_axis *ax = new_axis(p, spec, (size_t)(eq - spec), err, errlen);
-  return ax && push_list(ax, eq + 1, err, errlen);
+  if (ax && push_list(ax, eq + 1, err, errlen)) return true;
+  if (ax) free(ax->values), p->n_axes--; /* a refused axis leaves the plan as it was */
+  return false;
 }
 
 bool sweep_plan_add_axis_node(sweep_plan *p, const char *key, const cfg_node *values, cfg_err *err) {
@@ -168,9 +176,23 @@ void sweep_plan_key(const sweep_plan *p, size_t i, char *buf, size_t len) {
     l += (size_t)snprintf(buf + l, len - l, "%s%s=%s", a ? ";" : "", p->axes[a].key, vals[a]);
 }
 
+static int by_key(const void *a, const void *b) {
+  return strcmp((*(const sweep_axis *const *)a)->key, (*(const sweep_axis *const *)b)->key);
+}
+
+/* The seed's key lists the axes sorted by key: the order axes were given in does not matter. */
 uint64_t sweep_plan_seed(const sweep_plan *p, size_t i) {
   char key[SWEEP_MAX_AXES * 192];
-  sweep_plan_key(p, i, key, sizeof key);
+  const char *vals[SWEEP_MAX_AXES];
+  const sweep_axis *order[SWEEP_MAX_AXES];
+  sweep_plan_values(p, i, vals);
+  for (size_t a = 0; a < p->n_axes; a++) order[a] = &p->axes[a];
+  qsort(order, p->n_axes, sizeof *order, by_key);
+  size_t l = 0;
+  key[0] = 0;
+  for (size_t a = 0; a < p->n_axes && l < sizeof key; a++)
+    l += (size_t)snprintf(key + l, sizeof key - l, "%s%s=%s", a ? ";" : "", order[a]->key,
+                          vals[order[a] - p->axes]);
   uint64_t s = splitmix64(p->base_seed ^ sweep_fnv1a64(key, strlen(key), SWEEP_FNV_OFFSET));
   return s ? s : 1; /* seed 0 is not a scenario seed */
 }

@@ -6,8 +6,9 @@
  * 10%..100%/10% or 1..4/1). traffic.frame values may be plain numbers (64 = 64B) or the CSIT
  * names 64, 78, 1518, 9000, IMIX_v4_1, and imix (the simple 7:4:1).
  * Points are numbered in cross-product order, the last axis fastest: point i is "p%04u" and its
- * seed is splitmix64(base seed XOR fnv1a64(point key)), the key being "K1=V1;K2=V2;..." (the
- * point's own values), so a point's results never depend on which process runs it. */
+ * seed is splitmix64(base seed XOR fnv1a64("K1=V1;K2=V2;...")), the point's own values with
+ * the keys sorted, so a point's results never depend on its number, on the order of the axes
+ * or on which process runs it. */
 #ifndef IPSECSIM_SWEEP_PLAN_H
 #define IPSECSIM_SWEEP_PLAN_H
 
@@ -47,7 +48,7 @@ size_t sweep_plan_points(const sweep_plan *p);
 void sweep_plan_values(const sweep_plan *p, size_t i, const char **vals);
 void sweep_plan_id(size_t i, char *buf, size_t len);
 uint64_t sweep_plan_seed(const sweep_plan *p, size_t i);
-/* The point key "K1=V1;K2=V2" (what the seed derives from). */
+/* The point key "K1=V1;K2=V2" in axis order (for messages). */
 void sweep_plan_key(const sweep_plan *p, size_t i, char *buf, size_t len);
 void sweep_plan_free(sweep_plan *p);
 

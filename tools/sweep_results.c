@@ -148,7 +148,7 @@ static void to_json(const char *csv, sweep_text *o) {
   size_t n_cols = 0, n_axes = 0;
   char last[32] = "";
   bool first_axis = true, in_points = false;
-  sweep_text axes = {0};
+  sweep_text axes = {0}, sets = {0};
   sweep_text_add(o, "{\n  \"run\": {");
   for (char *line = copy, *nl; line && *line; line = nl) {
     nl = strchr(line, '\n');
@@ -158,22 +158,37 @@ static void to_json(const char *csv, sweep_text *o) {
       if (!colon) continue;
       *colon = 0;
       const char *k = line + 2, *v = colon + 2;
-      if (!strcmp(k, "axis")) {
-        sweep_text_add(&axes, "%s\n      ", first_axis ? "" : ",");
+      if (!strcmp(k, "axis")) { /* KEY=V1,V2,... */
+        const char *eq = strchr(v, '=');
+        sweep_text_add(&axes, "%s\n      {\"key\": \"%.*s\", \"values\": [", first_axis ? "" : ",",
+                       (int)(eq ? eq - v : 0), v);
         first_axis = false;
-        json_str(&axes, v);
+        for (const char *p = eq ? eq + 1 : v, *c; *p; p = c ? c + 1 : p + strlen(p)) {
+          c = strchr(p, ',');
+          char one[SWEEP_VALUE_MAX + 1];
+          snprintf(one, sizeof one, "%.*s", (int)(c ? (size_t)(c - p) : strlen(p)), p);
+          sweep_text_add(&axes, "%s", p == eq + 1 ? "" : ", ");
+          json_str(&axes, one);
+          if (!c) break;
+        }
+        sweep_text_add(&axes, "]}");
+      } else if (!strcmp(k, "set")) {
+        sweep_text_add(&sets, "%s", sets.n ? ", " : "");
+        json_str(&sets, v);
       } else {
         sweep_text_add(o, "%s\n    ", strcmp(k, "tool") ? "," : "");
         json_str(o, k);
         sweep_text_add(o, ": ");
-        json_value(o, v);
+        if (!strcmp(k, "version")) json_str(o, v);
+        else json_value(o, v);
       }
       continue;
     }
     if (!n_cols) {
       n_cols = split(line, cols, SWEEP_MAX_AXES + 4);
       n_axes = n_cols >= 4 ? n_cols - 4 : 0;
-      sweep_text_add(o, ",\n    \"axes\": [%s\n    ]\n  },\n  \"points\": [", axes.s ? axes.s : "");
+      sweep_text_add(o, ",\n    \"sets\": [%s],\n    \"axes\": [%s\n    ]\n  },\n  \"points\": [", sets.s ? sets.s : "",
+                     axes.s ? axes.s : "");
       continue;
     }
     size_t n = split(line, f, SWEEP_MAX_AXES + 4);
@@ -200,6 +215,7 @@ static void to_json(const char *csv, sweep_text *o) {
   sweep_text_add(o, "%s\n  ]\n}\n", in_points ? "\n    }}" : "");
   free(copy);
   sweep_text_free(&axes);
+  sweep_text_free(&sets);
 }
 
 bool sweep_write_results(const char *dir, const char *csv, size_t len, char *err, size_t errlen) {

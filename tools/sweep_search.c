@@ -35,10 +35,8 @@ static const sweep_trial *trial(search *s, double rate) {
   return &s->cache[s->n++];
 }
 
-/* The resolution as a fraction of the trial's rate: rfc2544's is absolute, mlr's relative. */
 static bool pass(const search *s, const sweep_trial *t, double goal) {
-  double tol = s->o->mode == SWEEP_RFC2544 ? (t->rate > 0 ? s->o->resolution / t->rate : 0) : s->o->width;
-  return sweep_trial_pass(t, goal, tol, s->o->backlog_rule, s->o->slack, s->lim.streams);
+  return sweep_trial_pass(t, goal, s->o->backlog_rule, s->o->slack, s->lim.streams);
 }
 
 /* RFC 2544: *found = highest passing rate (0 if none). */
@@ -94,7 +92,7 @@ static void limits_rows(const search *s, sweep_rows *rows) {
 }
 
 /* Rows of the figures at a found rate (prefix "ndr", "pdr", "rfc2544"). */
-static void found_rows(search *s, const char *pre, double rate, double goal, sweep_rows *rows) {
+static void found_rows(search *s, const char *pre, double rate, sweep_rows *rows) {
   char k[128];
 #define ROW(name, v) (snprintf(k, sizeof k, "%s.%s", pre, name), sweep_rows_num(rows, k, v))
   ROW("rate_pct", rate * 100);
@@ -106,12 +104,14 @@ static void found_rows(search *s, const char *pre, double rate, double goal, swe
     if (s->cache[i].rate == rate) t = &s->cache[i];
   if (t) {
     ROW("loss_ratio", t->sent ? (double)t->lost / (double)t->sent : 0);
-    ROW("backlog_growth_pkts", (double)sweep_trial_growth(t));
+    ROW("backlog_growth_pkts", sweep_trial_growth(t));
+    /* the smallest overload the backlog rule sees in this trial: slack x streams frames of
+     * excess over half the trial, in % of line rate */
+    if (t->sent_half2) ROW("backlog_rule_resolution_pct", 100 * rate * s->o->slack * s->lim.streams / (double)t->sent_half2);
     ROW("latency_lifo.p50_ns", t->lat_p50_ns);
     ROW("latency_lifo.p99_ns", t->lat_p99_ns);
     ROW("latency_lifo.p99.9_ns", t->lat_p999_ns);
   }
-  (void)goal;
 #undef ROW
 }
 
@@ -127,7 +127,7 @@ bool sweep_search_point(const char *path, char *const *sets, size_t n_sets, cons
       sweep_rows_num(rows, "rx_l2_gbps", t->rx_l2_gbps);
       sweep_rows_num(rows, "rx_mpps", t->rx_mpps);
       sweep_rows_num(rows, "lost_pkts", (double)t->lost);
-      sweep_rows_num(rows, "backlog_growth_pkts", (double)sweep_trial_growth(t));
+      sweep_rows_num(rows, "backlog_growth_pkts", sweep_trial_growth(t));
       sweep_rows_num(rows, "latency_lifo.p99_ns", t->lat_p99_ns);
       limits_rows(&s, rows);
       for (size_t i = 0; i < t->flows.n; i++) sweep_rows_text(rows, t->flows.r[i].metric, t->flows.r[i].value);
@@ -135,15 +135,15 @@ bool sweep_search_point(const char *path, char *const *sets, size_t n_sets, cons
   } else if (o->mode == SWEEP_RFC2544) {
     double r = 0;
     if ((ok = rfc2544(&s, &r))) {
-      found_rows(&s, "rfc2544", r, 0, rows);
+      found_rows(&s, "rfc2544", r, rows);
       limits_rows(&s, rows);
       sweep_rows_num(rows, "trials", (double)s.n);
     }
   } else {
     double pdr = 0, ndr = 0;
     if ((ok = mlr(&s, o->pdr_loss, &pdr) && mlr(&s, 0, &ndr))) {
-      found_rows(&s, "ndr", ndr, 0, rows);
-      found_rows(&s, "pdr", pdr, o->pdr_loss, rows);
+      found_rows(&s, "ndr", ndr, rows);
+      found_rows(&s, "pdr", pdr, rows);
       limits_rows(&s, rows);
       sweep_rows_num(rows, "trials", (double)s.n);
     }

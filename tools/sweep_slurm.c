@@ -44,6 +44,7 @@ bool sweep_slurm_write(const sweep_cli *c, int argc, char **argv, char *err, siz
   quoted(&a, cwd);
   sweep_text_add(&a, "\nexec");
   quoted(&a, exe);
+  sweep_text_add(&a, " sweep");
   for (int i = 1; i < argc; i++) {
     if (dropped_with_value(argv[i]) && i + 1 < argc) {
       i++;
