@@ -16,9 +16,10 @@ mpi=""
 if command -v mpirun >/dev/null && mpirun --oversubscribe --allow-run-as-root -np 2 "$bin" sweep "$@" --mpi --out "$work/mpi" >/dev/null 2>&1; then
   mpi=$(now)
 fi
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$mpi" 'BEGIN {
+la=$(cut -d" " -f1 /proc/loadavg)
+awk -v la="$la" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$mpi" 'BEGIN {
   s = b - a; j = c - b;
   printf "sweep wall time, 8 points: serial %.2f s, --jobs 2 %.2f s (speed-up %.2f)", s, j, s / j;
   if (d != "") printf ", mpirun -np 2 %.2f s (speed-up %.2f)", d - c, s / (d - c); else printf ", mpirun -np 2: not run (no MPI)";
-  printf "\n" }'
+  printf "; machine load average (1 min) %s\n", la }'
 cmp -s "$work/j1/results.csv" "$work/j2/results.csv" || { echo "results differ between --jobs 1 and --jobs 2"; exit 1; }
