@@ -12,7 +12,7 @@
 #include "scenario_ipsec.h"
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
-                                       "routes", "links", "traffic", "phases", "expect", "ipsec", NULL};
+                                       "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
@@ -306,8 +306,17 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
     } else if (!strcmp(key, "traffic.frame")) {
       static const cfg_param t = {"frame", CFG_T_SIZE, "B", NULL, 64, 9600, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       uint64_t v = 0;
-      done = cfg_parse_text(&t, val, &v, why, sizeof why) ? 1 : -1;
-      sc->frame_override = (uint32_t)v;
+      asic_flow probe;
+      if (scenario_frame_mix(val, &probe)) {
+        snprintf(sc->frame_mix, sizeof sc->frame_mix, "%s", val);
+        sc->frame_override = 0;
+        done = 1;
+      } else {
+        done = cfg_parse_text(&t, val, &v, why, sizeof why) ? 1 : -1;
+        if (done < 0 && !strstr(why, "out of range")) snprintf(why, sizeof why, "'%.100s' is not a frame size or mix (allowed: 64B..9600B, imix, IMIX_v4_1)", val);
+        sc->frame_override = (uint32_t)v;
+        sc->frame_mix[0] = 0;
+      }
     } else if (!strcmp(key, "traffic.rate")) {
       static const cfg_param t = {"rate", CFG_T_PERCENT, "%", NULL, 1e-9, 1.0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       done = cfg_parse_text(&t, val, &sc->rate_override, why, sizeof why) ? 1 : -1;
@@ -439,6 +448,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
     f->sizes[0] = (uint16_t)sc->frame_override;
     snprintf(f->frame_text, sizeof f->frame_text, "%uB", sc->frame_override);
   }
+  for (uint32_t i = 0; sc->frame_mix[0] && i < sc->world.n_flows; i++) scenario_frame_mix(sc->frame_mix, &sc->world.flows[i]);
   for (uint32_t i = 0; sc->rate_override > 0 && i < sc->world.n_flows; i++)
     sc->world.flows[i].rate_bps = sc->rate_override * (double)sc->world.ports[sc->world.flows[i].port].rate_bps;
   const cfg_node *ex = cfg_get(root, "expect");

@@ -13,6 +13,7 @@
  *   traffic: [{name: f1, port: et-0/0/0, rate: 100%, frame: 64B, dst: 10.1.0.2}]
  *   phases: {warmup: 20us, measure: 200us}
  *   expect: [{metric: flow.f1.rx_l1_gbps, approx: analytic.flow.f1.expected_l1_gbps, tol: 1%}]
+ *   sweep: {axes: {traffic.frame: [64B, imix]}, search: mlr}   # read by `ipsecsim sweep` only
  * Without `routers:` the top level describes one router named r0. */
 #ifndef IPSECSIM_SCENARIO_H
 #define IPSECSIM_SCENARIO_H
@@ -49,12 +50,13 @@ typedef struct scenario {
   scenario_expect *expects;
   size_t n_expects;
   uint32_t frame_override; /* --set traffic.frame=SIZE: every stream's frame (0 = none) */
+  char frame_mix[16];      /* --set traffic.frame=imix|IMIX_v4_1: every stream's mix ("" = none) */
   double rate_override;    /* --set traffic.rate=P%: every stream at P% of its port's line rate (0 = none) */
 } scenario;
 
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
  * ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup|measure, seed, traffic.frame (every
- * stream's frame size, used by `ipsecsim sweep`), traffic.rate (every stream's offered rate
+ * stream's frame size or a named mix imix / IMIX_v4_1, used by `ipsecsim sweep`), traffic.rate (every stream's offered rate
  * as a percentage of its port's line rate, used by `ipsecsim sweep --rfc2544`). */
 bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err);
 void scenario_free(scenario *sc);
@@ -64,6 +66,9 @@ bool scenario_check_keys(const cfg_node *map, const char *field, const char *con
 bool scenario_traffic(const cfg_node *seq, asic_world *w, cfg_err *err);
 bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err);
 const char *scenario_scalar(const cfg_node *n, const char *field, cfg_err *err);
+/* Sets f's frame to a named mix: imix / imix-simple (7:4:1 of 64/594/1518 B) or IMIX_v4_1
+ * (CSIT: 28x64 + 16x570 + 4x1518 B). False when the name is none of them. */
+bool scenario_frame_mix(const char *name, asic_flow *f);
 
 #ifdef __cplusplus
 }

@@ -28,15 +28,45 @@ static bool parse_size(const cfg_node *n, uint32_t *out, cfg_err *err) {
   return true;
 }
 
-static bool parse_frame(const cfg_node *n, asic_flow *f, cfg_err *err) {
-  const char *F = "traffic[].frame";
-  if (n->kind == CFG_SCALAR && (!strcmp(n->value, "imix") || !strcmp(n->value, "imix-simple"))) {
+/* CSIT's IMIX_v4_1: 28 x 64 B + 16 x 570 B + 4 x 1518 B per 48 packets (FD.io CSIT
+ * traffic profiles), spread evenly: slot i takes the size furthest behind its share. */
+static void imix_v4_1(uint16_t sizes[48]) {
+  static const uint16_t sz[3] = {64, 570, 1518};
+  static const uint32_t cnt[3] = {28, 16, 4};
+  uint32_t done[3] = {0, 0, 0};
+  for (uint32_t i = 0; i < 48; i++) {
+    int best = 0;
+    double lag_best = -1e9;
+    for (int k = 0; k < 3; k++) {
+      double lag = (double)(i + 1) * cnt[k] / 48.0 - done[k];
+      if (done[k] < cnt[k] && lag > lag_best) best = k, lag_best = lag;
+    }
+    sizes[i] = sz[best];
+    done[best]++;
+  }
+}
+
+bool scenario_frame_mix(const char *name, asic_flow *f) {
+  if (!strcmp(name, "imix") || !strcmp(name, "imix-simple")) {
     f->fkind = FRAME_LIST;
     f->n_sizes = 12;
     memcpy(f->sizes, imix_simple, sizeof imix_simple);
     snprintf(f->frame_text, sizeof f->frame_text, "imix (simple 7:4:1 of 64/594/1518)");
     return true;
   }
+  if (!strcmp(name, "IMIX_v4_1")) {
+    f->fkind = FRAME_LIST;
+    f->n_sizes = 48;
+    imix_v4_1(f->sizes);
+    snprintf(f->frame_text, sizeof f->frame_text, "IMIX_v4_1 (28x64 + 16x570 + 4x1518)");
+    return true;
+  }
+  return false;
+}
+
+static bool parse_frame(const cfg_node *n, asic_flow *f, cfg_err *err) {
+  const char *F = "traffic[].frame";
+  if (n->kind == CFG_SCALAR && scenario_frame_mix(n->value, f)) return true;
   if (n->kind == CFG_SCALAR) {
     uint32_t v;
     if (!parse_size(n, &v, err)) return false;
@@ -62,7 +92,7 @@ static bool parse_frame(const cfg_node *n, asic_flow *f, cfg_err *err) {
   }
   const cfg_node *u = cfg_get(n, "uniform");
   if (n->n != 1 || !u)
-    return cfg_fail(err, n, F, "unknown frame form (allowed: 64B, [64B, 1518B], imix, {uniform: [64B, 1518B]})");
+    return cfg_fail(err, n, F, "unknown frame form (allowed: 64B, [64B, 1518B], imix, IMIX_v4_1, {uniform: [64B, 1518B]})");
   if (u->kind != CFG_SEQ || u->n != 2) return cfg_fail(err, u, "traffic[].frame.uniform", "expected [MIN, MAX]");
   if (!parse_size(u->items[0], &f->lo, err) || !parse_size(u->items[1], &f->hi, err)) return false;
   if (f->lo > f->hi) return cfg_fail(err, u, "traffic[].frame.uniform", "MIN > MAX");

@@ -11,7 +11,8 @@
 
 /* Read by the signal handler: a fixed array of pointers, written only outside it. */
 static const out_file *volatile tracked[CLI_CLEANUP_MAX];
-static volatile sig_atomic_t child_pid; /* a running worker, 0 = none */
+static volatile sig_atomic_t child_pids[CLI_CLEANUP_CHILDREN]; /* running workers, 0 = none */
+static const char *volatile scratch[CLI_CLEANUP_PATHS];         /* scratch paths, NULL = none */
 static sigset_t held_old;               /* the mask before cli_cleanup_hold */
 
 static const int SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
@@ -22,11 +23,14 @@ static void on_signal(int sig) {
     const out_file *o = tracked[i];
     if (o && o->active && !o->direct) unlink(o->write_path); /* async-signal-safe */
   }
-  const pid_t child = (pid_t)child_pid;
-  if (child > 0) { /* kill and waitpid are async-signal-safe */
-    kill(child, sig);
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+  for (int i = 0; i < CLI_CLEANUP_CHILDREN; i++) /* kill and waitpid are async-signal-safe */
+    if (child_pids[i] > 0) kill((pid_t)child_pids[i], sig);
+  for (int i = 0; i < CLI_CLEANUP_CHILDREN; i++)
+    while (child_pids[i] > 0 && waitpid((pid_t)child_pids[i], NULL, 0) < 0 && errno == EINTR) {
     }
+  for (int i = CLI_CLEANUP_PATHS - 1; i >= 0; i--) { /* files first, their directory last */
+    const char *p = scratch[i];
+    if (p && unlink(p) != 0) rmdir(p);
   }
   signal(sig, SIG_DFL); /* then die of the same signal: the exit status tells the caller */
   raise(sig);
@@ -68,4 +72,26 @@ void cli_cleanup_hold(void) {
 /* A signal that came while held is delivered here, before sigprocmask returns. */
 void cli_cleanup_release(void) { sigprocmask(SIG_SETMASK, &held_old, NULL); }
 
-void cli_cleanup_child(int pid) { child_pid = pid; }
+void cli_cleanup_child(int pid) {
+  if (pid == 0) {
+    for (int i = 0; i < CLI_CLEANUP_CHILDREN; i++) child_pids[i] = 0;
+    return;
+  }
+  for (int i = 0; i < CLI_CLEANUP_CHILDREN; i++)
+    if (child_pids[i] == 0) {
+      child_pids[i] = pid;
+      return;
+    }
+}
+
+void cli_cleanup_path(const char *path) {
+  for (int i = 0; i < CLI_CLEANUP_PATHS; i++)
+    if (!scratch[i]) {
+      scratch[i] = path;
+      return;
+    }
+}
+
+void cli_cleanup_paths_clear(void) {
+  for (int i = 0; i < CLI_CLEANUP_PATHS; i++) scratch[i] = NULL;
+}

@@ -29,10 +29,18 @@ void cli_cleanup_untrack_all(void);
 void cli_cleanup_hold(void);
 void cli_cleanup_release(void);
 
-/* A forked worker (sweep points and trials) that the handler signals too and waits for
- * before the front end dies, so no worker keeps writing after its parent is gone. pid 0:
- * none. */
+/* Forked workers (sweep --jobs) that the handler signals too and waits for before the front
+ * end dies, so no worker keeps writing after its parent is gone. cli_cleanup_child(pid)
+ * adds one (at most CLI_CLEANUP_CHILDREN), cli_cleanup_child(0) forgets them all. */
+#define CLI_CLEANUP_CHILDREN 64
 void cli_cleanup_child(int pid);
+
+/* Scratch files and directories of the command (a sweep's per-worker result files and their
+ * directory): the handler unlinks each path (rmdir when it is a directory), in reverse
+ * order of registration. The caller keeps the strings alive until cli_cleanup_paths_clear. */
+#define CLI_CLEANUP_PATHS 160
+void cli_cleanup_path(const char *path);
+void cli_cleanup_paths_clear(void);
 
 #ifdef __cplusplus
 }

@@ -21,16 +21,39 @@ static const help_entry kHelp[] = {
      "  --gcm-model c|rtl   GCM model of the IPsec engine (no effect yet: the engine is not attached)\n"
      "  --quiet, -q         no summary table and no passing expects; conservation and failures only\n"
      "  --help, -h          this text\n"},
-    {"sweep", "SCENARIO.yaml --sizes LIST [--rfc2544 [--resolution P%]] [--out DIR] [--set KEY=VALUE]...",
-     "Runs the scenario once per frame size (each in its own process) and prints offered and delivered\n"
-     "rate, closed-form expectation, Mpps, drops and LIFO p99; with --rfc2544 the RFC 2544 26.1\n"
-     "zero-loss throughput per frame size instead.\n",
-     "  --sizes LIST        frame sizes in bytes, comma separated, e.g. 64,512,1518 (required; 64..9600)\n"
-     "  --rfc2544           binary search of the highest zero-loss rate per size\n"
-     "  --resolution P%     search resolution in % of line rate (default 0.1%; 0.0001%..50%;\n"
-     "                      only with --rfc2544)\n"
-     "  --out DIR           each point's reports in DIR/size-N/ (with --rfc2544: the last passing trial)\n"
-     "  --set KEY=VALUE     override before every run, repeatable (as for run)\n"
+    {"sweep", "SCENARIO.yaml [--axis KEY=V1,V2,...]... [--search none|rfc2544|mlr] [--out DIR] [--jobs N] [--shard I/N | --mpi | --slurm N] ...",
+     "Runs the scenario at every point of the cross product of the axes (any --set key), each point\n"
+     "with a seed derived from the base seed and the point, and per point either one run (none), the\n"
+     "RFC 2544 zero-loss throughput or the MLRsearch NDR and PDR; prints one line per point and\n"
+     "writes long-form results.csv / results.json (wall-clock figures only in wallclock*.json).\n",
+     "  --axis KEY=LIST     an axis: values V1,V2,... or ranges A..B/STEP (e.g. traffic.rate=10%..100%/10%,\n"
+     "                      traffic.frame=64,78,1518,9000,imix,IMIX_v4_1, engine.lanes=1,2,3); repeatable\n"
+     "  --sizes LIST        alias of --axis traffic.frame=LIST (64..9600 bytes)\n"
+     "  --search MODE       none (default: one run per point), rfc2544 or mlr (NDR and PDR)\n"
+     "  --rfc2544           alias of --search rfc2544\n"
+     "  --resolution P%     rfc2544 resolution, absolute, in % of line rate (default 0.1%; 0.0001%..50%)\n"
+     "  --width P%          mlr interval width, relative (default 0.5%; 0.0001%..50%)\n"
+     "  --pdr-loss P%       mlr PDR loss ratio goal (default 0.5%; 0%..50%)\n"
+     "  --trial DUR         measurement phase of every trial (phases.measure), e.g. 1ms\n"
+     "  --warmup DUR        warm-up of every trial (phases.warmup)\n"
+     "  --no-backlog-rule   a trial passes on its loss alone (default: also no backlog growth between\n"
+     "                      the halves of its measurement phase)\n"
+     "  --slack N           backlog growth tolerated, frames per stream (default 2)\n"
+     "  --seed N            base seed (default: the scenario's seed)\n"
+     "  --jobs N            worker processes (default: the machine's cores; 1 = serial)\n"
+     "  --shard I/N         run points i with i mod N == I only, write DIR/results.shard-I-of-N.csv\n"
+     "                      (default from SLURM_ARRAY_TASK_ID/_MIN/_COUNT when set); join: ipsecsim merge\n"
+     "  --mpi               under mpirun: points dealt to ranks, rank 0 gathers and writes\n"
+     "  --slurm N           write DIR/sweep.sbatch (array of N tasks) and DIR/merge.sbatch, run nothing\n"
+     "  --out DIR           results.csv, results.json, wallclock.json into DIR (created if missing)\n"
+     "  --set KEY=VALUE     override before every point, repeatable (as for run)\n"
+     "  --quiet, -q         no progress on stderr (progress only goes to a terminal anyway)\n"
+     "  --help, -h          this text\n"},
+    {"merge", "DIR | --out DIR SHARD.csv...",
+     "Joins the shard files of a sweep (results.shard-I-of-N.csv) into results.csv and results.json,\n"
+     "byte-identical to a serial run; refuses shards of different sweeps, missing or repeated points.\n",
+     "  DIR                 every DIR/results.shard-*.csv, results into DIR\n"
+     "  --out DIR           where results.csv and results.json go (with shard files named)\n"
      "  --help, -h          this text\n"},
     {"esp", "encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap [--vectors OUT.jsonl] [--exceptions HOST.pcap]",
      "Applies the ESP tunnel transform (RFC 4303, AES-GCM per RFC 4106) to every packet of a pcap and\n"

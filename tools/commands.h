@@ -16,6 +16,7 @@ int cmd_gcm(int argc, char **argv) __attribute__((weak));
 int cmd_esp(int argc, char **argv) __attribute__((weak));
 int cmd_run(int argc, char **argv) __attribute__((weak));
 int cmd_sweep(int argc, char **argv) __attribute__((weak));
+int cmd_merge(int argc, char **argv) __attribute__((weak));
 int cmd_params(int argc, char **argv) __attribute__((weak));
 int cmd_report(int argc, char **argv) __attribute__((weak));
 

@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config ccache clang libclang-rt-14-dev
       libssl-dev libyaml-dev libpcap-dev libgtest-dev googletest
       libsystemc-dev verilator yosys iverilog
-      python3 python3-matplotlib python3-scapy python3-cryptography-vectors)
+      python3 python3-matplotlib python3-scapy python3-cryptography-vectors
+      openmpi-bin libopenmpi-dev)  # openmpi: sweep --mpi (issue 14)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

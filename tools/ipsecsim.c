@@ -31,7 +31,7 @@ static int stdout_checked(const char *cmd, int rc) {
 
 int main(int argc, char **argv) {
   const command cmds[] = {
-      {"run", cmd_run}, {"sweep", cmd_sweep}, {"esp", cmd_esp},
+      {"run", cmd_run}, {"sweep", cmd_sweep}, {"merge", cmd_merge}, {"esp", cmd_esp},
       {"gcm", cmd_gcm}, {"params", cmd_params}, {"report", cmd_report},
   };
   const size_t n = sizeof cmds / sizeof cmds[0];
@@ -57,6 +57,6 @@ int main(int argc, char **argv) {
     }
     return stdout_checked(argv[1], cmds[i].fn(argc - 1, argv + 1));
   }
-  fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, esp, gcm, params, report)\n", argv[1]);
+  fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, merge, esp, gcm, params, report)\n", argv[1]);
   return IPSECSIM_EXIT_USAGE;
 }

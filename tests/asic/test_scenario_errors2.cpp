@@ -110,7 +110,7 @@ TEST(ScenarioErrors2, FrameEmptyList) {
 }
 TEST(ScenarioErrors2, FrameUnknownForm) {
   expect_error("frame_form", sub(kBase, "frame: 64B", "frame: {foo: 1}"),
-               "6:49: traffic[].frame: unknown frame form (allowed: 64B, [64B, 1518B], imix, {uniform: [64B, 1518B]})");
+               "6:49: traffic[].frame: unknown frame form (allowed: 64B, [64B, 1518B], imix, IMIX_v4_1, {uniform: [64B, 1518B]})");
 }
 TEST(ScenarioErrors2, UniformNotAPair) {
   expect_error("uniform_pair", sub(kBase, "frame: 64B", "frame: {uniform: 64B}"),

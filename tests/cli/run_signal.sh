@@ -42,15 +42,20 @@ rc=$?
 same_reports "$W/d" "$W/ref"
 grep -q '"wall_s"' "$W/d/wallclock.json" || no "wallclock.json not written whole"
 
-# 3. sweep, SIGTERM at the first point's first rename (in its worker): that point's reports
-#    are complete, nothing temporary anywhere.
+# 3. sweep, SIGTERM at its first rename (a results file): the signal waits until that file is
+#    in place, then the sweep dies; no temporary anywhere, and what was written is whole.
 LD_PRELOAD=$SHIM "$B" sweep "$SC" --sizes 64,128 --out "$W/s" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 143 ] || no "sweep with SIGTERM at the first rename: exit $rc (expected 143)"
 [ -z "$(temporaries s)" ] || no "sweep temporaries left: $(temporaries s)"
-same_reports "$W/s/size-64" "$W/sref/size-64"
+for f in results.csv results.json; do
+  [ ! -e "$W/s/$f" ] || cmp -s "$W/s/$f" "$W/sref/$f" || no "sweep $f written in part"
+done
 
-# 4. sweep, SIGTERM to the front end mid-way: it stops its worker first, so nothing is
-#    written after it is gone and no temporary remains.
-"$B" sweep "$SC" --sizes 64,128,256 --set phases.measure=200ms --out "$W/s2" >/dev/null 2>&1 &
+# 4. sweep --jobs 2, SIGTERM to the front end mid-way: it stops its workers first, so nothing
+#    is written after it is gone, and its scratch directory and files are removed.
+mkdir -p "$W/tmp"
+TMPDIR="$W/tmp" "$B" sweep "$SC" --sizes 64,128,256 --jobs 2 --set phases.measure=200ms --out "$W/s2" >/dev/null 2>&1 &
 pid=$!
 sleep 0.5
 worker=$(ps -o pid= --ppid $pid | tr -d ' ')
@@ -62,6 +67,7 @@ rc=$?
 for w in $worker; do ! kill -0 "$w" 2>/dev/null || { no "worker $w outlived the sweep"; kill -KILL "$w"; }; done
 mkdir -p "$W/s2"
 [ -z "$(temporaries s2)" ] || no "sweep temporaries left: $(temporaries s2)"
+[ -z "$(ls -A "$W/tmp")" ] || no "sweep scratch left in TMPDIR: $(ls -A "$W/tmp")"
 
 [ $fail -eq 0 ] && echo "run_signal: ok"
 exit $fail

@@ -141,10 +141,10 @@ TEST_F(CliIo, RunRefusesToOverwriteItsScenario) {
 }
 
 TEST_F(CliIo, SweepRefusesToOverwriteItsScenario) {
-  ASSERT_EQ(std::system(("mkdir -p " + W + "/d/size-64").c_str()), 0);
-  ASSERT_EQ(link((W + "/s.yaml").c_str(), (W + "/d/size-64/report.json").c_str()), 0);
-  refused("sweep s.yaml --sizes 1518,64 --out d", clash("ipsecsim sweep: --out", "d/size-64/report.json", "the scenario", "s.yaml"));
-  EXPECT_FALSE(exists(W + "/d/size-1518"));  // refused before any point ran
+  ASSERT_EQ(std::system(("mkdir -p " + W + "/d").c_str()), 0);
+  ASSERT_EQ(link((W + "/s.yaml").c_str(), (W + "/d/results.json").c_str()), 0);
+  refused("sweep s.yaml --sizes 1518,64 --out d", clash("ipsecsim sweep: --out", "d/results.json", "the scenario", "s.yaml"));
+  EXPECT_FALSE(exists(W + "/d/results.csv"));  // refused before any point ran
   EXPECT_EQ(slurp(W + "/s.yaml"), slurp(kScenario));
 }
 

@@ -1,5 +1,5 @@
 // Issue 10, defects 8 and 9 (command line): exact one-line messages for the usual slips
-// (`--set k v`, `--seed abc`, sweep without --sizes), options without effect refused,
+// (`--set k v`, `--seed abc`, sweep without a scenario), options without effect refused,
 // `--help` on every command (exit 0, stdout, every option), gcm rtl on AES-192 says why.
 #include <gtest/gtest.h>
 
@@ -56,16 +56,15 @@ TEST_F(CliMessages, SetWithoutEqualsSaysSo) {
           "ipsecsim params: --set pfe.lookup_cycles: expected BLOCK.PARAM=VALUE\n");
 }
 
-TEST_F(CliMessages, SweepNeedsSizes) {
-  refused("sweep s.yaml",
-          "ipsecsim sweep: missing --sizes LIST (frame sizes in bytes, e.g. --sizes 64,512,1518; allowed: 64..9600)\n");
+TEST_F(CliMessages, SweepNeedsAScenario) {
   const Result r = run("sweep");
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "ipsecsim sweep: missing SCENARIO.yaml");
 }
 
 TEST_F(CliMessages, OptionsWithoutEffectAreRefused) {
-  refused("sweep s.yaml --sizes 64 --resolution 1%", "ipsecsim sweep: --resolution has no effect without --rfc2544\n");
+  refused("sweep s.yaml --sizes 64 --resolution 1%",
+          "ipsecsim sweep: --resolution has no effect without --rfc2544 (or --search rfc2544)\n");
   refused("params --sizes 64,1518", "ipsecsim params: --sizes has no effect without --analytic\n");
   refused("params pfe --set pfe.lookup_cycles=100",
           "ipsecsim params: --set has no effect without --analytic or --map (the tables list defaults)\n");
@@ -81,7 +80,10 @@ TEST_F(CliMessages, OptionsWithoutEffectAreRefused) {
 TEST_F(CliMessages, EveryCommandHasHelp) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> cmds = {
       {"run", {"--out", "--seed", "--set", "--driver", "--gcm-model", "--quiet", "-q", "--help"}},
-      {"sweep", {"--sizes", "--rfc2544", "--resolution", "--out", "--set", "--help"}},
+      {"sweep", {"--axis", "--sizes", "--search", "--rfc2544", "--resolution", "--width", "--pdr-loss", "--trial",
+                 "--warmup", "--no-backlog-rule", "--slack", "--seed", "--jobs", "--shard", "--mpi", "--slurm", "--out",
+                 "--set", "--quiet", "--help"}},
+      {"merge", {"DIR", "--out", "--help"}},
       {"esp", {"encrypt|decrypt", "--sa", "--in", "--out", "--vectors", "--exceptions", "--help"}},
       {"gcm", {"--rsp", "--engine", "--lanes", "--trace", "--help"}},
       {"params", {"BLOCK", "--analytic", "--sizes", "--map", "--set", "--help"}},

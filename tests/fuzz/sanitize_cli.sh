@@ -79,7 +79,7 @@ step run_c_driver 0 "$bin" run "$src/scenarios/two_routers.yaml" --driver c --qu
 step run_systemc 0 "$bin" run "$src/scenarios/two_routers.yaml" --quiet --out run_sc
 step run_same_report 0 cmp run_c/report.json run_sc/report.json
 step run_bad_scenario 2 "$bin" run "$src/tests/fuzz/corpus/fuzz_scenario/unknown_key.yaml"
-step sweep 0 "$bin" sweep "$src/scenarios/lookup_bound.yaml" --sizes 64,1518 \
+step sweep 0 "$bin" sweep "$src/scenarios/lookup_bound.yaml" --sizes 64,1518 --search mlr --jobs 2 --out sweep_out \
   --set phases.measure=20us
 step params 0 "$bin" params pfe --analytic
 exit $failed

@@ -1,0 +1,39 @@
+/* Throughput search of one sweep point, over trials (sweep_trial.h):
+ *  - none: one trial at the scenario's own rates;
+ *  - rfc2544 (RFC 2544 s26.1): the highest offered load with zero loss. First trial at 100%;
+ *    otherwise a binary search on [0, 100%] until the interval is narrower than the
+ *    resolution (absolute, in fraction of line rate);
+ *  - mlr (FD.io CSIT MLRsearch, simplified): PDR (loss ratio <= pdr_loss, 0.5%) then NDR
+ *    (zero loss). Each starts from the full-load trial and the rate it forwarded (CSIT's
+ *    MRR start), then bisects until (hi - lo) / hi <= width (relative, default 0.5%); trials
+ *    are shared between the two goals (a rate that fails PDR fails NDR).
+ * The reported rate is the highest that passed (the true limit lies in [rate, rate + width)).
+ * Every trial runs the point's scenario with its seed; results are rows (metric, value). */
+#ifndef IPSECSIM_SWEEP_SEARCH_H
+#define IPSECSIM_SWEEP_SEARCH_H
+
+#include "sweep_trial.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sweep_mode { SWEEP_NONE, SWEEP_RFC2544, SWEEP_MLR } sweep_mode;
+
+typedef struct sweep_search_opts {
+  sweep_mode mode;
+  double resolution;  /* rfc2544: absolute fraction of line rate */
+  double width;       /* mlr: relative interval width */
+  double pdr_loss;    /* mlr: PDR loss ratio goal */
+  bool backlog_rule;  /* a trial also needs no backlog growth between its halves */
+  double slack;       /* frames per stream of backlog growth tolerated (in-flight jitter) */
+} sweep_search_opts;
+
+/* Runs the point (sets: its overrides incl. seed) and appends its rows. false: err. */
+bool sweep_search_point(const char *path, char *const *sets, size_t n_sets, const sweep_search_opts *o,
+                        sweep_rows *rows, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,201 @@
+/* One sweep trial and the closed-form limits of a point (sweep_trial.h). */
+#include "sweep_trial.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asic/asic_analytic.h"
+#include "asic/asic_report.h"
+#include "asic/scenario.h"
+
+static void push_row(sweep_rows *rows, const char *metric, const char *v) {
+  if (rows->n == rows->cap) {
+    size_t cap = rows->cap ? 2 * rows->cap : 32;
+    sweep_row *g = realloc(rows->r, cap * sizeof *g);
+    if (!g) return; /* out of memory: the row is lost, the writer reports a short point */
+    rows->r = g, rows->cap = cap;
+  }
+  snprintf(rows->r[rows->n].metric, sizeof rows->r[0].metric, "%s", metric);
+  snprintf(rows->r[rows->n].value, sizeof rows->r[0].value, "%s", v);
+  rows->n++;
+}
+
+void sweep_rows_num(sweep_rows *rows, const char *metric, double v) {
+  char t[64];
+  snprintf(t, sizeof t, "%.9g", v == 0 ? 0.0 : v); /* no "-0" */
+  push_row(rows, metric, t);
+}
+
+void sweep_rows_text(sweep_rows *rows, const char *metric, const char *v) { push_row(rows, metric, v); }
+
+void sweep_rows_free(sweep_rows *rows) {
+  free(rows->r);
+  memset(rows, 0, sizeof *rows);
+}
+
+/* Loads the scenario with the overrides and `traffic.rate` when rate >= 0. */
+static scenario *load(const char *path, char *const *sets, size_t n_sets, double rate, char *err, size_t errlen) {
+  char **all = calloc(n_sets + 1, sizeof *all);
+  char rate_set[64];
+  scenario *sc = calloc(1, sizeof *sc);
+  if (!all || !sc) {
+    snprintf(err, errlen, "out of memory");
+    return free(all), free(sc), NULL;
+  }
+  for (size_t i = 0; i < n_sets; i++) all[i] = sets[i];
+  snprintf(rate_set, sizeof rate_set, "traffic.rate=%.9f%%", rate * 100);
+  if (rate >= 0) all[n_sets] = rate_set;
+  cfg_err e = {0};
+  bool ok = scenario_load(path, all, n_sets + (rate >= 0), sc, &e);
+  free(all);
+  if (!ok) {
+    snprintf(err, errlen, "%s", e.msg);
+    scenario_free(sc);
+    return free(sc), NULL;
+  }
+  return sc;
+}
+
+/* Plain C driver up to time `until` (events before it), windowed like asic_sim_run_c. */
+static void run_until(asic_world *w, sim_fs until) {
+  for (;;) {
+    int32_t best = -1;
+    sim_fs bt = SIM_FS_NEVER;
+    for (uint32_t h = 0; h < w->n_slices; h++) {
+      sim_fs t = sim_heap_top_time(&w->slices[h].heap);
+      if (t < bt) bt = t, best = (int32_t)h;
+    }
+    if (best < 0 || bt >= until) return;
+    sim_fs limit = bt + w->lookahead < until ? bt + w->lookahead : until;
+    asic_sim_step(w, (uint32_t)best, limit);
+  }
+}
+
+/* Frames held by the resources at time t (their queues and servers: delivery is counted when
+ * a frame enters its last MAC, so the flow counters alone do not see the egress queue), and
+ * the frames sent and dropped so far. */
+static uint64_t held_at(asic_world *w, sim_fs t, uint64_t *sent, uint64_t *drops) {
+  uint64_t held = 0, owned = 0;
+  asic_registry_census(w, t, &held, &owned);
+  *sent = 0, *drops = 0;
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    const asic_flow *f = &w->flows[i];
+    for (int k = 0; k < DROP_N; k++) *drops += f->tot_drops[k];
+    *sent += f->tot_sent;
+  }
+  return held;
+}
+
+static double metric(const asic_world *w, const char *fmt, const char *name) {
+  char k[192];
+  double v = 0;
+  snprintf(k, sizeof k, fmt, name);
+  asic_metric(w, k, &v);
+  return v;
+}
+
+bool sweep_trial_run(const char *path, char *const *sets, size_t n_sets, double rate, sweep_trial *t, char *err,
+                     size_t errlen) {
+  memset(t, 0, sizeof *t);
+  t->rate = rate;
+  scenario *sc = load(path, sets, n_sets, rate, err, errlen);
+  if (!sc) return false;
+  asic_world *w = &sc->world;
+  sim_fs quarter = (w->w1 - w->w0) / 4;
+  uint64_t sent_at[2], drops_at[2];
+  for (int h = 0; h < 2; h++) {
+    double sum = 0;
+    for (int k = 0; k < 8; k++) {
+      sim_fs at = w->w0 + (2 * (sim_fs)h + 1) * quarter + quarter * (sim_fs)(k + 1) / 8;
+      run_until(w, at);
+      sum += (double)held_at(w, at, &sent_at[h], &drops_at[h]);
+    }
+    t->backlog[h] = sum / 8;
+  }
+  t->sent_half2 = sent_at[1] - sent_at[0];
+  t->drops_half2 = drops_at[1] - drops_at[0];
+  asic_sim_run_c(w);
+  char msg[256];
+  bool balanced = asic_sim_conservation(w, msg, sizeof msg);
+  asic_report_publish(sc);
+  uint64_t recv = 0;
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    const asic_flow *f = &w->flows[i];
+    const char *n = f->name;
+    t->sent += f->tot_sent, recv += f->tot_recv;
+    static const char *const keys[] = {"offered_l1_gbps", "rx_l1_gbps", "rx_l2_gbps", "rx_mpps", "drops.total"};
+    double v[5];
+    for (int k = 0; k < 5; k++) {
+      char fmt[64], name[192];
+      snprintf(fmt, sizeof fmt, "flow.%%s.%s", keys[k]);
+      v[k] = metric(w, fmt, n);
+      snprintf(name, sizeof name, "flow.%s.%s", n, keys[k]);
+      sweep_rows_num(&t->flows, name, v[k]);
+    }
+    t->rx_l1_gbps += v[1], t->rx_l2_gbps += v[2], t->rx_mpps += v[3];
+    static const char *const q[] = {"p50", "p99", "p99.9"};
+    double *worst[] = {&t->lat_p50_ns, &t->lat_p99_ns, &t->lat_p999_ns};
+    for (int k = 0; k < 3; k++) {
+      char fmt[64], name[192];
+      snprintf(fmt, sizeof fmt, "flow.%%s.latency_lifo.%s", q[k]);
+      double ns = metric(w, fmt, n) / 1e6; /* fs -> ns */
+      snprintf(name, sizeof name, "flow.%s.latency_lifo.%s_ns", n, q[k]);
+      sweep_rows_num(&t->flows, name, ns);
+      if (ns > *worst[k]) *worst[k] = ns;
+    }
+  }
+  t->lost = t->sent - recv;
+  scenario_free(sc);
+  free(sc);
+  if (!balanced) {
+    snprintf(err, errlen, "packet conservation failed: %s", msg);
+    return false;
+  }
+  return true;
+}
+
+void sweep_trial_free(sweep_trial *t) { sweep_rows_free(&t->flows); }
+
+double sweep_trial_growth(const sweep_trial *t) { return t->backlog[1] - t->backlog[0]; }
+
+bool sweep_trial_pass(const sweep_trial *t, double goal, bool backlog_rule, double slack, uint32_t streams) {
+  if ((double)t->lost > goal * (double)t->sent) return false;
+  if (!backlog_rule) return true;
+  return (double)t->drops_half2 + sweep_trial_growth(t) <= goal * (double)t->sent_half2 + slack * streams;
+}
+
+bool sweep_limits_get(const char *path, char *const *sets, size_t n_sets, sweep_limits *l, char *err, size_t errlen) {
+  memset(l, 0, sizeof *l);
+  scenario *sc = load(path, sets, n_sets, 1.0, err, errlen);
+  if (!sc) return false;
+  asic_world *w = &sc->world;
+  double l2 = 0;
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    double line = (double)w->ports[w->flows[i].port].rate_bps, mf = asic_flow_mean_frame(&w->flows[i]);
+    l->line_l1_bps += line;
+    l->line_pps += line / (8.0 * (mf + 20));
+    l2 += line * mf / (mf + 20);
+  }
+  l->l2_per_l1 = l->line_l1_bps > 0 ? l2 / l->line_l1_bps : 0;
+  l->streams = w->n_flows;
+  size_t n = 0;
+  asic_res *res = asic_res_list(w, &n);
+  l->max_frac = 1;
+  snprintf(l->binding, sizeof l->binding, "line rate");
+  if (res) {
+    asic_analytic_offered(w, res, n);
+    for (size_t i = 0; i < n; i++) {
+      if (!(res[i].off_pps > 0)) continue;
+      double frac = asic_res_ceiling_pps(&res[i], asic_res_mean_frame(&res[i])) / res[i].off_pps;
+      if (frac < l->max_frac * (1 - 1e-12)) {
+        l->max_frac = frac;
+        snprintf(l->binding, sizeof l->binding, "%s", res[i].name);
+      }
+    }
+    free(res);
+  }
+  scenario_free(sc);
+  free(sc);
+  return true;
+}
