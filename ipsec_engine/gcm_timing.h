@@ -187,13 +187,18 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
 
 /* ---- Key install and key cache (contract items 5-6, rtl-core) ------------------------------
  * 5. Key install. A key slot holds one SA's GCM context: round keys 0..Nr (AES-128: 11 words,
- *    AES-256: 15) and H, H^2, H^3, H^4 (4 words), 128 bits a word. The RTL of this revision takes
- *    the context expanded by the host (gcm_ref: FIPS-197 5.2 key expansion, H = E(K, 0^128), the
- *    powers by GF(2^128) products) over its load port, one word per cycle while ld_ready; the
- *    slot is usable the cycle after its last word. ld_ready is low only while a packet of the
- *    SAME slot is still between DESC and END or in AES stages 0..14 (<= GCM_AES_STAGES cycles
- *    after its END); other slots never wait and traffic never stalls. (Key expansion and H in
- *    RTL, writing only key + salt, is not built yet: these counts are the expanded context.)
+ *    AES-256: 15) and H, H^2, H^3, H^4 (4 words), 128 bits a word. The core computes it itself
+ *    (gcm_keysetup.v) from the key alone: the host writes the key (ks_* port; the salt is the
+ *    first 4 bytes of the 96-bit nonce on DESC, not part of the slot), the core expands it one
+ *    round key per cycle (FIPS-197 5.2), runs E(K, 0^128) alongside (round r in the cycle round
+ *    key r is written), then H^2 = H*H, H^3 = H^2*H, H^4 = H^2*H^2 through a 4-stage
+ *    GF(2^128) multiplier. A request accepted in cycle a makes the slot usable (a DESC of the
+ *    slot may enter) from cycle a + gcm_key_install_cycles(): AES-128 23, AES-256 27. One
+ *    install at a time (ks_ready). The same slot may also be filled with an expanded context
+ *    over the load port (ld_*, one word per cycle: gcm_key_load_cycles(), 15 / 19; item 6's
+ *    fill). Either writer's words wait while a packet of the SAME slot is still between DESC
+ *    and END or in AES stages 0..14 (<= GCM_AES_STAGES cycles after its END), which adds to
+ *    the latency; other slots never wait and traffic never stalls.
  * 6. Key cache. The slots are a cache of SA contexts shared by all lanes (GCM_KEY_CACHE_SLOTS),
  *    filled over ONE fill port (the load port above) from SA context memory: a fill costs
  *    GCM_SA_CTX_FETCH_LATENCY cycles (decision: on-chip SA context SRAM, address + read + ECC +
@@ -216,14 +221,25 @@ static inline unsigned gcm_key_context_words(unsigned key_bits)
   return (key_bits == 256 ? 15u : 11u) + GCM_GHASH_STAGES;
 }
 
-/* Cycles from the install request to the slot usable, with no packet of that slot in flight
- * (the load port writes one word per cycle). */
-static inline unsigned gcm_key_install_cycles(unsigned key_bits)
+/* Cycles from the load port's first context word to the slot usable, with no packet of that
+ * slot in flight (one word per cycle). */
+static inline unsigned gcm_key_load_cycles(unsigned key_bits)
 {
   return gcm_key_context_words(key_bits);
 }
 
-/* Cycles a key-cache miss costs on the fill port: fetch latency + one cycle per word. */
+/* Item 5: cycles from the key-setup request accepted (cycle a) to the slot usable, with no
+ * packet of that slot in flight: 1 (request registered) + Nr + 1 (round keys, AES state
+ * alongside) + 1 (H written, H*H issued) + 2 multiplier passes (H^2, then H^3 issued from the
+ * product and H^4 one cycle later) + 2 (H^3, H^4 registered and written). */
+static inline unsigned gcm_key_install_cycles(unsigned key_bits)
+{
+  const unsigned rounds = key_bits == 256 ? 14u : 10u;
+  return 1u + (rounds + 1u) + 1u + 2u * GCM_GHASH_STAGES + 2u;
+}
+
+/* Cycles a key-cache miss costs on the fill port: fetch latency + one cycle per word (the
+ * expanded context comes from SA context memory over the load port, not the key setup). */
 static inline unsigned gcm_key_fill_cycles(unsigned key_bits)
 {
   return GCM_SA_CTX_FETCH_LATENCY + gcm_key_context_words(key_bits);

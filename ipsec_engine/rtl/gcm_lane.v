@@ -26,12 +26,28 @@ module gcm_lane #(
     parameter integer SLOTS             = 8,
     parameter integer SLOT_W            = 3,
     parameter integer OUT_FIFO_DEPTH    = 1024,  // beats (gcm_timing.h out_fifo_depth)
+    parameter integer RW                = $clog2(OUT_FIFO_DEPTH + 1) + 1,  // signed room width
     parameter integer COMPOSITE_SBOX    = 0,     // 1: tower-field S-boxes instead of tables
     parameter integer FAULT_EXTRA_STAGE = 0      // tests only: one more output register
 ) (
     input  wire              clk,
     input  wire              rst,
     input  wire [15:0]       overhead,     // run-time cycles held before each DESC
+    input  wire [RW-1:0]     out_credit,   // run-time FIFO credit (<= OUT_FIFO_DEPTH), taken at rst
+    // core dispatcher (sched = 1, run-time): `start` dispatches the packet whose DESC fields
+    // are on d_*; the lane keeps them while it holds the overhead. The input stream then
+    // carries only the AAD, TEXT and END beats. sched = 0: the DESC beat comes on in_* and
+    // dispatches the lane itself (the per-lane interface).
+    input  wire              sched,
+    input  wire              start,
+    input  wire [95:0]       d_iv,
+    input  wire [SLOT_W-1:0] d_slot,
+    input  wire              d_dec,
+    input  wire [31:0]       d_aad_len,
+    input  wire [31:0]       d_text_len,
+    input  wire [4:0]        d_tag_len,
+    output wire              lane_free,    // idle and not holding: can dispatch now
+    output wire [RW-1:0]     lane_room,    // FIFO credit register (see `room`)
     // key store, loaded at SA install: ld_index 0..14 = round keys, 16..19 = H^1..H^4.
     // ld_we = the core's ld_valid && ld_ready; ld_busy = a packet of this lane still reads
     // slot ld_slot (entering, or in AES stages 0..14 / the H^k read at stage 14).
@@ -64,8 +80,6 @@ module gcm_lane #(
   /* verilator no_inline_module */
   localparam [1:0] K_DESC = 2'd0, K_AAD = 2'd1, K_TEXT = 2'd2, K_END = 2'd3;
   localparam integer NS = 19;  // pipeline registers 0..18: AES 0..14, multiplier 15..18
-  localparam integer RW = $clog2(OUT_FIFO_DEPTH + 1) + 1;  // signed room counter
-  localparam integer ROOM0 = OUT_FIFO_DEPTH - 1;
 
   // ---------------------------------------------------------------- pipeline registers
   reg              p_v     [0:NS-1];
@@ -107,12 +121,28 @@ module gcm_lane #(
   reg  [RW-2:0]        resv_blocks;  // full text blocks of the packet just dispatched
   reg                  resv_part;    // ... and whether it has a partial one
   wire                 out_pop;
+  // DESC fields: the DESC beat (sched = 0), or the dispatcher's d_* at `start`, kept in l_*
+  // while the lane holds the overhead (sched = 1).
+  reg  [95:0]          l_iv;
+  reg  [SLOT_W-1:0]    l_slot;
+  reg                  l_dec;
+  reg  [31:0]          l_aad_len, l_text_len;
+  reg  [4:0]           l_tag_len;
+  wire [95:0]       desc_iv       = !sched ? in_data[127:32] : held ? l_iv : d_iv;
+  wire [SLOT_W-1:0] desc_slot     = !sched ? in_slot : held ? l_slot : d_slot;
+  wire              desc_dec      = !sched ? in_decrypt : held ? l_dec : d_dec;
+  wire [31:0]       desc_aad_len  = !sched ? in_aad_len : held ? l_aad_len : d_aad_len;
+  wire [31:0]       desc_text_len = !sched ? in_text_len : held ? l_text_len : d_text_len;
+  wire [4:0]        desc_tag_len  = !sched ? in_tag_len : held ? l_tag_len : d_tag_len;
+
   wire lane_idle = (s_phase == K_DESC);
+  assign lane_free = lane_idle && !held;
+  assign lane_room = room;
   wire credit_ok = !room[RW-1] && ({4'b0000, in_text_len} <= {{(32 - RW) {1'b0}}, room, 4'b0000});
-  wire dispatch = lane_idle && !held && in_valid && credit_ok;
-  wire desc_ok = held ? (hold_cnt == 16'd0) : (credit_ok && overhead == 16'd0);
-  assign in_ready = !rst && (!lane_idle || desc_ok);
-  wire in_fire = in_valid && in_ready;
+  wire dispatch = sched ? start : (lane_free && in_valid && credit_ok);
+  wire desc_ok = held ? (hold_cnt == 16'd0) : (sched ? start : credit_ok) && overhead == 16'd0;
+  assign in_ready = !rst && (!lane_idle || (!sched && desc_ok));
+  wire in_fire = !rst && (lane_idle ? (sched ? desc_ok : in_valid && desc_ok) : in_valid);
   wire signed [RW-1:0] pop_s = {{(RW - 1) {1'b0}}, out_pop};
   wire signed [RW-1:0] resv_s = $signed({1'b0, resv_blocks}) + $signed({{(RW - 1) {1'b0}}, resv_part});
 
@@ -120,19 +150,25 @@ module gcm_lane #(
     if (rst) begin
       held <= 1'b0;
       resv_pend <= 1'b0;
-      room <= ROOM0[RW-1:0];
+      room <= out_credit - 1'b1;
     end else begin
       if (dispatch && overhead != 16'd0) begin
         held <= 1'b1;
         hold_cnt <= overhead - 16'd1;
+        l_iv <= d_iv;
+        l_slot <= d_slot;
+        l_dec <= d_dec;
+        l_aad_len <= d_aad_len;
+        l_text_len <= d_text_len;
+        l_tag_len <= d_tag_len;
       end else if (held && hold_cnt != 16'd0) begin
         hold_cnt <= hold_cnt - 16'd1;
       end else if (held && in_fire) begin
         held <= 1'b0;
       end
       resv_pend <= dispatch;
-      resv_blocks <= in_text_len[RW+2:4];  // ceil(P/16) + 1 <= room + 1 <= DEPTH: fits
-      resv_part <= |in_text_len[3:0];
+      resv_blocks <= sched ? d_text_len[RW+2:4] : in_text_len[RW+2:4];  // fits: <= DEPTH
+      resv_part <= sched ? |d_text_len[3:0] : |in_text_len[3:0];
       room <= resv_pend ? room - resv_s - 1 + pop_s : room + pop_s;
     end
   end
@@ -179,8 +215,8 @@ module gcm_lane #(
     next_phase = K_DESC;
     case (s_phase)
       K_DESC: begin
-        aes_in = {in_data[127:32], 32'd1};
-        next_phase = (in_aad_len != 0) ? K_AAD : (in_text_len != 0) ? K_TEXT : K_END;
+        aes_in = {desc_iv, 32'd1};
+        next_phase = (desc_aad_len != 0) ? K_AAD : (desc_text_len != 0) ? K_TEXT : K_END;
       end
       K_AAD: next_phase = more_after ? K_AAD : text_any ? K_TEXT : K_END;
       K_TEXT: begin
@@ -195,8 +231,8 @@ module gcm_lane #(
   end
 
   wire             is_desc = (s_phase == K_DESC);
-  wire [SLOT_W-1:0] cur_slot = is_desc ? in_slot : s_slot;
-  wire             cur_a256 = is_desc ? slot_a256[in_slot] : s_a256;
+  wire [SLOT_W-1:0] cur_slot = is_desc ? desc_slot : s_slot;
+  wire             cur_a256 = is_desc ? slot_a256[desc_slot] : s_a256;
   wire             uses_aes = (s_phase == K_DESC) || (s_phase == K_TEXT);
 
   always @(posedge clk) begin
@@ -205,18 +241,18 @@ module gcm_lane #(
     end else if (in_fire) begin
       s_phase <= next_phase;
       if (is_desc) begin
-        s_iv <= in_data[127:32];
+        s_iv <= desc_iv;
         s_ctr <= 32'd2;
-        s_aad_full <= in_aad_len[31:4];
-        s_aad_tail <= in_aad_len[3:0];
-        s_text_full <= in_text_len[31:4];
-        s_text_tail <= in_text_len[3:0];
-        s_aad_len <= in_aad_len;
-        s_text_len <= in_text_len;
-        s_slot <= in_slot;
-        s_a256 <= slot_a256[in_slot];
-        s_dec <= in_decrypt;
-        s_tlen <= in_tag_len;
+        s_aad_full <= desc_aad_len[31:4];
+        s_aad_tail <= desc_aad_len[3:0];
+        s_text_full <= desc_text_len[31:4];
+        s_text_tail <= desc_text_len[3:0];
+        s_aad_len <= desc_aad_len;
+        s_text_len <= desc_text_len;
+        s_slot <= desc_slot;
+        s_a256 <= slot_a256[desc_slot];
+        s_dec <= desc_dec;
+        s_tlen <= desc_tag_len;
         s_gidx <= 3'd0;
         s_cls <= 2'd0;
       end else begin
@@ -243,7 +279,8 @@ module gcm_lane #(
     busy_pipe = 1'b0;
     for (q = 0; q <= 14; q = q + 1) busy_pipe = busy_pipe | (p_v[q] && p_slot[q] == ld_slot);
   end
-  assign ld_busy = busy_pipe || (s_phase != K_DESC && s_slot == ld_slot);
+  assign ld_busy = busy_pipe || (s_phase != K_DESC && s_slot == ld_slot) ||
+                   (sched && held && l_slot == ld_slot);
 
   // stage 0: initial AddRoundKey
   always @(posedge clk) begin
@@ -252,7 +289,7 @@ module gcm_lane #(
     p_kind[0]  <= s_phase;
     p_slot[0]  <= cur_slot;
     p_a256[0]  <= cur_a256;
-    p_dec[0]   <= is_desc ? in_decrypt : s_dec;
+    p_dec[0]   <= is_desc ? desc_dec : s_dec;
     p_bytes[0] <= (s_phase == K_AAD || s_phase == K_TEXT) ? beat_bytes : 5'd16;
     p_pow[0]   <= (rem >= 4'd3) ? 2'd3 : rem[1:0];
     p_fin[0]   <= (rem < 4'd4);

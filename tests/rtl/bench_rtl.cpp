@@ -129,18 +129,18 @@ int main(int argc, char **argv)
   size_t packets = 20000;
   const char *stim = nullptr;
   size_t stim_packets = 30;
-  std::vector<unsigned> lane_list = {1, 2, 4};
+  std::vector<unsigned> lane_list = {1, 2, 3, 4};
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--packets") && i + 1 < argc) packets = std::stoul(argv[++i]);
     else if (!std::strcmp(argv[i], "--stim") && i + 1 < argc) stim = argv[++i];
     else if (!std::strcmp(argv[i], "--stim-packets") && i + 1 < argc) stim_packets = std::stoul(argv[++i]);
-    else if (!std::strcmp(argv[i], "--lanes") && i + 1 < argc) {  // e.g. 1,2,4 (the default)
+    else if (!std::strcmp(argv[i], "--lanes") && i + 1 < argc) {  // e.g. 1,2 (default 1,2,3,4)
       lane_list.clear();
       for (const char *q = argv[++i]; *q;) {
         char *end = nullptr;
         const unsigned long v = std::strtoul(q, &end, 10);
-        if (end == q || (v != 1 && v != 2 && v != 4)) {
-          std::fprintf(stderr, "rtl_bench: --lanes: a comma list of 1, 2, 4\n");
+        if (end == q || v < 1 || v > 4) {
+          std::fprintf(stderr, "rtl_bench: --lanes: a comma list of 1, 2, 3, 4\n");
           return 2;
         }
         lane_list.push_back((unsigned)v);

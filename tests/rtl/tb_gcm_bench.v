@@ -23,7 +23,12 @@ module tb_gcm_bench;
   wire [4:0] out_bytes;
 
   gcm_core #(.LANES(1)) dut (
-      .clk(clk), .rst(rst), .overhead_cycles(16'd0), .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
+      .clk(clk), .rst(rst), .overhead_cycles(16'd0), .out_fifo_credit(12'd1024),
+      .sched_en(1'b0), .pin_mode(1'b0), .reorder_depth(7'd64), .pd_valid(1'b0), .pd_take(),
+      .pd_lane(), .pd_sa(4'd0), .pd_iv(96'd0), .pd_slot(3'd0), .pd_decrypt(1'b0),
+      .pd_aad_len(32'd0), .pd_text_len(32'd0), .pd_tag_len(5'd0), .rel_seq(), .sched_overflow(),
+      .ks_valid(1'b0), .ks_ready(), .ks_slot(3'd0), .ks_aes256(1'b0), .ks_key(256'd0),
+      .ld_valid(ld_valid), .ld_slot(ld_slot), .ld_index(ld_index),
       .ld_aes256(ld_aes256), .ld_data(ld_data), .ld_ready(ld_ready), .in_valid(in_valid), .in_ready(in_ready),
       .in_data(in_data), .in_slot(in_slot), .in_decrypt(in_decrypt), .in_aad_len(in_aad_len),
       .in_text_len(in_text_len), .in_tag_len(in_tag_len), .out_valid(out_valid),

@@ -15,11 +15,12 @@ extern "C" {
 namespace {
 
 constexpr uint64_t kKeyStages = 15;  // stages reading the key store: AES 0..14
-const uint64_t kLoadWords = gcm_key_install_cycles(128);  // round keys 0..10, H..H^4
+const uint64_t kLoadWords = gcm_key_load_cycles(128);  // round keys 0..10, H..H^4
 
 }  // namespace
 
-TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) {
+// ks: the install goes through the core's key setup (install_key) instead of the load port.
+static void install_while_streaming(bool ks) {
   std::mt19937_64 rng(5150);
   auto drv = gcm_rtl_make_driver(4, nullptr);
   ASSERT_TRUE(drv);
@@ -48,7 +49,8 @@ TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) {
   };
   for (int i = 0; i < 400; i++) send(keys[rng() % 8]);  // A: slot 7 with its old key
   const uint64_t installs0 = drv->installs_done;
-  drv->load_key(7, new7.key.data(), new7.key.size());
+  if (ks) drv->install_key(7, new7.key.data(), new7.key.size());
+  else drv->load_key(7, new7.key.data(), new7.key.size());
   const uint64_t b_first = id;
   for (int i = 0; i < 400; i++) send(keys[rng() % 7]);  // B: other slots only
   const uint64_t b_last = id - 1;
@@ -60,7 +62,7 @@ TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) {
   EXPECT_TRUE(sb.finish()) << sb.messages()[0];
   EXPECT_EQ(sb.passed(), 1000u);
   EXPECT_EQ(drv->installs_done, installs0 + 1);
-  EXPECT_EQ(drv->ld_stall_cycles, kKeyStages);
+  EXPECT_EQ(drv->ld_stall_cycles, ks ? 0 : kKeyStages);  // ks: the core's unit waits, not the port
 
   // No bubble on any lane, the install included; it completed while phase B was streaming.
   std::vector<uint64_t> desc(sent.size());
@@ -76,6 +78,8 @@ TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) {
   EXPECT_GT(drv->last_install_cycle, desc[b_first]);
   EXPECT_LT(drv->last_install_cycle, desc[b_last]);
 }
+TEST(RtlKeyLoad, InstallWhileOtherSlotsStream) { install_while_streaming(false); }
+TEST(RtlKeyLoad, KeySetupWhileOtherSlotsStream) { install_while_streaming(true); }
 
 TEST(RtlKeyLoad, InstallWaitsForOldPacketAndHoldsNewOne) {
   std::mt19937_64 rng(6160);
@@ -138,7 +142,7 @@ TEST(RtlKeyLoad, InstallUnderOutputBackpressure) {
   EXPECT_GE(drv->ld_stall_cycles, 20 * kKeyStages);  // each install waited out a stalled lane
 }
 
-// Install latency on an idle slot equals gcm_key_install_cycles(): one load word per cycle,
+// Load latency on an idle slot equals gcm_key_load_cycles(): one load word per cycle,
 // the slot usable (a packet's DESC accepted) in the cycle after the last word.
 TEST(RtlKeyLoad, InstallCyclesEqualContract) {
   std::mt19937_64 rng(8180);
@@ -153,11 +157,63 @@ TEST(RtlKeyLoad, InstallCyclesEqualContract) {
     drv->done.clear();
     ASSERT_TRUE(drv->run_until_idle(1000));
     ASSERT_EQ(drv->done.size(), 1u);
-    EXPECT_EQ(drv->last_install_cycle - c0, gcm_key_install_cycles(8 * (unsigned)key_len));
+    EXPECT_EQ(drv->last_install_cycle - c0, gcm_key_load_cycles(8 * (unsigned)key_len));
     EXPECT_EQ(drv->done[0].desc_cycle, drv->last_install_cycle + 1);
     EXPECT_EQ(rtl_check(k, p, drv->done[0]), "");
   }
-  EXPECT_EQ(gcm_key_install_cycles(128), 15u);  // 11 round keys + H..H^4
-  EXPECT_EQ(gcm_key_install_cycles(256), 19u);  // 15 round keys + H..H^4
+  EXPECT_EQ(gcm_key_load_cycles(128), 15u);  // 11 round keys + H..H^4
+  EXPECT_EQ(gcm_key_load_cycles(256), 19u);  // 15 round keys + H..H^4
   EXPECT_EQ(gcm_key_fill_cycles(256), 8u + 19u);
+}
+
+// Key setup in the core (install_key: the key only): on an idle slot the slot is usable
+// gcm_key_install_cycles() after the request, Nr + 13 (closed form: request register, Nr + 1
+// round keys, H, two multiplier passes of GCM_GHASH_STAGES, H^3 and H^4 written), and the
+// packet that follows uses the core's own round keys and H powers (checked against OpenSSL).
+TEST(RtlKeyLoad, KeySetupCyclesEqualContract) {
+  EXPECT_EQ(gcm_key_install_cycles(128), 23u);
+  EXPECT_EQ(gcm_key_install_cycles(256), 27u);
+  std::mt19937_64 rng(8181);
+  auto drv = gcm_rtl_make_driver(1, nullptr);
+  ASSERT_TRUE(drv);
+  for (size_t key_len : {16u, 32u, 16u, 32u}) {
+    const RtlKey k{rtl_random_bytes(rng, key_len), 6};
+    drv->install_key(6, k.key.data(), k.key.size());
+    GcmRtlPacket p = rtl_random_packet(rng, k, drv->cycle(), 12, 333, key_len == 32, true);
+    drv->submit(p);
+    drv->done.clear();
+    ASSERT_TRUE(drv->run_until_idle(1000));
+    ASSERT_EQ(drv->done.size(), 1u);
+    EXPECT_EQ(drv->last_install_cycle - drv->install_request_cycle,
+              gcm_key_install_cycles(8 * (unsigned)key_len));
+    EXPECT_EQ(drv->done[0].desc_cycle, drv->last_install_cycle + 1);
+    EXPECT_EQ(rtl_check(k, p, drv->done[0]), "");
+    EXPECT_TRUE(!p.decrypt || drv->done[0].tag_match);
+  }
+}
+
+// Key setup behind an old packet of the same slot: the request is taken once the old packet
+// has entered (its END in cycle e), its words wait out the key-reading stages (the first is
+// written GCM_AES_STAGES cycles after the END, as with the load port), so the slot is usable
+// GCM_AES_STAGES - 1 + gcm_key_install_cycles() after e; the new packet waits for it, the
+// old one keeps the old key.
+TEST(RtlKeyLoad, KeySetupWaitsForOldPacket) {
+  std::mt19937_64 rng(6161);
+  auto drv = gcm_rtl_make_driver(1, nullptr);
+  ASSERT_TRUE(drv);
+  const RtlKey old2{rtl_random_bytes(rng, 32), 2}, new2{rtl_random_bytes(rng, 16), 2};
+  drv->install_key(2, old2.key.data(), old2.key.size());
+  ASSERT_TRUE(drv->run_until_idle(100));
+  GcmRtlPacket x = rtl_random_packet(rng, old2, 1, 8, 1500, false, true);
+  GcmRtlPacket y = rtl_random_packet(rng, new2, 2, 8, 64, true, true);
+  drv->submit(x);
+  drv->install_key(2, new2.key.data(), new2.key.size());
+  drv->submit(y);
+  ASSERT_TRUE(drv->run_until_idle(10000));
+  ASSERT_EQ(drv->done.size(), 2u);
+  EXPECT_EQ(rtl_check(old2, x, drv->done[0]), "");
+  EXPECT_EQ(rtl_check(new2, y, drv->done[1]), "");
+  EXPECT_TRUE(drv->done[1].tag_match);
+  EXPECT_EQ(drv->last_install_cycle, drv->done[0].end_cycle + kKeyStages - 1 + gcm_key_install_cycles(128));
+  EXPECT_EQ(drv->done[1].desc_cycle, drv->last_install_cycle + 1);
 }

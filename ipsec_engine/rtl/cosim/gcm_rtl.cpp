@@ -51,7 +51,7 @@ extern "C" bool gcm_rtl_crypt(gcm_rtl *r, const uint8_t *key, size_t key_len, co
   if (aad_len > 0xffffffffu || len > 0xffffffffu) return false;
   if (decrypt && (expected_tag_len < 1 || expected_tag_len > 16 || !expected_tag)) return false;
   if (key_len != r->key_len || std::memcmp(key, r->key, key_len) != 0) {
-    r->drv->load_key(0, key, key_len);
+    r->drv->install_key(0, key, key_len);  // the core expands it (gcm_keysetup.v)
     std::memcpy(r->key, key, key_len);
     r->key_len = key_len;
   }

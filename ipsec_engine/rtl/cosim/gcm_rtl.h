@@ -15,7 +15,7 @@ extern "C" {
 
 typedef struct gcm_rtl gcm_rtl;
 
-/* lanes: 1, 2 or 4 (the Verilated builds). trace_path: NULL, or an FST waveform file (only in
+/* lanes: 1, 2, 3 or 4 (the Verilated builds). trace_path: NULL, or an FST waveform file (only in
  * builds configured with -DIPSECSIM_RTL_TRACE=ON; the trace contains key material and a warning
  * saying so goes to stderr). NULL on an unsupported lane count or when tracing is unavailable. */
 gcm_rtl *gcm_rtl_new(unsigned lanes, const char *trace_path);

@@ -16,6 +16,8 @@ void GcmRtlDriver::init_lanes(unsigned n)
   lanes_.resize(n);
   for (Lane &ln : lanes_) ln.ring.resize(16);
   io_.resize(n);
+  sa_outstanding_.assign(reorder_contexts(), {});
+  sa_rel_.assign(reorder_contexts(), 0);
   slots_.resize(key_slots());
   for (SlotKeys &k : slots_) k.unentered.assign(1, 0);
 }
@@ -56,9 +58,9 @@ void GcmRtlDriver::load_key(unsigned slot, const uint8_t *key, size_t key_len)
   slots_[slot].unentered.push_back(0);
 }
 
-void GcmRtlDriver::submit(const GcmRtlPacket &p)
+GcmRtlDriver::Entry &GcmRtlDriver::append(const GcmRtlPacket &p, unsigned lane)
 {
-  Lane &ln = lanes_[p.lane];
+  Lane &ln = lanes_[lane];
   if (ln.count == ln.ring.size()) {  // grow: rare, keeps the entries' buffers
     std::vector<Entry> bigger(2 * ln.ring.size());
     for (size_t i = 0; i < ln.count; i++) bigger[i] = std::move(entry(ln, i));
@@ -67,7 +69,9 @@ void GcmRtlDriver::submit(const GcmRtlPacket &p)
   }
   Entry &e = entry(ln, ln.count++);
   e.pkt.id = p.id;
-  e.pkt.lane = p.lane;
+  e.pkt.lane = lane;
+  e.pkt.sa = p.sa;
+  e.pkt.ready_cycle = p.ready_cycle;
   e.pkt.slot = p.slot;
   e.pkt.decrypt = p.decrypt;
   std::memcpy(e.pkt.iv, p.iv, 12);
@@ -75,15 +79,86 @@ void GcmRtlDriver::submit(const GcmRtlPacket &p)
   e.pkt.text.assign(p.text.begin(), p.text.end());
   std::memcpy(e.pkt.expected_tag, p.expected_tag, 16);
   e.pkt.tag_len = p.tag_len;
-  SlotKeys &sk = slots_[p.slot];
-  e.gen = sk.req_gen;
-  sk.unentered[sk.req_gen - sk.cur_gen]++;
   e.beats = 2 + (p.aad.size() + 15) / 16 + (p.text.size() + 15) / 16;
   e.sent = 0;
   if (e.out.size() < p.text.size()) e.out.resize(p.text.size());
   e.out_len = 0;
   e.desc_cycle = e.end_cycle = 0;
   e.protocol_error.clear();
+  return e;
+}
+
+void GcmRtlDriver::install_key(unsigned slot, const uint8_t *key, size_t key_len)
+{
+  if (key_len != 16 && key_len != 32) {
+    std::fprintf(stderr, "gcm_rtl: key length %zu: the core's key setup takes 16 or 32\n", key_len);
+    return;
+  }
+  Load l{slot, 0, key_len == 32, {}};
+  l.ks = true;
+  std::memcpy(l.key, key, key_len);
+  loads_.push_back(l);
+  std::memset(l.key, 0, sizeof l.key);
+  slots_[slot].req_gen++;
+  slots_[slot].unentered.push_back(0);
+}
+
+void GcmRtlDriver::submit(const GcmRtlPacket &p)
+{
+  SlotKeys &sk = slots_[p.slot];
+  sk.unentered[sk.req_gen - sk.cur_gen]++;
+  if (core_dispatch) {
+    if (p.sa >= reorder_contexts())
+      std::fprintf(stderr, "gcm_rtl: SA %u beyond the core's %u reorder contexts\n", p.sa,
+                   reorder_contexts());
+    fifo_.push_back({p, sk.req_gen});
+    return;
+  }
+  append(p, p.lane).gen = sk.req_gen;
+}
+
+// core_dispatch: the FIFO's first entries that may be dispatched this cycle (a prefix: ready,
+// and their slot's key generation installed).
+void GcmRtlDriver::show_fifo_head(PdIo &pd)
+{
+  pd.n = 0;
+  pd.take = 0;
+  if (!core_dispatch) return;
+  for (size_t k = 0; k < fifo_.size() && k < lanes_.size(); k++) {
+    const Queued &q = fifo_[k];
+    if (q.pkt.ready_cycle > cycle_ || q.gen != slots_[q.pkt.slot].cur_gen) break;
+    pd.pkt[pd.n++] = &q.pkt;
+  }
+}
+
+// The entries the core took move to their lanes with the DESC delivered (the core's pd port
+// carried it); their AAD, TEXT and END beats follow on the lane's input.
+void GcmRtlDriver::take_dispatches(const PdIo &pd)
+{
+  for (unsigned k = 0; k < pd.n && (pd.take >> k & 1u); k++) {
+    const Queued &q = fifo_.front();
+    Entry &e = append(q.pkt, pd.lane[k]);
+    e.gen = q.gen;
+    e.sent = 1;
+    starts.push_back({q.pkt.id, pd.lane[k], cycle_});
+    sa_outstanding_[q.pkt.sa].push_back(q.pkt.id << 8 | pd.lane[k]);
+    fifo_.pop_front();
+  }
+}
+
+// After the edge: what each SA's reorder released in the cycle before it.
+void GcmRtlDriver::take_releases()
+{
+  for (unsigned s = 0; s < sa_outstanding_.size(); s++) {
+    std::deque<uint64_t> &q = sa_outstanding_[s];
+    if (q.empty()) continue;
+    const unsigned r = rel_seq(s);
+    for (unsigned n = (r - sa_rel_[s]) % kRelSeqMod; n && !q.empty(); n--) {
+      releases.push_back({q.front() >> 8, (unsigned)(q.front() & 0xff), cycle_ - 1});
+      q.pop_front();
+    }
+    sa_rel_[s] = r;
+  }
 }
 
 // Builds the lane's next input beat into ln.staged; false when there is none to offer (no
@@ -178,7 +253,7 @@ void GcmRtlDriver::step()
   // Load port: the first word of an install waits until every older packet of the slot has
   // entered; every word waits for the core's ld_ready (older packets still in the pipeline).
   const Load *ld = nullptr;
-  if (!loads_.empty()) {
+  if (!loads_.empty() && !ks_inflight_) {
     const Load &f = loads_.front();
     if (f.index != 0 || slots_[f.slot].unentered[0] == 0) ld = &f;
   }
@@ -191,11 +266,30 @@ void GcmRtlDriver::step()
                                 : !(out_stall_prob > 0 && unif_(rng) < out_stall_prob);
   }
   bool ld_ready = false;
-  drive_and_eval(io_, ld, ld_ready);
+  PdIo pd;
+  show_fifo_head(pd);
+  drive_and_eval(io_, ld, ld_ready, pd);
+  take_dispatches(pd);
   posedge();
   cycle_++;
+  if (core_dispatch) take_releases();
+  if (sched_overflow()) sched_overflows++;
   if (ld && !ld_ready) ld_stall_cycles++;
-  if (ld && ld_ready) {
+  if (ks_inflight_ && ks_idle()) {  // the key setup wrote its last word at this edge
+    SlotKeys &sk = slots_[ks_slot_];
+    sk.unentered.pop_front();
+    sk.cur_gen++;
+    installs_done++;
+    last_install_cycle = cycle_;
+    ks_inflight_ = false;
+  }
+  if (ld && ld_ready && ld->ks) {
+    ks_inflight_ = true;
+    ks_slot_ = ld->slot;
+    install_request_cycle = cycle_ - 1;
+    loads_.front() = Load{};  // the key leaves the driver's memory
+    loads_.pop_front();
+  } else if (ld && ld_ready) {
     if (ld->index == 19) {  // last word (H^4): the slot's new generation is live
       SlotKeys &sk = slots_[ld->slot];
       sk.unentered.pop_front();
@@ -228,7 +322,9 @@ void GcmRtlDriver::step()
 
 bool GcmRtlDriver::idle() const
 {
-  if (!loads_.empty()) return false;
+  if (!loads_.empty() || !fifo_.empty() || ks_inflight_) return false;
+  for (const std::deque<uint64_t> &q : sa_outstanding_)
+    if (!q.empty()) return false;
   for (const Lane &ln : lanes_)
     if (ln.count) return false;
   return true;

@@ -15,7 +15,9 @@
 
 struct GcmRtlPacket {
   uint64_t id = 0;
-  unsigned lane = 0;
+  unsigned lane = 0;          // per-lane mode only; core_dispatch: the core chooses
+  unsigned sa = 0;            // core_dispatch: reorder context (< reorder_contexts())
+  uint64_t ready_cycle = 0;   // core_dispatch: first cycle it may be dispatched
   unsigned slot = 0;          // key slot, installed with load_key
   bool decrypt = false;
   uint8_t iv[12] = {};
@@ -38,6 +40,14 @@ struct GcmRtlDone {
   std::string protocol_error; // empty when beat counts and byte counts were as expected
 };
 
+// core_dispatch: a dispatch (cycle = the contract cycle in which the core took the packet)
+// or a release (the cycle in which the core's per-SA reorder released it).
+struct GcmRtlEvent {
+  uint64_t id = 0;
+  unsigned lane = 0;
+  uint64_t cycle = 0;
+};
+
 // One accepted output beat, as the core's output port showed it (handed to on_out_beat).
 struct GcmRtlOutBeat {
   uint64_t cycle = 0;
@@ -52,6 +62,10 @@ class GcmRtlDriver {
   virtual ~GcmRtlDriver() = default;
   virtual unsigned lanes() const = 0;
   virtual unsigned key_slots() const = 0;
+  virtual unsigned reorder_contexts() const = 0;  // gcm_core SAS
+  // Pulses the core's reset with the current configuration (out_fifo_credit is taken at
+  // reset). Only before any traffic: it does not clear the driver's queues.
+  virtual void reset() = 0;
   // SA install: round keys and H..H^4 computed in C (key expansion FIPS-197 5.2,
   // H = E(K, 0^128) and its powers via the reference GCM gcm_ref.h), written through the load
   // port one 128-bit word per cycle when ld_ready (gcm_key_install_cycles: 15 words for
@@ -61,6 +75,10 @@ class GcmRtlDriver {
   // key-reading stages), and newer packets of the slot are held until its last word is
   // written. Other slots never stall.
   void load_key(unsigned slot, const uint8_t *key, size_t key_len);
+  // SA install through the core's own key setup (gcm_keysetup.v): only the key is written
+  // (ks_* port); the core expands it, computes H..H^4 and fills the slot
+  // (gcm_key_install_cycles). Same ordering rule as load_key.
+  void install_key(unsigned slot, const uint8_t *key, size_t key_len);
   void submit(const GcmRtlPacket &p);
   void step();
   bool idle() const;
@@ -77,9 +95,24 @@ class GcmRtlDriver {
   // out_ready pattern instead of out_stall_prob when set: (lane, cycle) -> ready
   std::function<bool(unsigned, uint64_t)> out_ready_fn;
   unsigned overhead_cycles = 0;  // the core's run-time overhead register (gcm_timing.h rule 1)
+  // The core's own dispatcher and per-SA reorder (gcm_core sched_en = 1, gcm_timing.h items
+  // 2-4): submit() queues packets in one FIFO (submission order, dispatchable from
+  // ready_cycle); the core picks the lane; every dispatch is appended to `starts`, every
+  // release to `releases`. Set these before the first submit (then call reset() if
+  // out_fifo_credit changed); pin_mode = sa_dispatch pin.
+  bool core_dispatch = false;
+  bool pin_mode = false;
+  unsigned reorder_depth = 64;     // <= 64 (gcm_core RMAX)
+  unsigned out_fifo_credit = 1024; // <= 1024 (gcm_core OUT_FIFO_DEPTH), taken at reset()
+  std::vector<GcmRtlEvent> starts, releases;
+  static constexpr unsigned kRelSeqMod = 128;  // rel_seq counts mod 2 * gcm_core RMAX
+  uint64_t sched_overflows = 0;    // cycles the core flagged sched_overflow (must stay 0)
   uint64_t fifo_overflows = 0;   // cycles a lane flagged out_overflow (must stay 0)
   uint64_t in_beats = 0, out_beats = 0, packets_done = 0;
   uint64_t installs_done = 0, last_install_cycle = 0;  // cycle of the last install's final word
+  // install_key: the cycle the core accepted the last request (the slot is usable from
+  // install_request_cycle + gcm_key_install_cycles(), which is last_install_cycle)
+  uint64_t install_request_cycle = 0;
   uint64_t ld_stall_cycles = 0;  // cycles a load word waited on the core's ld_ready
 
  protected:
@@ -95,6 +128,14 @@ class GcmRtlDriver {
     unsigned slot, index;
     bool aes256;
     uint8_t data[16];
+    bool ks = false;      // a key-setup request (install_key): key[] instead of data
+    uint8_t key[32] = {};
+  };
+  struct PdIo {  // the first entries of the input FIFO shown to the core's dispatcher
+    unsigned n = 0;
+    const GcmRtlPacket *pkt[8] = {};
+    unsigned take = 0;          // bit k: entry k dispatched this cycle
+    unsigned lane[8] = {};
   };
   struct LaneIo {  // what the model shows / takes this cycle
     bool in_valid = false, out_ready = true;
@@ -106,8 +147,11 @@ class GcmRtlDriver {
   };
   // Drives the lanes' inputs and the load port (ld = nullptr: ld_valid low), evaluates, and
   // returns the outputs in io and the core's ld_ready.
-  virtual void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready) = 0;
+  virtual void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready, PdIo &pd) = 0;
   virtual void posedge() = 0;
+  virtual unsigned rel_seq(unsigned sa) const = 0;  // after posedge: released count mod 128
+  virtual bool sched_overflow() const = 0;
+  virtual bool ks_idle() const = 0;  // after posedge: the key-setup unit has no install running
   void init_lanes(unsigned n);
 
  private:
@@ -132,7 +176,20 @@ class GcmRtlDriver {
     uint64_t cur_gen = 0, req_gen = 0;
     std::deque<uint64_t> unentered;  // [i] = packets of generation cur_gen + i not yet entered
   };
+  struct Queued {  // core_dispatch: an input-FIFO entry
+    GcmRtlPacket pkt;
+    uint64_t gen = 0;
+  };
   Entry &entry(Lane &ln, size_t off) { return ln.ring[(ln.head + off) % ln.ring.size()]; }
+  Entry &append(const GcmRtlPacket &p, unsigned lane);
+  void show_fifo_head(PdIo &pd);
+  void take_dispatches(const PdIo &pd);
+  void take_releases();
+  std::deque<Queued> fifo_;
+  bool ks_inflight_ = false;
+  unsigned ks_slot_ = 0;
+  std::vector<std::deque<uint64_t>> sa_outstanding_;  // ids in per-SA dispatch order
+  std::vector<unsigned> sa_rel_;
   bool stage_beat(Lane &ln);
   void take_output(unsigned l, const LaneIo &io);
   std::vector<Lane> lanes_;
@@ -146,7 +203,7 @@ class GcmRtlDriver {
 // Key-store words of a key: round keys 0..14 (AES-128: 11..14 zero), then H, H^2, H^3, H^4.
 void gcm_rtl_key_words(const uint8_t *key, size_t key_len, uint8_t words[19][16]);
 
-// lanes 1, 2 or 4; lanes 0 = the 1-lane fault build (one extra output stage, tests only). trace_path non-null only works in IPSECSIM_RTL_TRACE builds (nullptr otherwise).
+// lanes 1, 2, 3 or 4; lanes 0 = the 1-lane fault build (one extra output stage, tests only). trace_path non-null only works in IPSECSIM_RTL_TRACE builds (nullptr otherwise).
 std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *trace_path);
 
 #endif

@@ -1,4 +1,4 @@
-// Binds GcmRtlDriver to the Verilated builds of gcm_core (LANES=1, 2 and 4): packs each
+// Binds GcmRtlDriver to the Verilated builds of gcm_core (LANES=1, 2, 3 and 4): packs each
 // lane's beat into the flattened LANES x width buses, evaluates, unpacks the outputs.
 #include <cstdio>
 #include <cstring>
@@ -6,6 +6,7 @@
 
 #include "Vgcm_core1.h"
 #include "Vgcm_core2.h"
+#include "Vgcm_core3.h"
 #include "Vgcm_core4.h"
 #include "Vgcm_core1_fault.h"
 #include "gcm_rtl_driver.hpp"
@@ -70,6 +71,7 @@ void get_block(const VlWide<N> &sig, unsigned lane, uint8_t b[16])
 }
 
 constexpr unsigned kSlotW = 3;
+constexpr unsigned kSaW = 4, kSas = 16, kQw = 7;  // gcm_core SA_W, SAS, QW (RMAX 64)
 
 template <class M, unsigned LANES>
 class ModelDriver : public GcmRtlDriver {
@@ -91,6 +93,7 @@ class ModelDriver : public GcmRtlDriver {
     (void)trace_path;
 #endif
     init_lanes(LANES);
+    top_->out_fifo_credit = (uint16_t)out_fifo_credit;
     top_->rst = 1;
     top_->clk = 0;
     top_->eval();
@@ -103,6 +106,21 @@ class ModelDriver : public GcmRtlDriver {
     top_->rst = 0;
     top_->eval();
   }
+  void reset() override
+  {
+    M &t = *top_;
+    drive_config();
+    t.rst = 1;
+    for (int i = 0; i < 3; i++) {  // two reset edges, then one that loads the config registers
+      if (i == 2) t.rst = 0;
+      t.clk = 0;
+      t.eval();
+      t.clk = 1;
+      t.eval();
+    }
+    t.clk = 0;
+    t.eval();
+  }
   ~ModelDriver() override
   {
 #ifdef GCM_RTL_TRACE
@@ -112,15 +130,54 @@ class ModelDriver : public GcmRtlDriver {
   }
   unsigned lanes() const override { return LANES; }
   unsigned key_slots() const override { return 1u << kSlotW; }
+  unsigned reorder_contexts() const override { return kSas; }
 
  protected:
-  void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready) override
+  void drive_config()
+  {
+    M &t = *top_;
+    t.overhead_cycles = (uint16_t)overhead_cycles;
+    t.out_fifo_credit = (uint16_t)out_fifo_credit;
+    t.sched_en = core_dispatch;
+    t.pin_mode = pin_mode;
+    t.reorder_depth = (uint8_t)reorder_depth;
+  }
+  void drive_pd(const PdIo &pd)
+  {
+    M &t = *top_;
+    t.pd_valid = (1u << pd.n) - 1u;
+    for (unsigned k = 0; k < pd.n; k++) {
+      const GcmRtlPacket &p = *pd.pkt[k];
+      put_bits(t.pd_sa, kSaW * k, kSaW, p.sa);
+      for (unsigned w = 0; w < 3; w++) {  // IV byte 0 in bit 95 of the entry
+        const uint8_t *b = p.iv + 4 * w;
+        put_bits(t.pd_iv, 96 * k + 64 - 32 * w, 32,
+                 (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]);
+      }
+      put_bits(t.pd_slot, kSlotW * k, kSlotW, p.slot);
+      put_bits(t.pd_decrypt, k, 1, p.decrypt);
+      put_bits(t.pd_aad_len, 32 * k, 32, p.aad.size());
+      put_bits(t.pd_text_len, 32 * k, 32, p.text.size());
+      put_bits(t.pd_tag_len, 5 * k, 5, p.tag_len);
+    }
+  }
+  void drive_and_eval(std::vector<LaneIo> &io, const Load *ld, bool &ld_ready, PdIo &pd) override
   {
     M &t = *top_;
     t.clk = 0;
-    t.overhead_cycles = (uint16_t)overhead_cycles;
-    t.ld_valid = ld != nullptr;
-    if (ld) {
+    drive_config();
+    drive_pd(pd);
+    t.ld_valid = ld != nullptr && !ld->ks;
+    t.ks_valid = ld != nullptr && ld->ks;
+    if (ld && ld->ks) {
+      t.ks_slot = (uint8_t)ld->slot;
+      t.ks_aes256 = ld->aes256;
+      uint8_t k[32] = {};
+      std::memcpy(k, ld->key, ld->aes256 ? 32 : 16);
+      put_block(t.ks_key, 1, k);       // key bytes 0..15 in [255:128]
+      put_block(t.ks_key, 0, k + 16);  // AES-256 bytes 16..31 in [127:0]
+      std::memset(k, 0, sizeof k);
+    } else if (ld) {
       t.ld_slot = (uint8_t)ld->slot;
       t.ld_index = (uint8_t)ld->index;
       t.ld_aes256 = ld->aes256;
@@ -141,7 +198,9 @@ class ModelDriver : public GcmRtlDriver {
     }
     t.eval();
     dump();
-    ld_ready = t.ld_ready;
+    ld_ready = (ld && ld->ks) ? t.ks_ready : t.ld_ready;
+    pd.take = (unsigned)get_bits(t.pd_take, 0, LANES);
+    for (unsigned k = 0; k < pd.n; k++) pd.lane[k] = (unsigned)get_bits(t.pd_lane, kLw * k, kLw);
     for (unsigned l = 0; l < LANES; l++) {
       LaneIo &x = io[l];
       x.in_ready = get_bits(t.in_ready, l, 1);
@@ -161,6 +220,13 @@ class ModelDriver : public GcmRtlDriver {
     top_->eval();
     dump();
   }
+  unsigned rel_seq(unsigned sa) const override
+  {
+    return (unsigned)get_bits(top_->rel_seq, kQw * sa, kQw);
+  }
+  bool sched_overflow() const override { return top_->sched_overflow; }
+  bool ks_idle() const override { return top_->ks_ready; }
+  static constexpr unsigned kLw = LANES > 2 ? 2 : 1;  // gcm_core LW
 
  private:
   void dump()
@@ -189,6 +255,7 @@ std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *tr
   if (lanes == 1) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1, 1>(trace_path));
   if (lanes == 0) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1_fault, 1>(trace_path));
   if (lanes == 2) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core2, 2>(trace_path));
+  if (lanes == 3) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core3, 3>(trace_path));
   if (lanes == 4) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core4, 4>(trace_path));
   return nullptr;
 }
