@@ -42,7 +42,7 @@ typedef struct visit_at {
   const void *obj;
   visit_kind kind;
   sim_fs lat;
-  uint32_t bytes;
+  double bytes;    /* a frame mix's mean frame on the clear part of the path (not rounded) */
   double mult, engine_pps;
 } visit_at;
 typedef void (*visit_fn)(void *ctx, const visit_at *v);
@@ -52,13 +52,14 @@ typedef struct walker {
   visit_fn visit;
   void *ctx;
   sim_fs now;      /* absolute time of the packet (engine clock edges depend on it) */
-  uint32_t bytes;  /* frame bytes now */
+  uint32_t bytes;  /* frame bytes now (latencies use whole bytes) */
+  double frac;     /* the mean frame's fraction beyond `bytes` while the packet is clear */
   double mult;
   uint32_t inner;  /* ESP: the IP bytes of the datagram (fragment) it carries */
 } walker;
 
 static void hop(walker *k, const void *obj, visit_kind kind, sim_fs lat, double engine_pps) {
-  const visit_at v = {obj, kind, lat, k->bytes, k->mult, engine_pps};
+  const visit_at v = {obj, kind, lat, k->bytes + k->frac, k->mult, engine_pps};
   k->visit(k->ctx, &v);
   k->now += lat;
 }
@@ -104,6 +105,7 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
   const double lanes = e->sa_dispatch == ENGINE_PIN ? 1.0 : (double)e->lanes;
   hop(k, NULL, V_ENGINE, out - k->now, lanes / ((double)(e->overhead_cycles + n) * sim_fs_to_s(T)));
   k->bytes = engine_frame_bytes(decrypt ? sh.inner_bytes : sh.esp_ip_bytes);
+  k->frac = 0; /* ESP shapes come from whole bytes */
   k->inner = sh.inner_bytes;
   k->mult *= plan.n;
   hop(k, &pg0->in, V_BW, bw_server_service(&pg0->in, k->bytes), 0);
@@ -118,15 +120,17 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
  * packet of `bytes` (the clear frame; an esp_of flow's first ESP packet is derived from it)
  * at zero load, its first packet starting at the flow's start. Returns false when
  * unroutable. */
-static bool walk(asic_world *w, const asic_flow *f, uint32_t bytes, visit_fn visit, void *ctx) {
+static bool walk(asic_world *w, const asic_flow *f, double frame, visit_fn visit, void *ctx) {
   const uint32_t fi = (uint32_t)(f - w->flows);
-  walker k = {w, visit, ctx, f->start, bytes, 1.0, 0};
+  const uint32_t bytes = (uint32_t)frame;
+  walker k = {w, visit, ctx, f->start, bytes, frame - bytes, 1.0, 0};
   uint32_t port = f->port, key = f->first_key, decrypt_t = ASIC_NONE;
   const asic_ipsec_rt *rt = w->ipsec;
   if (rt && f->esp_of < rt->tab.n_tunnels) { /* the first ESP packet its remote peer sends */
     engine_esp_plan plan;
     if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, bytes - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
       k.bytes = engine_frame_bytes(plan.first.esp_ip_bytes);
+      k.frac = 0;
       k.inner = plan.first.inner_bytes;
       k.mult = plan.n;
     }
@@ -213,7 +217,7 @@ void asic_analytic_offered(asic_world *w, asic_res *res, size_t n) {
     const asic_flow *f = &w->flows[fi];
     const double frame = asic_flow_mean_frame(f);
     offered_ctx c = {res, n, offered_pps_on_wire(f, frame)};
-    walk(w, f, (uint32_t)frame, visit_offered, &c);
+    walk(w, f, frame, visit_offered, &c);
   }
 }
 
@@ -247,7 +251,7 @@ double asic_flow_ceiling_pps(asic_world *w, uint32_t fi) {
   double line = (double)w->ports[f->port].rate_bps / (8.0 * (frame + SIM_ETH_L1_OVERHEAD));
   if (line < c.min_pps) c.min_pps = line;
   /* no route: nothing is delivered, whatever the resources before the lookup could carry */
-  if (!walk(w, f, (uint32_t)frame, visit_ceiling, &c)) return 0;
+  if (!walk(w, f, frame, visit_ceiling, &c)) return 0;
   return c.min_pps;
 }
 

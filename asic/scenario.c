@@ -412,8 +412,8 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
       if (!nm) return free(rt), cfg_fail(err, m, "routers[].name", "missing");
       const char *s = scenario_scalar(nm, "routers[].name", err);
       if (!s) return free(rt), false;
-      if (strlen(s) >= sizeof rt[i].name || strchr(s, '.') || strchr(s, ':'))
-        return free(rt), cfg_fail(err, nm, "routers[].name", "bad name '%s' (allowed: up to 31 characters, no '.' or ':')", s);
+      if (strlen(s) >= sizeof rt[i].name || strchr(s, '.') || strchr(s, ':') || strchr(s, '/') || !stats_name_ok(s))
+        return free(rt), cfg_fail(err, nm, "routers[].name", "bad name '%s' (allowed: up to 31 characters of a-z 0-9 _ -)", s);
       for (uint32_t k = 0; k < i; k++)
         if (!strcmp(rt[k].name, s)) return free(rt), cfg_fail(err, nm, "routers[].name", "duplicate router '%s'", s);
       snprintf(rt[i].name, sizeof rt[i].name, "%s", s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ipsec_engine/sa_load.h"
+#include "model/stats.h"
 #include "scenario.h"
 
 static const char *const own_keys[] = {"name",   "anchor", "bind",   "local", "remote", "algorithm", "key",
@@ -88,6 +89,10 @@ static bool parse_entry(tun_entry *t, cfg_err *err) {
   for (size_t i = 0; i < 5; i++)
     if (!cfg_get(t->e, req[i])) return cfg_fail(err, t->e, scenario_ipsec_field(t, req[i], f, sizeof f), "missing required key");
   if (!(t->name = text_of(t, "name", err)) || !(t->anchor = text_of(t, "anchor", err))) return false;
+  if (strchr(t->name, '.') || !stats_name_ok(t->name)) { /* it names metrics tunnel.ROUTER.NAME.* */
+    snprintf(why, sizeof why, "bad name '%.40s' (allowed: lower-case letters, digits, _ and -)", t->name);
+    return scenario_ipsec_fail_at(t, "name", err, why);
+  }
   if (strlen(t->anchor) >= sizeof ((asic_tunnel *)0)->anchor ||
       !asic_ipsec_anchor(&t->w->routers[t->r].plat, t->anchor, &t->asic, &t->slice, why, sizeof why))
     return scenario_ipsec_fail_at(t, "anchor", err, strlen(t->anchor) >= 32 ? "too long (allowed: si-FPC/PIC/PORT)" : why);

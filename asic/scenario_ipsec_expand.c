@@ -132,7 +132,7 @@ bool scenario_ipsec_expand(tun_entry *t, uint64_t i, cfg_err *err) {
   if (t->counted) snprintf(tu.name, sizeof tu.name, "%s-%llu", t->name, (unsigned long long)i);
   else snprintf(tu.name, sizeof tu.name, "%s", t->name);
   if (strlen(t->name) + (t->counted ? 11 : 0) >= SA_NAME_MAX) { /* count: "-N" up to 10 digits */
-    snprintf(why, sizeof why, "too long (allowed: letters, digits, _ and -, at most %u characters%s)",
+    snprintf(why, sizeof why, "too long (allowed: lower-case letters, digits, _ and -, at most %u characters%s)",
              SA_NAME_MAX - 1 - (t->counted ? 11 : 0), t->counted ? " with count" : "");
     return scenario_ipsec_fail_at(t, "name", err, why);
   }

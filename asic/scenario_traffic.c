@@ -109,8 +109,8 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
   snprintf(f->name, sizeof f->name, "f%u", fi);
   if ((n = cfg_get(e, "name"))) {
     if (!(s = scenario_scalar(n, "traffic[].name", err))) return false;
-    if (strlen(s) >= sizeof f->name || strchr(s, '.'))
-      return cfg_fail(err, n, "traffic[].name", "bad name '%s' (allowed: up to 47 characters, no '.')", s);
+    if (strlen(s) >= sizeof f->name || strchr(s, '.') || !stats_name_ok(s)) /* metric names */
+      return cfg_fail(err, n, "traffic[].name", "bad name '%s' (allowed: up to 47 characters of a-z 0-9 _ - / :)", s);
     snprintf(f->name, sizeof f->name, "%s", s);
   }
   for (uint32_t k = 0; k < fi; k++)

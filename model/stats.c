@@ -106,7 +106,7 @@ static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
   return true;
 }
 
-static bool valid_name(const char *name) {
+bool stats_name_ok(const char *name) {
   size_t len = strlen(name);
   if (len == 0 || len > NAME_MAX_LEN || name[0] == '.' || name[len - 1] == '.') return false;
   for (size_t i = 0; i < len; i++) {
@@ -134,7 +134,7 @@ static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
 static void *add(stats_registry *r, const char *name, const char *unit, const char *desc,
                  stats_kind kind) {
-  if (!r || !name || !valid_name(name)) return NULL;
+  if (!r || !name || !stats_name_ok(name)) return NULL;
   size_t len = strlen(name);
   hslot *h = hash_find(r, name, len);
   if (h && h->key) { /* existing leaf of the same kind, else refused */

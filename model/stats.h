@@ -23,6 +23,9 @@ typedef uint64_t stats_counter;
  * log-linear buckets (relative error <= 1/64) for quantiles. */
 typedef struct stats_hist stats_hist;
 
+/* A name the registry accepts: 1..NAME_MAX characters of a-z 0-9 _ - / : and single dots
+ * between parts (not first or last). Loaders check user-given names with it. */
+bool stats_name_ok(const char *name);
 stats_registry *stats_create(void);
 void stats_destroy(stats_registry *r);
 

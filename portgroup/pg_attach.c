@@ -1,6 +1,7 @@
 /* Block attachment point on PG0; see pg_attach.h. */
 #include "pg_attach.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "portgroup.h"
@@ -29,7 +30,36 @@ bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_bloc
 
 void pg_attach_free(pg_attach *a) {
   if (a->on) ingress_arb_free(&a->to_block), bw_server_free(&a->gate);
+  free(a->in_out);
+  a->in_out = NULL;
   a->on = false;
+}
+
+/* The block's packets that have left PG0.out by t no longer count as held there. */
+static void in_out_settle(pg_attach *a, sim_fs t) {
+  while (a->in_out_n && a->in_out[a->in_out_head].t <= t) {
+    a->in_out_bytes -= a->in_out[a->in_out_head].bytes;
+    a->in_out_head = (a->in_out_head + 1) % a->in_out_cap;
+    a->in_out_n--;
+  }
+}
+
+static void in_out_push(pg_attach *a, sim_fs d, uint32_t bytes) {
+  if (a->in_out_n == a->in_out_cap) { /* grow the ring, amortised */
+    uint32_t cap = a->in_out_cap ? 2 * a->in_out_cap : 64;
+    void *n = malloc((size_t)cap * sizeof *a->in_out);
+    if (!n) return; /* ownership rule degrades to "the block's"; nothing is lost */
+    for (uint32_t i = 0; i < a->in_out_n; i++)
+      memcpy((char *)n + i * sizeof *a->in_out, &a->in_out[(a->in_out_head + i) % a->in_out_cap], sizeof *a->in_out);
+    free(a->in_out);
+    a->in_out = n;
+    a->in_out_head = 0;
+    a->in_out_cap = cap;
+  }
+  const uint32_t k = (a->in_out_head + a->in_out_n++) % a->in_out_cap;
+  a->in_out[k].t = d;
+  a->in_out[k].bytes = bytes;
+  a->in_out_bytes += bytes;
 }
 
 /* Dispatch key: above every packet pid, apart from the PG and slice arbiters' keys. */
@@ -47,6 +77,7 @@ static void hand_over(sim_world *w, pg_attach *a, asic_pg *pg0, sim_fs t, const 
     pg_attach_credit(w, pg0, pkt->bytes, t);
     return sim_world_drop(w, pkt, DROP_PG_OUT, t);
   }
+  if (a->ops.credit_bytes) in_out_push(a, d, pkt->bytes);
   if (a->ops.offer(a->ops.ctx, a->slice, d, pkt)) return;
   a->tot_refused++;
   if (d >= a->to_block.w0 && d < a->to_block.w1) (*a->block_drops)++;
@@ -61,9 +92,18 @@ void pg_attach_send(sim_world *w, asic_pg *pg0, sim_fs t, const sim_pkt *pkt) {
   switch (ingress_arb_arrive(&a->to_block, &a->gate, 0, t, pkt, 0, &x)) {
     case ARB_SERVED: return hand_over(w, a, pg0, t, pkt);
     case ARB_DROPPED: return sim_world_drop(w, pkt, DROP_PG_OUT, t);
-    case ARB_DROPPED_HELD:
-      if (t >= a->to_block.w0 && t < a->to_block.w1) (*a->block_drops)++;
+    case ARB_DROPPED_HELD: {
+      const bool in_window = t >= a->to_block.w0 && t < a->to_block.w1;
+      in_out_settle(a, t);
+      const uint64_t held = a->to_block.credit.cap_bytes - a->to_block.credit.bytes;
+      if (2 * a->in_out_bytes > held) { /* PG0.out holds most of the credits: PG0 binds */
+        a->tot_pg_owned++;
+        if (in_window) (*pg0->out.c.drops)++;
+        return sim_world_drop(w, pkt, DROP_PG_OUT, t);
+      }
+      if (in_window) (*a->block_drops)++;
       return sim_world_drop(w, pkt, DROP_ENGINE_QUEUE_FULL, t);
+    }
     case ARB_QUEUED_SCHEDULE: return push_dispatch(w, a, x);
     case ARB_QUEUED: return;
   }

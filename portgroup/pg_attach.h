@@ -68,6 +68,13 @@ typedef struct pg_attach {
   stats_counter *block_drops, block_drops_own_; /* window: the block's drops here (engine_queue_full;
                                                    the owner may point it at the block's counter) */
   uint64_t tot_fifo_drops; /* all-time: block packets PG0.out's FIFO dropped (its own count too) */
+  /* Block packets inside PG0.out's FIFO (credits taken, not yet at the block), in departure
+   * order: a drop for lack of credits is PG0.out's own (pg_out_queue_full) when PG0.out, not
+   * the block, holds most of the credits (PG0 binds), else the block's (engine_queue_full). */
+  struct { sim_fs t; uint32_t bytes; } *in_out;
+  uint32_t in_out_head, in_out_n, in_out_cap;
+  uint64_t in_out_bytes;
+  uint64_t tot_pg_owned; /* all-time: held drops owned by PG0.out under that rule */
 } pg_attach;
 
 struct asic_pg;

@@ -101,10 +101,10 @@ TEST(EngineAccept, LowerPortGroupBandwidthMakesPg0TheOwner) {
   EXPECT_EQ(r->m("r0.asic0.slice1.pg1.in.drops.pg_in_queue_full"), 0);
 }
 
-// KNOWN GAP (reported to the lead, engine-asic's pg_attach): the run above binds at PG0.out
-// (util 1, the engine at 0.85) but its drops are counted as engine_queue_full, not as
-// PG0's pg_out_queue_full. Enable when the attachment names the owner right.
-TEST(EngineAccept, DISABLED_Pg0OwnsTheDropsWhenItBinds) {
+// The run above binds at PG0.out (util 1, the engine at 0.85): its drops are PG0's
+// pg_out_queue_full (PG0.out, not the engine, holds most of the engine's input credits when
+// they run out: pg_attach.h), none the engine's.
+TEST(EngineAccept, Pg0OwnsTheDropsWhenItBinds) {
   auto r = asic_run(write_temp_yaml("pg0own2", kPg0Owner));
   ASSERT_TRUE(r->loaded) << r->err;
   EXPECT_EQ(r->m(m("drops.engine_queue_full")), 0);

@@ -93,7 +93,7 @@ TEST(ScenarioErrors2, RouterNameMissing) {
 }
 TEST(ScenarioErrors2, RouterBadName) {
   expect_error("rbad", kRouters + "  - {name: a.b}\n" + kTail,
-               "3:12: routers[].name: bad name 'a.b' (allowed: up to 31 characters, no '.' or ':')");
+               "3:12: routers[].name: bad name 'a.b' (allowed: up to 31 characters of a-z 0-9 _ -)");
 }
 TEST(ScenarioErrors2, DuplicateRouter) {
   expect_error("rdup", kRouters + "  - {name: a}\n  - {name: a}\n" + kTail, "4:12: routers[].name: duplicate router 'a'");
@@ -122,7 +122,17 @@ TEST(ScenarioErrors2, UniformMinAboveMax) {
 }
 TEST(ScenarioErrors2, StreamBadName) {
   expect_error("sname", sub(kBase, "name: z", "name: a.b"),
-               "6:12: traffic[].name: bad name 'a.b' (allowed: up to 47 characters, no '.')");
+               "6:12: traffic[].name: bad name 'a.b' (allowed: up to 47 characters of a-z 0-9 _ - / :)");
+}
+// Upper-case names are refused at load: the metric names built from them would be refused by
+// the stats registry (the run crashed on such a name before).
+TEST(ScenarioErrors2, StreamUpperCaseName) {
+  expect_error("supper", sub(kBase, "name: z", "name: Vpn1"),
+               "6:12: traffic[].name: bad name 'Vpn1' (allowed: up to 47 characters of a-z 0-9 _ - / :)");
+}
+TEST(ScenarioErrors2, RouterUpperCaseName) {
+  expect_error("rupper", kRouters + "  - {name: R1}\n" + kTail,
+               "3:12: routers[].name: bad name 'R1' (allowed: up to 31 characters of a-z 0-9 _ -)");
 }
 TEST(ScenarioErrors2, DuplicateStream) {
   expect_error("sdup", kBase + "  - {name: z, port: et-0/0/1, dst: 10.9.0.2}\n", "7:12: traffic[].name: duplicate stream 'z'");

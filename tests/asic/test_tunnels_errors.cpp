@@ -83,7 +83,9 @@ TEST(TunnelErrors, EntryFields) {
   expect_error("keylen", kHead + kT + ", key: '0011'}\n",
                "8:86: ipsec.tunnels[].key: 2 bytes of keying material, aes-256-gcm needs 36 (32-byte key + 4-byte salt, RFC 4106 s8.1)");
   expect_error("longname", kHead + "    - {name: " + std::string(60, 'n') + ", count: 2, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.1, remote: 1.0.0.2}\n",
-               "8:14: ipsec.tunnels[].name: too long (allowed: letters, digits, _ and -, at most 52 characters with count)");
+               "8:14: ipsec.tunnels[].name: too long (allowed: lower-case letters, digits, _ and -, at most 52 characters with count)");
+  expect_error("upper", kHead + "    - {name: Vpn1, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.1, remote: 1.0.0.2}\n",
+               "8:14: ipsec.tunnels[].name: bad name 'Vpn1' (allowed: lower-case letters, digits, _ and -)");
   expect_error("keyname", kHead + "    - {name: 00112233445566778899aabbccddeeff, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.1, remote: 1.0.0.2}\n",
                "8:14: ipsec.tunnels[].name: the value looks like key material (allowed: a name that is not key-like)");
   expect_error("dupbind", kHead + kT + "}\n" + "    - {name: b, anchor: si-0/0/0, bind: st0.1, local: 1.0.0.3, remote: 1.0.0.4}\n",
