@@ -15,7 +15,8 @@
  *     (pkt.spi) goes to the anchor engine of the inbound SA with that SPI and local address,
  *     then is routed on its inner destination (pkt.inner_key); an unknown SPI is dropped;
  *   - a stream with `esp_of: T` sends the ESP packets the remote peer of tunnel T would send
- *     for the stream's inner frames (frame sizes, dst, rate describe the inner traffic).
+ *     for the stream's inner frames (frame sizes and dst describe the inner traffic; `rate` is
+ *     the L1 rate of the ESP frames the source puts on the wire).
  * Keys live in the sa_config entries only; nothing here is ever printed. */
 #ifndef IPSECSIM_ASIC_IPSEC_H
 #define IPSECSIM_ASIC_IPSEC_H
