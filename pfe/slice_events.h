@@ -25,6 +25,13 @@ static inline void slice_out_(sim_world *w, const slice_wiring *x, asic_slice *s
 
 static inline bool slice_in_lk_window_(const asic_slice *s, sim_fs t) { return t >= s->lk.w0 && t < s->lk.w1; }
 
+/* The lookup found no route (owned by the lookup: counted in its window). */
+static inline void slice_noroute_(sim_world *w, asic_slice *s, sim_fs done, const sim_pkt *pkt) {
+  s->tot_noroute_drops++;
+  if (slice_in_lk_window_(s, done)) (*s->noroute_drops)++;
+  sim_world_drop(w, pkt, DROP_NO_ROUTE, done);
+}
+
 /* IPsec next hops (the lookup's result at `done`): binds pkt->sa and returns the destination
  * word SLICE_TO_BLOCK(anchor slice), or UINT32_MAX when the packet ended here (unknown SPI,
  * exception path, tunnel index out of range = no route). */
@@ -34,9 +41,7 @@ static inline uint32_t slice_ipsec_route_(sim_world *w, const slice_wiring *x, a
   if (SLICE_NH_IS_TUNNEL(nh)) {
     uint32_t t = SLICE_NH_TUNNEL_INDEX(nh);
     if (!ip || t >= ip->n_tunnels) {
-      s->tot_noroute_drops++;
-      if (slice_in_lk_window_(s, done)) (*s->noroute_drops)++;
-      sim_world_drop(w, pkt, DROP_NO_ROUTE, done);
+      slice_noroute_(w, s, done, pkt);
       return UINT32_MAX;
     }
     pkt->sa = ip->tunnel_sa[t];
@@ -75,9 +80,7 @@ static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice
     return;
   }
   if (nh < 0) {
-    s->tot_noroute_drops++;
-    if (done >= s->lk.w0 && done < s->lk.w1) (*s->noroute_drops)++;
-    return sim_world_drop(w, pkt, DROP_NO_ROUTE, done);
+    return slice_noroute_(w, s, done, pkt);
   }
   if (s->direct_out) { /* the SLICE_EV_OUT this packet would take, handled now */
     sim_world_count_event(w, done);
