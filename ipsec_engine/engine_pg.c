@@ -5,36 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/sim_ring.h"
+
 typedef struct epg_slot {
   sim_pkt pkt;    /* the packet as offered */
   uint32_t left;  /* outcomes still to come (0: not known yet) */
   uint32_t next;  /* free list */
 } epg_slot;
 
-/* A FIFO ring of fixed-size elements (grows by doubling). */
-typedef struct epg_ring {
-  char *v;
-  uint32_t head, n, cap, size;
-} epg_ring;
-
-static void ring_push(epg_ring *r, const void *x) {
-  if (r->n == r->cap) {
-    uint32_t nc = r->cap ? 2 * r->cap : 64;
-    char *nv = malloc((size_t)nc * r->size);
-    if (!nv) abort(); /* out of memory: nothing sensible to simulate */
-    for (uint32_t i = 0; i < r->n; i++) memcpy(nv + (size_t)i * r->size, r->v + (size_t)((r->head + i) % r->cap) * r->size, r->size);
-    free(r->v);
-    r->v = nv;
-    r->cap = nc;
-    r->head = 0;
-  }
-  memcpy(r->v + (size_t)((r->head + r->n) % r->cap) * r->size, x, r->size);
-  r->n++;
-}
-static void *ring_front(const epg_ring *r) { return r->v + (size_t)r->head * r->size; }
-static void ring_pop(epg_ring *r) {
-  r->head = (r->head + 1) % r->cap;
-  r->n--;
+/* Rings of the adapter: out of memory leaves nothing sensible to simulate. */
+static void ring_push(sim_ring *r, const void *x) {
+  if (!sim_ring_push(r, x)) abort();
 }
 
 struct engine_pg {
@@ -49,9 +30,9 @@ struct engine_pg {
   sim_fs w0, w1, pending;   /* pending: earliest tick scheduled, SIM_FS_NEVER none */
   epg_slot *slots;
   uint32_t n_slots, cap_slots, free_slot;
-  epg_ring credits;       /* frame bytes of accepted packets, FIFO order */
+  sim_ring credits;       /* frame bytes of accepted packets, FIFO order */
   uint64_t credit_bytes;
-  epg_ring held;            /* released, refused by PG0.in, in order */
+  sim_ring held;            /* released, refused by PG0.in, in order */
   engine_out *outq;         /* outcomes emitted during one engine call */
   uint32_t n_out, cap_out;
   bool blocked;
@@ -238,8 +219,8 @@ static void settle(engine_pg *g, sim_fs t) {
   g->n_out = 0;
   const uint64_t inside = engine_queue_bytes(g->e);
   while (g->credits.n && g->credit_bytes > inside) {
-    uint32_t b = *(const uint32_t *)ring_front(&g->credits);
-    ring_pop(&g->credits);
+    uint32_t b = *(const uint32_t *)sim_ring_front(&g->credits);
+    sim_ring_pop(&g->credits);
     g->credit_bytes -= b;
     g->host.credit(g->host.ctx, g->slice, b, t);
   }
@@ -274,8 +255,8 @@ static void op_handle(void *ctx, uint32_t slice, const sim_event *ev) {
 static void op_returned(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) {
   engine_pg *g = ctx;
   (void)slice, (void)bytes;
-  while (g->held.n && g->host.ret(g->host.ctx, g->slice, t, ring_front(&g->held))) {
-    ring_pop(&g->held);
+  while (g->held.n && g->host.ret(g->host.ctx, g->slice, t, sim_ring_front(&g->held))) {
+    sim_ring_pop(&g->held);
     g->tot_returned++;
   }
   if (g->held.n || !g->blocked) return;

@@ -1,10 +1,16 @@
 /* Block attachment point on PG0; see pg_attach.h. */
 #include "pg_attach.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "portgroup.h"
+
+/* A block packet inside PG0.out's FIFO (pg_attach.in_out). */
+typedef struct pg_in_out {
+  sim_fs t;       /* its departure from PG0.out */
+  uint32_t bytes; /* the credits it holds */
+} pg_in_out;
+
 
 bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_block_ops *ops, uint64_t queue_bytes,
                     uint32_t queue_pkts, uint64_t ret_bytes, uint32_t ret_pkts) {
@@ -15,6 +21,7 @@ bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_bloc
   a->ret_bytes = ret_bytes;
   a->ret_pkts = ret_pkts;
   a->block_drops = &a->block_drops_own_;
+  a->in_out.size = sizeof(pg_in_out);
   uint32_t one = 1;
   if (!ingress_arb_init(&a->to_block, 1, &one, PG_ARB_QUANTUM_UNIT, queue_bytes, queue_pkts) ||
       !bw_server_init(&a->gate, UINT64_MAX, 0, 0, UINT64_MAX, 4))
@@ -30,36 +37,22 @@ bool pg_attach_init(pg_attach *a, asic_pg *pg0, uint32_t pg_index, const pg_bloc
 
 void pg_attach_free(pg_attach *a) {
   if (a->on) ingress_arb_free(&a->to_block), bw_server_free(&a->gate);
-  free(a->in_out);
-  a->in_out = NULL;
+  sim_ring_free(&a->in_out);
   a->on = false;
 }
 
 /* The block's packets that have left PG0.out by t no longer count as held there. */
 static void in_out_settle(pg_attach *a, sim_fs t) {
-  while (a->in_out_n && a->in_out[a->in_out_head].t <= t) {
-    a->in_out_bytes -= a->in_out[a->in_out_head].bytes;
-    a->in_out_head = (a->in_out_head + 1) % a->in_out_cap;
-    a->in_out_n--;
+  while (a->in_out.n && ((const pg_in_out *)sim_ring_front(&a->in_out))->t <= t) {
+    a->in_out_bytes -= ((const pg_in_out *)sim_ring_front(&a->in_out))->bytes;
+    sim_ring_pop(&a->in_out);
   }
 }
 
 static void in_out_push(pg_attach *a, sim_fs d, uint32_t bytes) {
-  if (a->in_out_n == a->in_out_cap) { /* grow the ring, amortised */
-    uint32_t cap = a->in_out_cap ? 2 * a->in_out_cap : 64;
-    void *n = malloc((size_t)cap * sizeof *a->in_out);
-    if (!n) return; /* ownership rule degrades to "the block's"; nothing is lost */
-    for (uint32_t i = 0; i < a->in_out_n; i++)
-      memcpy((char *)n + i * sizeof *a->in_out, &a->in_out[(a->in_out_head + i) % a->in_out_cap], sizeof *a->in_out);
-    free(a->in_out);
-    a->in_out = n;
-    a->in_out_head = 0;
-    a->in_out_cap = cap;
-  }
-  const uint32_t k = (a->in_out_head + a->in_out_n++) % a->in_out_cap;
-  a->in_out[k].t = d;
-  a->in_out[k].bytes = bytes;
-  a->in_out_bytes += bytes;
+  const pg_in_out e = {d, bytes};
+  if (sim_ring_push(&a->in_out, &e)) a->in_out_bytes += bytes; /* out of memory: the ownership
+                                                                   rule degrades to "the block's" */
 }
 
 /* Dispatch key: above every packet pid, apart from the PG and slice arbiters' keys. */

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "ingress_arb.h"
+#include "model/sim_ring.h"
 #include "model/sim_world.h"
 
 #ifdef __cplusplus
@@ -71,8 +72,7 @@ typedef struct pg_attach {
   /* Block packets inside PG0.out's FIFO (credits taken, not yet at the block), in departure
    * order: a drop for lack of credits is PG0.out's own (pg_out_queue_full) when PG0.out, not
    * the block, holds most of the credits (PG0 binds), else the block's (engine_queue_full). */
-  struct { sim_fs t; uint32_t bytes; } *in_out;
-  uint32_t in_out_head, in_out_n, in_out_cap;
+  sim_ring in_out;       /* pg_in_out entries */
   uint64_t in_out_bytes;
   uint64_t tot_pg_owned; /* all-time: held drops owned by PG0.out under that rule */
 } pg_attach;
