@@ -271,33 +271,3 @@ bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lif
   *fifo = sum + sim_ser_fs(wire + SIM_ETH_PREAMBLE_SFD, w->ports[f->port].rate_bps);
   return true;
 }
-
-void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp) {
-  double threads = (double)(p->lookup_ppes * p->lookup_threads_per_ppe);
-  double period = (double)sim_period_fs(p->lookup_clock) * 1e-15;
-  fprintf(fp, "Closed-form ceilings per resource (Mpps / L1 Gbit/s on frame + 20 B)\n");
-  fprintf(fp, "lookup: %.0f threads x %.0f cycles x %.0f fs period (rounded once) = %.2f Mpps at any frame size\n",
-          threads, (double)p->lookup_cycles, period * 1e15, threads / (p->lookup_cycles * period) / 1e6);
-  fprintf(fp, "%7s | %14s | %14s | %14s | %14s | %14s | %14s | %s\n", "frame B", "100GE port", "400GE port",
-          "port group", "slice", "fabric", "lookup", "binding (800G slice of ports)");
-  for (size_t i = 0; i < n; i++) {
-    double b = sizes[i];
-    double l1 = 8.0 * (b + SIM_ETH_L1_OVERHEAD);
-    double port100 = 100e9 / l1, port400 = 400e9 / l1, pg = p->pg_bw / l1, sl = p->slice_bw / l1;
-    double fab = p->fabric_bw / (8.0 * (b + p->fabric_overhead));
-    double lk = threads / (p->lookup_cycles * period);
-    double need = 800e9 / l1; /* a full slice of ports at line rate */
-    /* binding: the resource with the least capacity per unit of the load a full slice of
-     * ports offers it (lookup and slice carry all of it, each of the two port groups half;
-     * the fabric only cross-slice traffic, so it is not a candidate) */
-    struct { const char *name; double cap; } cand[] = {{"lookup", lk}, {"slice", sl}, {"port group", 2 * pg}};
-    const char *bind = "ports (line rate)";
-    double least = need;
-    for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++)
-      if (cand[k].cap < least) least = cand[k].cap, bind = cand[k].name;
-    fprintf(fp, "%7u | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %6.2f %7.2f | %s\n",
-            sizes[i], port100 / 1e6, port100 * l1 / 1e9, port400 / 1e6, port400 * l1 / 1e9, pg / 1e6,
-            pg * l1 / 1e9, sl / 1e6, sl * l1 / 1e9, fab / 1e6, fab * l1 / 1e9, lk / 1e6, lk * l1 / 1e9, bind);
-  }
-  asic_analytic_print_engine(p, sizes, n, fp);
-}

@@ -51,6 +51,10 @@ typedef struct asic_res {
    * datagram in, n ESP packets out), all-time; the conservation identity is sent + made ==
    * received + drops + held. NULL = none. */
   uint64_t (*made)(const struct sim_world *w, void *ctx, uint32_t index);
+  /* Figures of the block beside its resource's own, published after every resource's (in
+   * registry order) into r, e.g. a port's receive side ROUTER.port.NAME.rx_l1_gbps. The
+   * report and the names expect: accepts come from this call alone. NULL = none. */
+  void (*publish_figures)(const struct sim_world *w, void *ctx, uint32_t index, stats_registry *r);
   void *ctx;
   uint32_t index;
   /* RES_HOLDER: the report publishes NAME.held_pkts and NAME.run_drops (its census when
@@ -116,8 +120,16 @@ void asic_analytic_publish_engines(asic_world *w, stats_registry *r);
  * measured 299.9 (util 1.000)". */
 void asic_analytic_engine_summary(asic_world *w, FILE *fp);
 
-/* `ipsecsim params --analytic`: ceilings of every resource for the given frame sizes. */
-void asic_analytic_print(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp);
+/* `ipsecsim params --analytic` (asic_analytic_print.c): ceilings per resource type for the
+ * given frame sizes, and what binds a full slice of ports at line rate, from every resource
+ * registered in a world built from (p, pl); then the engine part. False (err set): out of memory. */
+bool asic_analytic_print(const asic_params *p, const asic_platform *pl, const uint32_t *sizes, size_t n, FILE *fp,
+                         char *err, size_t errlen);
+/* Its parts: the world (one router r0; a stream per port of r0.asic0.slice0 at line rate,
+ * routed back out of its own port; started, never stepped; caller frees it with
+ * asic_world_free, also on false) and the two tables printed from its registry. */
+bool asic_analytic_binding_world(const asic_params *p, const asic_platform *pl, asic_world *w, char *err, size_t errlen);
+bool asic_analytic_print_world(asic_world *w, const uint32_t *sizes, size_t n, FILE *fp);
 /* Its engine part: one slice's engine per frame size (calibration SA shape) and what binds
  * IPsec encrypt + decrypt through it (engine, PG0, lookup or slice). */
 void asic_analytic_print_engine(const asic_params *p, const uint32_t *sizes, size_t n, FILE *fp);

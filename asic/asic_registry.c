@@ -55,6 +55,16 @@ static bool add_port_group_ingress(asic_world *w, const char *name, uint32_t pgi
   return ok;
 }
 
+/* A port's receive side (its MAC has no queue there): what came in on the wire in the window. */
+static void port_rx_publish(const asic_world *w, void *ctx, uint32_t i, stats_registry *r) {
+  (void)ctx;
+  const asic_port *p = &w->ports[i];
+  char n[128];
+  snprintf(n, sizeof n, "%s.port.%s.rx_l1_gbps", w->routers[p->router].name, p->name);
+  double *g = stats_gauge_add(r, n, "Gbps", "received on the wire, L1");
+  if (g) *g = (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / sim_fs_to_s(w->w1 - w->w0) / 1e9;
+}
+
 /* ---- packet holders that are no resource ---- */
 
 static void heap_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
@@ -130,8 +140,9 @@ bool asic_registry_build(asic_world *w) {
   }
   for (uint32_t i = 0; i < w->n_ports && ok; i++) {
     asic_port *pt = &w->ports[i];
-    snprintf(n, sizeof n, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
-    ok = add_bw(w, n, &pt->tx, NULL, DROP_PORT_TX, NULL);
+    asic_res tx = {.kind = RES_BW, .bw = &pt->tx, .reason = DROP_PORT_TX, .publish_figures = port_rx_publish, .index = i};
+    snprintf(tx.name, sizeof tx.name, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
+    ok = asic_registry_add(w, &tx);
   }
   /* what holds packets or owns drops without being a resource */
   for (uint32_t i = 0; i < w->n_slices && ok; i++) {

@@ -193,14 +193,10 @@ static void publish_derived(asic_world *w, stats_registry *r) {
   if (!res) return;
   asic_analytic_offered(w, res, n);
   for (size_t i = 0; i < n; i++) publish_res(w, r, &res[i]);
-  free(res);
   asic_analytic_publish_engines(w, r);
-  for (uint32_t i = 0; i < w->n_ports; i++) {
-    asic_port *p = &w->ports[i];
-    char nm[128];
-    snprintf(nm, sizeof nm, "%s.port.%s.rx_l1_gbps", w->routers[p->router].name, p->name);
-    gauge(r, nm, "Gbps", "received on the wire, L1", (p->rx_bytes + 20.0 * p->rx_pkts) * 8 / window_s(w) / 1e9);
-  }
+  for (size_t i = 0; i < n; i++) /* the blocks' own figures (a port's receive side) */
+    if (res[i].publish_figures) res[i].publish_figures(w, res[i].ctx, res[i].index, r);
+  free(res);
   asic_ipsec_publish(w, r); /* engines and tunnels (asic_report_ipsec.c) */
 }
 

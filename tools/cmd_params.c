@@ -173,6 +173,10 @@ int cmd_params(int argc, char **argv) {
     cfg_print_table("sa (ipsecsim esp --sa FILE: each entry of sas:)", sa_table, n_sa, stdout);
     printf("\n");
   }
-  if (analytic) asic_analytic_print(&p, sizes, n_sizes, stdout);
+  char why[256];
+  if (analytic && !asic_analytic_print(&p, &pl, sizes, n_sizes, stdout, why, sizeof why)) {
+    fprintf(stderr, "ipsecsim params: --analytic: %s\n", why);
+    return IPSECSIM_EXIT_FAIL;
+  }
   return IPSECSIM_EXIT_OK;
 }

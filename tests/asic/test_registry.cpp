@@ -59,6 +59,13 @@ void dummy_census(const asic_world *, void *ctx, uint32_t index, sim_fs t, uint6
   *drops += d->drops;
 }
 
+// A block's own figures beside its resource's: published after every resource's.
+void dummy_figures(const asic_world *, void *ctx, uint32_t index, stats_registry *r) {
+  EXPECT_EQ(index, 5u);
+  double *g = stats_gauge_add(r, "r0.dummy.rx_l1_gbps", "Gbps", "dummy receive side");
+  if (g) *g = *static_cast<double *>(ctx);
+}
+
 }  // namespace
 
 TEST(Registry, DummyResourceIsEverywhere) {
@@ -81,6 +88,10 @@ TEST(Registry, DummyResourceIsEverywhere) {
   r.kind = RES_BW;
   r.bw = &dummy;
   r.reason = DROP_PG_OUT;
+  double rx = 12.5;
+  r.publish_figures = dummy_figures;
+  r.ctx = &rx;
+  r.index = 5;
   ASSERT_TRUE(asic_registry_add(w, &r));
   const sim_fs us = SIM_FS_PER_US;
   ASSERT_TRUE(asic_world_start(w, 10 * us, 100 * us, 1, err, sizeof err)) << err;
@@ -102,18 +113,21 @@ TEST(Registry, DummyResourceIsEverywhere) {
   const double *util = stats_find_gauge(w->stats, "r0.dummy.util");
   ASSERT_NE(util, nullptr);
   EXPECT_DOUBLE_EQ(*util, 3.0 * sim_ser_fs(1020, 10000000000ull) / (100.0 * us));
+  const double *fig = stats_find_gauge(w->stats, "r0.dummy.rx_l1_gbps");  // its own figures
+  ASSERT_NE(fig, nullptr);
+  EXPECT_EQ(*fig, 12.5);
   // expect: names
   scenario_expect x[2]{};
-  std::strcpy(x[0].metric, "r0.dummy.l1_gbps");
+  std::strcpy(x[0].metric, "r0.dummy.rx_l1_gbps");
   std::strcpy(x[0].where, "t.yaml:1:1");
   sc.expects = x;
   sc.n_expects = 1;
   EXPECT_TRUE(asic_expect_check_names(&sc, &cerr)) << cerr.msg;
-  std::strcpy(x[1].metric, "r0.dummy.l1_gbs");
+  std::strcpy(x[1].metric, "r0.dummy.rx_l1_gbs");
   std::strcpy(x[1].where, "t.yaml:2:1");
   sc.n_expects = 2;
   EXPECT_FALSE(asic_expect_check_names(&sc, &cerr));
-  EXPECT_STREQ(cerr.msg, "t.yaml:2:1: expect[1].metric: unknown metric 'r0.dummy.l1_gbs' (did you mean 'r0.dummy.l1_gbps'?)");
+  EXPECT_STREQ(cerr.msg, "t.yaml:2:1: expect[1].metric: unknown metric 'r0.dummy.rx_l1_gbs' (did you mean 'r0.dummy.rx_l1_gbps'?)");
   sc.expects = nullptr;
   sc.n_expects = 0;
   asic_world_free(w);  // the registry frees the dummy's storage too
@@ -238,5 +252,32 @@ TEST(Registry, SliceHeapIsAHolder) {
   asic_registry_census(w, 0, &held, &drops);
   EXPECT_EQ(held, 1u);
   EXPECT_EQ(drops, 0u);
+  asic_world_free(w);
+}
+
+// Each port's receive side comes from its registered MAC (its publish_figures), one per port:
+// a world's report has ROUTER.port.NAME.rx_l1_gbps for every port and no other.
+TEST(Registry, PortReceiveSideFromTheRegistry) {
+  scenario sc{};
+  build_world(&sc);
+  asic_world *w = &sc.world;
+  char err[256];
+  ASSERT_TRUE(asic_world_start(w, 0, 10 * SIM_FS_PER_US, 1, err, sizeof err)) << err;
+  size_t hooks = 0;
+  for (size_t k = 0; k < w->n_res; k++) hooks += w->res[k].publish_figures != nullptr;
+  EXPECT_EQ(hooks, w->n_ports);
+  w->ports[3].rx_pkts = 10, w->ports[3].rx_bytes = 10 * 1230;  // 10 x 1250 B L1 in 10 us
+  asic_report_publish(&sc);
+  size_t rx = 0;
+  for (size_t i = 0, n = stats_count(w->stats); i < n; i++) {
+    std::string name = stats_at(w->stats, i).name;
+    if (name.size() > 11 && name.compare(name.size() - 11, 11, ".rx_l1_gbps") == 0 && name.find(".port.") != std::string::npos) rx++;
+  }
+  EXPECT_EQ(rx, w->n_ports);
+  char n3[96];
+  std::snprintf(n3, sizeof n3, "r0.port.%s.rx_l1_gbps", w->ports[3].name);
+  const double *g = stats_find_gauge(w->stats, n3);
+  ASSERT_NE(g, nullptr);
+  EXPECT_DOUBLE_EQ(*g, 10 * 1250 * 8 / 10e-6 / 1e9);
   asic_world_free(w);
 }
