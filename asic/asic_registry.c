@@ -56,7 +56,7 @@ static bool add_port_group_ingress(asic_world *w, const char *name, uint32_t pgi
 }
 
 /* A port's receive side (its MAC has no queue there): what came in on the wire in the window. */
-static void port_rx_publish(const asic_world *w, void *ctx, uint32_t i, stats_registry *r) {
+static void publish_port_receive(const asic_world *w, void *ctx, uint32_t i, stats_registry *r) {
   (void)ctx;
   const asic_port *p = &w->ports[i];
   char n[128];
@@ -140,7 +140,7 @@ bool asic_registry_build(asic_world *w) {
   }
   for (uint32_t i = 0; i < w->n_ports && ok; i++) {
     asic_port *pt = &w->ports[i];
-    asic_res tx = {.kind = RES_BW, .bw = &pt->tx, .reason = DROP_PORT_TX, .publish_figures = port_rx_publish, .index = i};
+    asic_res tx = {.kind = RES_BW, .bw = &pt->tx, .reason = DROP_PORT_TX, .publish_figures = publish_port_receive, .index = i};
     snprintf(tx.name, sizeof tx.name, "%s.port.%s.tx", w->routers[pt->router].name, pt->name);
     ok = asic_registry_add(w, &tx);
   }
