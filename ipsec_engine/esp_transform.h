@@ -2,7 +2,7 @@
  * packet becomes outer IP [+ UDP] + ESP, and back. A pure transform: no routing, no TTL
  * decrement of the inner packet. Every packet ends in one esp_reason; the transform bumps
  * exactly the counter of that reason (global, and the SA's when the SA is known), or on
- * success the packet and byte counters. Implementation-defined fields (DESIGN.md):
+ * success the packet and byte counters. Implementation-defined fields (chosen here):
  * IV = 64-bit sequence number, pad bytes 1, 2, 3, ..., outer TTL/hop limit = SA outer_ttl,
  * outer IPv4 ID = per-SA counter from 0, IPv6 flow label copied from an IPv6 inner packet
  * else esp_flow_hash (FNV-1a 32 of the inner 5-tuple, folded to 20 bits). */

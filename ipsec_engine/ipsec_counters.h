@@ -1,5 +1,5 @@
 /* IPsec counters as in the seed's `show security ipsec statistics`, global and per SA, plus
- * the events DESIGN.md keeps outside the seed's six error counters, and the finer named drop
+ * the events kept outside the seed's six error counters, and the finer named drop
  * reason of every packet. Each reason maps to exactly one counter (a fault changes exactly
  * one counter). Byte counters follow the seed's own numbers: its example shows Decrypted
  * bytes - Encrypted bytes = 54 per packet (= IPv4 outer 20 + SPI/seq 8 + IV 8 + pad length and
@@ -33,7 +33,7 @@ typedef enum ipsec_ctr {
   IPSEC_CTR_ESP_DECRYPT_FAIL,
   IPSEC_CTR_BAD_HEADERS,
   IPSEC_CTR_BAD_TRAILERS,
-  IPSEC_CTR_DUMMY,            /* events outside the six (DESIGN.md counter rules) */
+  IPSEC_CTR_DUMMY,            /* events outside the six error counters */
   IPSEC_CTR_SEQ_EXHAUSTED,
   IPSEC_CTR_LIFETIME_EXPIRED,
   IPSEC_CTR_ECN_CE_NOT_ECT,

@@ -1,7 +1,7 @@
-/* Simulation time base: unsigned 64-bit femtoseconds (SystemC resolution 1 fs, DESIGN.md
- * "Time base"). A clock period is rounded once, at load, to whole fs (sim_period_fs); a
- * serialization time on a link of R bit/s is ceil(bits * 1e15 / R) fs. Closed-form values
- * in asic/asic_analytic.c call these same functions, so latency tests compare exactly. */
+/* Simulation time base: unsigned 64-bit femtoseconds (SystemC resolution 1 fs). A clock
+ * period is rounded once, at load, to whole fs (sim_period_fs); a serialization time on a
+ * link of R bit/s is ceil(bits * 1e15 / R) fs. Closed-form values in asic/asic_analytic.c
+ * call these same functions, so latency tests compare exactly. */
 #ifndef IPSECSIM_SIM_TIME_H
 #define IPSECSIM_SIM_TIME_H
 
