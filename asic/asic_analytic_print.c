@@ -111,8 +111,8 @@ static void print_types(const asic_world *w, const double *ratio, const uint32_t
  * those the pattern does not load; the packet holders (no server) counted. */
 static void print_registry(const asic_world *w, const double *ratio, const uint32_t *sizes, size_t n, FILE *fp) {
   const asic_router *rt = &w->routers[0];
-  fprintf(fp, "\nBinding walk over the resource registry of r0 (%s, %u ports): every port of r0.asic0.slice0 "
-              "offered at line rate, each routed back out of its own port; per registered resource its "
+  fprintf(fp, "\nBinding walk over the resource registry of r0 (%s, %u ports): every port of r0.asic0.slice0\n"
+              "offered at line rate, each routed back out of its own port; per registered resource its\n"
               "closed-form ceiling as %% of the load offered to it (below 100: it binds)\n",
           asic_preset_name(rt->plat.preset), rt->n_ports);
   fprintf(fp, "%-36s", "resource \\ frame B");
