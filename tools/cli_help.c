@@ -16,7 +16,7 @@ static const help_entry kHelp[] = {
      "  --seed N            random seed, replaces the scenario's seed: (0..18446744073709551615)\n"
      "  --set KEY=VALUE     override before the run, repeatable: BLOCK.PARAM, ROUTER.BLOCK.PARAM,\n"
      "                      platform.KEY, phases.warmup, phases.measure, seed, traffic.frame=SIZE,\n"
-     "                      traffic.rate=P% (list of parameters: ipsecsim params)\n"
+     "                      traffic.rate=P%, ipsec.tunnels.NAME.count=N (list of parameters: ipsecsim params)\n"
      "  --driver systemc|c  who owns time: the SystemC kernel (default) or a plain C event loop\n"
      "  --gcm-model c|rtl   GCM model of the IPsec engine (no effect yet: the engine is not attached)\n"
      "  --quiet, -q         no summary table and no passing expects; conservation and failures only\n"
