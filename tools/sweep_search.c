@@ -92,19 +92,21 @@ static bool mlr_phase(search *s, double goal, unsigned k, double *lo, double *hi
       if (!(t = trial_for(s, guess, d))) return false;
       *(pass(s, t, goal) ? lo : hi) = guess;
     }
-  } else { /* re-measure the bounds at this duration, moving them out until they hold */
-    while (*hi < 1) {
+  } else { /* re-measure the bounds at this duration, moving them out (by w, 2w, 4w, ...)
+            * until they hold */
+    for (double step = w; *hi < 1; step *= 2) {
       if (!(t = trial_for(s, *hi, d))) return false;
       if (!pass(s, t, goal)) break;
-      *lo = *hi, *hi = fmin(1, *hi * (1 + w));
+      *lo = *hi, *hi = fmin(1, *hi * (1 + step));
     }
-    while (*lo > 0) {
+    for (double step = w; *lo > 0; step *= 2) {
       if (!(t = trial_for(s, *lo, d))) return false;
       if (pass(s, t, goal)) break;
-      *hi = *lo, *lo = *lo * (1 - w) < 1e-9 ? 0 : floor(*lo * (1 - w) * 1e9) / 1e9;
+      *hi = *lo, *lo = step >= 1 || *lo * (1 - step) < SWEEP_MLR_MIN_RATE ? 0 : floor(*lo * (1 - step) * 1e9) / 1e9;
     }
   }
-  while (*hi - *lo > w * *hi) {
+  /* nothing passes down to the lowest rate searched: the goal's rate is 0 */
+  while (*hi - *lo > w * *hi && *hi > SWEEP_MLR_MIN_RATE) {
     double mid = (*lo + *hi) / 2;
     if (!(t = trial_for(s, mid, d))) return false;
     *(pass(s, t, goal) ? lo : hi) = mid;

@@ -13,7 +13,8 @@
  *    (a lower bound that now fails, or an upper bound that now passes, is moved out by the
  *    phase's width until it holds again), then bisects. Trials of one duration are shared
  *    between the two goals (a rate that fails PDR fails NDR). The report lists each phase's
- *    duration, width and trials.
+ *    duration, width and trials. A goal that fails at SWEEP_MLR_MIN_RATE (0.01% of line
+ *    rate) is reported as rate 0.
  * The reported rate is the highest that passed (the true limit lies in [rate, rate + width)).
  * Every trial runs the point's scenario with its seed; results are rows (metric, value). */
 #ifndef IPSECSIM_SWEEP_SEARCH_H
@@ -39,6 +40,8 @@ typedef struct sweep_search_opts {
 } sweep_search_opts;
 
 #define SWEEP_MLR_PHASES_MAX 8
+/* mlr: the lowest rate searched (fraction of line rate); a goal that fails there is 0 */
+#define SWEEP_MLR_MIN_RATE 1e-4
 
 /* Runs the point (sets: its overrides incl. seed) and appends its rows. false: err. */
 bool sweep_search_point(const char *path, char *const *sets, size_t n_sets, const sweep_search_opts *o,

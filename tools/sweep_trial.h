@@ -42,7 +42,7 @@ void sweep_rows_free(sweep_rows *rows);
 typedef struct sweep_trial {
   double rate;            /* fraction of line rate; < 0: the scenario's own rates */
   uint64_t measure_fs;    /* its measurement phase (0 in the call: the scenario's) */
-  uint64_t sent, lost;    /* whole run */
+  uint64_t sent, lost;    /* whole run; sent includes packets the blocks made (pre-fragments) */
   double backlog[2];      /* mean frames in flight over the last quarter of each half */
   uint64_t sent_half2;    /* frames sent in the second half */
   uint64_t drops_half2;   /* frames dropped in the second half */

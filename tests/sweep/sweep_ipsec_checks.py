@@ -68,6 +68,19 @@ def engine():
               "lanes %d: WAN %.2f / clear %.2f Gbit/s L1 = Mpps x 1594 / 1538 B" % (lanes, wan, clear))
         check(abs(float(m["ndr.wan_l2_gbps"]) - measured * 1574 * 8 / 1e3) <= 1e-3 * wan, "lanes %d: WAN L2 = Mpps x 1574 B" % lanes)
     check(abs(ndr[1] / ndr[2] - 0.5) <= 2 * WIDTH, "lanes 2 -> 1 halves the NDR (%.4f -> %.4f)" % (ndr[2], ndr[1]))
+    # the other engine keys as axes: the closed form follows clock and per-packet overhead
+    out = os.path.join(WORK, "eng2")
+    run([BIN, "sweep", ROOT + "/scenarios/ipsec_engine_1518.yaml", "--axis", "engine.clock=1.5GHz,1.2GHz", "--axis",
+         "engine.overhead_cycles=56", "--set", "phases.measure=20us", "--jobs", "1", "--out", out, "-q"])
+    pts, axes = results(out + "/results.csv")
+    for p, m in pts.items():
+        period = round(1e15 / (float(axes[p]["engine.clock"].rstrip("GHz")) * 1e9)) * 1e-15
+        ceil_pps = 2 / ((CYCLES_1518 - 5 + 56) * period)
+        got = float(m["analytic.r0.asic0.slice0.engine.ceiling_mpps"])
+        check(abs(got - ceil_pps / 1e6) <= 1e-6 * ceil_pps / 1e6 and m["max.binding"] == "r0.asic0.slice0.engine" and
+              abs(float(m["max.rate_pct"]) - 100 * ceil_pps / line_pps) <= 1e-6 * 100,
+              "%s, 56 cycles overhead: closed form %.4f Mpps, binds at %.4f%%" % (axes[p]["engine.clock"], got,
+                                                                                 100 * ceil_pps / line_pps))
 
 
 def tunnels():
