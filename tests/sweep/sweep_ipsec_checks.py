@@ -6,7 +6,8 @@ CASE:
              engine's ceiling from its parameters (lanes x clock / 102 cycles per 1518 B
              datagram, over the Mpps the four streams offer at line rate) within the width
              (+ the backlog rule's resolution); the engine binds; its closed form and its
-             measured Mpps are reported beside the NDR; lanes 2 -> 1 halves it
+             measured Mpps are reported beside the NDR; lanes 2 -> 1 halves it; --jobs 1 and
+             --jobs 2 give the same files; engine.clock and engine.overhead_cycles as axes
   tunnels    --axis ipsec.tunnels.vpn.count=1,2000 on scenarios/sweep_ipsec_tunnels.yaml:
              NDR at the one-lane engine's ceiling for both counts; --set of the same key in
              `ipsecsim run` builds that many tunnels, each carrying traffic
@@ -40,8 +41,12 @@ def rule_resolution_pct(streams, line_pps, measure_s):
 
 def engine():
     out = os.path.join(WORK, "eng")
-    run([BIN, "sweep", ROOT + "/scenarios/ipsec_engine_1518.yaml", "--axis", "engine.lanes=2,1", "--search", "mlr",
-         "--trial", "1ms", "--jobs", "2", "--out", out, "-q"])
+    sweep = [BIN, "sweep", ROOT + "/scenarios/ipsec_engine_1518.yaml", "--axis", "engine.lanes=2,1", "--search", "mlr",
+             "--trial", "1ms", "-q"]
+    run(sweep + ["--jobs", "2", "--out", out])
+    run(sweep + ["--jobs", "1", "--out", out + "1"])
+    for f in ("results.csv", "results.json"):
+        check(open(out + "/" + f, "rb").read() == open(out + "1/" + f, "rb").read(), "IPsec points: %s of --jobs 2 = --jobs 1" % f)
     pts, axes = results(out + "/results.csv")
     line_pps = 2 * ENC_PPS + 2 * DEC_PPS
     res = rule_resolution_pct(4, line_pps, 1e-3)
