@@ -143,7 +143,7 @@ def durations():
 
 def progress():
     if not shutil.which("script"):
-        sys.exit("FAIL: script(1) is missing (util-linux, tools/install-deps.sh)")
+        sys.exit("FAIL: script(1) is missing (Debian package bsdutils, essential)")
     cmd = [BIN, "sweep", ROOT + "/scenarios/pg_bound.yaml", "--sizes", "64,1518,9000", "--set", "phases.measure=20us",
            "--jobs", "1"]
     quoted = " ".join("'%s'" % a for a in cmd)
