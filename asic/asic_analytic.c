@@ -200,16 +200,25 @@ static void visit_offered(void *vctx, const visit_at *v) {
   if (v->kind == V_LOOKUP) r->off_cycles += c->pps * v->mult * (double)(v->lat / ((const lookup_pool *)v->obj)->period);
 }
 
+double asic_flow_wire_bytes(const asic_flow *f, double frame, double *l2_bytes) {
+  double wire = frame + SIM_ETH_L1_OVERHEAD, l2 = frame;
+  engine_esp_plan plan;
+  if (f->esp_of != ASIC_NONE &&
+      engine_esp_plan_encrypt(&f->esp_sa, f->family, false, (uint32_t)frame - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
+    wire = l2 = 0;
+    for (uint32_t i = 0; i < plan.n; i++) {
+      double b = engine_frame_bytes(engine_plan_at(&plan, i)->esp_ip_bytes);
+      wire += b + 20.0, l2 += b;
+    }
+  }
+  if (l2_bytes) *l2_bytes = l2;
+  return wire;
+}
+
 /* Offered packets/s at the ingress port: an esp_of source paces its ESP frames at its rate. */
 static double offered_pps_on_wire(const asic_flow *f, double frame) {
   if (f->esp_of == ASIC_NONE) return asic_flow_offered_pps(f);
-  engine_esp_plan plan;
-  double wire = frame + SIM_ETH_L1_OVERHEAD;
-  if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, (uint32_t)frame - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
-    wire = 0;
-    for (uint32_t i = 0; i < plan.n; i++) wire += engine_frame_bytes(engine_plan_at(&plan, i)->esp_ip_bytes) + 20.0;
-  }
-  return f->rate_bps / (8.0 * wire);
+  return f->rate_bps / (8.0 * asic_flow_wire_bytes(f, frame, NULL));
 }
 
 void asic_analytic_offered(asic_world *w, asic_res *res, size_t n) {

@@ -89,6 +89,9 @@ double asic_res_mean_frame(const asic_res *r);
 
 double asic_flow_mean_frame(const asic_flow *f);
 double asic_flow_offered_pps(const asic_flow *f);
+/* L1 bytes on the wire per frame of `frame` bytes of flow f (frame + 20; an esp_of stream:
+ * its ESP frame(s) + 20 each, as its source sends them), and the L2 bytes in *l2_bytes. */
+double asic_flow_wire_bytes(const asic_flow *f, double frame, double *l2_bytes);
 /* Lowest path ceiling (pps) for the flow's frames as if it were alone. */
 double asic_flow_ceiling_pps(asic_world *w, uint32_t fi);
 /* Exact zero-load latency (fs) of one packet of `bytes` from flow fi; false if no route. */

@@ -256,7 +256,7 @@ static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr,
   for (uint32_t r = 0; r < nr && first_dot; r++)
     names_router |= strlen(rt[r].name) == (size_t)(first_dot - key) && !strncmp(rt[r].name, key, (size_t)(first_dot - key));
   if (first_dot && strchr(first_dot + 1, '.') && !names_block && !names_router && strncmp(key, "phases.", 7) &&
-      strncmp(key, "traffic.", 8)) {
+      strncmp(key, "traffic.", 8) && strncmp(key, "ipsec.", 6)) {
     char routers[256] = "";
     for (uint32_t r = 0, len = 0; r < nr && len < sizeof routers - 40; r++)
       len += (uint32_t)snprintf(routers + len, sizeof routers - len, "%s%s", r ? ", " : "", rt[r].name);
@@ -280,13 +280,26 @@ static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr,
   else
     snprintf(err->msg, sizeof err->msg,
              "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-             "phases.measure, seed, traffic.frame, traffic.rate)", key);
+             "phases.measure, seed, traffic.frame, traffic.rate, ipsec.tunnels.NAME.count)", key);
   for (size_t i = 0; i < n; i++) free(names[i]);
   free(names);
   return false;
 }
 
-static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *sets, size_t n, cfg_err *err) {
+/* [ROUTER.]ipsec.tunnels.NAME.count (scenario_ipsec.h): 0 when key is not one. */
+static int tunnel_count_set(scenario_count_sets *counts, const asic_router *rt, uint32_t nr, const char *key,
+                            const char *val, char *why, size_t wl) {
+  int done = scenario_ipsec_count_set(counts, "", key, key, val, why, wl);
+  for (uint32_t r = 0; r < nr && !done; r++) {
+    size_t l = strlen(rt[r].name);
+    if (!strncmp(key, rt[r].name, l) && key[l] == '.')
+      done = scenario_ipsec_count_set(counts, rt[r].name, key + l + 1, key, val, why, wl);
+  }
+  return done;
+}
+
+static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *sets, size_t n,
+                       scenario_count_sets *counts, cfg_err *err) {
   for (size_t i = 0; i < n; i++) {
     char key[128], why[CFG_ERR_MAX];
     const char *eq = strchr(sets[i], '=');
@@ -324,7 +337,7 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
       static const cfg_param t = {"phases", CFG_T_TIME, "us", NULL, 1, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       sim_fs *dst = !strcmp(key + 7, "warmup") ? &sc->warmup : !strcmp(key + 7, "measure") ? &sc->measure : NULL;
       done = dst ? (cfg_parse_text(&t, val, dst, why, sizeof why) ? 1 : -1) : 0;
-    } else {
+    } else if (!(done = tunnel_count_set(counts, rt, nr, key, val, why, sizeof why))) {
       for (uint32_t r = 0; r < nr && done >= 0; r++) {
         size_t l = strlen(rt[r].name);
         int d = !strncmp(key, rt[r].name, l) && key[l] == '.' ? apply_set(&rt[r], key + l + 1, val, why, sizeof why)
@@ -423,15 +436,18 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
     if (!router_body(m, params, &rt[i], !rs, err)) return free(rt), false;
   }
   if (!phases(cfg_get(root, "phases"), sc, err)) return free(rt), false;
-  if (!apply_sets(sc, rt, nr, sets, n_sets, err)) return free(rt), false;
+  scenario_count_sets counts = {0};
+  if (!apply_sets(sc, rt, nr, sets, n_sets, &counts, err)) return free(rt), false;
   if (!platform_keys_apply(root, rs, rt, nr, sets, n_sets, err)) return free(rt), false;
   char why[256];
   if (!asic_world_build(&sc->world, rt, nr, why, sizeof why)) return cfg_fail(err, root, NULL, "%s", why);
   for (uint32_t i = 0; i < nr; i++) {
     route_init(&sc->world.routers[i].routes);
     const cfg_node *m = rs ? rs->items[i] : root;
-    if (!scenario_ipsec_router(cfg_get(m, "ipsec"), &sc->world, i, rs ? "routers[]." : "", sc->seed, path, err)) return false;
+    if (!scenario_ipsec_router(cfg_get(m, "ipsec"), &sc->world, i, rs ? "routers[]." : "", sc->seed, path, &counts, err))
+      return false;
   }
+  if (!scenario_ipsec_count_sets_used(&counts, &sc->world, err)) return false;
   if (!scenario_ipsec_finish(&sc->world, rs ? "routers[]." : "", err)) return false;
   for (uint32_t i = 0; i < nr; i++) {
     if (!router_routes(rs ? rs->items[i] : root, &sc->world, i, rs ? "routers[]." : "", err)) return false;

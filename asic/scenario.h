@@ -57,7 +57,8 @@ typedef struct scenario {
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
  * ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup|measure, seed, traffic.frame (every
  * stream's frame size or a named mix imix / IMIX_v4_1, used by `ipsecsim sweep`), traffic.rate (every stream's offered rate
- * as a percentage of its port's line rate, used by `ipsecsim sweep --rfc2544`). */
+ * as a percentage of its port's line rate, used by `ipsecsim sweep --rfc2544`),
+ * [ROUTER.]ipsec.tunnels.NAME.count (the count: of tunnels entry NAME, scenario_ipsec.h). */
 bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err);
 void scenario_free(scenario *sc);
 

@@ -177,8 +177,54 @@ static size_t allowed_keys(const char **out, size_t cap) {
   return n;
 }
 
+int scenario_ipsec_count_set(scenario_count_sets *c, const char *router, const char *key, const char *full_key,
+                             const char *val, char *why, size_t why_len) {
+  static const char pre[] = "ipsec.tunnels.", suf[] = ".count";
+  size_t kl = strlen(key), pl = sizeof pre - 1, sl = sizeof suf - 1;
+  if (kl <= pl + sl || strncmp(key, pre, pl) || strcmp(key + kl - sl, suf)) return 0;
+  const cfg_param p = {"count", CFG_T_UINT, "", NULL, 1, 4294967295.0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+  uint64_t v = 0;
+  if (!cfg_parse_text(&p, val, &v, why, why_len)) return -1;
+  if (c->n >= SCENARIO_COUNT_SETS || kl - pl - sl >= sizeof c->s[0].name || strlen(router) >= sizeof c->s[0].router) {
+    snprintf(why, why_len, "too many or too long (allowed: up to %d tunnel counts, names up to %zu characters)",
+             SCENARIO_COUNT_SETS, sizeof c->s[0].name - 1);
+    return -1;
+  }
+  scenario_count_set *s = &c->s[c->n++];
+  memset(s, 0, sizeof *s);
+  snprintf(s->key, sizeof s->key, "%s", full_key);
+  snprintf(s->router, sizeof s->router, "%s", router);
+  snprintf(s->name, sizeof s->name, "%.*s", (int)(kl - pl - sl), key + pl);
+  s->count = v;
+  return 1;
+}
+
+bool scenario_ipsec_count_sets_used(const scenario_count_sets *c, const asic_world *w, cfg_err *err) {
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->s[i].used) continue;
+    char names[200] = "";
+    size_t len = 0, shown = 0;
+    for (uint32_t t = 0; t < w->n_tunnels && shown < 4 && len < sizeof names; t++)
+      len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", shown++ ? ", " : "", w->tunnels[t].name);
+    snprintf(err->msg, sizeof err->msg, "--set %s: no tunnels entry '%s'%s%s (allowed: the name: of an ipsec: tunnels: "
+             "entry%s%s)", c->s[i].key, c->s[i].name, c->s[i].router[0] ? " on router " : "", c->s[i].router,
+             shown ? "; tunnels: " : "", names);
+    return false;
+  }
+  return true;
+}
+
+/* A --set count for entry t (its router's or every router's) replaces its count:. */
+static void count_override(tun_entry *t, scenario_count_sets *counts) {
+  for (size_t i = 0; counts && i < counts->n; i++) {
+    scenario_count_set *s = &counts->s[i];
+    if (strcmp(s->name, t->name) || (s->router[0] && strcmp(s->router, t->w->routers[t->r].name))) continue;
+    t->count = s->count, t->counted = true, s->used = true;
+  }
+}
+
 bool scenario_ipsec_router(const cfg_node *ipsec, asic_world *w, uint32_t r, const char *pre, uint64_t seed,
-                           const char *scenario_path, cfg_err *err) {
+                           const char *scenario_path, scenario_count_sets *counts, cfg_err *err) {
   if (!ipsec) return true;
   char f[128], base[96];
   snprintf(f, sizeof f, "%sipsec", pre);
@@ -195,6 +241,7 @@ bool scenario_ipsec_router(const cfg_node *ipsec, asic_world *w, uint32_t r, con
     tun_entry t = {.e = seq->items[k], .base = base, .w = w, .r = r, .seed = seed};
     if (!scenario_check_keys(t.e, base, allowed, err) || !parse_entry(&t, err) || !parse_key(&t, scenario_path, err))
       return false;
+    count_override(&t, counts);
     bool ok = true;
     for (uint64_t i = 0; ok && i < t.count; i++) ok = scenario_ipsec_expand(&t, i, err);
     if (t.keys_doc) cfg_free(t.keys_doc);

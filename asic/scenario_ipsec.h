@@ -25,10 +25,32 @@ extern "C" {
 /* The keys file a resolved configuration references (beside config.resolved.yaml, 0600). */
 #define SCENARIO_KEYS_FILE "config.keys.yaml"
 
+/* `--set [ROUTER.]ipsec.tunnels.NAME.count=N`: the count of the tunnels entry NAME (of every
+ * router, or of ROUTER only), in place of its `count:` (an entry without one becomes counted:
+ * NAME-0, NAME-1, ...). Used by `ipsecsim sweep --axis ipsec.tunnels.NAME.count=...`. */
+#define SCENARIO_COUNT_SETS 16
+typedef struct scenario_count_set {
+  char key[128];      /* as given, for messages */
+  char router[32];    /* "" = every router */
+  char name[64];
+  uint64_t count;
+  bool used;          /* some entry took it (else the load fails naming the key) */
+} scenario_count_set;
+typedef struct scenario_count_sets {
+  scenario_count_set s[SCENARIO_COUNT_SETS];
+  size_t n;
+} scenario_count_sets;
+/* key: after any ROUTER. prefix (router: that name, "" for none). 0: not such a key; 1: taken;
+ * -1: bad value or too many, reason in why. */
+int scenario_ipsec_count_set(scenario_count_sets *c, const char *router, const char *key, const char *full_key,
+                             const char *val, char *why, size_t why_len);
+/* false with "--set KEY: no tunnel entry 'NAME' ..." when a count set matched no entry. */
+bool scenario_ipsec_count_sets_used(const scenario_count_sets *c, const asic_world *w, cfg_err *err);
+
 /* `ipsec:` of router r (node may be NULL: none). pre = "" or "routers[]." for field names;
- * scenario_path resolves relative `key: file:PATH` names. */
+ * scenario_path resolves relative `key: file:PATH` names; counts: --set counts (or NULL). */
 bool scenario_ipsec_router(const cfg_node *ipsec, asic_world *w, uint32_t r, const char *pre, uint64_t seed,
-                           const char *scenario_path, cfg_err *err);
+                           const char *scenario_path, scenario_count_sets *counts, cfg_err *err);
 /* Peers (local/remote swapped: .peer both ways), values left auto taken from a peer that
  * states them, disagreeing explicit values and duplicate inbound SPIs refused. */
 bool scenario_ipsec_finish(asic_world *w, const char *pre, cfg_err *err);

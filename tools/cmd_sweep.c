@@ -83,6 +83,18 @@ static int parse(int argc, char **argv, sweep_cli *c) {
     } else if ((!strcmp(a, "--trial") || !strcmp(a, "--warmup")) && v) {
       i++;
       snprintf(a[2] == 't' ? c->trial : c->warmup, sizeof c->trial, "%s", v);
+    } else if (!strcmp(a, "--initial-trial") && v) {
+      static const cfg_param t = {"initial-trial", CFG_T_TIME, "us", NULL, 1e6, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+      char why[256];
+      i++, c->initial_given = true;
+      snprintf(c->initial, sizeof c->initial, "%s", v);
+      if (!cfg_parse_text(&t, v, &c->opts.initial_fs, why, sizeof why)) return bad("--initial-trial", v, "1ns..10000s, e.g. 25us");
+    } else if (!strcmp(a, "--mlr-phases") && v) {
+      char *end;
+      long n = strtol(v, &end, 10);
+      i++, c->phases_given = true;
+      if (*end || end == v || n < 0 || n > SWEEP_MLR_PHASES_MAX) return bad("--mlr-phases", v, "0..8 intermediate phases");
+      c->opts.phases = (unsigned)n;
     } else if (!strcmp(a, "--no-backlog-rule")) {
       c->rule_given = true, c->opts.backlog_rule = false;
     } else if (!strcmp(a, "--slack") && v) {
@@ -140,8 +152,11 @@ static int check(sweep_cli *c) {
   if (!c->path) return fprintf(stderr, "ipsecsim sweep: missing SCENARIO.yaml\n"), usage();
   if (c->resolution_given && c->opts.mode != SWEEP_RFC2544)
     return fprintf(stderr, "ipsecsim sweep: --resolution has no effect without --rfc2544 (or --search rfc2544)\n"), 2;
-  if ((c->width_given || c->pdr_given) && c->opts.mode != SWEEP_MLR)
-    return fprintf(stderr, "ipsecsim sweep: --%s has no effect without --search mlr\n", c->width_given ? "width" : "pdr-loss"), 2;
+  if ((c->width_given || c->pdr_given || c->initial_given || c->phases_given) && c->opts.mode != SWEEP_MLR)
+    return fprintf(stderr, "ipsecsim sweep: --%s has no effect without --search mlr\n",
+                   c->width_given ? "width" : c->pdr_given ? "pdr-loss" : c->initial_given ? "initial-trial" : "mlr-phases"), 2;
+  if (c->initial_given && c->opts.phases == 0)
+    return fprintf(stderr, "ipsecsim sweep: --initial-trial has no effect with --mlr-phases 0 (every trial at the full duration)\n"), 2;
   if ((c->shard_n || c->slurm_tasks || c->mpi) && (c->shard_n != 0) + (c->slurm_tasks != 0) + c->mpi > 1)
     return fprintf(stderr, "ipsecsim sweep: --shard, --slurm and --mpi exclude each other (allowed: one of them)\n"), 2;
   if ((c->shard_n || c->slurm_tasks) && !c->out)
@@ -158,7 +173,8 @@ static void search_text(const sweep_cli *c, char *buf, size_t len) {
   }
   int l = o->mode == SWEEP_NONE ? snprintf(buf, len, "none")
         : o->mode == SWEEP_RFC2544 ? snprintf(buf, len, "rfc2544 resolution=%.6g%%", o->resolution * 100)
-        : snprintf(buf, len, "mlr width=%.6g%% pdr_loss=%.6g%%", o->width * 100, o->pdr_loss * 100);
+        : snprintf(buf, len, "mlr width=%.6g%% pdr_loss=%.6g%% phases=%u initial_trial=%s", o->width * 100, o->pdr_loss * 100,
+                   o->phases, o->initial_fs ? c->initial : "trial/8");
   snprintf(buf + l, len - (size_t)l, " backlog_rule=%s slack=%.6g", o->backlog_rule ? "on" : "off", o->slack);
 }
 
@@ -168,6 +184,10 @@ static int validate(sweep_cli *c) {
   char err[1024];
   if (!sweep_limits_get(c->path, c->sets, c->n_sets, &l, err, sizeof err))
     return fprintf(stderr, "%s\n", err), IPSECSIM_EXIT_USAGE;
+  if (c->opts.mode == SWEEP_MLR && c->opts.phases && c->opts.initial_fs >= l.measure_fs && c->initial_given)
+    return fprintf(stderr, "ipsecsim sweep: --initial-trial %s: not shorter than the full trial of %.6g us (allowed: a "
+                   "shorter duration, or --trial longer)\n", c->initial, (double)l.measure_fs / 1e9), sweep_limits_free(&l), 2;
+  sweep_limits_free(&l);
   for (size_t a = 0; a < c->plan.n_axes; a++)
     for (size_t v = 0; v < c->plan.axes[a].n; v++) {
       char set[256];
@@ -175,6 +195,7 @@ static int validate(sweep_cli *c) {
       c->sets[c->n_sets] = set;
       bool ok = sweep_limits_get(c->path, c->sets, c->n_sets + 1, &l, err, sizeof err);
       c->sets[c->n_sets] = NULL;
+      sweep_limits_free(&l);
       if (!ok) return fprintf(stderr, "ipsecsim sweep: --axis %s: %s\n", set, err), IPSECSIM_EXIT_USAGE;
     }
   return -1;
@@ -246,7 +267,7 @@ static bool outputs_distinct(const sweep_cli *c) {
 int cmd_sweep(int argc, char **argv) {
   sweep_cli *c = calloc(1, sizeof *c);
   if (!c) return IPSECSIM_EXIT_USAGE;
-  c->opts = (sweep_search_opts){SWEEP_NONE, 0.001, 0.005, 0.005, true, 2};
+  c->opts = (sweep_search_opts){SWEEP_NONE, 0.001, 0.005, 0.005, true, 2, 0, 2};
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   c->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
   int rc = parse(argc, argv, c);
@@ -279,7 +300,7 @@ int cmd_sweep(int argc, char **argv) {
                     c->out, c->slurm_tasks, c->out, c->out, c->out);
   }
   if (rc < 0) {
-    char search[160];
+    char search[256];
     search_text(c, search, sizeof search);
     sweep_text header = {0}, csv = {0}, wall = {0};
     sweep_header(&header, c->path, &c->plan, search, c->sets, c->n_sets);

@@ -5,7 +5,9 @@
  *     resolution: 0.1%       # rfc2544
  *     width: 0.5%            # mlr
  *     pdr_loss: 0.5%         # mlr
- *     trial: 1ms             # phases.measure of every trial
+ *     trial: 1ms             # phases.measure of every trial (mlr: of its final phase)
+ *     initial_trial: 125us   # mlr: trials of phase 0 (default trial / 8)
+ *     mlr_phases: 2          # mlr: intermediate phases
  *     warmup: 100us          # phases.warmup of every trial
  *     backlog_rule: true
  *     slack: 4               # frames per stream
@@ -44,7 +46,7 @@ bool sweep_block_apply(sweep_cli *c, char *err, size_t errlen) {
   if (!doc) return snprintf(err, errlen, "%s", e.msg), false;
   const cfg_node *root = cfg_root(doc), *b = root && root->kind == CFG_MAP ? cfg_get(root, "sweep") : NULL;
   static const char *const keys[] = {"axes", "search", "resolution", "width", "pdr_loss", "trial", "warmup",
-                                     "backlog_rule", "slack", NULL};
+                                     "backlog_rule", "slack", "initial_trial", "mlr_phases", NULL};
   bool ok = !b || scenario_check_keys(b, "sweep", keys, &e);
   const cfg_node *n;
   size_t n_cli = c->plan.n_axes;
@@ -72,6 +74,18 @@ bool sweep_block_apply(sweep_cli *c, char *err, size_t errlen) {
   if (ok && b && (n = cfg_get(b, "slack")) && !c->slack_given) {
     static const cfg_param p = {"sweep.slack", CFG_T_DOUBLE, "", NULL, 0, 1e6, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
     ok = cfg_parse_value(&p, n, &c->opts.slack, &e);
+  }
+  if (ok && b && (n = cfg_get(b, "initial_trial")) && !c->initial_given) {
+    static const cfg_param p = {"sweep.initial_trial", CFG_T_TIME, "us", NULL, 1e6, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+    if ((ok = cfg_parse_value(&p, n, &c->opts.initial_fs, &e))) {
+      c->initial_given = true;
+      snprintf(c->initial, sizeof c->initial, "%s", n->value);
+    }
+  }
+  if (ok && b && (n = cfg_get(b, "mlr_phases")) && !c->phases_given) {
+    static const cfg_param p = {"sweep.mlr_phases", CFG_T_UINT, "", NULL, 0, SWEEP_MLR_PHASES_MAX, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+    uint64_t v = 0;
+    if ((ok = cfg_parse_value(&p, n, &v, &e))) c->opts.phases = (unsigned)v, c->phases_given = true;
   }
   if (!ok) snprintf(err, errlen, "%s", e.msg);
   cfg_free(doc);

@@ -22,7 +22,8 @@ typedef struct sweep_cli {
   char *sets[SWEEP_MAX_SETS];  /* --set, then phases from --trial/--warmup (owned copies) */
   size_t n_sets;
   sweep_search_opts opts;
-  bool mode_given, resolution_given, width_given, pdr_given, rule_given, slack_given;
+  bool mode_given, resolution_given, width_given, pdr_given, rule_given, slack_given, initial_given, phases_given;
+  char initial[48];            /* --initial-trial as given (messages) */
   char trial[48], warmup[48];  /* "" = the scenario's phases */
   bool quiet, mpi, seed_given;
   unsigned jobs;

@@ -54,7 +54,7 @@ static const char *const table_metrics[] = {
     "rfc2544.rate_pct", "ndr.rate_pct", "pdr.rate_pct", "rfc2544.l1_gbps", "ndr.l1_gbps", "pdr.l1_gbps",
     "rfc2544.l2_gbps", "ndr.l2_gbps", "rfc2544.mpps", "ndr.mpps", "pdr.mpps", "rx_l1_gbps", "rx_mpps", "lost_pkts",
     "backlog_growth_pkts", "rfc2544.latency_lifo.p99_ns", "ndr.latency_lifo.p99_ns", "latency_lifo.p99_ns",
-    "line.mpps", "max.rate_pct", "trials", "max.binding", NULL};
+    "ndr.engine.mpps", "ndr.wan_l1_gbps", "ndr.clear_l1_gbps", "line.mpps", "max.rate_pct", "trials", "max.binding", NULL};
 
 static const char *find_value(const char *b, const char *e, const char *metric, char *buf, size_t len) {
   size_t ml = strlen(metric);

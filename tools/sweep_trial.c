@@ -34,10 +34,12 @@ void sweep_rows_free(sweep_rows *rows) {
   memset(rows, 0, sizeof *rows);
 }
 
-/* Loads the scenario with the overrides and `traffic.rate` when rate >= 0. */
-static scenario *load(const char *path, char *const *sets, size_t n_sets, double rate, char *err, size_t errlen) {
-  char **all = calloc(n_sets + 1, sizeof *all);
-  char rate_set[64];
+/* Loads the scenario with the overrides, `traffic.rate` when rate >= 0 and `phases.measure`
+ * when measure_fs > 0. */
+static scenario *load(const char *path, char *const *sets, size_t n_sets, double rate, uint64_t measure_fs, char *err,
+                      size_t errlen) {
+  char **all = calloc(n_sets + 2, sizeof *all);
+  char rate_set[64], measure_set[64];
   scenario *sc = calloc(1, sizeof *sc);
   if (!all || !sc) {
     snprintf(err, errlen, "out of memory");
@@ -45,9 +47,12 @@ static scenario *load(const char *path, char *const *sets, size_t n_sets, double
   }
   for (size_t i = 0; i < n_sets; i++) all[i] = sets[i];
   snprintf(rate_set, sizeof rate_set, "traffic.rate=%.9f%%", rate * 100);
-  if (rate >= 0) all[n_sets] = rate_set;
+  size_t n = n_sets;
+  if (rate >= 0) all[n++] = rate_set;
+  snprintf(measure_set, sizeof measure_set, "phases.measure=%llufs", (unsigned long long)measure_fs);
+  if (measure_fs > 0) all[n++] = measure_set;
   cfg_err e = {0};
-  bool ok = scenario_load(path, all, n_sets + (rate >= 0), sc, &e);
+  bool ok = scenario_load(path, all, n, sc, &e);
   free(all);
   if (!ok) {
     snprintf(err, errlen, "%s", e.msg);
@@ -95,12 +100,33 @@ static double metric(const asic_world *w, const char *fmt, const char *name) {
   return v;
 }
 
-bool sweep_trial_run(const char *path, char *const *sets, size_t n_sets, double rate, sweep_trial *t, char *err,
-                     size_t errlen) {
+/* The engines' published figures (a slice without an engine publishes none). */
+static void engines_measured(asic_world *w, sweep_trial *t) {
+  static const char *const keys[] = {"mpps", "util", "l1_gbps", "clear_l1_gbps"};
+  for (uint32_t s = 0; s < w->n_slices; s++) {
+    char base[96], k[160];
+    double v[4];
+    asic_engine_slice_name(w, s, base, sizeof base);
+    snprintf(k, sizeof k, "%s.engine.mpps", base);
+    if (!asic_metric(w, k, &v[0])) continue;
+    for (int i = 0; i < 4; i++) {
+      snprintf(k, sizeof k, "%s.engine.%s", base, keys[i]);
+      asic_metric(w, k, &v[i]);
+      sweep_rows_num(&t->engines, k, v[i]);
+    }
+    t->n_engines++;
+    t->eng_mpps += v[0], t->eng_wan_l1_gbps += v[2], t->eng_clear_l1_gbps += v[3];
+    if (v[1] > t->eng_util) t->eng_util = v[1];
+  }
+}
+
+bool sweep_trial_run(const char *path, char *const *sets, size_t n_sets, double rate, uint64_t measure_fs,
+                     sweep_trial *t, char *err, size_t errlen) {
   memset(t, 0, sizeof *t);
   t->rate = rate;
-  scenario *sc = load(path, sets, n_sets, rate, err, errlen);
+  scenario *sc = load(path, sets, n_sets, rate, measure_fs, err, errlen);
   if (!sc) return false;
+  t->measure_fs = (uint64_t)sc->measure;
   asic_world *w = &sc->world;
   sim_fs quarter = (w->w1 - w->w0) / 4;
   uint64_t sent_at[2], drops_at[2];
@@ -145,7 +171,11 @@ bool sweep_trial_run(const char *path, char *const *sets, size_t n_sets, double 
       if (ns > *worst[k]) *worst[k] = ns;
     }
   }
-  t->lost = t->sent - recv;
+  /* a block's pre-fragmentation makes packets: they are sent too (sent + made = received +
+   * dropped once drained) */
+  t->sent += asic_registry_made(w);
+  t->lost = t->sent > recv ? t->sent - recv : 0;
+  engines_measured(w, t);
   scenario_free(sc);
   free(sc);
   if (!balanced) {
@@ -155,7 +185,10 @@ bool sweep_trial_run(const char *path, char *const *sets, size_t n_sets, double 
   return true;
 }
 
-void sweep_trial_free(sweep_trial *t) { sweep_rows_free(&t->flows); }
+void sweep_trial_free(sweep_trial *t) {
+  sweep_rows_free(&t->flows);
+  sweep_rows_free(&t->engines);
+}
 
 double sweep_trial_growth(const sweep_trial *t) { return t->backlog[1] - t->backlog[0]; }
 
@@ -165,17 +198,41 @@ bool sweep_trial_pass(const sweep_trial *t, double goal, bool backlog_rule, doub
   return (double)t->drops_half2 + sweep_trial_growth(t) <= goal * (double)t->sent_half2 + slack * streams;
 }
 
+/* Each loaded engine's closed form at full load; it binds where it saturates first. */
+static bool engine_limits(asic_world *w, sweep_limits *l, char *err, size_t errlen) {
+  for (uint32_t s = 0; s < w->n_slices; s++) {
+    asic_engine_cf cf;
+    char why[256];
+    if (!asic_engine_ceiling(w, s, &cf, why, sizeof why)) return snprintf(err, errlen, "engine closed form: %s", why), false;
+    if (!cf.loaded || !(cf.offered_dgram_mpps > 0)) continue;
+    sweep_engine_cf *g = realloc(l->engines, (l->n_engines + 1) * sizeof *g);
+    if (!g) return snprintf(err, errlen, "out of memory"), false;
+    l->engines = g;
+    sweep_engine_cf *e = &l->engines[l->n_engines++];
+    asic_engine_slice_name(w, s, e->name, sizeof e->name);
+    e->ceiling_mpps = cf.c.mpps, e->ceiling_l1_gbps = cf.c.l1_gbps, e->ceiling_clear_l1_gbps = cf.c.clear_l1_gbps;
+    e->max_frac = cf.c.datagram_mpps / cf.offered_dgram_mpps; /* the mix scales with the load */
+    if (e->max_frac < l->max_frac * (1 - 1e-12)) {
+      l->max_frac = e->max_frac;
+      snprintf(l->binding, sizeof l->binding, "%s.engine", e->name);
+    }
+  }
+  return true;
+}
+
 bool sweep_limits_get(const char *path, char *const *sets, size_t n_sets, sweep_limits *l, char *err, size_t errlen) {
   memset(l, 0, sizeof *l);
-  scenario *sc = load(path, sets, n_sets, 1.0, err, errlen);
+  scenario *sc = load(path, sets, n_sets, 1.0, 0, err, errlen);
   if (!sc) return false;
   asic_world *w = &sc->world;
+  l->measure_fs = (uint64_t)sc->measure;
   double l2 = 0;
   for (uint32_t i = 0; i < w->n_flows; i++) {
-    double line = (double)w->ports[w->flows[i].port].rate_bps, mf = asic_flow_mean_frame(&w->flows[i]);
+    double line = (double)w->ports[w->flows[i].port].rate_bps, l2b = 0;
+    double wire = asic_flow_wire_bytes(&w->flows[i], asic_flow_mean_frame(&w->flows[i]), &l2b);
     l->line_l1_bps += line;
-    l->line_pps += line / (8.0 * (mf + 20));
-    l2 += line * mf / (mf + 20);
+    l->line_pps += line / (8.0 * wire);
+    l2 += line * l2b / wire;
   }
   l->l2_per_l1 = l->line_l1_bps > 0 ? l2 / l->line_l1_bps : 0;
   l->streams = w->n_flows;
@@ -195,7 +252,14 @@ bool sweep_limits_get(const char *path, char *const *sets, size_t n_sets, sweep_
     }
     free(res);
   }
+  bool ok = engine_limits(w, l, err, errlen);
   scenario_free(sc);
   free(sc);
-  return true;
+  if (!ok) sweep_limits_free(l);
+  return ok;
+}
+
+void sweep_limits_free(sweep_limits *l) {
+  free(l->engines);
+  l->engines = NULL, l->n_engines = 0;
 }
