@@ -251,7 +251,9 @@ void sim_world_push(asic_world *w, uint32_t h, const sim_event *ev, uint32_t fro
 void sim_world_drop(asic_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_drops[why]++;
-  if (t >= w->w0 && t < w->w1) (*f->drops[why])++, (*f->drops_total)++;
+  if (t < w->w0 || t >= w->w1) return;
+  (*f->drops[why])++;
+  if (why != DROP_HOST_PATH) (*f->drops_total)++; /* the exception path is not a loss */
 }
 
 void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
