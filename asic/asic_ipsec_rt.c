@@ -24,6 +24,13 @@ static uint8_t h_family(void *ctx, uint32_t key) {
   return key < w->n_keys ? w->keys[key].family : 4;
 }
 
+static bool h_run_now(void *ctx, uint32_t slice, sim_fs t, uint64_t pid) {
+  asic_world *w = ctx;
+  if (!sim_world_runs_next(w, slice, t, pid)) return false;
+  sim_world_count_event(w, t);
+  return true;
+}
+
 /* One route key per gateway address (the ESP a peer sends carries its remote key; the demux
  * matches it against the local one): an address already registered keeps its key. */
 static uint32_t gateway_key(asic_world *w, const sa_addr *a) {
@@ -86,7 +93,7 @@ static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t
 }
 
 static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
-  const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family};
+  const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now};
   uint32_t most = 0;
   for (uint32_t s = 0; s < w->n_slices; s++) most = n_sa[s] > most ? n_sa[s] : most;
   engine_sa *sas = malloc((most ? most : 1) * sizeof *sas);

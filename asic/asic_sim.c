@@ -251,7 +251,9 @@ void sim_world_push(asic_world *w, uint32_t h, const sim_event *ev, uint32_t fro
 void sim_world_drop(asic_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_drops[why]++;
-  if (t >= w->w0 && t < w->w1) (*f->drops[why])++, (*f->drops_total)++;
+  if (t < w->w0 || t >= w->w1) return;
+  (*f->drops[why])++;
+  if (why != DROP_HOST_PATH) (*f->drops_total)++; /* the exception path is not a loss */
 }
 
 void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
@@ -264,6 +266,10 @@ void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   stats_hist_record(f->lat_fifo, t_out - pkt->t_first_in);
   uint64_t b = (t_out - w->w0) / w->bucket;
   if (b < w->n_buckets) f->series_bytes[b] += pkt->bytes;
+}
+
+bool sim_world_runs_next(const asic_world *w, uint32_t h, sim_fs t, uint64_t pid) {
+  return h == w->step_heap && t < w->step_limit && sim_heap_precedes_all(&w->slices[h].heap, t, pid);
 }
 
 void sim_world_count_event(asic_world *w, sim_fs t) {
@@ -298,66 +304,24 @@ static void handle(asic_world *w, uint32_t h, const sim_event *ev) {
   }
 }
 
-/* When stepping starts: the slices get the route-key table and their occupancy table.
- * Lookup completions straight through (docs/architecture.md: fewer kernel events where nothing
- * contends). slice.out, and behind it PG.out and the port MACs, are touched only by the
- * slice's EV_SLICE_OUT events, popped in (t, pid) order. A slice may skip them and offer a
- * packet to slice.out when its lookup is computed, with the same result, when the order of
- * lookup computations is already that order and nothing else feeds slice.out:
- * - every flow has the same lookup occupancy at a router, so the pool stays a ring and lookup ends
- *   strictly increase with slice.in departures (which strictly increase: a FIFO server);
- * - no packet can reach the slice over the fabric (a route whose egress port is on another
- *   slice than the ingress port; with inter-router links any slice of the router may be an
- *   ingress, conservatively);
- * - no route leads to the engine and no engine is attached (its returns enter anywhere).
- * Decided once, when stepping starts (tests may change routes after asic_world_start). */
-static void prepare_direct_out(asic_world *w) {
-  w->stepping = true;
-  for (uint32_t s = 0; s < w->n_slices; s++) { /* routing and occupancy are fixed from now on */
-    asic_slice *sl = &w->slices[s];
-    sl->nh_by_key = w->key_nh;
-    sl->nh_stride = w->n_routers;
-    sl->cycles_by_flow = &w->cycles[(size_t)sl->router * w->n_flows];
-  }
-  bool ok = true, links = false;
-  for (uint32_t s = 0; s < w->n_slices; s++) ok &= !w->attach[s].on;
-  for (uint32_t i = 0; i < w->n_ports; i++) links |= w->ports[i].peer >= 0;
-  /* one occupancy per router: every packet a slice looks up holds a thread as long */
-  for (uint32_t r = 0; ok && r < w->n_routers; r++)
-    for (uint32_t fi = 0; ok && fi < w->n_flows; fi++)
-      ok = w->cycles[(size_t)r * w->n_flows + fi] == w->cycles[(size_t)r * w->n_flows];
-  bool *fabric_in = calloc(w->n_slices ? w->n_slices : 1, sizeof *fabric_in);
-  if (!fabric_in) return;
-  for (uint32_t fi = 0; fi < w->n_flows && ok; fi++) {
-    const asic_flow *f = &w->flows[fi];
-    for (uint32_t r = 0; r < w->n_routers && ok; r++)
-      for (uint32_t k = 0; k < f->n_addr; k++) {
-        int32_t nh = asic_world_next_hop(w, f->first_key + k, r);
-        if (nh == SLICE_NH_BLOCK) ok = false;
-        if (nh < 0 || (!links && r != f->router)) continue; /* the flow never reaches r */
-        uint32_t e = w->ports[nh].slice;
-        if (links || w->ports[f->port].slice != e) fabric_in[e] = true;
-      }
-  }
-  for (uint32_t s = 0; s < w->n_slices; s++) w->slices[s].direct_out = ok && !fabric_in[s];
-  free(fabric_in);
-}
-
 /* The event loop of one heap, with every block's handler (inline headers) and the world's
  * services compiled into it: no call per hop on a packet's path. */
 #if defined(__GNUC__)
 __attribute__((flatten))
 #endif
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
-  if (!w->stepping) prepare_direct_out(w);
+  if (!w->stepping) asic_sim_prepare_direct_out(w);
   sim_heap *hp = &w->slices[h].heap;
   uint64_t n = 0;
   sim_event ev;
+  w->step_heap = h;
+  w->step_limit = limit;
   while (sim_heap_pop_before(hp, limit, &ev)) {
     if (ev.t > w->t_end) w->t_end = ev.t;
     handle(w, h, &ev);
     n++;
   }
+  w->step_limit = 0; /* outside a step nothing runs ahead (sim_world_runs_next) */
   sim_heap_settle(hp);
   w->events += n;
   return n;

@@ -140,6 +140,8 @@ typedef struct sim_world {
   uint64_t events;      /* events processed (heap events and lookup completions computed
                            straight through: the same count either way) */
   bool stepping;        /* asic_sim_step has run (routes and attachments are fixed from then on) */
+  uint32_t step_heap;   /* the heap asic_sim_step is handling, and its limit (0: none) */
+  sim_fs step_limit;
   stats_registry *stats;
   asic_route_key *keys; /* route keys; next hop of key k at router r: key_nh[k * n_routers + r] */
   uint32_t n_keys, cap_keys;
@@ -163,6 +165,10 @@ bool asic_world_build(asic_world *w, asic_router *routers, uint32_t n_routers, c
 /* Find a port by "et-0/0/0" (router index given) or "router:et-0/0/0". -1 when absent. */
 int32_t asic_world_port(const asic_world *w, uint32_t router, const char *name);
 int32_t asic_world_router(const asic_world *w, const char *name);
+/* When stepping starts (asic_sim_step, once): routing and occupancy tables to the slices,
+ * and which slices compute lookup completions straight through (asic_sim_direct.c). */
+void asic_sim_prepare_direct_out(asic_world *w);
+
 /* After flows and routes are set: resolve routes, seed sources, set windows, lookahead. */
 bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t seed, char *err, size_t errlen);
 void asic_world_free(asic_world *w);

@@ -27,7 +27,11 @@ struct engine_pg {
   engine_sa *shapes;
   uint32_t *seen;           /* inbound: highest sequence number offered (32 bits) */
   engine_pg_tunnel_stats *tun;
-  sim_fs w0, w1, pending;   /* pending: earliest tick scheduled, SIM_FS_NEVER none */
+  sim_fs w0, w1;
+  /* ticks in the heap, latest first: each is scheduled only before all the others (so the
+   * last is the earliest, the one that fires next), and none twice at one time */
+  sim_fs *ticks;
+  uint32_t n_ticks, cap_ticks;
   epg_slot *slots;
   uint32_t n_slots, cap_slots, free_slot;
   sim_ring credits;       /* frame bytes of accepted packets, FIFO order */
@@ -63,7 +67,7 @@ engine_pg *engine_pg_create(uint32_t slice, const engine_params *p, const engine
   g->tun = tun;
   g->credits.size = sizeof(uint32_t);
   g->held.size = sizeof(sim_pkt);
-  g->w1 = g->pending = SIM_FS_NEVER;
+  g->w1 = SIM_FS_NEVER;
   g->free_slot = UINT32_MAX;
   g->bind = malloc((n_sas ? n_sas : 1) * sizeof *g->bind);
   g->shapes = malloc((n_sas ? n_sas : 1) * sizeof *g->shapes);
@@ -87,6 +91,7 @@ void engine_pg_destroy(engine_pg *g) {
   free(g->credits.v);
   free(g->held.v);
   free(g->outq);
+  free(g->ticks);
   free(g);
 }
 
@@ -210,8 +215,28 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
   }
 }
 
-/* After every engine call at t: outcomes, credits of what left the input FIFO, next tick. */
-static void settle(engine_pg *g, sim_fs t) {
+static sim_fs next_tick(const engine_pg *g) { return g->n_ticks ? g->ticks[g->n_ticks - 1] : SIM_FS_NEVER; }
+
+static void tick_push(engine_pg *g, sim_fs t) {
+  if (g->n_ticks == g->cap_ticks) {
+    uint32_t nc = g->cap_ticks ? 2 * g->cap_ticks : 16;
+    sim_fs *n = realloc(g->ticks, (size_t)nc * sizeof *n);
+    if (!n) abort(); /* out of memory: nothing sensible to simulate */
+    g->ticks = n;
+    g->cap_ticks = nc;
+  }
+  g->ticks[g->n_ticks++] = t;
+}
+
+static bool run_now(const engine_pg *g, sim_fs t, uint64_t pid) {
+  return g->host.run_now && g->host.run_now(g->host.ctx, g->slice, t, pid);
+}
+
+/* After every engine call at t: outcomes, credits of what left the input FIFO, next tick.
+ * tail: nothing follows in the event being handled, so a tick that would be the slice's next
+ * event runs here at once (the loop), with the same effect as the tick event. */
+static void settle(engine_pg *g, sim_fs t, bool tail) {
+again:
   for (uint32_t i = 0; i < g->n_out; i++) { /* outcome() may make the engine emit more */
     engine_out o = g->outq[i];
     outcome(g, t, &o);
@@ -225,18 +250,31 @@ static void settle(engine_pg *g, sim_fs t) {
     g->host.credit(g->host.ctx, g->slice, b, t);
   }
   sim_fs nt = engine_next_event_time(g->e);
-  if (nt != SIM_FS_NEVER && (g->pending == SIM_FS_NEVER || nt < g->pending)) {
-    g->pending = nt > t ? nt : t;
+  /* a tick already scheduled at or before nt will settle again then: none is added */
+  const sim_fs at = nt > t ? nt : t;
+  if (nt != SIM_FS_NEVER && at < next_tick(g)) {
+    const uint64_t tick_pid = UINT64_MAX - (1ull << 41) - g->slice; /* apart from packets and other keys */
+    if (tail && run_now(g, at, tick_pid)) { /* the tick, handled now (op_handle's EPG_EV_TICK) */
+      engine_advance(g->e, at);
+      t = at;
+      goto again;
+    }
+    tick_push(g, at);
     sim_pkt none;
     memset(&none, 0, sizeof none);
-    none.pid = UINT64_MAX - (1ull << 41) - g->slice; /* apart from packets and other keys */
-    g->host.push(g->host.ctx, g->slice, g->pending, EPG_EV_TICK, 0, &none);
+    none.pid = tick_pid;
+    g->host.push(g->host.ctx, g->slice, at, EPG_EV_TICK, 0, &none);
   }
 }
 
 static bool op_offer(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
   engine_pg *g = ctx;
-  g->host.push(g->host.ctx, slice, t, EPG_EV_ARRIVE, 0, pkt);
+  if (run_now(g, t, pkt->pid)) { /* the EPG_EV_ARRIVE event, handled now */
+    arrive(g, t, pkt);
+    settle(g, t, true);
+  } else {
+    g->host.push(g->host.ctx, slice, t, EPG_EV_ARRIVE, 0, pkt);
+  }
   return true; /* the engine decides at the event: its refusals are its own drops */
 }
 
@@ -246,10 +284,10 @@ static void op_handle(void *ctx, uint32_t slice, const sim_event *ev) {
   if ((ev->kind & 0xFFu) == EPG_EV_ARRIVE) {
     arrive(g, ev->t, &ev->pkt);
   } else {
-    if (ev->t == g->pending) g->pending = SIM_FS_NEVER;
+    if (ev->t == next_tick(g)) g->n_ticks--; /* the earliest fires first */
     engine_advance(g->e, ev->t);
   }
-  settle(g, ev->t);
+  settle(g, ev->t, true);
 }
 
 static void op_returned(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) {
@@ -262,7 +300,7 @@ static void op_returned(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) {
   if (g->held.n || !g->blocked) return;
   g->blocked = false;
   engine_set_out_ready(g->e, t, true);
-  settle(g, t);
+  settle(g, t, false); /* PG0.in forwards the packet it took after this */
 }
 
 static uint64_t op_held(void *ctx, uint32_t slice) {

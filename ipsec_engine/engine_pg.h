@@ -11,8 +11,13 @@
  *   18, clear_ip_bytes = pkt.inner_bytes, ICV good, sequence number = pkt.esp_seq16 widened to
  *   the nearest 32-bit value of the highest one seen on that SA (exact while the path reorders
  *   fewer than 32768 packets of one SA).
- * Timing: one EPG_EV_TICK block event per change of engine_next_event_time (earliest pending
- *   time kept; a stale tick only advances the engine to its time, which is harmless).
+ * Timing: one EPG_EV_TICK block event per change of engine_next_event_time, scheduled only
+ *   before every tick already in the heap (a tick at or before the next event time settles
+ *   again when it fires; none is scheduled twice at one time; one whose time is no longer an
+ *   event time only advances the engine to its time, which is harmless). An
+ *   arrival or tick that would be the next event of the slice's loop anyway (host.run_now) is
+ *   handled at once, in the same order: the offer and the end of an engine event are the last
+ *   things their event does (pg_attach.h: ops.offer is called in tail position).
  * Emits through the host callbacks:
  *   - encrypt PACKET (one per ESP packet): bytes = the ESP frame, spi = the SA's SPI, route_key
  *     = the remote gateway's key, inner_key = the clear packet's route_key, inner_bytes = the
@@ -55,6 +60,9 @@ typedef struct engine_pg_host {
   void (*credit)(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t);  /* to PG0.out */
   void (*drop)(void *ctx, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t);
   uint8_t (*family)(void *ctx, uint32_t route_key);
+  /* The block event (t, pid) would be the next one its slice's loop handles: true = handle it
+   * now (counted as an event by the host), false = push it. NULL: always push. */
+  bool (*run_now)(void *ctx, uint32_t slice, sim_fs t, uint64_t pid);
 } engine_pg_host;
 
 /* Binding of local SA i: its tunnel and, outbound, its SPI and the remote gateway's key. */

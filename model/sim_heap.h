@@ -88,6 +88,21 @@ static inline sim_fs sim_heap_top_time(const sim_heap *h) {
   const sim_event *e = sim_heap_top(h);
   return e ? e->t : SIM_FS_NEVER;
 }
+/* Whether an event keyed (t, pid) would be the next one popped: before every event in the
+ * heap and its lane (a popped root still in place, `hole`, is not an event). A handler in tail
+ * position may then handle it at once instead of pushing it (sim_world_runs_next). */
+static inline bool sim_heap_precedes_all(const sim_heap *h, sim_fs t, uint64_t pid) {
+  if (h->ln) {
+    const sim_event *l = &h->lane[h->lhead];
+    if (l->t < t || (l->t == t && l->pkt.pid <= pid)) return false;
+  }
+  const size_t from = h->hole ? 1 : 0, to = h->hole ? 3 : 1; /* the root, or the hole's children */
+  for (size_t i = from; i < to && i < h->n; i++) {
+    const sim_hkey *k = &h->key[i];
+    if (k->t < t || (k->t == t && k->pid <= pid)) return false;
+  }
+  return true;
+}
 void sim_heap_pop(sim_heap *h, sim_event *out);
 /* Pops the next event into *out when there is one with t < limit; false otherwise. Leaves
  * the heap unsettled (sim_heap_settle). */

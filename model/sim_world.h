@@ -53,6 +53,12 @@ void sim_world_push(sim_world *w, uint32_t heap, const sim_event *ev, uint32_t f
 void sim_world_drop(sim_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t);
 /* The packet left the model (first bit on an unlinked port's wire at t_out). */
 void sim_world_deliver(sim_world *w, const sim_pkt *pkt, sim_fs t_out);
+/* Whether an event keyed (t, pid) that the caller is about to push into `heap` would be the
+ * next one that heap's loop handles, within the current step (t before its limit). Then a
+ * caller in tail position (nothing else happens after it in the event being handled) may
+ * handle it at once instead, and counts it with sim_world_count_event: the same order of
+ * handling, the same event count. False outside a step and for another heap. */
+bool sim_world_runs_next(const sim_world *w, uint32_t heap, sim_fs t, uint64_t pid);
 /* An event a block handled straight through instead of taking it from the heap (same
  * event count and end time either way). */
 void sim_world_count_event(sim_world *w, sim_fs t);

@@ -25,7 +25,8 @@
  *   slice_backpressure (counted where it happens, at its PGs' input queues).
  * Event budget per packet: none at slice.in without contention, one SLICE_EV_ARB dispatch
  *   when it waits; one SLICE_EV_OUT for the lookup completion unless direct_out (completions
- *   computed straight through when the composer finds their order is already the heap's);
+ *   computed straight through when the composer finds their order is already the heap's,
+ *   decided per slice: asic/asic_sim_direct.c);
  *   one SLICE_EV_FROM_FABRIC and one SLICE_EV_OUT_FABRIC across the fabric. */
 #ifndef IPSECSIM_SLICE_H
 #define IPSECSIM_SLICE_H

@@ -76,8 +76,12 @@ static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice
   if (nh <= SLICE_NH_LOCAL) { /* a tunnel or a local gateway: to an engine */
     sim_pkt p = *pkt;
     uint32_t to = slice_ipsec_route_(w, x, s, nh, done, &p);
-    if (to != UINT32_MAX) slice_push_(w, s, s->self, SLICE_EV_OUT, to, done, &p);
-    return;
+    if (to == UINT32_MAX) return;
+    if (s->direct_out) { /* to another slice's engine: its SLICE_EV_OUT, handled now */
+      sim_world_count_event(w, done);
+      return slice_out_(w, x, s, done, &p, to);
+    }
+    return slice_push_(w, s, s->self, SLICE_EV_OUT, to, done, &p);
   }
   if (nh < 0) {
     return slice_noroute_(w, s, done, pkt);

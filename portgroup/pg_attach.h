@@ -43,7 +43,8 @@ typedef struct pg_block_ops {
   uint64_t rate_bps;     /* the block's capacity: the arbiter weight of its PG0.in input */
   uint64_t credit_bytes; /* its input buffer: credits PG0.out holds for it (0 = unbounded) */
   uint32_t credit_pkts;
-  /* A packet leaves PG0.out toward the block at t; false refuses it. */
+  /* A packet leaves PG0.out toward the block at t; false refuses it. Called in tail position:
+   * nothing else happens after it in the event being handled. */
   bool (*offer)(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt);
   /* An event of the block's own kinds (pg_attach_push) is due; ev->aux is the block's. */
   void (*handle)(void *ctx, uint32_t slice, const sim_event *ev);

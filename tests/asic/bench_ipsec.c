@@ -61,8 +61,8 @@ static void scenario_text(unsigned n, const char *measure, char *buf, size_t len
            n, n, n, n > 1 ? "-0" : "", measure);
 }
 
-/* CPU ns per packet sent (sources), and the packet count; false when it does not load. */
-static bool run_once(const char *path, double *ns_per_pkt, uint64_t *pkts) {
+/* CPU ns per packet sent (sources), the packet and event counts; false when it does not load. */
+static bool run_once(const char *path, double *ns_per_pkt, uint64_t *pkts, uint64_t *events) {
   scenario *sc = calloc(1, sizeof *sc);
   cfg_err err = {{0}};
   if (!sc || !scenario_load(path, NULL, 0, sc, &err)) {
@@ -77,6 +77,7 @@ static bool run_once(const char *path, double *ns_per_pkt, uint64_t *pkts) {
   uint64_t sent = 0;
   for (uint32_t i = 0; i < sc->world.n_flows; i++) sent += sc->world.flows[i].tot_sent;
   *pkts = sent;
+  *events = sc->world.events;
   *ns_per_pkt = sent ? (t1 - t0) / (double)sent : 0;
   scenario_free(sc);
   free(sc);
@@ -101,11 +102,11 @@ int main(int argc, char **argv) {
     if (!write_file(path[v], text)) return 2;
   }
   double ns[NV][MAXREP];
-  uint64_t pk[NV] = {0};
+  uint64_t pk[NV] = {0}, evs[NV] = {0};
   int status = 0;
   for (int r = 0; r < reps && !status; r++)
     for (int v = 0; v < NV && !status; v++)
-      if (!run_once(path[v], &ns[v][r], &pk[v])) status = 2;
+      if (!run_once(path[v], &ns[v][r], &pk[v], &evs[v])) status = 2;
   for (int v = 0; v < NV; v++) unlink(path[v]);
   rmdir(dir);
   if (status) return status;
@@ -113,9 +114,10 @@ int main(int argc, char **argv) {
   for (int v = 0; v < NV; v++) {
     qsort(ns[v], (size_t)reps, sizeof ns[v][0], bench_cmp_double);
     med[v] = ns[v][reps / 2];
-    printf("%-14s %8.1f ns CPU per simulated packet = %6.2f M packets per CPU second (%llu packets, min %.1f max %.1f ns)\n",
+    printf("%-14s %8.1f ns CPU per simulated packet = %6.2f M packets per CPU second (%llu packets, %.2f events "
+           "each, min %.1f max %.1f ns)\n",
            v == 0 ? "clear" : (snprintf(text, sizeof text, "ipsec %u tun", variants[v]), text), med[v], 1e3 / med[v],
-           (unsigned long long)pk[v], ns[v][0], ns[v][reps - 1]);
+           (unsigned long long)pk[v], pk[v] ? (double)evs[v] / (double)pk[v] : 0.0, ns[v][0], ns[v][reps - 1]);
   }
   printf("engine vs clear on the same ports: %.2fx the clear model's packets per CPU second (target >= 0.5x): %s\n",
          med[0] / med[1], med[0] / med[1] >= 0.5 ? "MET" : "NOT met");

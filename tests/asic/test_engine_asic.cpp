@@ -101,6 +101,18 @@ TEST(EngineAsic, NonEspToALocalGatewayGoesToTheHost) {
   EXPECT_GT(x.flow(f).tot_sent, 0u);
   EXPECT_EQ(x.flow(f).tot_drops[DROP_HOST_PATH], x.flow(f).tot_sent);
   EXPECT_EQ(x.m("r0.asic0.slice0.lookup.host_pkts"), x.m("flow.ping.tx_pkts"));
+  // the exception path is no drop: its own flow metric, outside drops.total
+  EXPECT_GT(x.m("flow.ping.host_pkts"), 0);
+  EXPECT_EQ(x.m("flow.ping.host_pkts"), x.m("r0.asic0.slice0.lookup.host_pkts"));
+  EXPECT_EQ(x.m("flow.ping.drops.total"), 0);
+  EXPECT_TRUE(std::isnan(x.m("flow.ping.drops.host_path")));
+  char msg[512];
+  ASSERT_TRUE(asic_sim_conservation(x.w, msg, sizeof msg)) << msg;
+  const unsigned long long n = x.flow(f).tot_sent;
+  char want[160];
+  snprintf(want, sizeof want, "sent %llu, received 0, dropped 0 (blocks) / 0 (flows), to the host path %llu, in queues 0: balanced",
+           n, n);
+  EXPECT_STREQ(msg, want);
 }
 
 TEST(EngineAsic, RemoteAnchorCrossesTheFabricCounted) {
