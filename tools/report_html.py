@@ -7,6 +7,7 @@ usage: /usr/bin/python3 tools/report_html.py DIR"""
 import base64
 import html
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -14,12 +15,12 @@ import plot  # noqa: E402
 import report_data as rd  # noqa: E402
 
 STYLE = """body{font-family:sans-serif;margin:1.5em;max-width:70em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:90%}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:85%}
 th,td{border:1px solid #ccc;padding:.2em .5em;text-align:right}th{background:#eee}
 td:first-child,th:first-child{text-align:left}.bind{background:#fdd}.dead{color:#b00;font-weight:bold}
 .summary{font-size:120%;background:#ffe;border:1px solid #cc9;padding:.6em}
 img{max-width:100%;height:auto;display:block}pre{background:#f6f6f6;padding:.5em;overflow-x:auto;font-size:80%}
-.note{color:#666;font-size:85%}"""
+.note{color:#666;font-size:85%}.wide{overflow-x:auto;max-width:100%}"""
 
 
 def esc(s):
@@ -35,11 +36,11 @@ def fmt(v, digits=3):
 
 
 def table(head, rows, classes=None):
-    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    out = ['<div class="wide"><table><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
     for i, r in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
         out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
-    return "\n".join(out) + "</table>"
+    return "\n".join(out) + "</table></div>"
 
 
 def figure(p):
@@ -77,9 +78,28 @@ def run_body(r):
         ["bind" if i == 0 else "" for i in range(len(res))]))
     idle = len(r["resources"]) - len(res)
     parts.append(f'<p class="note">{idle} more resources carried no traffic.</p>')
+    parts.append(engine_table(m))
     parts.append(prefix_table("Tunnels", m, "tunnel.", 2))
     parts.append(prefix_table("SAs (per-SA counters)", m, "sa.", None))
     return parts
+
+
+def engine_table(m):
+    """Each engine that saw packets: its figures beside its closed forms (analytic.ENGINE.*)."""
+    engines = sorted(k[: -len(".pkts")] for k in m if re.fullmatch(r"[^.]+\.asic\d+\.slice\d+\.engine\.pkts", k) and m[k])
+    if not engines:
+        return "<h2>IPsec engines</h2><p class=\"note\">no engine carried packets</p>"
+    cols = ["util", "mpps", "l1_gbps", "clear_l1_gbps", "encrypt_pkts", "decrypt_pkts", "queue_max_pkts"]
+    cols += sorted({k[len(e) + 1:] for e in engines for k in m if k.startswith(e + ".") and
+                    (".drops." in k or ".sa_cache" in k) and m[k]} - set(cols))
+    cf = ["ceiling_mpps", "ceiling_l1_gbps", "ceiling_clear_l1_gbps", "offered_mpps"]
+    cf += sorted({k[len(e) + 10:] for e in engines for k in m if k.startswith(f"analytic.{e}.sa_cache")})
+    names = {"mpps": "Mpps", "l1_gbps": "WAN Gbit/s L1", "clear_l1_gbps": "clear Gbit/s L1"}
+    head = ["engine"] + [names.get(c, c) for c in cols]
+    head += [f"closed form {c}" for c in cf]
+    rows = [[esc(rd.pretty(e))] + [fmt(m.get(f"{e}.{c}")) for c in cols] + [fmt(m.get(f"analytic.{e}.{c}")) for c in cf]
+            for e in engines]
+    return "<h2>IPsec engines (WAN = ESP side, clear = plaintext side)</h2>" + table(head, rows)
 
 
 def prefix_table(title, m, prefix, depth):

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from report_data import number, pretty  # noqa: E402
 
 QUANTILES = (("min", 0.0), ("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999), ("max", 1.0))
-ENGINE_RE = re.compile(r"^(?!analytic\.)(.+\.engine)\.l1_gbps$")
+ENGINE_RE = re.compile(r"^([^.]+\.asic\d+\.slice\d+\.engine)\.l1_gbps$")
 
 
 class Plot:
@@ -128,6 +128,11 @@ def _over_time(run, out):
         by[row["flow"]][1].append(row["rx_l1_gbps"])
     for name in sorted(by):
         p.series(name, by[name][0], by[name][1], "-")
+    total = {}
+    for row in run["timeseries"]:
+        total[row["time_us"]] = total.get(row["time_us"], 0.0) + row["rx_l1_gbps"]
+    if len(by) > 1:
+        p.series("all flows", sorted(total), [total[t] for t in sorted(total)], "k-", linewidth=1.5)
     notes = ["queue occupancy over time: not in the results (timeseries.csv has flows only); "
              "window mean/max per resource in the resources table"]
     dead = [f["name"] for f in run["flows"] if f["delivered_nothing"]]
@@ -138,14 +143,14 @@ def _over_time(run, out):
 
 
 def _latency_distribution(run, out):
-    p = Plot(out, "latency_distribution", "latency distribution per flow (quantiles of the window)")
+    p = Plot(out, "latency_distribution", "latency distribution per flow (min, p50, p99, p99.9, max of the window; lines join them)")
     for f in run["flows"]:
         if f["delivered_nothing"]:
             p.rows.append((f"{f['name']} (delivered nothing)", "", ""))
             p.ax.plot([], [], " ", label=f"{f['name']}: delivered nothing")
             continue
         pts = [(f[f"lifo_{q}_ns"], frac) for q, frac in QUANTILES if f[f"lifo_{q}_ns"] is not None]
-        p.series(f"{f['name']} LIFO", [x for x, _ in pts], [y for _, y in pts], "o-", drawstyle="steps-post")
+        p.series(f"{f['name']} LIFO", [x for x, _ in pts], [y for _, y in pts], "o-")
     return p.finish("latency (ns, LIFO: last bit in to first bit out, RFC 1242)", "fraction of packets <= latency")
 
 

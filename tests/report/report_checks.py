@@ -105,7 +105,13 @@ def case_plots():
     with open(os.path.join(d, "timeseries.csv")) as fp:
         ts = [(r["flow"], float(r["time_us"]), float(r["rx_l1_gbps"])) for r in csv.DictReader(fp)]
     drawn = [(r["series"], float(r["x"]), float(r["y"])) for r in read_csv(d, "throughput_over_time")]
-    check(sorted(drawn) == sorted(ts), f"throughput_over_time.csv = timeseries.csv ({len(ts)} rows)")
+    check(sorted(x for x in drawn if x[0] != "all flows") == sorted(ts), f"throughput_over_time.csv = timeseries.csv ({len(ts)} rows)")
+    sums = {}
+    for _, t, g in ts:
+        sums[t] = sums.get(t, 0.0) + g
+    total = {t: g for s, t, g in drawn if s == "all flows"}
+    check(total.keys() == sums.keys() and all(abs(total[t] - sums[t]) < 1e-9 for t in sums),
+          "throughput_over_time.csv: 'all flows' = sum of timeseries.csv per time")
     lat = read_csv(d, "latency_distribution")
     got = [float(r["x"]) for r in lat if r["series"] == "enc_a LIFO"]
     want = [m[f"flow.enc_a.latency_lifo.{q}"] / 1e6 for q in ("min", "p50", "p99", "p99.9", "max")]
@@ -184,7 +190,8 @@ def case_errors():
         p = sh(*args, rc=2)
         check(p.stderr == line + "\n", f"report {' '.join(args[1:])}: {line!r} (got {p.stderr!r})")
     bad = os.path.join(WORK, "bad")
-    os.makedirs(bad, exist_ok=True)
+    shutil.rmtree(bad, ignore_errors=True)
+    os.makedirs(bad)
     refused(["report"], "ipsecsim report: DIR missing\nusage: ipsecsim report DIR")
     refused(["report", "--bogus"], "ipsecsim report: unknown option '--bogus'\nusage: ipsecsim report DIR")
     refused(["report", os.path.join(WORK, "nope")], f"ipsecsim report: {WORK}/nope: not a directory")
