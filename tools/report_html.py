@@ -140,7 +140,19 @@ def sweep_body(s):
     parts.append("<h2>Points</h2>" + table(["point"] + s["axes"] + keys + eng,
                                           [[esc(pt["id"])] + [esc(pt["axes"].get(a, "")) for a in s["axes"]] +
                                            [fmt(pt["metrics"].get(k)) for k in keys + eng] for pt in s["points"]]))
+    parts.append("<h2>Flows per point</h2>" + table(
+        ["point", "flow", "offered Gbit/s L1", "delivered Gbit/s L1", "Mpps", "drops", "LIFO p50 ns", "LIFO p99 ns"],
+        [[esc(pt["id"]), esc(f)] + [fmt(pt["metrics"].get(f"flow.{f}.{k}")) for k in
+                                    ("offered_l1_gbps", "rx_l1_gbps", "rx_mpps", "drops.total",
+                                     "latency_lifo.p50_ns", "latency_lifo.p99_ns")]
+         for pt in s["points"] for f in sweep_flows(pt)]))
+    parts.append('<p class="note">Per-resource figures are not part of sweep results: run one point with '
+                 '<code>ipsecsim run --set KEY=VALUE --out DIR</code> and report that directory.</p>')
     return parts
+
+
+def sweep_flows(pt):
+    return sorted({k.split(".")[1] for k in pt["metrics"] if k.startswith("flow.") and k.count(".") >= 2})
 
 
 def render(d, res, plots):

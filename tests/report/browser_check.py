@@ -90,7 +90,8 @@ def _launch(profile):
             f"--user-data-dir={profile}", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-dev-shm-usage", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND", "about:blank"]
-    proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False, stdin=subprocess.DEVNULL,
+    env = dict(os.environ, HOME=profile, XDG_CONFIG_HOME=profile, XDG_CACHE_HOME=profile)  # nothing outside the profile
+    proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(profile, "chromium.log"), "w"))
     os.close(to_child_r)
     os.close(from_child_w)

@@ -144,6 +144,22 @@ def case_plots():
 
 
 def case_sweep():
+    # A real sweep over load: the latency plot holds the worst flow's quantiles per point.
+    d = os.path.join(WORK, "load")
+    shutil.rmtree(d, ignore_errors=True)
+    sh("sweep", MAIN, "--axis", "traffic.rate=20%,50%,80%", "--out", d, "--jobs", "1", "--quiet", "--trial", "50us")
+    sh("report", d)
+    with open(os.path.join(d, "results.json")) as fp:
+        real = json.load(fp)["points"]
+    drawn = [(r["series"], float(r["x"]), float(r["y"])) for r in read_csv(d, "latency_vs_load")]
+    want = []
+    for q in ("p50", "p99", "p99.9"):
+        for pt in real:
+            mm = pt["metrics"]
+            load = sum(v for k, v in mm.items() if k.startswith("flow.") and k.endswith(".offered_l1_gbps"))
+            want.append((f"LIFO {q}", load, max(v for k, v in mm.items() if k.endswith(f".latency_lifo.{q}_ns")
+                                                and k.startswith("flow."))))
+    check(drawn == want, f"latency_vs_load.csv = worst flow per point of results.json ({len(want)} rows)")
     d = os.path.join(WORK, "handmade")
     os.makedirs(d, exist_ok=True)
     e = "r0.asic0.slice0.engine"
