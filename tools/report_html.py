@@ -95,9 +95,10 @@ def engine_table(m):
     cf = ["ceiling_mpps", "ceiling_l1_gbps", "ceiling_clear_l1_gbps", "offered_mpps"]
     cf += sorted({k[len(e) + 10:] for e in engines for k in m if k.startswith(f"analytic.{e}.sa_cache")})
     names = {"mpps": "Mpps", "l1_gbps": "WAN Gbit/s L1", "clear_l1_gbps": "clear Gbit/s L1"}
-    head = ["engine"] + [names.get(c, c) for c in cols]
-    head += [f"closed form {c}" for c in cf]
-    rows = [[esc(rd.pretty(e))] + [fmt(m.get(f"{e}.{c}")) for c in cols] + [fmt(m.get(f"analytic.{e}.{c}")) for c in cf]
+    names["util"] = "util %"
+    head = ["engine"] + [names.get(c, c) for c in cols] + [f"closed form {c}" for c in cf]
+    rows = [[esc(rd.pretty(e))] + [fmt(100.0 * m[f"{e}.util"], 1) if c == "util" and f"{e}.util" in m else
+                                   fmt(m.get(f"{e}.{c}")) for c in cols] + [fmt(m.get(f"analytic.{e}.{c}")) for c in cf]
             for e in engines]
     return "<h2>IPsec engines (WAN = ESP side, clear = plaintext side)</h2>" + table(head, rows)
 
@@ -160,7 +161,10 @@ def render(d, res, plots):
     body = run_body(res) if kind == "run" else sweep_body(res)
     if kind == "run" and res["config"]:
         body.append("<h2>Resolved configuration (key material not shown)</h2><pre>" + esc(res["config"]) + "</pre>")
-    body.append("<h2>Plots</h2>" + "\n".join(figure(p) for p in plots))
+    first = [p for p in plots if p["name"] == "resource_utilisation"]  # the bottleneck at a glance, under its sentence
+    if first:
+        body.insert(1, figure(first[0]))
+    body.append("<h2>Plots</h2>" + "\n".join(figure(p) for p in plots if p not in first))
     title = f"ipsecsim {kind} report: {res['scenario']}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n<h1>{esc(title)}</h1>\n"
