@@ -56,34 +56,42 @@ class Plot:
         return {"name": self.name, "title": self.title, "png": png, "csv": path, "note": self.note}
 
 
-def _limits(p, m, engines):
-    """Engine WAN/clear ceilings and the PG limits (analytic.*.pgN.in/out) beside the engines."""
-    for e in engines:
-        for key, side in (("ceiling_l1_gbps", "WAN"), ("ceiling_clear_l1_gbps", "clear")):
-            v = m.get(f"analytic.{e}.{key}")
-            if isinstance(v, (int, float)):
-                p.hline(f"closed form {pretty(e)} {side} L1", v, color="tab:red" if side == "WAN" else "tab:orange")
+def _pg_limit(p, m, engines):
+    """The PG limit beside the engines: analytic.*.pgN.in.ceiling_l1_gbps of the first engine's slice
+    (every PG has the same closed form in these presets; the CSV keeps the metric it came from)."""
+    for e in engines[:1]:
         base = e[: -len(".engine")]
         for k in sorted(m):
-            if re.fullmatch(re.escape(f"analytic.{base}.") + r"pg\d+\.(in|out)\.ceiling_l1_gbps", k):
-                p.hline(f"closed form {pretty(k[9:-16])} L1", m[k], color="tab:gray")
-                break  # one PG line: every PG of the slice has the same closed form here
+            if re.fullmatch(re.escape(f"analytic.{base}.") + r"pg\d+\.in\.ceiling_l1_gbps", k):
+                p.hline(f"closed form PG limit ({k})", m[k], color="tab:gray")
+                return
 
 
 def run_plots(run, out):
     m, plots = run["metrics"], []
     engines = sorted({mm.group(1) for k in m for mm in [ENGINE_RE.match(k)] if mm})
-    # Throughput vs frame size: one point per engine at the run's mean frame (bytes / packets).
-    p = Plot(out, "throughput_vs_frame", "engine throughput vs frame size (this run: one frame mix)")
+    # Throughput vs frame size: one point per engine at its mean clear frame (bytes / packets),
+    # its closed-form ceilings (analytic.ENGINE.ceiling_*) at the same frame size.
+    p = Plot(out, "throughput_vs_frame", "IPsec engine throughput vs frame size (one point per engine of this run)")
+    pts = []
     for e in engines:
         done = m.get(e + ".done_pkts") or 0
         if done:
-            frame = m.get(e + ".clear_l1_bytes", 0) / done - 20  # clear frame incl. FCS
-            p.series(f"{pretty(e)} WAN L1 (measured)", [frame], [m[e + ".l1_gbps"]], "o")
-            p.series(f"{pretty(e)} clear L1 (measured)", [frame], [m.get(e + ".clear_l1_gbps", 0)], "s")
-    _limits(p, m, engines)
-    if not engines:
-        p.note = "no IPsec engine in this run: nothing to draw"
+            pts.append((m.get(e + ".clear_l1_bytes", 0) / done - 20, e))  # clear frame incl. FCS
+    pts.sort()
+    xs = [x for x, _ in pts]
+    for key, side, style, color in (("l1_gbps", "WAN", "o", "tab:red"), ("clear_l1_gbps", "clear", "s", "tab:blue")):
+        p.series(f"measured {side} L1", xs, [m.get(f"{e}.{key}") for _, e in pts], style, color=color)
+        p.series(f"closed form {side} L1 (analytic.ENGINE.ceiling_{'' if side == 'WAN' else 'clear_'}l1_gbps)", xs,
+                 [m.get(f"analytic.{e}.ceiling_{'' if side == 'WAN' else 'clear_'}l1_gbps") for _, e in pts],
+                 "_--", color=color, markersize=18, linewidth=0.8)
+    for x, e in pts:
+        p.rows.append((f"engine at x: {e}", x, ""))
+        p.ax.annotate(pretty(e).replace("engine of ", ""), (x, m.get(f"{e}.l1_gbps") or 0), fontsize="xx-small",
+                      textcoords="offset points", xytext=(4, 6))
+    _pg_limit(p, m, [e for _, e in pts])
+    if xs and xs[0] > 0 and xs[-1] / xs[0] > 10:
+        p.ax.set_xscale("log")
     plots.append(p.finish("clear frame size (B, incl. FCS; mean over the run)", "Gbit/s L1 (frame + 20 B)"))
     plots.append(_utilisation(run, out))
     plots.append(_over_time(run, out))

@@ -90,18 +90,20 @@ def case_plots():
             and (v > 0 or m.get(k[:-5] + ".pkts", 0) > 0)}
     check(util == want, f"resource_utilisation.csv = every used resource's util in report.json ({len(want)})")
     rows = read_csv(d, "throughput_vs_frame")
-    line = {r["series"]: float(r["y"]) for r in rows if r["x"] == ""}
     e = "r0.asic0.slice0.engine"
-    check(line.get("closed form engine of r0 asic0 slice0 WAN L1") == m[f"analytic.{e}.ceiling_l1_gbps"] and
-          line.get("closed form engine of r0 asic0 slice0 clear L1") == m[f"analytic.{e}.ceiling_clear_l1_gbps"],
-          "throughput_vs_frame: engine WAN/clear limit lines = analytic.*.engine.ceiling_*")
-    check(line.get("closed form PG0 in of r0 asic0 slice0 L1") == m["analytic.r0.asic0.slice0.pg0.in.ceiling_l1_gbps"],
-          "throughput_vs_frame: PG limit line = analytic.*.pg0.in.ceiling_l1_gbps")
-    pts = {r["series"]: (float(r["x"]), float(r["y"])) for r in rows if r["x"] != ""}
     frame = m[f"{e}.clear_l1_bytes"] / m[f"{e}.done_pkts"] - 20
-    check(pts.get("engine of r0 asic0 slice0 WAN L1 (measured)") == (frame, m[f"{e}.l1_gbps"]),
-          "throughput_vs_frame: measured WAN point = engine.l1_gbps at the clear frame size")
+    drawn = {r["series"]: (float(r["x"]) if r["x"] else None, float(r["y"]) if r["y"] else None) for r in rows}
+    check(drawn.get("closed form WAN L1 (analytic.ENGINE.ceiling_l1_gbps)") == (frame, m[f"analytic.{e}.ceiling_l1_gbps"])
+          and drawn.get("closed form clear L1 (analytic.ENGINE.ceiling_clear_l1_gbps)") ==
+          (frame, m[f"analytic.{e}.ceiling_clear_l1_gbps"]),
+          "throughput_vs_frame: engine WAN/clear limits = analytic.*.engine.ceiling_* at its frame size")
+    pg = "analytic.r0.asic0.slice0.pg0.in.ceiling_l1_gbps"
+    check(drawn.get(f"closed form PG limit ({pg})") == (None, m[pg]), "throughput_vs_frame: PG limit line = " + pg)
+    check(drawn.get("measured WAN L1") == (frame, m[f"{e}.l1_gbps"]) and
+          drawn.get("measured clear L1") == (frame, m[f"{e}.clear_l1_gbps"]),
+          "throughput_vs_frame: measured WAN/clear points = engine.l1_gbps / clear_l1_gbps")
     check(abs(frame - 1518) < 1e-9, f"measured point drawn at 1518 B (got {frame})")
+    line = {k: v[1] for k, v in drawn.items()}
     with open(os.path.join(d, "timeseries.csv")) as fp:
         ts = [(r["flow"], float(r["time_us"]), float(r["rx_l1_gbps"])) for r in csv.DictReader(fp)]
     drawn = [(r["series"], float(r["x"]), float(r["y"])) for r in read_csv(d, "throughput_over_time")]
@@ -118,9 +120,9 @@ def case_plots():
     check(got == want, "latency_distribution.csv: enc_a quantiles = report.json latency_lifo (fs -> ns)")
     # The owning parameter moves the drawn limit: 1 lane = half of 2 lanes (lanes x clock / cycles).
     d1 = run_dir("plots_1lane", "--set", "engine.lanes=1")
-    l1 = {r["series"]: float(r["y"]) for r in read_csv(d1, "throughput_vs_frame") if r["x"] == ""}
-    wan2 = line["closed form engine of r0 asic0 slice0 WAN L1"]
-    wan1 = l1.get("closed form engine of r0 asic0 slice0 WAN L1", 0)
+    l1 = {r["series"]: float(r["y"]) for r in read_csv(d1, "throughput_vs_frame") if r["y"]}
+    wan2 = line["closed form WAN L1 (analytic.ENGINE.ceiling_l1_gbps)"]
+    wan1 = l1.get("closed form WAN L1 (analytic.ENGINE.ceiling_l1_gbps)", 0)
     cf = 1 * 1.2e9 / 102 * 1594 * 8 / 1e9  # 1 lane x 1.2 GHz / (5+97) cycles x 1594 B WAN L1 (scenario comment)
     check(abs(wan1 - cf) / cf < 1e-4 and abs(wan1 - wan2 / 2) / wan1 < 1e-9,
           f"engine.lanes=1 moves the WAN limit line to {cf:.3f} Gbit/s (drawn {wan1:.3f}, 2 lanes {wan2:.3f})")
@@ -131,6 +133,17 @@ def case_plots():
         check(fp.read() == first, "report.html byte-identical when made twice")
     check(b"Bottleneck: engine of r0 asic0 slice0 at 100.0%: 300.0 Gbit/s WAN L1" in first,
           "bottleneck sentence names the engine, its utilisation and WAN L1 rate")
+    # Five engines at five frame sizes: one measured point and one closed form per engine.
+    df = run_dir("plots_sizes", scenario=os.path.join(ROOT, "scenarios", "ipsec_frame_sizes.yaml"))
+    mf = metrics(df)
+    engines = sorted(k[:-8] for k in mf if k.endswith(".engine.l1_gbps") and not k.startswith("analytic."))
+    want = sorted((mf[f"{e}.clear_l1_bytes"] / mf[f"{e}.done_pkts"] - 20, mf[f"{e}.l1_gbps"],
+                   mf[f"analytic.{e}.ceiling_l1_gbps"]) for e in engines)
+    rows = read_csv(df, "throughput_vs_frame")
+    got_m = [(float(r["x"]), float(r["y"])) for r in rows if r["series"] == "measured WAN L1"]
+    got_c = [float(r["y"]) for r in rows if r["series"] == "closed form WAN L1 (analytic.ENGINE.ceiling_l1_gbps)"]
+    check(len(engines) == 5 and got_m == [(x, y) for x, y, _ in want] and got_c == [c for _, _, c in want],
+          f"ipsec_frame_sizes: one measured WAN point and closed form per engine ({len(engines)} engines)")
     # A flow that delivers nothing (no route for its destination).
     src = open(MAIN).read().replace("dst: 20.2.0.5}", "dst: 30.9.0.5}")
     dead = os.path.join(WORK, "dead.yaml")
