@@ -134,10 +134,21 @@ def pretty(name):
     return name
 
 
+def ranked(res, m):
+    """Resources with traffic, the binding one first: highest utilisation, then (among equally
+    busy ones, e.g. everything downstream of a full resource) the most oversubscribed by its
+    closed form (analytic.NAME.offered_mpps / ceiling_mpps)."""
+    def over(r):
+        off = m.get(f"analytic.{r['name']}.offered_mpps")
+        return off / r["ceiling_mpps"] if isinstance(off, (int, float)) and r["ceiling_mpps"] else 0.0
+
+    used = (r for r in res if (r["pkts"] or 0) > 0 or (isinstance(r["util"], (int, float)) and r["util"] > 0))
+    return sorted(used, key=lambda r: (-round(r["util"] or 0, 3), -over(r), r["name"]))
+
+
 def bottleneck_sentence(res, m):
     """'engine of r0 asic0 slice0 at 100.0%: 300.0 Gbit/s WAN L1; next: PG1 in of r0 asic0 slice0 at 80.0%'."""
-    busy = sorted((r for r in res if isinstance(r["util"], (int, float)) and r["util"] > 0),
-                  key=lambda r: (-r["util"], r["name"]))
+    busy = [r for r in ranked(res, m) if r["util"]]
     if not busy:
         return "no resource carried traffic in the measurement window"
     top = busy[0]

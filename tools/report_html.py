@@ -67,8 +67,7 @@ def run_body(r):
           fmt(f["offered_l1_gbps"]), fmt(f["rx_l1_gbps"]), fmt(f["rx_l2_gbps"]), fmt(f["rx_mpps"]), fmt(f["tx_pkts"]),
           fmt(f["rx_pkts"]), fmt(f["drops"]), fmt(f["lifo_p50_ns"], 1), fmt(f["lifo_p99_ns"], 1),
           fmt(f["lifo_max_ns"], 1), fmt(f["fifo_p99_ns"], 1)] for f in fl]))
-    res = sorted((x for x in r["resources"] if (x["pkts"] or 0) > 0 or (x["util"] or 0) > 0),
-                 key=lambda x: (-x["util"], x["name"]))
+    res = rd.ranked(r["resources"], m)
     parts.append("<h2>Resources with traffic (most utilised first)</h2>" + table(
         ["resource", "util %", "Gbit/s L1", "Mpps", "closed-form ceiling Mpps", "ceiling Gbit/s L1",
          "queue mean pkts", "queue max pkts", "drops"],

@@ -11,7 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from report_data import number, pretty  # noqa: E402
+from report_data import number, pretty, ranked  # noqa: E402
 
 QUANTILES = (("min", 0.0), ("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999), ("max", 1.0))
 ENGINE_RE = re.compile(r"^([^.]+\.asic\d+\.slice\d+\.engine)\.l1_gbps$")
@@ -112,18 +112,22 @@ def _nothing_note(p, flows):
 
 
 def _utilisation(run, out):
-    res = [r for r in run["resources"] if (r["pkts"] or 0) > 0 or (r["util"] or 0) > 0]
-    res.sort(key=lambda r: (r["util"], r["name"]))
+    res = ranked(run["resources"], run["metrics"])[::-1]  # barh draws bottom-up: the binding one on top
     p = Plot(out, "resource_utilisation", "utilisation of every resource on the flows' paths",
              figsize=(8, max(2.5, 0.32 * len(res) + 1.2)))
     top = res[-1]["name"] if res else None
     for i, r in enumerate(res):
         p.rows.append((r["name"], i, r["util"]))
         p.ax.barh(i, 100 * r["util"], color="tab:red" if r["name"] == top else "tab:blue")
-        rate = f"  {r['l1_gbps']:.1f} Gbit/s L1" if isinstance(r["l1_gbps"], (int, float)) and r["l1_gbps"] else ""
+        rate = f"  {r['l1_gbps']:.1f} Gbit/s L1" if isinstance(r["l1_gbps"], (int, float)) and r["l1_gbps"] else \
+            f"  {r['mpps']:.1f} Mpps" if isinstance(r["mpps"], (int, float)) else ""
+        off = run["metrics"].get(f"analytic.{r['name']}.offered_mpps")
+        if isinstance(off, (int, float)) and r["ceiling_mpps"] and off > r["ceiling_mpps"] * 1.001:
+            rate += f"  (offered {100 * off / r['ceiling_mpps']:.0f}% of its ceiling)"
         p.ax.text(100 * r["util"], i, f" {100 * r['util']:.1f}%{rate}", va="center", fontsize="x-small")
     p.ax.set_yticks(range(len(res)), [pretty(r["name"]) for r in res], fontsize="x-small")
-    p.ax.set_xlim(0, 125)
+    p.ax.set_xlim(0, 175)  # room for the labels right of a full bar
+    p.ax.set_xticks(range(0, 101, 20))
     p.ax.axvline(100, color="black", linewidth=0.8)
     if not res:
         p.note = "no resource carried traffic"
