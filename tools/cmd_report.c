@@ -28,7 +28,8 @@ static int usage_error(const char *msg) {
 
 int cmd_report(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
-    if (cli_help_is_flag(argv[i])) return cli_help_print("report", stdout) ? IPSECSIM_EXIT_OK : IPSECSIM_EXIT_USAGE;
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) /* anywhere on the line, as for every command */
+      return cli_help_print("report", stdout) ? IPSECSIM_EXIT_OK : IPSECSIM_EXIT_USAGE;
   if (argc != 2) return usage_error(argc < 2 ? "DIR missing" : "exactly one DIR expected");
   if (argv[1][0] == '-') {
     char msg[256];
