@@ -8,6 +8,7 @@ import base64
 import html
 import os
 import re
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -187,12 +188,21 @@ def main(argv):
         return 2
     out = os.path.join(d, "report.html")
     tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fp:
-        fp.write(page)
-    os.replace(tmp, out)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fp:
+            fp.write(page)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     print(f"wrote {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # unwinds: temporaries removed
+    try:
+        sys.exit(main(sys.argv))
+    except KeyboardInterrupt:
+        sys.exit(128 + signal.SIGINT)

@@ -44,15 +44,22 @@ class Plot:
             self.fig.text(0.01, 0.01, self.note, fontsize="x-small", color="dimgray")
         self.fig.tight_layout(rect=(0, 0.04 if self.note else 0, 1, 1))
         png, path = os.path.join(self.out, self.name + ".png"), os.path.join(self.out, self.name + ".csv")
-        # Written beside and renamed over: a symlink there is replaced, never written through.
-        self.fig.savefig(png + ".tmp", dpi=100, format="png", metadata={"Software": None})
-        plt.close(self.fig)
-        with open(path + ".tmp", "w", newline="", encoding="utf-8") as fp:
-            w = csv.writer(fp, lineterminator="\n")
-            w.writerow(("series", "x", "y"))
-            w.writerows(("" if v is None else v for v in r) for r in self.rows)
-        os.replace(png + ".tmp", png)
-        os.replace(path + ".tmp", path)
+        # Written beside and renamed over: a symlink there is replaced, never written through;
+        # interrupted (SIGINT, SIGTERM: tools/report_html.py), no temporary is left behind.
+        try:
+            self.fig.savefig(png + ".tmp", dpi=100, format="png", metadata={"Software": None})
+            plt.close(self.fig)
+            with open(path + ".tmp", "w", newline="", encoding="utf-8") as fp:
+                w = csv.writer(fp, lineterminator="\n")
+                w.writerow(("series", "x", "y"))
+                w.writerows(("" if v is None else v for v in r) for r in self.rows)
+            os.replace(png + ".tmp", png)
+            os.replace(path + ".tmp", path)
+        except BaseException:
+            for t in (png + ".tmp", path + ".tmp"):
+                if os.path.exists(t):
+                    os.remove(t)
+            raise
         return {"name": self.name, "title": self.title, "png": png, "csv": path, "note": self.note}
 
 
