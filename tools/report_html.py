@@ -76,8 +76,10 @@ def run_body(r):
           fmt(x["mpps"]), fmt(x["ceiling_mpps"]), fmt(x["ceiling_l1_gbps"], 1), fmt(x["queue_mean_pkts"], 2),
           fmt(x["queue_max_pkts"]), fmt(x["drops"])] for x in res],
         ["bind" if i == 0 else "" for i in range(len(res))]))
-    idle = len(r["resources"]) - len(res)
-    parts.append(f'<p class="note">{idle} more resources carried no traffic.</p>')
+    idle = sorted(x["name"] for x in r["resources"] if x not in res)
+    if idle:
+        parts.append(f'<details><summary class="note">{len(idle)} more resources carried no traffic</summary>'
+                     f'<p class="note">{esc(", ".join(idle))}</p></details>')
     parts.append(engine_table(m))
     parts.append(prefix_table("Tunnels", m, "tunnel.", 2))
     parts.append(prefix_table("SAs (per-SA counters)", m, "sa.", None))
