@@ -95,8 +95,10 @@ static const help_entry kHelp[] = {
      "  --metrics SCENARIO  every metric name expect: accepts for that scenario, with unit and\n"
      "                      description (--set KEY=VALUE after it: the scenario overrides of run)\n"
      "  --help, -h          this text\n"},
-    {"report", "DIR", "Summarises the reports of a run directory (not part of this build yet).\n",
-     "  DIR                 a directory written by run --out\n"
+    {"report", "DIR", "Writes DIR/report.html, one self-contained page (scenario, bottleneck in words, tables of\n"
+     "flows, resources, tunnels and SAs, plots as data URIs), and DIR/plots/NAME.png with NAME.csv beside\n"
+     "each (the data it draws); needs /usr/bin/python3 and python3-matplotlib (tools/install-deps.sh).\n",
+     "  DIR                 a directory written by run --out or by sweep --out\n"
      "  --help, -h          this text\n"},
 };
 

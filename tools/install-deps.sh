@@ -5,6 +5,7 @@ pkgs=(build-essential cmake pkg-config ccache clang libclang-rt-14-dev
       libssl-dev libyaml-dev libpcap-dev libgtest-dev googletest
       libsystemc-dev verilator yosys iverilog
       python3 python3-matplotlib python3-scapy python3-cryptography-vectors
+      chromium  # headless browser of the report test (issue 15)
       openmpi-bin libopenmpi-dev)  # openmpi: sweep --mpi (issue 14)
 missing=()
 for p in "${pkgs[@]}"; do

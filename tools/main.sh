@@ -3,7 +3,7 @@
 # Main job: an IPsec scenario near the engine limit (scenarios/ipsec_engine_1518.yaml: one
 # slice's engine, encrypt + decrypt of 1518 B frames above its 300 Gbit/s ceiling) with its
 # summary (the engine line says where the 300 G comes from: lanes x clock / cycles, beside the
-# measured figure), report and expect: block, then every NIST CAVP AES-GCM file Debian ships
+# measured figure), report, expect: block and report.html (`ipsecsim report`), then every NIST CAVP AES-GCM file Debian ships
 # (IV-96 vectors) through the production OpenSSL path and the transparent reference GCM.
 # `tools/main.sh scenarios/line_rate_100ge.yaml` runs the clear line-rate scenario instead.
 set -euo pipefail
@@ -19,6 +19,9 @@ mkdir -p out
 echo "== ipsecsim run $SCENARIO --out $out =="
 "$BUILD/ipsecsim" run "$SCENARIO" --out "$out" || status=$?
 echo "(report files: $(ls "$out" | tr '\n' ' '))"
+# The page a person reads: bottleneck in words, tables, plots (issue 15).
+echo "== ipsecsim report $out =="
+"$BUILD/ipsecsim" report "$out" || status=$?
 V=/usr/lib/python3/dist-packages/cryptography_vectors/ciphers/AES/GCM
 for engine in openssl ref; do
   echo "== ipsecsim gcm --engine $engine (NIST CAVP, 4 files) =="
