@@ -1,6 +1,7 @@
 /* Per-SA (and per-router) IPsec statistics for the ASIC model's report: the counters of
- * ipsec_counters.h (the seed's `show security ipsec statistics` set and the extra events)
- * under "<prefix>.<counter name>", plus the finer drop reasons (esp_reason names) under
+ * ipsec_counters.h under "<prefix>.<counter name>" (per SA: encrypted/decrypted bytes and
+ * packets, the seed's six error counters, and the other events of its direction; not the AH
+ * bytes/packets, always 0, nor the host path's or the `esp` input's; a router: all), plus the finer drop reasons (esp_reason names) under
  * "<prefix>.<reason name>" where a reason's name is not already a counter's name (those
  * reasons map one to one onto their counter, so the counter is the figure). A direction
  * registers only the reasons it can produce: encrypt (out) the outbound ones, decrypt (in)
@@ -32,6 +33,8 @@ typedef struct sa_stats {
 /* Registers the names when reg is not NULL (false on a name clash); without reg every
  * counter points at the struct's own storage. */
 bool sa_stats_init(sa_stats *s, stats_registry *reg, const char *prefix, sa_stats_scope scope);
+/* Whether counter c has a name under this scope (registered by sa_stats_init). */
+bool sa_stats_counter_named(ipsec_ctr c, sa_stats_scope scope);
 /* Whether reason r has a name of its own under this scope (registered by sa_stats_init). */
 bool sa_stats_reason_named(esp_reason r, sa_stats_scope scope);
 /* One packet dropped (or sent to the host path) for reason r: its counter and its reason. */
