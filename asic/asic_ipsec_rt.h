@@ -16,7 +16,8 @@
  * tunnel MTU always applies to IPv4 inner datagrams.
  * The stats names and gauges (asic_report_ipsec.c): ROUTER.asicA.sliceS.engine.{pkts,
  * done_pkts, encrypt_pkts, decrypt_pkts, drops.REASON, l1_gbps, clear_l1_gbps, mpps, util,
- * queue_max_pkts, reorder_max_pkts}, tunnel.ROUTER.NAME.{tx_pkts, rx_pkts, l1_gbps}. */
+ * queue_max_pkts, reorder_max_pkts}, tunnel.ROUTER.NAME.{tx_pkts, rx_pkts, l1_gbps}, per SA
+ * sa.ROUTER.NAME.out|in.* (engine_pg_tunnel_stats.sa, sa_stats.h) and per router ipsec.ROUTER.*. */
 #ifndef IPSECSIM_ASIC_IPSEC_RT_H
 #define IPSECSIM_ASIC_IPSEC_RT_H
 

@@ -199,6 +199,12 @@ bool scenario_ipsec_expand(tun_entry *t, uint64_t i, cfg_err *err) {
     if (step) return scenario_ipsec_fail_at(t, "count", err, "the prefixes run past the end of the address space (allowed: a smaller count)");
     if (!route_add(&w->routers[t->r].routes, t->pfam, pa, t->plen, SLICE_NH_TUNNEL(idx)))
       return scenario_ipsec_fail_at(t, "prefix", err, "out of memory");
+    /* the outbound SA's selector is the prefix (--export-sas writes it; routing is the FIB's) */
+    sa_config *o = &w->tunnels[idx].out;
+    o->has_selector = true;
+    o->selector.family = t->pfam;
+    memcpy(o->selector.b, pa, 16);
+    o->selector_len = t->plen;
   }
   if (!add_local_route(w, t->r, &w->tunnels[idx].out.local)) return scenario_ipsec_fail_at(t, "local", err, "out of memory");
   return true;

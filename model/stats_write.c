@@ -179,7 +179,9 @@ void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
     for (const char *s = entries[i].name; *s;) {
       const char *dot = strchr(s, '.');
       size_t len = dot ? (size_t)(dot - s) : strlen(s);
-      jnode *c = at->child;
+      /* names of one owner come together: the last child first (thousands of tunnels or SAs
+       * under one node would otherwise make this quadratic) */
+      jnode *c = at->last && at->last->seg_len == len && memcmp(at->last->seg, s, len) == 0 ? at->last : at->child;
       while (c && !(c->seg_len == len && memcmp(c->seg, s, len) == 0)) c = c->next;
       if (!c) {
         c = &pool[used++];

@@ -8,7 +8,7 @@ typedef struct help_entry {
 } help_entry;
 
 static const help_entry kHelp[] = {
-    {"run", "SCENARIO.yaml [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--gcm-model c|rtl] [--quiet]",
+    {"run", "SCENARIO.yaml [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--gcm-model c|rtl] [--quiet] [--export-sas DIR]",
      "Runs a scenario through the ASIC timing model, checks packet conservation, prints a summary\n"
      "and evaluates expect:. Exit 0 ok, 1 an expect or the conservation check failed, 2 unusable input.\n",
      "  --out DIR           write report.json, report.txt, timeseries.csv, config.resolved.yaml and\n"
@@ -20,6 +20,8 @@ static const help_entry kHelp[] = {
      "  --driver systemc|c  who owns time: the SystemC kernel (default) or a plain C event loop\n"
      "  --gcm-model c|rtl   GCM model of the IPsec engine (no effect yet: the engine is not attached)\n"
      "  --quiet, -q         no summary table and no passing expects; conservation and failures only\n"
+     "  --export-sas DIR    write every tunnel's SAs with their keys to DIR/sas.yaml (an esp --sa file)\n"
+     "                      and DIR/esp_sa (Wireshark's ESP SA table), mode 0600: key material\n"
      "  --help, -h          this text\n"},
     {"sweep", "SCENARIO.yaml [--axis KEY=V1,V2,...]... [--search none|rfc2544|mlr] [--out DIR] [--jobs N] [--shard I/N | --mpi | --slurm N] ...",
      "Runs the scenario at every point of the cross product of the axes (any --set key), each point\n"
@@ -60,7 +62,7 @@ static const help_entry kHelp[] = {
      "  DIR                 every DIR/results.shard-*.csv, results into DIR\n"
      "  --out DIR           where results.csv and results.json go (with shard files named)\n"
      "  --help, -h          this text\n"},
-    {"esp", "encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap [--vectors OUT.jsonl] [--exceptions HOST.pcap]",
+    {"esp", "encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap [--vectors OUT.jsonl] [--exceptions HOST.pcap] [--export-sas DIR]",
      "Applies the ESP tunnel transform (RFC 4303, AES-GCM per RFC 4106) to every packet of a pcap and\n"
      "prints the statistics in the layout of `show security ipsec statistics`.\n",
      "  encrypt|decrypt        encrypt with the outbound SAs, decrypt with the inbound SAs\n"
@@ -71,6 +73,8 @@ static const help_entry kHelp[] = {
      "                         (in each nonce), created with mode 0600\n"
      "  --exceptions HOST.pcap packets for the host: ICMP frag-needed / Packet Too Big (encrypt),\n"
      "                         IKE and NAT keepalives (decrypt)\n"
+     "  --export-sas DIR       write the SAs with their keys to DIR/sas.yaml (an --sa file) and\n"
+     "                         DIR/esp_sa (Wireshark's ESP SA table), mode 0600: key material\n"
      "  --help, -h             this text\n"
      "  Outputs must be different files from the inputs and from each other; each is written to a\n"
      "  temporary file in its folder and renamed when complete.\n"},

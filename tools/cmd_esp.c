@@ -1,12 +1,13 @@
 /* ipsecsim esp encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap [--vectors OUT.jsonl]
- *                              [--exceptions HOST.pcap]
+ *                              [--exceptions HOST.pcap] [--export-sas DIR]
  * Applies the ESP tunnel transform to every packet of a pcap (Ethernet or raw-IP link types)
  * and prints the statistics in the layout of `show security ipsec statistics`. A pure
  * transform: no TTL decrement. Encrypt pre-fragments inner IPv4 above the tunnel MTU (one
  * output packet per fragment) and writes ICMP frag-needed / ICMPv6 Packet Too Big to
  * --exceptions; decrypt writes IKE and NAT keepalives there. --vectors writes one JSON line
  * per output ESP packet, or per dropped packet (never the key). Outputs are checked against the
- * inputs and written through model/out_file (temporary + rename; the vectors file 0600). */
+ * inputs and written through model/out_file (temporary + rename; the vectors file 0600).
+ * --export-sas DIR writes the loaded SAs as DIR/sas.yaml and DIR/esp_sa (sa_export.h, 0600). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "commands.h"
 #include "ipsec_engine/esp_frag.h"
 #include "ipsec_engine/esp_transform.h"
+#include "ipsec_engine/sa_export.h"
 #include "ipsec_engine/sa_load.h"
 #include "model/hexutil.h"
 #include "model/out_file.h"
@@ -26,7 +28,8 @@
 
 typedef struct esp_args {
   int encrypt;
-  const char *sa, *in, *out, *vectors, *exceptions;
+  const char *sa, *in, *out, *vectors, *exceptions, *export_sas;
+  char export_files[2][OUT_PATH_MAX];
 } esp_args;
 
 static int usage_error(const char *what) {
@@ -57,6 +60,7 @@ static int parse_args(int argc, char **argv, esp_args *a) {
     else if (!strcmp(argv[i], "--out")) dst = &a->out;
     else if (!strcmp(argv[i], "--vectors")) dst = &a->vectors;
     else if (!strcmp(argv[i], "--exceptions")) dst = &a->exceptions;
+    else if (!strcmp(argv[i], "--export-sas")) dst = &a->export_sas;
     if (!dst) {
       char m[160];
       snprintf(m, sizeof m, "unknown option '%.40s'", argv[i]);
@@ -72,10 +76,16 @@ static int parse_args(int argc, char **argv, esp_args *a) {
   if (!a->sa) return usage_error("missing --sa");
   if (!a->in) return usage_error("missing --in");
   if (!a->out) return usage_error("missing --out");
-  const out_role outs[] = {{"--out", a->out}, {"--vectors", a->vectors}, {"--exceptions", a->exceptions}};
+  if (a->export_sas) {
+    snprintf(a->export_files[0], OUT_PATH_MAX, "%s/%s", a->export_sas, SA_EXPORT_FILE);
+    snprintf(a->export_files[1], OUT_PATH_MAX, "%s/%s", a->export_sas, SA_EXPORT_WIRESHARK);
+  }
+  const out_role outs[] = {{"--out", a->out}, {"--vectors", a->vectors}, {"--exceptions", a->exceptions},
+                           {"--export-sas", a->export_sas ? a->export_files[0] : NULL},
+                           {"--export-sas", a->export_sas ? a->export_files[1] : NULL}};
   const out_role ins[] = {{"--in", a->in}, {"--sa", a->sa}};
   char err[2 * OUT_PATH_MAX];
-  if (!out_check_distinct(outs, 3, ins, 2, err, sizeof err)) {
+  if (!out_check_distinct(outs, 5, ins, 2, err, sizeof err)) {
     fprintf(stderr, "ipsecsim esp: %s\n", err);
     return IPSECSIM_EXIT_USAGE;
   }
@@ -137,6 +147,20 @@ static void print_stats(const sa_db *db, int encrypt) {
   }
 }
 
+/* The SAs as loaded (before any packet): opt-in key material, and we say so. */
+static bool export_sas(const sa_db *db, const char *dir) {
+  const sa_config **cfgs = malloc((db->n ? db->n : 1) * sizeof *cfgs);
+  char err[2 * OUT_PATH_MAX];
+  if (!cfgs) return fprintf(stderr, "ipsecsim esp: out of memory\n"), false;
+  for (size_t i = 0; i < db->n; i++) cfgs[i] = &db->sas[i]->cfg;
+  const bool ok = sa_export_write(dir, cfgs, db->n, err, sizeof err);
+  free(cfgs);
+  if (!ok) return fprintf(stderr, "%s\n", err), false;
+  fprintf(stderr, "ipsecsim esp: note: wrote key material of %zu SAs to %s/%s and %s/%s (mode 0600)\n", db->n, dir,
+          SA_EXPORT_FILE, dir, SA_EXPORT_WIRESHARK);
+  return true;
+}
+
 int cmd_esp(int argc, char **argv) {
   esp_args a;
   int rc = parse_args(argc, argv, &a);
@@ -163,6 +187,7 @@ int cmd_esp(int argc, char **argv) {
     fprintf(stderr, "%s\n", cerr.msg);
     goto done;
   }
+  if (a.export_sas && !export_sas(&db, a.export_sas)) goto done;
   r = pcapio_open_read(a.in, &perr);
   if (!r) {
     fprintf(stderr, "%s\n", perr.msg);

@@ -1,4 +1,5 @@
-// `ipsecsim run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--quiet]`
+// `ipsecsim run SCENARIO [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--quiet]
+//  [--export-sas DIR]`
 // Loads the scenario, runs the ASIC model (SystemC owns time; `--driver c` runs the same
 // events from a plain C loop), checks packet conservation, writes the reports and
 // evaluates `expect:`. Exit 0 ok, 1 an expect or the conservation check failed, 2 bad input.
@@ -15,6 +16,7 @@
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/scenario.h"
+#include "ipsec_engine/sa_export.h"
 #include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
@@ -63,8 +65,46 @@ static bool write_wallclock(const scenario &sc, const char *out, double wall, bo
   return out_commit(&of, e, elen);
 }
 
+// --export-sas DIR: every tunnel's two SAs as installed (before the run), named
+// ROUTER-TUNNEL-out / -in, as an `esp --sa` file and Wireshark's esp_sa table (sa_export.h).
+static bool export_sas(const scenario &sc, const char *scenario_path, const char *dir) {
+  const asic_world *w = &sc.world;
+  if (!w->n_tunnels) {
+    std::fprintf(stderr, "ipsecsim run: --export-sas %s: %s has no tunnels (allowed: a scenario with ipsec.tunnels)\n",
+                 dir, scenario_path);
+    return false;
+  }
+  std::vector<sa_config> cfg;
+  for (uint32_t t = 0; t < w->n_tunnels; t++) {
+    const asic_tunnel &tu = w->tunnels[t];
+    for (int d = 0; d < 2; d++) {
+      cfg.push_back(d ? tu.in : tu.out);
+      char nm[3 * SA_NAME_MAX];
+      std::snprintf(nm, sizeof nm, "%s-%s-%s", w->routers[tu.router].name, tu.name, d ? "in" : "out");
+      if (std::strlen(nm) >= SA_NAME_MAX) std::snprintf(nm, sizeof nm, "tunnel%u-%s", t, d ? "in" : "out");
+      std::memcpy(cfg.back().name, nm, SA_NAME_MAX - 1);
+      cfg.back().name[SA_NAME_MAX - 1] = 0;
+    }
+  }
+  std::vector<const sa_config *> ptrs;
+  for (auto &c : cfg) ptrs.push_back(&c);
+  std::string f0 = std::string(dir) + "/" + SA_EXPORT_FILE, f1 = std::string(dir) + "/" + SA_EXPORT_WIRESHARK;
+  const out_role outs[] = {{"--export-sas", f0.c_str()}, {"--export-sas", f1.c_str()}};
+  const out_role ins[] = {{"the scenario", scenario_path}};
+  char e[2 * OUT_PATH_MAX];
+  bool ok = out_check_distinct(outs, 2, ins, 1, e, sizeof e) && sa_export_write(dir, ptrs.data(), ptrs.size(), e, sizeof e);
+  for (auto &c : cfg) std::memset(c.key, 0, sizeof c.key), std::memset(c.salt, 0, sizeof c.salt);
+  if (!ok) {
+    std::fprintf(stderr, "ipsecsim run: %s\n", e);
+    return false;
+  }
+  std::fprintf(stderr, "ipsecsim run: note: wrote key material of %zu SAs to %s and %s (mode 0600)\n", cfg.size(),
+               f0.c_str(), f1.c_str());
+  return true;
+}
+
 extern "C" int cmd_run(int argc, char **argv) {
-  const char *path = nullptr, *out = nullptr;
+  const char *path = nullptr, *out = nullptr, *export_dir = nullptr;
   bool use_c = false, quiet = false;
   std::vector<std::string> sets;
   for (int i = 1; i < argc; i++) {
@@ -78,6 +118,8 @@ extern "C" int cmd_run(int argc, char **argv) {
     };
     if (a == "--out") {
       if (!(out = need("--out"))) return IPSECSIM_EXIT_USAGE;
+    } else if (a == "--export-sas") {
+      if (!(export_dir = need("--export-sas"))) return IPSECSIM_EXIT_USAGE;
     } else if (a == "--seed") {
       const char *v = need("--seed");
       if (!v) return IPSECSIM_EXIT_USAGE;
@@ -138,6 +180,10 @@ extern "C" int cmd_run(int argc, char **argv) {
   cfg_err err{};
   if (!scenario_load(path, setp.data(), setp.size(), &sc, &err)) {
     std::fprintf(stderr, "%s\n", err.msg);
+    scenario_free(&sc);
+    return IPSECSIM_EXIT_USAGE;
+  }
+  if (export_dir && !export_sas(sc, path, export_dir)) {
     scenario_free(&sc);
     return IPSECSIM_EXIT_USAGE;
   }

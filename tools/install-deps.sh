@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config ccache clang libclang-rt-14-dev
       libsystemc-dev verilator yosys iverilog
       python3 python3-matplotlib python3-scapy python3-cryptography-vectors
       chromium  # headless browser of the report test (issue 15)
-      openmpi-bin libopenmpi-dev)  # openmpi: sweep --mpi (issue 14)
+      openmpi-bin libopenmpi-dev  # openmpi: sweep --mpi (issue 14)
+      tshark)  # tshark: decrypts exported-SA captures (issue 13)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

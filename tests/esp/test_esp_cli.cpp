@@ -96,7 +96,7 @@ TEST_F(Cli, UnusableInputsExit2WithOneLine) {
   std::string sa_path = p("sa.yaml"), in = p("raw.pcap"), out = p("o.pcap");
   one_line_error("frob", "ipsecsim esp: unknown operation 'frob' (allowed: encrypt, decrypt) (usage: "
                  "ipsecsim esp encrypt|decrypt --sa SA.yaml --in IN.pcap --out OUT.pcap "
-                 "[--vectors OUT.jsonl] [--exceptions HOST.pcap])");
+                 "[--vectors OUT.jsonl] [--exceptions HOST.pcap] [--export-sas DIR])");
   Result r = run("encrypt --in " + in + " --out " + out);
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(r.err.rfind("ipsecsim esp: missing --sa (usage:", 0), 0u) << r.err;
