@@ -159,8 +159,9 @@ bool jn_check(junos_cfg *c, char *err, size_t elen) {
     if (!jn_host_after(f->inet, c->host_addr, sizeof c->host_addr)) continue;
     char own[48];
     jn_addr_only(f->inet, own, sizeof own);
-    jn_note(c, "%s:%u: the Host on %s is given %s (assumed: the seed's test traffic uses source %s, which is this router's own %s address); streams carry no source address here, so the peer's Host stream is sent to %s",
-            c->path, f->line, f->name, c->host_addr, own, f->name, c->host_addr);
+    jn_note(c, "%s:%u: the Host on %s is given %s, the address after the router's own %s (assumed)%s; streams carry no source address here, so the peer's Host stream is sent to %s",
+            c->path, f->line, f->name, c->host_addr, own,
+            strcmp(own, "1.1.1.1") ? "" : " because the seed's test traffic source 1.1.1.1 is Peer1's own et-0/1/8 address", c->host_addr);
   }
   return infer_platform(c, err, elen);
 }
