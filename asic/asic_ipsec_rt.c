@@ -152,6 +152,8 @@ bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
     }
     engine_pg_tunnel_stats *ts = &rt->tstats[t];
     ts->tx_pkts = &rt->town[3 * t], ts->rx_pkts = &rt->town[3 * t + 1], ts->wan_l1_bytes = &rt->town[3 * t + 2];
+    sa_stats_init(&ts->sa[ENGINE_ENCRYPT], NULL, "", SA_STATS_OUT);
+    sa_stats_init(&ts->sa[ENGINE_DECRYPT], NULL, "", SA_STATS_IN);
     rt->tunnel_slice[t] = tu->slice;
     rt->tunnel_out_sa[t] = n_sa[tu->slice]++;
     rt->tunnel_in_sa[t] = n_sa[tu->slice]++;

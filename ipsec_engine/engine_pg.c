@@ -98,6 +98,8 @@ void engine_pg_set_window(engine_pg *g, sim_fs w0, sim_fs w1) {
   engine_set_window(g->e, w0, w1);
 }
 
+static bool in_window(const engine_pg *g, sim_fs t) { return t >= g->w0 && t < g->w1; }
+
 static uint32_t slot_alloc(engine_pg *g, const sim_pkt *pkt) {
   uint32_t i = g->free_slot;
   if (i != UINT32_MAX) {
@@ -147,8 +149,6 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
   }
 }
 
-static bool in_window(const engine_pg *g, sim_fs t) { return t >= g->w0 && t < g->w1; }
-
 static void hand_back(engine_pg *g, sim_fs t, const sim_pkt *p) {
   if (!g->blocked && g->host.ret(g->host.ctx, g->slice, t, p)) {
     g->tot_returned++;
@@ -162,6 +162,38 @@ static void hand_back(engine_pg *g, sim_fs t, const sim_pkt *p) {
   }
 }
 
+esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir) {
+  switch (why) {
+  case ENGINE_DROP_EXCEEDS_MTU: return ESP_R_EXCEEDS_MTU;
+  case ENGINE_DROP_BODY_TOO_SHORT: return ESP_R_BODY_TOO_SHORT;
+  case ENGINE_DROP_BAD_DESC: return dir == ENGINE_ENCRYPT ? ESP_R_INNER_INVALID : ESP_R_OUTER_MALFORMED;
+  case ENGINE_DROP_SEQ_EXHAUSTED: return ESP_R_SEQ_EXHAUSTED;
+  case ENGINE_DROP_REPLAY_DUPLICATE: return ESP_R_REPLAY_DUPLICATE;
+  case ENGINE_DROP_REPLAY_TOO_OLD: return ESP_R_REPLAY_TOO_OLD;
+  case ENGINE_DROP_ICV_MISMATCH: return ESP_R_ICV_MISMATCH;
+  case ENGINE_DROP_BAD_PAD_LENGTH: return ESP_R_BAD_PAD_LENGTH;
+  default: return ESP_R_OK; /* none, engine_queue_full: no SA's error */
+  }
+}
+
+/* The IPsec counters of the outcome's SA (engine_pg.h), inside the window. */
+static void count_sa(engine_pg *g, const engine_out *o, const sim_pkt *in, uint32_t inner) {
+  if (o->sa >= g->n_sas || !in_window(g, o->release_fs)) return;
+  sa_stats *st = &g->tun[g->bind[o->sa].tunnel].sa[g->shapes[o->sa].dir];
+  if (o->kind == ENGINE_OUT_HOST) {
+    sa_stats_count(st, ESP_R_MTU_ICMP_SENT);
+  } else if (o->kind == ENGINE_OUT_DROP) {
+    sa_stats_count(st, engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
+  } else if (g->shapes[o->sa].dir == ENGINE_ENCRYPT) {
+    sa_stats_add(st, IPSEC_CTR_ENC_PKTS, 1);
+    sa_stats_add(st, IPSEC_CTR_ENC_BYTES, inner);
+    if (o->frag_count > 1 && o->frag_index == 0) sa_stats_add(st, IPSEC_CTR_MTU_FRAGMENTED, 1);
+  } else {
+    sa_stats_add(st, IPSEC_CTR_DEC_PKTS, 1);
+    sa_stats_add(st, IPSEC_CTR_DEC_BYTES, in->bytes - ENGINE_ETH_OVERHEAD);
+  }
+}
+
 static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
   epg_slot *s = &g->slots[o->user];
   if (s->left == 0) {
@@ -171,6 +203,7 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
   const sim_fs at = o->release_fs > t ? o->release_fs : t;
   if (o->kind != ENGINE_OUT_PACKET) {
     g->tot_lost++;
+    count_sa(g, o, &s->pkt, 0);
     g->host.drop(g->host.ctx, &s->pkt, o->kind, o->reason, at);
   } else {
     sim_pkt p = s->pkt;
@@ -193,7 +226,9 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
       p.esp_seq16 = (uint16_t)o->seq;
       p.bytes = (uint16_t)o->frame_bytes;
       if (win) (*ts->tx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
+      count_sa(g, o, &s->pkt, inner);
     } else {
+      count_sa(g, o, &s->pkt, 0);
       if (win) (*ts->rx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
       p.route_key = p.inner_key;
       p.spi = 0;

@@ -31,7 +31,14 @@
  *   lost (drops and host path).
  * Per tunnel (engine_pg_sa.tunnel): tx = packets encrypted into it, rx = decrypted out of it,
  *   wan_l1_bytes = their ESP frames + 20 B (WAN side, both directions), counted at release
- *   inside the window. */
+ *   inside the window; sa[dir] = the IPsec counters of its SA of that direction (sa_stats.h),
+ *   counted at the outcome's time inside the window: encrypted_packets / encrypted_bytes per
+ *   ESP packet released and the clear IP bytes it carries (frame - 18; a fragment's own
+ *   bytes), decrypted_packets / decrypted_bytes per packet released and the ESP IP bytes that
+ *   came in (frame - 18), exceeds_tunnel_mtu_fragmented once per pre-fragmented datagram (at
+ *   its first ESP packet), every engine drop under its reason (engine_pg_drop_reason) and a
+ *   datagram sent to the host path under exceeds_tunnel_mtu_icmp_sent. The engine's input
+ *   tail drops (engine_queue_full) are no SA's error: the engine's drops only. */
 #ifndef IPSECSIM_ENGINE_PG_H
 #define IPSECSIM_ENGINE_PG_H
 
@@ -39,6 +46,7 @@
 #include <stdint.h>
 
 #include "ipsec_engine/engine.h"
+#include "ipsec_engine/sa_stats.h"
 #include "portgroup/pg_attach.h"
 
 #ifdef __cplusplus
@@ -64,6 +72,7 @@ typedef struct engine_pg_sa {
 
 typedef struct engine_pg_tunnel_stats {
   stats_counter *tx_pkts, *rx_pkts, *wan_l1_bytes; /* window */
+  sa_stats sa[2]; /* [ENGINE_ENCRYPT] its outbound SA, [ENGINE_DECRYPT] its inbound SA (window) */
 } engine_pg_tunnel_stats;
 
 typedef struct engine_pg engine_pg;
@@ -79,6 +88,8 @@ void engine_pg_set_window(engine_pg *g, sim_fs w0, sim_fs w1);
 /* The block's attachment ops (ctx = g); rate_bps = lanes x clock x 16 B x 8 (the engine's
  * raw block rate: its arbiter weight at PG0.in), credit_bytes = in_queue. */
 pg_block_ops engine_pg_ops(engine_pg *g);
+/* The ESP reason an engine drop is counted under (ESP_R_OK: none, engine_queue_full). */
+esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir);
 /* Introspection: times PG0.in refused a packet and the engine's output was stopped. */
 uint64_t engine_pg_blocked_count(const engine_pg *g);
 
