@@ -136,6 +136,7 @@ static bool check_vpn(junos_cfg *c, const jn_vpn *v, char *err, size_t elen) {
   if (!strcmp(g->address, "16.1.1.1") && !strcmp(g->local, "16.1.1.2"))
     jn_note(c, "%s:%u: the seed's Table 5 gives gateway address 16.1.1.2, its configuration sets address 16.1.1.1 and local-address 16.1.1.2: imported as configured (remote 16.1.1.1, local 16.1.1.2)",
             c->path, g->line);
+  if (v->no_replay) jn_note(c, "%s:%u: vpn %s: `ike no-anti-replay` is not modelled: the replay window stays %u", c->path, v->line, v->name, v->replay ? v->replay : 64);
   const jn_iface *st = jn_find_if(c, "st0", (unsigned)atoi(v->bind + 4));
   if (!st) jn_note(c, "%s: %s has no `interfaces st0 unit %s`: the tunnel is bound as configured", c->path, v->bind, v->bind + 4);
   else if (st->fam_inet && !st->fam_inet6)
@@ -151,6 +152,10 @@ bool jn_check(junos_cfg *c, char *err, size_t elen) {
   }
   for (size_t i = 0; i < c->n_vpns; i++)
     if (!check_vpn(c, &c->vpns[i], err, elen)) return false;
+  for (size_t i = 0; i < c->n_ifs; i++)
+    if (!strncmp(c->ifs[i].name, "et-", 3) && c->ifs[i].inet[0] && c->ifs[i].inet6[0])
+      jn_note(c, "%s:%u: %s has an inet and an inet6 address: the scenario gives a port one address, %s is kept (the inet6 address %s is not modelled)",
+              c->path, c->ifs[i].line, c->ifs[i].name, c->ifs[i].inet, c->ifs[i].inet6);
   char wbuf[24];
   const char *wan = jn_wan_port(c, &c->vpns[0], wbuf, sizeof wbuf);
   for (size_t i = 0; i < c->n_ifs && !c->host_addr[0]; i++) {

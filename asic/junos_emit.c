@@ -115,9 +115,9 @@ static bool tunnel_sa(const junos_cfg *c, const jn_vpn *v, char *local, char *re
 static bool emit_router(sbuf *b, sbuf *keys, const junos_cfg *c, bool inline_keys, const char *keys_ref, char *err,
                         size_t elen) {
   put(b, "  - name: %s\n    platform: {preset: MX304, lmics: %u, release: 24.2R1}\n    interfaces:\n", c->router, c->lmics);
-  for (size_t i = 0; i < c->n_ifs; i++)
-    if (!strncmp(c->ifs[i].name, "et-", 3) && c->ifs[i].inet[0])
-      put(b, "      - {name: %s, address: \"%s\"}\n", c->ifs[i].name, c->ifs[i].inet);
+  for (size_t i = 0; i < c->n_ifs; i++) /* one address per port: inet, else inet6 */
+    if (!strncmp(c->ifs[i].name, "et-", 3) && (c->ifs[i].inet[0] || c->ifs[i].inet6[0]))
+      put(b, "      - {name: %s, address: \"%s\"}\n", c->ifs[i].name, c->ifs[i].inet[0] ? c->ifs[i].inet : c->ifs[i].inet6);
   put(b, "    ipsec:\n      tunnels:\n");
   for (size_t i = 0; i < c->n_vpns; i++) {
     const jn_vpn *v = &c->vpns[i];
@@ -142,7 +142,6 @@ static bool emit_router(sbuf *b, sbuf *keys, const junos_cfg *c, bool inline_key
     put(b, "           lifetime_seconds: %llu, lifetime_kilobytes: %llu, tunnel_mtu: %u, udp_encap: %s}\n",
         (unsigned long long)(p && p->life_s ? p->life_s : 3600), (unsigned long long)(p ? p->life_kb : 0),
         v->mtu ? v->mtu : 9000, udp);
-    if (v->no_replay) jn_note((junos_cfg *)c, "%s: vpn %s: `ike no-anti-replay` is not modelled: the window stays %u", c->path, v->name, v->replay ? v->replay : 64);
     if (keys) put(keys, "  \"%s:%s\": {out: %s, in: %s}\n", c->router, v->name, kout, kin);
     memset(kout, 0, sizeof kout);
     memset(kin, 0, sizeof kin);

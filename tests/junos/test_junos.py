@@ -156,11 +156,22 @@ def main():
              "ah_output_bytes", "ah_input_packets", "ah_output_packets", "ah_authentication_failures",
              "replay_errors", "esp_authentication_failures", "esp_decryption_failures", "bad_headers", "bad_trailers"]
     rundir = os.path.join(WORK, "run")
-    if "sa" not in st:
-        rc, out, err = run(["show", rundir, "security", "ipsec", "statistics"])
-        if rc != 2 or out or err.count("\n") != 1 or "has no IPsec SA counters" not in err:
-            fail("show without counters: exit %d %r %r" % (rc, out, err))
-        fix = os.path.join(WORK, "fixture")  # a report with counters, distinct numbers each
+    nocount = os.path.join(WORK, "nocounters")  # a report without per-SA counters: refused
+    shutil.copytree(rundir, nocount)
+    bare = json.load(open(os.path.join(rundir, "report.json")))
+    bare["stats"].pop("sa", None)
+    bare["stats"].pop("ipsec", None)
+    json.dump(bare, open(os.path.join(nocount, "report.json"), "w"))
+    rc, out, err = run(["show", nocount, "security", "ipsec", "statistics"])
+    if rc != 2 or out or err != ("ipsecsim show: %s/report.json: no per-SA counter ipsec.peer1.encrypted_bytes: the run's report "
+                                 "has no IPsec SA counters (nothing is shown rather than zeros)\n" % nocount):
+        fail("show without counters: exit %d %r %r" % (rc, out, err))
+    if "sa" in st:  # real counters: 256 B frames carry 238 clear IP bytes (256 - 14 - 4)
+        o = st["sa"]["peer1"]["ipsec_vpn"]["out"]
+        if o["encrypted_packets"]["value"] <= 0 or o["encrypted_bytes"]["value"] != 238 * o["encrypted_packets"]["value"]:
+            fail("encrypted bytes %s != 238 x packets" % o["encrypted_bytes"])
+    else:
+        fix = os.path.join(WORK, "fixture")  # before issue 13's counters: a report with them, distinct numbers each
         shutil.copytree(rundir, fix)
         st["sa"] = {"peer1": {"ipsec_vpn": {d: {n: {"value": 1000 * (i + 1) + (7 if d == "in" else 3)}
                                                for i, n in enumerate(names)} for d in ("out", "in")}}}
@@ -262,6 +273,21 @@ def main():
     strip = lambda t: "\n".join(l for l in t.split("\n") if not l.startswith("#")).replace("br.keys.yaml", "p2p.keys.yaml")
     if rc != 0 or strip(br) != strip(scn):
         fail("bracketed form: exit %d %s" % (rc, err))
+
+    # 6b. `run X.conf` imports and runs in one step; the views land in the run's folder
+    rc, out, err = run(["run", "peer1.conf", "--out", "runconf", "-q"])
+    outputs += [("run conf stdout", out.encode()), ("run conf stderr", err.encode())]
+    views = os.path.join(WORK, "runconf", "show.peer1.txt")
+    if rc != 0 or not os.path.exists(views) or "user@peer1> show security ipsec security-associations\nTotal active tunnels: 1" not in open(views).read():
+        fail("run peer1.conf: exit %d %s" % (rc, err))
+    # 6c. an IPv6 gateway (the seed's ike_gwv6: 1611::1 from 1611::2) imports and runs
+    v6 = block.replace("address 16.1.1.1", "address 1611::1").replace("local-address 16.1.1.2", "local-address 1611::2")
+    v6 = v6.replace("et-0/2/10 unit 0 family inet address 16.1.1.2/24", "et-0/2/10 unit 0 family inet6 address 1611::2/64")
+    write("v6.conf", v6)
+    rc, out, err = run(["junos", "import", "v6.conf", "--mirror", "-o", "v6.yaml"])
+    rc2, out2, err2 = run(["run", "v6.yaml", "-q"]) if rc == 0 else (rc, "", "")
+    if rc or rc2 or 'local: "1611::2", remote: "1611::1"' not in open(os.path.join(WORK, "v6.yaml")).read():
+        fail("IPv6 gateway: exit %d/%d %s %s" % (rc, rc2, err, err2))
 
     # 7. no secret in any output but the keys files
     needles = [("psk raw", PSK), ("psk hex", PSK.hex().encode()), ("psk HEX", PSK.hex().upper().encode())]
