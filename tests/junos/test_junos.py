@@ -170,6 +170,8 @@ def main():
         o = st["sa"]["peer1"]["ipsec_vpn"]["out"]
         if o["encrypted_packets"]["value"] <= 0 or o["encrypted_bytes"]["value"] != 238 * o["encrypted_packets"]["value"]:
             fail("encrypted bytes %s != 238 x packets" % o["encrypted_bytes"])
+        if o["encrypted_packets"]["value"] != st["tunnel"]["peer1"]["ipsec_vpn"]["tx_pkts"]["value"]:
+            fail("SA encrypted packets != the tunnel's tx_pkts")
     else:
         fix = os.path.join(WORK, "fixture")  # before issue 13's counters: a report with them, distinct numbers each
         shutil.copytree(rundir, fix)
