@@ -12,7 +12,7 @@
 #include "scenario_ipsec.h"
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
-                                       "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", NULL};
+                                       "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
@@ -396,6 +396,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   const cfg_node *root = cfg_root(sc->doc);
   if (!root || root->kind != CFG_MAP) return cfg_fail(err, root, NULL, "a scenario is a map (allowed: version, traffic, ...)");
   if (!scenario_check_keys(root, "", top_keys, err)) return false;
+  if (!(root = scenario_junos_root(sc, root, err))) return false;
   const cfg_node *v = cfg_get(root, "version");
   if (!v) return cfg_fail(err, root, "version", "missing (allowed: %d)", SCENARIO_VERSION);
   if (v->kind != CFG_SCALAR || strcmp(v->value, "1"))
@@ -477,6 +478,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
 void scenario_free(scenario *sc) {
   if (sc->world.routers) asic_world_free(&sc->world);
   free(sc->expects);
+  scenario_junos_free(sc);
   if (sc->doc) cfg_free(sc->doc);
   memset(sc, 0, sizeof *sc);
 }

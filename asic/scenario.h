@@ -52,6 +52,8 @@ typedef struct scenario {
   uint32_t frame_override; /* --set traffic.frame=SIZE: every stream's frame (0 = none) */
   char frame_mix[16];      /* --set traffic.frame=imix|IMIX_v4_1: every stream's mix ("" = none) */
   double rate_override;    /* --set traffic.rate=P%: every stream at P% of its port's line rate (0 = none) */
+  cfg_doc *junos_doc;      /* `junos:` configurations imported (scenario_junos.c), or NULL */
+  void *junos_root;        /* the root the loader reads then (scenario keys + imported routers) */
 } scenario;
 
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
@@ -63,6 +65,10 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
 void scenario_free(scenario *sc);
 
 /* internal, shared by scenario.c and scenario_traffic.c */
+/* `junos: [a.conf, b.conf]`: the root with the imported routers (root itself without the key;
+ * NULL with err on a refused configuration). Freed by scenario_junos_free. */
+const cfg_node *scenario_junos_root(scenario *sc, const cfg_node *root, cfg_err *err);
+void scenario_junos_free(scenario *sc);
 bool scenario_check_keys(const cfg_node *map, const char *field, const char *const *allowed, cfg_err *err);
 bool scenario_traffic(const cfg_node *seq, asic_world *w, cfg_err *err);
 bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err);

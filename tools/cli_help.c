@@ -99,6 +99,23 @@ static const help_entry kHelp[] = {
      "  --metrics SCENARIO  every metric name expect: accepts for that scenario, with unit and\n"
      "                      description (--set KEY=VALUE after it: the scenario overrides of run)\n"
      "  --help, -h          this text\n"},
+    {"junos", "import FILE.conf [--mirror] [-o SCENARIO.yaml] [--router NAME] [--peer NAME] | defaults",
+     "Reads a Junos configuration (set lines or the bracketed form) of an inline IPsec router and\n"
+     "writes a scenario with its SA keys in a 0600 keys file beside it (SCENARIO minus .yaml plus\n"
+     ".keys.yaml); what it inferred, assumed and ignored goes to stderr. A statement inline IPsec\n"
+     "does not support is refused: FILE:LINE: statement: why, exit 2. `defaults`: the Junos defaults table.\n",
+     "  -o SCENARIO.yaml    the scenario to write (default: FILE with .yaml for .conf)\n"
+     "  --mirror            add Peer2, the mirror of the configuration (gateways and addresses swapped),\n"
+     "                      a link between their WAN ports and a Host stream each way\n"
+     "  --router NAME       the configured router's name (default peer1)\n"
+     "  --peer NAME         the mirrored router's name (default peer2)\n"
+     "  --help, -h          this text\n"},
+    {"show", "DIR [--router NAME] security ipsec statistics [index N] | security ipsec security-associations [index N [detail]] | security ike security-associations [index N [detail]] | chassis fpc 0 pic N",
+     "Junos-style views of a run directory (run --out DIR): the seed's show output layouts, from\n"
+     "DIR/report.json (per-SA counters) and DIR/config.resolved.yaml. Keys are never shown.\n",
+     "  DIR                 a directory written by run --out\n"
+     "  --router NAME       the router to show (default: the first with tunnels)\n"
+     "  --help, -h          this text\n"},
     {"report", "DIR", "Writes DIR/report.html, one self-contained page (scenario, bottleneck in words, tables of\n"
      "flows, resources, tunnels and SAs, plots as data URIs), and DIR/plots/NAME.png with NAME.csv beside\n"
      "each (the data it draws); needs /usr/bin/python3 and python3-matplotlib (tools/install-deps.sh).\n",

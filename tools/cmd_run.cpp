@@ -3,6 +3,8 @@
 // Loads the scenario, runs the ASIC model (SystemC owns time; `--driver c` runs the same
 // events from a plain C loop), checks packet conservation, writes the reports and
 // evaluates `expect:`. Exit 0 ok, 1 an expect or the conservation check failed, 2 bad input.
+#include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,12 +17,14 @@
 
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
+#include "asic/junos.h"
 #include "asic/scenario.h"
 #include "ipsec_engine/sa_export.h"
 #include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "model/out_file.h"
+#include "show_views.h"
 
 static double now_s() {
   timespec ts;
@@ -103,6 +107,22 @@ static bool export_sas(const scenario &sc, const char *scenario_path, const char
   return true;
 }
 
+// mkdir -p DIR for the scenario a .conf import writes before the run (reports come later).
+static bool out_dir_ready(const char *dir) {
+  std::string p;
+  for (const char *c = dir;; c++) {
+    if (*c == '/' || !*c) {
+      struct stat st;
+      if (!p.empty() && mkdir(p.c_str(), 0777) && !(errno == EEXIST && stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+        std::fprintf(stderr, "ipsecsim run: --out %s: %s\n", p.c_str(), std::strerror(errno));
+        return false;
+      }
+    }
+    if (!*c) return true;
+    p += *c;
+  }
+}
+
 extern "C" int cmd_run(int argc, char **argv) {
   const char *path = nullptr, *out = nullptr, *export_dir = nullptr;
   bool use_c = false, quiet = false;
@@ -172,6 +192,41 @@ extern "C" int cmd_run(int argc, char **argv) {
       return IPSECSIM_EXIT_USAGE;
     }
   }
+  // A Junos configuration: imported first (junos import), into DIR or a private temporary folder.
+  std::string conf_scn, conf_keys, conf_tmp;
+  size_t plen = std::strlen(path);
+  if (plen > 5 && !std::strcmp(path + plen - 5, ".conf")) {
+    std::string d;
+    if (out) {
+      if (!out_dir_ready(out)) return IPSECSIM_EXIT_USAGE;
+      d = out;
+    } else {
+      char tmpl[] = "/tmp/ipsecsim-junos-XXXXXX";
+      if (!mkdtemp(tmpl)) {
+        std::fprintf(stderr, "ipsecsim run: cannot create a temporary folder for the imported scenario\n");
+        return IPSECSIM_EXIT_USAGE;
+      }
+      d = conf_tmp = tmpl;
+    }
+    conf_scn = d + "/junos_import.yaml";
+    conf_keys = d + "/junos_import.keys.yaml";
+    char e[JN_ERR_MAX];
+    if (!junos_import_files(path, false, "peer1", "peer2", conf_scn.c_str(), conf_keys.c_str(), stderr, e, sizeof e)) {
+      std::fprintf(stderr, "%s\n", e);
+      if (!conf_tmp.empty()) rmdir(conf_tmp.c_str());
+      return IPSECSIM_EXIT_USAGE;
+    }
+    path = conf_scn.c_str();
+  }
+  struct tmp_cleanup {
+    std::string dir, a, b;
+    ~tmp_cleanup() {
+      if (dir.empty()) return;
+      unlink(a.c_str());
+      unlink(b.c_str());
+      rmdir(dir.c_str());
+    }
+  } cleanup{conf_tmp, conf_scn, conf_keys};
   std::vector<char *> setp;
   for (auto &s : sets) setp.push_back(&s[0]);
   // large: on the heap, one per run (no process-global state: two worlds may coexist)
@@ -203,7 +258,8 @@ extern "C" int cmd_run(int argc, char **argv) {
     // The report temporaries live inside asic_report_write: signals wait until all are renamed.
     cli_cleanup_hold();
     const bool written = asic_report_write(&sc, out, e, sizeof e) &&
-                         write_wallclock(sc, out, wall, use_c, activations, e, sizeof e);
+                         write_wallclock(sc, out, wall, use_c, activations, e, sizeof e) &&
+                         (!sc.world.n_tunnels || show_write_all(out, e, sizeof e));
     cli_cleanup_release();
     if (!written) {
       std::fprintf(stderr, "ipsecsim run: %s\n", e);

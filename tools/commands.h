@@ -19,6 +19,8 @@ int cmd_sweep(int argc, char **argv) __attribute__((weak));
 int cmd_merge(int argc, char **argv) __attribute__((weak));
 int cmd_params(int argc, char **argv) __attribute__((weak));
 int cmd_report(int argc, char **argv) __attribute__((weak));
+int cmd_junos(int argc, char **argv) __attribute__((weak));
+int cmd_show(int argc, char **argv) __attribute__((weak));
 
 #ifdef __cplusplus
 }

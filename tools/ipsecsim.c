@@ -33,6 +33,7 @@ int main(int argc, char **argv) {
   const command cmds[] = {
       {"run", cmd_run}, {"sweep", cmd_sweep}, {"merge", cmd_merge}, {"esp", cmd_esp},
       {"gcm", cmd_gcm}, {"params", cmd_params}, {"report", cmd_report},
+      {"junos", cmd_junos}, {"show", cmd_show},
   };
   const size_t n = sizeof cmds / sizeof cmds[0];
   cli_cleanup_install();
@@ -57,6 +58,6 @@ int main(int argc, char **argv) {
     }
     return stdout_checked(argv[1], cmds[i].fn(argc - 1, argv + 1));
   }
-  fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, merge, esp, gcm, params, report)\n", argv[1]);
+  fprintf(stderr, "ipsecsim: unknown command '%s' (allowed: run, sweep, merge, esp, gcm, params, report, junos, show)\n", argv[1]);
   return IPSECSIM_EXIT_USAGE;
 }

@@ -35,7 +35,7 @@ def main():
     overview = m.group(0) if m else ""
     top = subprocess.run([binary, "--help"], capture_output=True, text=True, check=True).stdout
     problems, checked = [], 0
-    for name in ("run", "sweep", "merge", "esp", "gcm", "params", "report"):
+    for name in ("run", "sweep", "merge", "esp", "gcm", "params", "report", "junos", "show"):
         opts = options_in_source(root, name)
         if not opts and glob.glob(os.path.join(root, "tools", "cmd_%s.c*" % name)):
             problems.append("%s: no options found in its source (check the pattern)" % name)
