@@ -228,6 +228,25 @@ typedef struct engine_ceiling {
 bool engine_closed_form(const engine_params *p, const engine_mix_entry *mix, size_t n,
                         engine_ceiling *out, char *why, size_t why_len);
 
+/* ---- Closed forms with the SA context cache (engine_analytic_cache.c, derivation there) ----
+ * Order in which the traffic visits its N active SAs: round-robin (hit rate 1 when N <=
+ * sa_cache_entries, else 0 under LRU) or independent uniform draws (hit rate min(1, E/N)). */
+typedef enum engine_sa_order { ENGINE_SA_ORDER_ROUND_ROBIN = 0, ENGINE_SA_ORDER_RANDOM = 1 } engine_sa_order;
+
+typedef struct engine_cache_ceiling {
+  engine_ceiling c;          /* with the misses (saturated) */
+  engine_ceiling lanes;      /* lanes alone (engine_closed_form: every SA cached) */
+  double hit_rate;
+  double fill_cycles;        /* F per miss (weighted over the mix) */
+  double fill_bound_dgram_mpps; /* the fill port's own bound, 1 / ((1-h) F T); 0 when h = 1 */
+  bool exact;                /* spray: exact stationary mean; pin: min of the two bounds */
+} engine_cache_ceiling;
+
+double engine_sa_cache_hit_rate_cf(uint64_t entries, uint64_t n_active, engine_sa_order order);
+bool engine_cache_closed_form(const engine_params *p, const engine_mix_entry *mix, size_t n,
+                              uint64_t n_active, engine_sa_order order, engine_cache_ceiling *out,
+                              char *why, size_t why_len);
+
 #ifdef __cplusplus
 }
 #endif
