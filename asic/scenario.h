@@ -52,6 +52,7 @@ typedef struct scenario {
   uint32_t frame_override; /* --set traffic.frame=SIZE: every stream's frame (0 = none) */
   char frame_mix[16];      /* --set traffic.frame=imix|IMIX_v4_1: every stream's mix ("" = none) */
   double rate_override;    /* --set traffic.rate=P%: every stream at P% of its port's line rate (0 = none) */
+  uint32_t flows_override; /* --set traffic.flows=N: every stream with `flows:` > 1 over N addresses (0 = none) */
 } scenario;
 
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),
