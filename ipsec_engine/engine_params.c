@@ -41,8 +41,8 @@ const cfg_param engine_param_entries[ENGINE_PARAM_COUNT] = {
      "not published; spray uses every lane for one SA (reorder restores per-SA order)",
      "spray: any lane; pin: an SA only on lane (SA index mod lanes)", P(sa_dispatch), false},
     {"sa_cache_entries", CFG_T_UINT, "SAs", "2048", 1, 1048576, NULL, CFG_SRC_ASSUMED,
-     "not published; 2048 contexts (~128 KiB of SRAM at 64 B each) hold 1024 tunnels' SA pairs on "
-     "one engine, so 2000 tunnels (4000 SAs) do not fit and the miss curve shows",
+     "not published; chosen so that 1024 tunnels' SA pairs fit on one engine and 2000 tunnels "
+     "(4000 SAs, the seed's per-chassis limit on one engine) do not: the miss curve shows",
      "SA contexts the engine caches (counted in SAs, not tunnels), shared by all lanes; LRU "
      "over the entries not in use (gcm_timing.h item 6)", P(sa_cache_entries), false},
     {"sa_miss_cycles", CFG_T_UINT, "cycles", "0", 0, 65535, NULL, CFG_SRC_DERIVED,
