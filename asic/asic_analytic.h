@@ -107,8 +107,18 @@ typedef struct asic_engine_cf {
   engine_ceiling c;            /* engine_closed_form of that mix */
   double offered_dgram_mpps;   /* clear datagrams per second offered to it / 1e6 */
   double offered_mpps, offered_l1_gbps, offered_clear_l1_gbps; /* the same load, ESP pkts / sides */
+  /* with the SA context cache (engine_cache_closed_form): the engine's active SAs (those the
+   * mix reaches) visited round-robin, or at random when a stream feeding it has
+   * `flow_order: random` */
+  bool cache_ok;
+  uint32_t active_sas;
+  engine_sa_order order;
+  engine_cache_ceiling cache;
 } asic_engine_cf;
 bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, char *why, size_t why_len);
+/* `params --analytic`: the SA cache's closed forms per frame size over 1/100/1000/2000 tunnels. */
+void asic_analytic_print_engine_cache(const engine_params *e, const engine_sa *shape, const uint32_t *sizes, size_t n,
+                                      FILE *fp);
 /* Index of tunnel t's SA of direction dir on its anchor engine: tunnels anchored on the same
  * slice in input order k = 0, 1, ...: outbound 2k, inbound 2k + 1 (so under pin with an even
  * lane count the two SAs of a tunnel never share a lane). */

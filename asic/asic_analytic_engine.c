@@ -35,6 +35,8 @@ typedef struct mix_builder {
   engine_mix_entry *mix;
   size_t n, cap;
   double offered_dgram_pps;   /* datagrams/s offered to this engine */
+  bool random;                /* a stream reaching it draws its addresses at random */
+  bool cur_random;            /* the stream being added does */
   bool oom;
 } mix_builder;
 
@@ -56,6 +58,7 @@ static void add_entry(mix_builder *b, uint32_t t, engine_dir dir, uint32_t frame
                                        .sa = &b->shapes[2 * t + (dir == ENGINE_DECRYPT)],
                                        .sa_index = asic_engine_sa_index(b->w, t, dir)};
   b->offered_dgram_pps += pps;
+  b->random |= b->cur_random;
 }
 
 /* One frame size of flow f (pps datagrams/s of that size) through route key `key`. */
@@ -112,6 +115,7 @@ static double flow_datagram_pps(const mix_builder *b, const asic_flow *f) {
 
 static void add_flow(mix_builder *b, const asic_flow *f) {
   const double pps = flow_datagram_pps(b, f);
+  b->cur_random = f->addr_random && f->n_addr > 1;
   const uint32_t n_addr = f->n_addr ? f->n_addr : 1;
   for (uint32_t a = 0; a < n_addr; a++) {
     const double per_addr = pps / n_addr;
@@ -162,6 +166,16 @@ bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, cha
     for (size_t i = 0; i < b.n; i++) wsum += b.mix[i].weight, clear += b.mix[i].weight * clear_side_bytes(&b.mix[i]);
     if (ok && wsum > 0) out->c.clear_l1_gbps = out->c.datagram_mpps * 1e6 * clear / wsum * 8 / 1e9;
     out->offered_dgram_mpps = b.offered_dgram_pps / 1e6;
+    if (ok) { /* the SA cache: distinct SAs of the mix are the active ones */
+      uint8_t *seen = calloc(2 * (size_t)w->n_tunnels + 2, 1);
+      for (size_t i = 0; seen && i < b.n; i++)
+        if (!seen[b.mix[i].sa_index]) seen[b.mix[i].sa_index] = 1, out->active_sas++;
+      free(seen);
+      out->order = b.random ? ENGINE_SA_ORDER_RANDOM : ENGINE_SA_ORDER_ROUND_ROBIN;
+      char cwhy[256];
+      out->cache_ok = engine_cache_closed_form(&w->routers[w->slices[slice].router].p.engine, b.mix, b.n,
+                                               out->active_sas, out->order, &out->cache, cwhy, sizeof cwhy);
+    }
     /* what the offered datagrams are on each side, at the ceiling's per-datagram shape */
     if (ok && out->c.datagram_mpps > 0) {
       double scale = out->offered_dgram_mpps / out->c.datagram_mpps;
@@ -205,6 +219,20 @@ void asic_analytic_publish_engines(asic_world *w, stats_registry *r) {
     gauge(r, NAME("offered_mpps"), "Mpps", "ESP packets the flows offer (upstream losses ignored)", cf.offered_mpps);
     gauge(r, NAME("offered_l1_gbps"), "Gbps", "WAN-side load the flows offer (upstream losses ignored)",
           cf.offered_l1_gbps);
+    if (cf.cache_ok) { /* engine_analytic_cache.c */
+      const engine_cache_ceiling *k = &cf.cache;
+      gauge(r, NAME("sa_cache_active_sas"), "SAs", "SAs the offered mix reaches on this engine", cf.active_sas);
+      gauge(r, NAME("sa_cache_hit_rate"), "", cf.order == ENGINE_SA_ORDER_RANDOM
+                ? "LRU hit rate, uniform random SA order: min(1, entries / active SAs)"
+                : "LRU hit rate, round-robin SA order: 1 if active SAs <= entries, else 0", k->hit_rate);
+      gauge(r, NAME("sa_cache_fill_bound_mpps"), "Mpps", "the fill port's bound: 1 / ((1 - hit rate) x F x T) "
+            "datagrams per second (0: no miss)", k->fill_bound_dgram_mpps);
+      gauge(r, NAME("sa_cache_ceiling_mpps"), "Mpps", "engine ceiling with SA cache misses, saturated: ESP packets "
+            "per second", k->c.mpps);
+      gauge(r, NAME("sa_cache_ceiling_l1_gbps"), "Gbps", "engine ceiling with SA cache misses, WAN side", k->c.l1_gbps);
+      gauge(r, NAME("sa_cache_ceiling_clear_l1_gbps"), "Gbps", "engine ceiling with SA cache misses, clear side",
+            k->c.clear_l1_gbps * (k->lanes.clear_l1_gbps > 0 ? cf.c.clear_l1_gbps / k->lanes.clear_l1_gbps : 1));
+    }
 #undef NAME
   }
 }
@@ -251,6 +279,40 @@ void asic_analytic_print_engine(const asic_params *p, const uint32_t *sizes, siz
             cand[3].cap / 1e6, cand[b].name);
     if (b) fprintf(fp, " (engine alone: %.2f G WAN L1)", c.l1_gbps);
     fprintf(fp, "\n");
+  }
+  asic_analytic_print_engine_cache(e, &shape, sizes, n, fp);
+}
+
+/* The SA context cache's closed forms (engine_analytic_cache.c) for the same shape: N tunnels
+ * = 2N active SAs on the engine (both directions), visited round-robin or at random. */
+void asic_analytic_print_engine_cache(const engine_params *e, const engine_sa *shape, const uint32_t *sizes, size_t n,
+                                      FILE *fp) {
+  const uint32_t tunnels[] = {1, 100, 1000, 2000};
+  engine_sa aes256 = *shape;
+  fprintf(fp, "\nSA context cache of the engine: %llu entries (SAs), LRU over entries not in use, one fill port, "
+          "a miss holds the FIFO head (never a lane) for F = %llu cycles (%s); N tunnels = 2N active SAs; saturated "
+          "ceilings (exact stationary mean for spray, min of the bounds for pin); fill bound = 1 / ((1-h) F T)\n",
+          (unsigned long long)e->sa_cache_entries,
+          (unsigned long long)(e->sa_miss_cycles ? e->sa_miss_cycles : gcm_key_fill_cycles(256)),
+          e->sa_miss_cycles ? "engine.sa_miss_cycles" : "gcm_key_fill_cycles(256); AES-128: 23");
+  fprintf(fp, "%7s | %7s | %8s %10s | %8s %10s %10s | %s\n", "frame B", "tunnels", "rr hit", "rr Mpps", "rand hit",
+          "rand Mpps", "fill bound", "lanes alone Mpps");
+  aes256.key_bits = 256;
+  for (size_t i = 0; i < n; i++) {
+    if (sizes[i] < ENGINE_MIN_FRAME) continue;
+    const engine_mix_entry m = {.clear_ip_bytes = sizes[i] - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = 1,
+                                .sa = &aes256, .sa_index = 0};
+    for (size_t k = 0; k < sizeof tunnels / sizeof tunnels[0]; k++) {
+      engine_cache_ceiling rr, rnd;
+      char why[256];
+      if (!engine_cache_closed_form(e, &m, 1, 2u * tunnels[k], ENGINE_SA_ORDER_ROUND_ROBIN, &rr, why, sizeof why) ||
+          !engine_cache_closed_form(e, &m, 1, 2u * tunnels[k], ENGINE_SA_ORDER_RANDOM, &rnd, why, sizeof why)) {
+        fprintf(fp, "%7u | %7u | %s\n", sizes[i], tunnels[k], why);
+        continue;
+      }
+      fprintf(fp, "%7u | %7u | %8.4f %10.3f | %8.4f %10.3f %10.3f | %.3f\n", sizes[i], tunnels[k], rr.hit_rate,
+              rr.c.mpps, rnd.hit_rate, rnd.c.mpps, rnd.fill_bound_dgram_mpps, rr.lanes.mpps);
+    }
   }
 }
 

@@ -62,6 +62,12 @@ bool asic_ipsec_stats_register(asic_world *w) {
     for (int d = 1; d < ENGINE_DROP_N; d++)
       c->drops[d] = reg(r, c->drops[d], "packets", "engine drops in the window, by reason", "%s.engine.drops.%s", b,
                         engine_drop_names[d]);
+    sa_cache_counters *cc = engine_sa_cache_counters_of(engine_pg_engine(rt->eng[s]));
+    cc->hits = reg(r, cc->hits, "packets", "packets dispatched with their SA context cached", "%s.engine.sa_cache_hits", b);
+    cc->misses = reg(r, cc->misses, "packets", "SA context cache misses (fills over the fill port)",
+                     "%s.engine.sa_cache_misses", b);
+    cc->miss_cycles = reg(r, cc->miss_cycles, "cycles", "cycles the input FIFO's head waited on SA context fills",
+                          "%s.engine.sa_miss_cycles", b);
     /* PG0.out's queue toward the engine held by its credits: the engine's input is full */
     w->attach[s].block_drops = c->drops[ENGINE_DROP_QUEUE_FULL];
   }
@@ -134,6 +140,8 @@ void asic_ipsec_publish(asic_world *w, stats_registry *r) {
     gauge(r, NAME("util"), "", "busy lane time / (lanes x window)", m.util);
     gauge(r, NAME("queue_max_pkts"), "packets", "maximum input FIFO occupancy", (double)m.queue_max_pkts);
     gauge(r, NAME("reorder_max_pkts"), "packets", "maximum packets waiting for per-SA order", (double)m.reorder_max_pkts);
+    gauge(r, NAME("sa_cache_hit_rate"), "", "SA context cache hits / lookups in the window (1 with no lookup)",
+          m.sa_cache_hit_rate);
 #undef NAME
   }
   for (uint32_t ri = 0; ri < w->n_routers; ri++) {

@@ -172,6 +172,12 @@ static uint16_t next_size(asic_flow *f) {
   }
 }
 
+/* Index of the destination address of the flow's k-th packet (`flows:`, `flow_order:`). */
+static uint32_t next_addr(asic_flow *f, uint64_t k) {
+  if (f->n_addr <= 1) return 0;
+  return f->addr_random ? (uint32_t)sim_rng_range(&f->order_rng, 0, f->n_addr - 1u) : (uint32_t)(k % f->n_addr);
+}
+
 /* Makes the flow's next packet and its source event; false when past the window. */
 /* esp_of: the next ESP frame the remote peer sends; a new inner frame when the last one's
  * ESP packets (one per fragment at the tunnel MTU) are all out. A frame the peer could not
@@ -179,7 +185,7 @@ static uint16_t next_size(asic_flow *f) {
 static const engine_esp_shape *next_esp(asic_flow *f) {
   if (f->esp_i >= f->esp_plan.n) {
     uint32_t ip = next_size(f) - ENGINE_ETH_OVERHEAD;
-    f->esp_inner_key = f->first_key + (uint32_t)(f->n_addr > 1 ? f->esp_frames % f->n_addr : 0);
+    f->esp_inner_key = f->first_key + next_addr(f, f->esp_frames);
     f->esp_frames++;
     if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, ip, &f->esp_plan) != ENGINE_PLAN_OK) {
       f->esp_plan.n = 1;
@@ -223,7 +229,7 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->where = fi;
   ev->pkt.pid = (f->seq++ << 20) | fi;
   ev->pkt.flow = fi;
-  ev->pkt.route_key = f->first_key + (uint32_t)(f->n_addr > 1 ? (f->seq - 1) % f->n_addr : 0);
+  ev->pkt.route_key = f->first_key + next_addr(f, f->seq - 1);
   ev->pkt.sa = SIM_SA_NONE;
   ev->pkt.payload = SIM_PAYLOAD_NONE;
   ev->pkt.bytes = size;

@@ -81,6 +81,9 @@ typedef struct asic_flow {
   uint8_t family;        /* 4 or 6 */
   uint8_t dst[16];       /* first destination address */
   uint32_t n_addr;       /* `flows:` distinct destination addresses (dst + i) */
+  uint8_t addr_random;   /* `flow_order: random`: each packet's address drawn uniformly (else
+                            round-robin dst, dst+1, ...); its own rng, seeded per stream */
+  sim_rng order_rng;
   uint32_t dscp;
   frame_kind fkind;
   uint16_t sizes[FLOW_MAX_SIZES];

@@ -139,6 +139,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
       f->esp_frames = 0;
     }
     sim_rng_seed(&f->rng, seed, fi + 1);
+    sim_rng_seed(&f->order_rng, seed, ((uint64_t)fi + 1) << 32); /* its own stream: CBR/poisson draws unchanged */
     f->next_t = f->start;
     f->memo_size = 0;
     f->vclock = f->start;

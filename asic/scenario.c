@@ -245,7 +245,8 @@ static bool phases(const cfg_node *m, scenario *sc, cfg_err *err) {
 /* An unknown --set key: a ROUTER.BLOCK.PARAM naming no router says so; otherwise the
  * closest key of the parameter tables (walked from their cfg_param tables), if any. */
 static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr, cfg_err *err) {
-  static const char *const fixed[] = {"phases.warmup", "phases.measure", "seed", "traffic.frame", "traffic.rate"};
+  static const char *const fixed[] = {"phases.warmup", "phases.measure", "seed", "traffic.frame", "traffic.rate",
+                                      "traffic.flows"};
   size_t nb, n = 0;
   const asic_param_block *b = asic_param_blocks(&nb);
   const char *first_dot = strchr(key, '.');
@@ -280,7 +281,7 @@ static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr,
   else
     snprintf(err->msg, sizeof err->msg,
              "--set %s: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-             "phases.measure, seed, traffic.frame, traffic.rate, ipsec.tunnels.NAME.count)", key);
+             "phases.measure, seed, traffic.frame, traffic.rate, traffic.flows, ipsec.tunnels.NAME.count)", key);
   for (size_t i = 0; i < n; i++) free(names[i]);
   free(names);
   return false;
@@ -333,6 +334,11 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
     } else if (!strcmp(key, "traffic.rate")) {
       static const cfg_param t = {"rate", CFG_T_PERCENT, "%", NULL, 1e-9, 1.0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       done = cfg_parse_text(&t, val, &sc->rate_override, why, sizeof why) ? 1 : -1;
+    } else if (!strcmp(key, "traffic.flows")) { /* the active tunnels of a stream spread over them */
+      static const cfg_param t = {"flows", CFG_T_UINT, "", NULL, 1, 65536, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+      uint64_t v = 0;
+      done = cfg_parse_text(&t, val, &v, why, sizeof why) ? 1 : -1;
+      sc->flows_override = (uint32_t)v;
     } else if (!strncmp(key, "phases.", 7)) {
       static const cfg_param t = {"phases", CFG_T_TIME, "us", NULL, 1, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
       sim_fs *dst = !strcmp(key + 7, "warmup") ? &sc->warmup : !strcmp(key + 7, "measure") ? &sc->measure : NULL;
@@ -466,6 +472,8 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
     snprintf(f->frame_text, sizeof f->frame_text, "%uB", sc->frame_override);
   }
   for (uint32_t i = 0; sc->frame_mix[0] && i < sc->world.n_flows; i++) scenario_frame_mix(sc->frame_mix, &sc->world.flows[i]);
+  for (uint32_t i = 0; sc->flows_override && i < sc->world.n_flows; i++)
+    if (sc->world.flows[i].n_addr > 1) sc->world.flows[i].n_addr = sc->flows_override;
   for (uint32_t i = 0; sc->rate_override > 0 && i < sc->world.n_flows; i++)
     sc->world.flows[i].rate_bps = sc->rate_override * (double)sc->world.ports[sc->world.flows[i].port].rate_bps;
   const cfg_node *ex = cfg_get(root, "expect");

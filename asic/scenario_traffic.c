@@ -7,7 +7,7 @@
 #include "scenario_ipsec.h"
 
 static const char *const traffic_keys[] = {"name", "router", "port", "rate", "frame", "dst", "flows", "ip",
-                                           "dscp", "arrival", "burst", "lookup_cycles", "start", "esp_of", NULL};
+                                           "dscp", "arrival", "burst", "lookup_cycles", "start", "esp_of", "flow_order", NULL};
 
 /* Simple IMIX 7:4:1 of 64/594/1518 B, interleaved so every 12 packets carry the exact mix. */
 static const uint16_t imix_simple[12] = {64, 594, 64, 64, 1518, 64, 594, 64, 64, 594, 64, 594};
@@ -206,6 +206,17 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
     if (!(s = scenario_scalar(n, "traffic[].arrival", err))) return false;
     if (!cfg_parse_text(&arr_p, s, &a, why, sizeof why)) return cfg_fail(err, n, "traffic[].arrival", "%s", why);
     f->arrival = a ? ARRIVAL_POISSON : ARRIVAL_CBR;
+  }
+  /* flow_order: the order the packets visit the `flows:` addresses (so the tunnels they route
+   * to): round_robin (default) or random (uniform, independent draws from the seed) */
+  static const cfg_param order_p = {"flow_order", CFG_T_ENUM, "", NULL, 1, 0, "round_robin|random", CFG_SRC_ASSUMED,
+                                    "", "", 0, false};
+  if ((n = cfg_get(e, "flow_order"))) {
+    int o;
+    char why[CFG_ERR_MAX];
+    if (!(s = scenario_scalar(n, "traffic[].flow_order", err))) return false;
+    if (!cfg_parse_text(&order_p, s, &o, why, sizeof why)) return cfg_fail(err, n, "traffic[].flow_order", "%s", why);
+    f->addr_random = (uint8_t)o;
   }
   static const cfg_param start_p = {"start", CFG_T_TIME, "ns", NULL, 0, 1e16, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
   if ((n = cfg_get(e, "start"))) {

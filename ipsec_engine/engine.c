@@ -67,6 +67,8 @@ engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_s
       !range_ok(t, nt, "in_queue", (double)p->in_queue, why, why_len) ||
       !range_ok(t, nt, "reorder_depth", (double)p->reorder_depth, why, why_len) ||
       !range_ok(t, nt, "out_fifo_depth", (double)p->out_fifo_depth, why, why_len) ||
+      !range_ok(t, nt, "sa_cache_entries", (double)p->sa_cache_entries, why, why_len) ||
+      !range_ok(t, nt, "sa_miss_cycles", (double)p->sa_miss_cycles, why, why_len) ||
       !engine_params_check(p, sas, n_sas, why, why_len))
     return NULL;
   engine *e = calloc(1, sizeof *e);
@@ -112,6 +114,13 @@ engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_s
     arena_bytes += window_line_bytes(&w);
   }
   if (!place_windows(e, sas, arena_bytes)) goto fail;
+  uint16_t *key_bits = malloc((n_sas ? n_sas : 1) * sizeof *key_bits);
+  if (!key_bits) goto fail;
+  for (uint32_t i = 0; i < n_sas; i++) key_bits[i] = sas[i].key_bits;
+  const bool cache_ok = sa_cache_init(&e->cache, (uint32_t)p->sa_cache_entries, n_sas, key_bits,
+                                      p->sa_miss_cycles);
+  free(key_bits);
+  if (!cache_ok) goto fail;
   e->q_head = e->q_tail = ENGINE_NIL;
   e->free_head = ENGINE_NIL;
   e->out_ready = true;
@@ -128,6 +137,7 @@ fail:
 
 void engine_destroy(engine *e) {
   if (!e) return;
+  sa_cache_free(&e->cache);
   free(e->arena);
   free(e->sas);
   free(e->cfgs);

@@ -39,6 +39,11 @@
  *   pipeline stall); released packets stop because no tag beat leaves.
  * The emit callback must not call back into the engine (it runs inside the event loop):
  *   it queues what it gets and acts after the engine call returns.
+ * SA context cache (gcm_timing.h items 5-6, engine_sa_cache.h): sa_cache_entries SA contexts
+ *   shared by the lanes, one fill port, LRU over the entries not in use; a miss holds the
+ *   FIFO head BEFORE dispatch for the fill (engine.sa_miss_cycles, by default
+ *   gcm_key_fill_cycles(key_bits): 23 cycles AES-128, 27 AES-256), never a lane: lanes keep
+ *   running what they started, the packets behind the head wait (FIFO order).
  * Core: the dispatcher, lanes and output FIFOs sit behind gcm_backend.h (the C model `c`).
  * Events: the caller needs one heap event per engine_next_event_time() change; the engine
  *   itself does O(lanes) work per dispatch and per completion, no per-cycle ticking. */
@@ -50,6 +55,7 @@
 #include <stdint.h>
 
 #include "ipsec_engine/engine_esp.h"
+#include "ipsec_engine/engine_sa_cache.h"
 #include "ipsec_engine/gcm_timing.h"
 #include "model/cfg.h"
 #include "model/sim_time.h"
@@ -69,11 +75,13 @@ typedef struct engine_params {
   uint64_t reorder_depth;    /* packets per SA */
   uint64_t out_fifo_depth;   /* 16-byte beats per lane */
   int sa_dispatch;           /* engine_sa_dispatch */
+  uint64_t sa_cache_entries; /* SA contexts held (gcm_timing.h item 6) */
+  uint64_t sa_miss_cycles;   /* fill cost of a miss; 0 = gcm_key_fill_cycles(key_bits) per SA */
 } engine_params;
 
 /* The `engine` block's parameter table (cfg_param, offsets into engine_params); the array is
  * exported so the ASIC's block list (asic_params.c) can hold it in a constant table. */
-#define ENGINE_PARAM_COUNT 7
+#define ENGINE_PARAM_COUNT 9
 extern const cfg_param engine_param_entries[ENGINE_PARAM_COUNT];
 const cfg_param *engine_param_table(size_t *n);
 bool engine_params_default(engine_params *p);
@@ -145,6 +153,7 @@ typedef struct engine_metrics {
   double mpps, l1_gbps, clear_l1_gbps; /* released, over the window */
   double util;                         /* busy lane-time / (lanes x window) */
   uint64_t queue_max_pkts, reorder_max_pkts;
+  double sa_cache_hit_rate;            /* hits / (hits + misses) in the window; 1 with no lookup */
 } engine_metrics;
 
 typedef struct engine engine;
@@ -175,6 +184,12 @@ void engine_set_out_ready(engine *e, sim_fs t, bool ready);
  * completions (reorder) inside it. */
 void engine_set_window(engine *e, sim_fs w0, sim_fs w1);
 engine_counters *engine_counters_of(engine *e);
+/* The SA context cache's window counters (engine_sa_cache.h), re-pointable the same way
+ * (names: sa_cache_hits, sa_cache_misses, sa_miss_cycles). */
+sa_cache_counters *engine_sa_cache_counters_of(engine *e);
+/* All-time totals of the cache (tests): hits, misses, miss cycles. */
+void engine_sa_cache_totals(const engine *e, uint64_t *hits, uint64_t *misses, uint64_t *miss_cycles);
+bool engine_sa_cached(const engine *e, uint32_t sa_index);
 void engine_metrics_of(const engine *e, engine_metrics *m);
 
 /* Introspection for tests and reports. */
@@ -212,6 +227,25 @@ typedef struct engine_ceiling {
 /* false with why when an entry cannot be carried (needs ICMP, unfit, bad weight/family). */
 bool engine_closed_form(const engine_params *p, const engine_mix_entry *mix, size_t n,
                         engine_ceiling *out, char *why, size_t why_len);
+
+/* ---- Closed forms with the SA context cache (engine_analytic_cache.c, derivation there) ----
+ * Order in which the traffic visits its N active SAs: round-robin (hit rate 1 when N <=
+ * sa_cache_entries, else 0 under LRU) or independent uniform draws (hit rate min(1, E/N)). */
+typedef enum engine_sa_order { ENGINE_SA_ORDER_ROUND_ROBIN = 0, ENGINE_SA_ORDER_RANDOM = 1 } engine_sa_order;
+
+typedef struct engine_cache_ceiling {
+  engine_ceiling c;          /* with the misses (saturated) */
+  engine_ceiling lanes;      /* lanes alone (engine_closed_form: every SA cached) */
+  double hit_rate;
+  double fill_cycles;        /* F per miss (weighted over the mix) */
+  double fill_bound_dgram_mpps; /* the fill port's own bound, 1 / ((1-h) F T); 0 when h = 1 */
+  bool exact;                /* spray: exact stationary mean; pin: min of the two bounds */
+} engine_cache_ceiling;
+
+double engine_sa_cache_hit_rate_cf(uint64_t entries, uint64_t n_active, engine_sa_order order);
+bool engine_cache_closed_form(const engine_params *p, const engine_mix_entry *mix, size_t n,
+                              uint64_t n_active, engine_sa_order order, engine_cache_ceiling *out,
+                              char *why, size_t why_len);
 
 #ifdef __cplusplus
 }

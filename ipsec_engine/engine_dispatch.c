@@ -38,13 +38,23 @@ static uint64_t credit_cycle(const engine *e, const engine_lane *l, uint64_t bea
 }
 
 /* Earliest cycle and lane for the input FIFO's head; false when it cannot be decided now
- * (empty, its SA's reorder slots all taken, or no credit while out_ready is 0). */
-static bool next_dispatch(const engine *e, uint64_t *cycle, uint32_t *lane) {
+ * (empty, its SA's reorder slots all taken, or no credit while out_ready is 0). *fill: the
+ * head's SA is not cached and the event is its fill request (engine_sa_cache.h), in the
+ * first cycle it is at the head and ready (lookup) that the fill port and a slot allow. */
+static bool next_dispatch(const engine *e, uint64_t *cycle, uint32_t *lane, bool *fill) {
+  *fill = false;
   if (e->q_head == ENGINE_NIL) return false;
   const engine_job *j = &e->jobs[e->q_head];
   const engine_sa_state *s = &e->sas[j->sa];
+  const uint64_t lookup = max_u64(j->ready, e->floor);
+  const uint64_t cached_from = sa_cache_ready_from(&e->cache, j->sa, lookup);
+  if (cached_from == SA_CACHE_NEVER) {
+    *fill = true;
+    *cycle = sa_cache_fill_cycle(&e->cache, lookup);
+    return *cycle != SA_CACHE_NEVER;
+  }
   if (!gcm_reorder_may_dispatch(s->outstanding, e->p.reorder_depth)) return false;
-  const uint64_t base = max_u64(max_u64(j->ready, e->floor), s->ok_from);
+  const uint64_t base = max_u64(max_u64(cached_from, e->floor), s->ok_from);
   uint32_t lo = 0, hi = e->n_lanes;
   if (e->p.sa_dispatch == ENGINE_PIN) lo = gcm_pin_lane(j->sa, e->n_lanes), hi = lo + 1;
   uint64_t best = ENGINE_NEVER;
@@ -93,9 +103,15 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   if (j->queue_bytes) e->q_pkts--;
   e->floor = d; /* FIFO order: nothing behind starts earlier */
   const sim_fs t = d * e->period;
-  if (!e->hooks.on_start(e->hooks.ctx, ji, d, lane)) return; /* dropped: no lane time */
-  engine_lane *l = &e->lanes[lane];
+  const uint32_t sa_i = j->sa;
   const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
+  if (!e->hooks.on_start(e->hooks.ctx, ji, d, lane)) { /* dropped: no lane time */
+    sa_cache_dispatch(&e->cache, sa_i, 0, engine_in_window(e, t));
+    return;
+  }
+  /* item 6: in use until past its END (d + hold - 1) + GCM_AES_STAGES */
+  sa_cache_dispatch(&e->cache, sa_i, d + hold + GCM_AES_STAGES, engine_in_window(e, t));
+  engine_lane *l = &e->lanes[lane];
   l->free_at = d + hold;
   l->reserved += j->beats;
   add_busy(e, t, (d + hold) * e->period);
@@ -126,7 +142,8 @@ static sim_fs c_next_event_fs(const void *be) {
   const engine *e = be;
   uint64_t d, p;
   uint32_t dl, pl;
-  const bool can_d = next_dispatch(e, &d, &dl), can_p = next_completion(e, &p, &pl);
+  bool fill;
+  const bool can_d = next_dispatch(e, &d, &dl, &fill), can_p = next_completion(e, &p, &pl);
   const sim_fs td = can_d ? d * e->period : SIM_FS_NEVER;
   const sim_fs tp = can_p ? gcm_release_fs(p, e->period) : SIM_FS_NEVER;
   return td < tp ? td : tp;
@@ -137,7 +154,8 @@ static void c_advance(void *be, sim_fs t) {
   for (;;) {
     uint64_t d, p;
     uint32_t dl = 0, pl = 0;
-    const bool can_d = next_dispatch(e, &d, &dl), can_p = next_completion(e, &p, &pl);
+    bool fill;
+    const bool can_d = next_dispatch(e, &d, &dl, &fill), can_p = next_completion(e, &p, &pl);
     /* A completion in cycle p is visible to dispatch from p+1: it goes first when
      * (p+1)*T <= d*T, i.e. p < d. */
     if (can_p && (!can_d || p < d)) {
@@ -146,6 +164,11 @@ static void c_advance(void *be, sim_fs t) {
       continue;
     }
     if (!can_d || d * e->period > t) break;
+    if (fill) {
+      const engine_job *h = &e->jobs[e->q_head];
+      sa_cache_fill(&e->cache, h->sa, d, max_u64(h->ready, e->floor), engine_in_window(e, d * e->period));
+      continue;
+    }
     dispatch(e, d, dl);
   }
   /* Whatever is still waiting was not startable at or before t (the floor only grows, so an

@@ -19,7 +19,8 @@ void engine_sa_from_config(const sa_config *c, engine_sa *out) {
                      .replay_window = c->replay_window,
                      .tunnel_mtu = c->tunnel_mtu,
                      .df = c->df,
-                     .initial_seq = c->initial_seq};
+                     .initial_seq = c->initial_seq,
+                     .key_bits = (uint16_t)(c->key_len * 8u)};
 }
 
 bool engine_sa_store_and_forward(const engine_sa *s) {

@@ -37,6 +37,7 @@ typedef struct engine_sa {
   uint32_t tunnel_mtu;     /* bounds the outer (ESP) IP packet */
   sa_df_mode df;
   uint64_t initial_seq;    /* outbound: last sent; inbound: window right edge */
+  uint16_t key_bits;       /* 128 or 256 (0: 128): the SA cache's fill cost (gcm_timing.h 6) */
 } engine_sa;
 
 void engine_sa_from_config(const sa_config *c, engine_sa *out);

@@ -84,6 +84,7 @@ struct engine {
   bool out_ready;
   sim_fs now;
   uint64_t reorder_waiting;
+  sa_cache cache;          /* SA contexts (engine_sa_cache.h); only the FIFO head asks it */
   /* window and statistics */
   sim_fs w0, w1;
   engine_counters c;

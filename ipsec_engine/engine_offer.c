@@ -150,12 +150,24 @@ void engine_set_window(engine *e, sim_fs w0, sim_fs w1) {
 
 engine_counters *engine_counters_of(engine *e) { return &e->c; }
 
+sa_cache_counters *engine_sa_cache_counters_of(engine *e) { return &e->cache.c; }
+
+void engine_sa_cache_totals(const engine *e, uint64_t *hits, uint64_t *misses, uint64_t *miss_cycles) {
+  *hits = e->cache.tot_hits;
+  *misses = e->cache.tot_misses;
+  *miss_cycles = e->cache.tot_miss_cycles;
+}
+
+bool engine_sa_cached(const engine *e, uint32_t sa_index) { return sa_cache_holds(&e->cache, sa_index); }
+
 void engine_metrics_of(const engine *e, engine_metrics *m) {
   const sim_fs end = e->w1 < e->now ? e->w1 : e->now;
   const double win = end > e->w0 ? sim_fs_to_s(end - e->w0) : 0.0;
   memset(m, 0, sizeof *m);
   m->queue_max_pkts = e->queue_max;
   m->reorder_max_pkts = e->reorder_max;
+  const double looks = (double)*e->cache.c.hits + (double)*e->cache.c.misses;
+  m->sa_cache_hit_rate = looks > 0 ? (double)*e->cache.c.hits / looks : 1.0;
   if (win <= 0) return;
   m->mpps = (double)*e->c.done_pkts / win / 1e6;
   m->l1_gbps = (double)*e->c.wan_l1_bytes * 8.0 / win / 1e9;

@@ -40,6 +40,16 @@ const cfg_param engine_param_entries[ENGINE_PARAM_COUNT] = {
     {"sa_dispatch", CFG_T_ENUM, "", "spray", NOR, "spray|pin", CFG_SRC_ASSUMED,
      "not published; spray uses every lane for one SA (reorder restores per-SA order)",
      "spray: any lane; pin: an SA only on lane (SA index mod lanes)", P(sa_dispatch), false},
+    {"sa_cache_entries", CFG_T_UINT, "SAs", "2048", 1, 1048576, NULL, CFG_SRC_ASSUMED,
+     "not published; chosen so that 1024 tunnels' SA pairs fit on one engine and 2000 tunnels "
+     "(4000 SAs, the seed's per-chassis limit on one engine) do not: the miss curve shows",
+     "SA contexts the engine caches (counted in SAs, not tunnels), shared by all lanes; LRU "
+     "over the entries not in use (gcm_timing.h item 6)", P(sa_cache_entries), false},
+    {"sa_miss_cycles", CFG_T_UINT, "cycles", "0", 0, 65535, NULL, CFG_SRC_DERIVED,
+     "0 = gcm_key_fill_cycles(key_bits) of gcm_timing.h per SA: GCM_SA_CTX_FETCH_LATENCY 8 + one "
+     "cycle per context word = 23 (AES-128), 27 (AES-256)",
+     "cycles one SA-cache fill holds the fill port; the missing packet waits at the FIFO head, "
+     "no lane is held (gcm_timing.h item 6)", P(sa_miss_cycles), false},
 };
 
 _Static_assert(sizeof engine_param_entries / sizeof engine_param_entries[0] == ENGINE_PARAM_COUNT,

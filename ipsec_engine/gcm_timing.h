@@ -208,7 +208,11 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
  *    its END + GCM_AES_STAGES); with every slot in use the fill waits. A miss holds the packet
  *    BEFORE dispatch (it stays at the head of the engine's input FIFO, rule 2), never a lane:
  *    lanes keep running packets already dispatched. The packet dispatches in the cycle after
- *    the fill's last word. RTL status of this revision: the fill port and the word counts are
+ *    the fill's last word. (Clarified for the engine model, cache13: the fill is requested in
+ *    the first cycle its packet is the FIFO head and ready, a = that cycle or later when the
+ *    port or every slot is busy; its last word is written in a + F - 1, F =
+ *    gcm_key_fill_cycles; the packet may dispatch, and the port take the next request, from
+ *    a + F. Only the head requests fills; a hit is a packet whose SA is cached at lookup.) RTL status of this revision: the fill port and the word counts are
  *    built (the load port); the slots are still copied per lane (broadcast writes), and LRU
  *    choice and the fetch from context memory are the loader's job, not yet in RTL. */
 #define GCM_KEY_CACHE_SLOTS 8u        /* gcm_core SLOTS */

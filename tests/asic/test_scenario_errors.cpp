@@ -99,7 +99,7 @@ TEST(ScenarioErrors, MissingDestination) {
 TEST(ScenarioErrors, SetUnknownKey) {
   expect_error("set1", kBase,
                "--set zzz: unknown key (allowed: BLOCK.PARAM, ROUTER.BLOCK.PARAM, platform.KEY, phases.warmup, "
-               "phases.measure, seed, traffic.frame, traffic.rate, ipsec.tunnels.NAME.count)",
+               "phases.measure, seed, traffic.frame, traffic.rate, traffic.flows, ipsec.tunnels.NAME.count)",
                {"zzz=3"});
 }
 // issue 10: did-you-mean from the parameter tables, and a router that does not exist

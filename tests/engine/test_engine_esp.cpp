@@ -100,8 +100,8 @@ TEST(EngineParams, TableDefaultsAndYaml) {
   size_t n;
   const cfg_param *t = engine_param_table(&n);
   const char *names[] = {"lanes", "clock", "overhead_cycles", "in_queue", "reorder_depth",
-                         "out_fifo_depth", "sa_dispatch"};
-  ASSERT_EQ(n, 7u);
+                         "out_fifo_depth", "sa_dispatch", "sa_cache_entries", "sa_miss_cycles"};
+  ASSERT_EQ(n, 9u);
   for (size_t i = 0; i < n; i++) {
     EXPECT_STREQ(t[i].name, names[i]);
     EXPECT_TRUE(t[i].def && t[i].unit && t[i].why && t[i].doc);
@@ -114,6 +114,8 @@ TEST(EngineParams, TableDefaultsAndYaml) {
   EXPECT_EQ(p.reorder_depth, 64u);
   EXPECT_EQ(p.out_fifo_depth, 1024u);
   EXPECT_EQ(p.sa_dispatch, ENGINE_SPRAY);
+  EXPECT_EQ(p.sa_cache_entries, 2048u);
+  EXPECT_EQ(p.sa_miss_cycles, 0u);
   const std::string y = "engine: {lanes: 3, clock: 0.9GHz, overhead_cycles: 10, sa_dispatch: pin}\n";
   cfg_err err;
   cfg_doc *doc = cfg_load_buffer("e.yaml", y.data(), y.size(), &err);

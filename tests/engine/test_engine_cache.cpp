@@ -1,0 +1,199 @@
+// SA context cache of the engine (gcm_timing.h items 5-6): miss timing cycle by cycle, and
+// measured hit rate and saturated throughput against the closed forms (engine_analytic_cache.c)
+// for round-robin and uniform random SA order over 1, 100, 1000 and 2000 tunnels.
+#include <cmath>
+#include <random>
+
+#include "engine_test_util.h"
+
+using namespace enginetest;
+
+namespace {
+
+uint64_t hold_of(const engine_sa &s, uint32_t frame, uint64_t overhead) {
+  const engine_esp_shape sh = engine_esp_shape_of(&s, frame - ENGINE_ETH_OVERHEAD);
+  return gcm_lane_hold_cycles(sh.aad_bytes, sh.text_bytes, overhead);
+}
+
+TEST(EngineCache, ParameterDefaultsAndFillCost) {
+  engine_params p = defaults();
+  EXPECT_EQ(p.sa_cache_entries, 2048u);
+  EXPECT_EQ(p.sa_miss_cycles, 0u);
+  // item 6: fetch latency 8 + one cycle per context word (round keys 0..Nr and H..H^4)
+  EXPECT_EQ(gcm_key_fill_cycles(128), 8u + 11u + 4u);
+  EXPECT_EQ(gcm_key_fill_cycles(256), 8u + 15u + 4u);
+  p.sa_cache_entries = 0;
+  Rec r(p, {out_sa()});
+  EXPECT_EQ(r.e, nullptr);
+  EXPECT_EQ(r.why, "engine.sa_cache_entries: 0 is out of range (allowed: 1..1.04858e+06)");
+}
+
+// Two entries, three SAs: install leaves SAs 1 and 2 cached. A (SA 0) misses at cycle 0 and
+// dispatches at F; B (SA 1, evicted by A's fill) misses: the LRU slot not in use is SA 2's, the
+// fill starts at F, B dispatches at 2F (the lanes idle meanwhile: L < F at 64 B). C (SA 2) misses with both slots in use: its fill waits
+// until A's slot leaves use (A's END + GCM_AES_STAGES), then takes F.
+TEST(EngineCache, MissHoldsTheHeadNotALane) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 2;
+  const engine_sa s = out_sa();
+  Rec r(p, {s, s, s});
+  ASSERT_NE(r.e, nullptr) << r.why;
+  EXPECT_FALSE(engine_sa_cached(r.e, 0));
+  EXPECT_TRUE(engine_sa_cached(r.e, 1));
+  EXPECT_TRUE(engine_sa_cached(r.e, 2));
+  const uint64_t F = gcm_key_fill_cycles(128), L = hold_of(s, 64, p.overhead_cycles);
+  for (uint32_t i = 0; i < 3; i++) {
+    engine_desc d = enc(i, 64, i);
+    ASSERT_EQ(engine_offer(r.e, 0, &d), ENGINE_OUT_PACKET);
+  }
+  r.drain();
+  ASSERT_EQ(r.packets().size(), 3u);
+  EXPECT_EQ(r.by_user(0)->start_fs, (sim_fs)F * T12);
+  EXPECT_EQ(r.by_user(0)->lane, 0u);
+  EXPECT_EQ(r.by_user(1)->start_fs, (sim_fs)(2 * F) * T12);
+  EXPECT_EQ(r.by_user(1)->lane, L < F ? 0u : 1u); // lane 0 idle again while B waited
+  const uint64_t a_free = F + L + GCM_AES_STAGES; // A's END = F + L - 1
+  EXPECT_EQ(r.by_user(2)->start_fs, (sim_fs)(a_free + F) * T12);
+  uint64_t hits, misses, cycles;
+  engine_sa_cache_totals(r.e, &hits, &misses, &cycles);
+  EXPECT_EQ(hits, 0u);
+  EXPECT_EQ(misses, 3u);
+  EXPECT_EQ(cycles, F + F + (a_free + F - 2 * F)); // lookup to dispatchable, per miss
+  expect_conserved(r);
+}
+
+// Saturated run: the input FIFO never empties; SA order from `next_sa`. Returns measured
+// packets per second over the second phase and its hit rate (first phase: warm-up).
+struct Measured {
+  double pps, hit;
+};
+struct Count {
+  uint64_t released = 0;
+  sim_fs t_a = 0, t_b = 0;
+  uint64_t a = UINT64_MAX, b = UINT64_MAX;
+  static void emit(void *ctx, const engine_out *o) {
+    auto *c = static_cast<Count *>(ctx);
+    if (o->kind != ENGINE_OUT_PACKET) return;
+    if (c->released == c->a) c->t_a = o->release_fs;
+    if (c->released == c->b) c->t_b = o->release_fs;
+    c->released++;
+  }
+};
+
+template <class Next>
+Measured saturate(const engine_params &p, const std::vector<engine_sa> &sas, uint32_t frame,
+                  uint64_t warm, uint64_t n, Next next_sa) {
+  Count cnt;
+  char why[256];
+  engine *e = engine_create(&p, sas.data(), (uint32_t)sas.size(), Count::emit, &cnt, why, sizeof why);
+  EXPECT_NE(e, nullptr) << why;
+  if (!e) return {0, 0};
+  std::vector<uint32_t> seq(sas.size(), 0);
+  uint64_t h0 = 0, m0 = 0, c0, offered = 0;
+  cnt.a = warm + n / 4;
+  cnt.b = warm + 3 * n / 4;
+  sim_fs t = 0;
+  const uint64_t qmax = 400ull * frame;
+  bool snap = false;
+  while (offered < warm + n) {
+    while (engine_queue_bytes(e) < qmax && offered < warm + n) {
+      const uint32_t sa = next_sa();
+      engine_desc d = sas[sa].dir == ENGINE_ENCRYPT ? enc(sa, frame, offered) : dec(sas[sa], sa, frame, ++seq[sa]);
+      EXPECT_EQ(engine_offer(e, t, &d), ENGINE_OUT_PACKET);
+      offered++;
+    }
+    if (!snap && offered >= warm) engine_sa_cache_totals(e, &h0, &m0, &c0), snap = true;
+    // run until the FIFO is half empty: it never runs dry while packets remain to offer
+    for (sim_fs ne; engine_queue_bytes(e) >= qmax / 2 && (ne = engine_next_event_time(e)) != SIM_FS_NEVER;)
+      engine_advance(e, t = ne);
+  }
+  for (sim_fs ne; (ne = engine_next_event_time(e)) != SIM_FS_NEVER;) engine_advance(e, ne);
+  uint64_t h1, m1, c1;
+  engine_sa_cache_totals(e, &h1, &m1, &c1);
+  EXPECT_EQ(cnt.released, warm + n);
+  engine_destroy(e);
+  const double hit = (double)(h1 - h0) / (double)(h1 - h0 + m1 - m0);
+  return {(double)(cnt.b - cnt.a) / sim_fs_to_s(cnt.t_b - cnt.t_a), hit};
+}
+
+// Tunnel t: outbound SA 2t and inbound SA 2t+1, both active (encrypt and decrypt share the
+// engine's input FIFO): N tunnels = 2N active SAs.
+std::vector<engine_sa> tunnels(uint32_t n) {
+  std::vector<engine_sa> v;
+  for (uint32_t t = 0; t < n; t++) v.push_back(out_sa()), v.push_back(in_sa());
+  return v;
+}
+
+void check(uint32_t n_tunnels, engine_sa_order order, uint32_t frame, const engine_params &p) {
+  const auto sas = tunnels(n_tunnels);
+  const uint32_t n_sas = (uint32_t)sas.size();
+  std::mt19937_64 rng(1234 + n_tunnels);
+  uint64_t k = 0;
+  auto next = [&]() -> uint32_t {
+    if (order == ENGINE_SA_ORDER_ROUND_ROBIN) return (uint32_t)(k++ % n_sas);
+    return (uint32_t)(rng() % n_sas);
+  };
+  const engine_mix_entry m = {.clear_ip_bytes = frame - ENGINE_ETH_OVERHEAD, .inner_family = 4,
+                              .weight = 1, .sa = &sas[0], .sa_index = 0};
+  engine_cache_ceiling cf;
+  char why[256];
+  ASSERT_TRUE(engine_cache_closed_form(&p, &m, 1, n_sas, order, &cf, why, sizeof why)) << why;
+  ASSERT_TRUE(cf.exact);
+  const uint64_t warm = 3 * p.sa_cache_entries + 2000, n = order == ENGINE_SA_ORDER_RANDOM ? 300000 : 60000;
+  const Measured got = saturate(p, sas, frame, warm, n, next);
+  const char *name = order == ENGINE_SA_ORDER_RANDOM ? "random" : "round-robin";
+  EXPECT_NEAR(got.hit, cf.hit_rate, 0.01 * std::max(cf.hit_rate, 0.01))
+      << name << " " << n_tunnels << " tunnels, " << frame << " B";
+  EXPECT_NEAR(got.pps / 1e6, cf.c.mpps, 0.01 * cf.c.mpps) << name << " " << n_tunnels << " tunnels, " << frame << " B";
+  printf("  %-11s %4u tunnels %4u B: hit %.4f (cf %.4f)  %.3f Mpps (cf %.3f, lanes alone %.3f)\n", name,
+         n_tunnels, frame, got.hit, cf.hit_rate, got.pps / 1e6, cf.c.mpps, cf.lanes.mpps);
+}
+
+// 1024 entries: 1 and 100 tunnels fit (2 and 200 SAs), 1000 and 2000 do not (2000, 4000 SAs).
+TEST(EngineCache, MatchesClosedFormsRoundRobinAndRandom) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 1024;
+  p.in_queue = 1000000000;
+  for (uint32_t frame : {64u, 594u, 1518u})
+    for (uint32_t n : {1u, 100u, 1000u, 2000u})
+      for (engine_sa_order o : {ENGINE_SA_ORDER_ROUND_ROBIN, ENGINE_SA_ORDER_RANDOM}) check(n, o, frame, p);
+}
+
+// The owning parameters move the ceiling to its closed-form value: round-robin misses at 64 B
+// (lane hold 11 < F) run at one packet per F cycles, F = engine.sa_miss_cycles.
+TEST(EngineCache, MissCyclesParameterMovesTheCeiling) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 16;
+  p.in_queue = 1000000000;
+  const auto sas = tunnels(100);
+  for (uint64_t f : {0ull, 40ull, 100ull}) {
+    p.sa_miss_cycles = f;
+    const double F = f ? (double)f : gcm_key_fill_cycles(128);
+    uint64_t k = 0;
+    const Measured got = saturate(p, sas, 64, 1000, 20000, [&]() { return (uint32_t)(k++ % sas.size()); });
+    EXPECT_EQ(got.hit, 0.0);
+    EXPECT_NEAR(got.pps, 1.0 / (F * sim_fs_to_s(T12)), 1e-3 * got.pps) << "F " << F;
+  }
+}
+
+// The chain against the renewal form, valid when F >= L (a miss finds every lane free):
+// datagrams per cycle (1/(1-h)) / (F + L h^m / (1 - h^m)).
+TEST(EngineCache, ChainMatchesRenewalFormWhenFillExceedsHold) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 1000;
+  const engine_sa s = out_sa();
+  const engine_mix_entry m = {.clear_ip_bytes = 64 - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = 1, .sa = &s, .sa_index = 0};
+  const double L = (double)hold_of(s, 64, p.overhead_cycles), F = gcm_key_fill_cycles(128), lanes = (double)p.lanes;
+  ASSERT_GE(F, L);
+  for (uint64_t n : {1250ull, 2000ull, 4000ull, 10000ull}) {
+    engine_cache_ceiling cf;
+    char why[256];
+    ASSERT_TRUE(engine_cache_closed_form(&p, &m, 1, n, ENGINE_SA_ORDER_RANDOM, &cf, why, sizeof why)) << why;
+    const double h = 1000.0 / (double)n, hm = std::pow(h, lanes);
+    const double per_cycle = (1 / (1 - h)) / (F + L * hm / (1 - hm));
+    EXPECT_NEAR(cf.c.mpps, per_cycle / sim_fs_to_s(T12) / 1e6, 1e-6 * cf.c.mpps) << n;
+    EXPECT_NEAR(cf.fill_bound_dgram_mpps, 1 / ((1 - h) * F * sim_fs_to_s(T12)) / 1e6, 1e-9) << n;
+  }
+}
+
+}  // namespace
