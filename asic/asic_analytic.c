@@ -55,8 +55,24 @@ typedef struct walker {
   uint32_t bytes;  /* frame bytes now (latencies use whole bytes) */
   double frac;     /* the mean frame's fraction beyond `bytes` while the packet is clear */
   double mult;
-  uint32_t inner;  /* ESP: the IP bytes of the datagram (fragment) it carries */
+  /* ESP: the packets the last engine pass made of one packet (esp.n of them, each shape at
+   * its own size: a pre-fragmented datagram's fragments differ); decrypt: inner_bytes of each
+   * is the inner IP packet (fragment) it carries */
+  engine_esp_plan esp;
 } walker;
+
+/* Mean frame bytes and mean lane hold cycles over a plan's packets, each at its own size: the
+ * ESP packets, or (inner) the inner packets they carry. */
+static void plan_means(const engine_esp_plan *p, bool inner, uint64_t overhead, double *frame, double *cycles) {
+  double f = 0, c = 0;
+  for (uint32_t i = 0; i < p->n; i++) {
+    const engine_esp_shape *s = engine_plan_at(p, i);
+    f += engine_frame_bytes(inner ? s->inner_bytes : s->esp_ip_bytes);
+    c += (double)gcm_lane_hold_cycles(s->aad_bytes, s->text_bytes, overhead);
+  }
+  *frame = f / p->n;
+  *cycles = c / p->n;
+}
 
 static void hop(walker *k, const void *obj, visit_kind kind, sim_fs lat, double engine_pps) {
   const visit_at v = {obj, kind, lat, k->bytes + k->frac, k->mult, engine_pps};
@@ -68,8 +84,10 @@ static void hop(walker *k, const void *obj, visit_kind kind, sim_fs lat, double 
  * the fabric when the anchor is elsewhere, the anchor's PG0.out, the engine (first ESP packet
  * at zero load: first clock edge at or after its last byte, then O + n - 1 + GCM_PIPE_CYCLES
  * cycles to the tag pop, last byte out one cycle later; gcm_timing.h items 1-4), PG0.in,
- * slice.in and the second lookup. Encrypt turns the frame into its first ESP packet (n of
- * them), decrypt into the inner frame. Returns the anchor slice. */
+ * slice.in and the second lookup. Encrypt turns the frame into its ESP packets (the
+ * pre-fragmentation plan of esp_frag_plan_make, via engine_esp_plan_encrypt), decrypt each
+ * ESP packet into the inner packet it carries. Latency follows the first packet; loads and
+ * ceilings count every packet at its own size and lane cycles. Returns the anchor slice. */
 static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, uint8_t family, uint32_t cycles) {
   asic_world *w = k->w;
   asic_slice *s = &w->slices[from];
@@ -89,25 +107,34 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
   engine_sa_from_config(decrypt ? &w->tunnels[t].in : &w->tunnels[t].out, &shape);
   shape.dir = ENGINE_ENCRYPT; /* the shape the ESP packets have (decrypt: the peer's outbound) */
   engine_esp_plan plan = {.n = 1};
-  engine_esp_shape sh;
-  if (decrypt) { /* the ESP packet carries k->inner bytes */
-    sh = engine_esp_shape_of(&shape, k->inner);
+  if (decrypt) { /* each ESP packet carries its inner packet's bytes */
+    plan = k->esp;
+    plan.first = engine_esp_shape_of(&shape, k->esp.first.inner_bytes);
+    plan.middle = engine_esp_shape_of(&shape, k->esp.middle.inner_bytes);
+    plan.last = engine_esp_shape_of(&shape, k->esp.last.inner_bytes);
   } else {
     const uint32_t clear = k->bytes > ENGINE_ETH_OVERHEAD ? k->bytes - ENGINE_ETH_OVERHEAD : 0;
-    if (engine_esp_plan_encrypt(&shape, family, false, clear, &plan) == ENGINE_PLAN_OK) sh = plan.first;
-    else sh = engine_esp_shape_of(&shape, clear), plan.n = 1;
+    if (engine_esp_plan_encrypt(&shape, family, false, clear, &plan) != ENGINE_PLAN_OK) {
+      plan.n = 1;
+      plan.first = plan.middle = plan.last = engine_esp_shape_of(&shape, clear);
+    }
   }
+  const engine_esp_shape sh = plan.first;
   const engine_params *e = &w->routers[d->router].p.engine;
   const sim_fs T = sim_period_fs(e->clock);
   const uint64_t n = gcm_cycles_per_packet(sh.aad_bytes, sh.text_bytes, 128);
   const sim_fs start = (sim_fs)gcm_ready_cycle((uint64_t)k->now, (uint64_t)T) * T;
   const sim_fs out = start + (sim_fs)(e->overhead_cycles + n - 1 + GCM_PIPE_CYCLES + 1) * T;
   const double lanes = e->sa_dispatch == ENGINE_PIN ? 1.0 : (double)e->lanes;
-  hop(k, NULL, V_ENGINE, out - k->now, lanes / ((double)(e->overhead_cycles + n) * sim_fs_to_s(T)));
+  double frame, hold;
+  plan_means(&plan, decrypt, e->overhead_cycles, &frame, &hold);
+  /* per packet entering: a clear datagram costs all its ESP packets, an ESP packet itself */
+  const double per_packet = decrypt ? hold : hold * plan.n;
+  hop(k, NULL, V_ENGINE, out - k->now, lanes / (per_packet * sim_fs_to_s(T)));
   k->bytes = engine_frame_bytes(decrypt ? sh.inner_bytes : sh.esp_ip_bytes);
-  k->frac = 0; /* ESP shapes come from whole bytes */
-  k->inner = sh.inner_bytes;
-  k->mult *= plan.n;
+  k->frac = frame - k->bytes; /* the packets' mean beyond the first (<= 0) */
+  k->esp = plan;
+  if (!decrypt) k->mult *= plan.n;
   hop(k, &pg0->in, V_BW, bw_server_service(&pg0->in, k->bytes), 0);
   hop(k, &d->in, V_BW, bw_server_service(&d->in, k->bytes), 0);
   hop(k, &d->lk, V_LOOKUP, (sim_fs)cycles * d->lk.period, 0);
@@ -123,15 +150,17 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
 static bool walk(asic_world *w, const asic_flow *f, double frame, visit_fn visit, void *ctx) {
   const uint32_t fi = (uint32_t)(f - w->flows);
   const uint32_t bytes = (uint32_t)frame;
-  walker k = {w, visit, ctx, f->start, bytes, frame - bytes, 1.0, 0};
+  walker k = {w, visit, ctx, f->start, bytes, frame - bytes, 1.0, {.n = 1}};
   uint32_t port = f->port, key = f->first_key, decrypt_t = ASIC_NONE;
   const asic_ipsec_rt *rt = w->ipsec;
   if (rt && f->esp_of < rt->tab.n_tunnels) { /* the first ESP packet its remote peer sends */
     engine_esp_plan plan;
     if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, bytes - ENGINE_ETH_OVERHEAD, &plan) == ENGINE_PLAN_OK) {
+      double mean, cycles;
+      plan_means(&plan, false, 0, &mean, &cycles);
       k.bytes = engine_frame_bytes(plan.first.esp_ip_bytes);
-      k.frac = 0;
-      k.inner = plan.first.inner_bytes;
+      k.frac = mean - k.bytes; /* every ESP packet at its own size */
+      k.esp = plan;
       k.mult = plan.n;
     }
     key = rt->local_key[f->esp_of];
