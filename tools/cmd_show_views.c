@@ -40,6 +40,12 @@ static bool stats(const show_run *r, const cfg_node *t, FILE *fp, char *err, siz
   unsigned long long v[14];
   for (size_t i = 0; i < 14; i++) {
     unsigned long long o = 0, in = 0;
+    /* An SA carries no AH byte or packet counters (AH is refused at load: an ESP SA's are 0 by
+     * construction, sa_stats.c does not register them); the router's global ones exist. */
+    if (t && order[i] >= IPSEC_CTR_AH_IN_BYTES && order[i] <= IPSEC_CTR_AH_OUT_PKTS) {
+      v[i] = 0;
+      continue;
+    }
     bool ok = t ? counter(r, str(t, "name"), "out", order[i], &o) && counter(r, str(t, "name"), "in", order[i], &in)
                 : counter(r, NULL, NULL, order[i], &o);
     if (!ok) {
