@@ -208,13 +208,17 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
  *    its END + GCM_AES_STAGES); with every slot in use the fill waits. A miss holds the packet
  *    BEFORE dispatch (it stays at the head of the engine's input FIFO, rule 2), never a lane:
  *    lanes keep running packets already dispatched. The packet dispatches in the cycle after
- *    the fill's last word. (Clarified for the engine model, cache13: the fill is requested in
- *    the first cycle its packet is the FIFO head and ready, a = that cycle or later when the
- *    port or every slot is busy; its last word is written in a + F - 1, F =
- *    gcm_key_fill_cycles; the packet may dispatch, and the port take the next request, from
- *    a + F. Only the head requests fills; a hit is a packet whose SA is cached at lookup.) RTL status of this revision: the fill port and the word counts are
- *    built (the load port); the slots are still copied per lane (broadcast writes), and LRU
- *    choice and the fetch from context memory are the loader's job, not yet in RTL. */
+ *    the fill's last word. Timing: the fill is requested in cycle f, the first cycle the
+ *    packet is the ready head with no fill running and a victim free; word 0 is written in
+ *    f + GCM_SA_CTX_FETCH_LATENCY, the last in f + F - 1 (F = gcm_key_fill_cycles()); the
+ *    packet may dispatch, and the port take the next request, from f + F. Only the head
+ *    requests fills; a hit is a packet whose SA is cached when it is the head. LRU order is the
+ *    order of the slots' last dispatches, a fill counting as a use. Both sides follow this
+ *    text: the C engine (engine_sa_cache.c, closed forms in engine_analytic_cache.c) and the
+ *    RTL (gcm_key_store.v: one copy of the slots for all lanes; gcm_key_cache.v: SA context
+ *    memory, tags, in-use counts, LRU, the fill sequencer on the one fill port;
+ *    rtl_test_keycache checks it against a C reference of these rules), the RTL for SA
+ *    indices < gcm_core SAS (16) in this revision. */
 #define GCM_KEY_CACHE_SLOTS 8u        /* gcm_core SLOTS */
 #define GCM_SA_CTX_FETCH_LATENCY 8u   /* cycles from fill request to the first context word */
 #define GCM_KEY_FILL_PORTS 1u

@@ -15,7 +15,8 @@
 // GHASH feedback Y = (Y ^ X) * H cannot close in one cycle through a 4-stage multiplier, so
 // block i goes to accumulator class i mod 4 and is multiplied by H^4 while a later block of its
 // class follows, else by H^(n-i+1) (n = GHASH blocks of the packet); the tag is the XOR of the
-// last min(n,4) products and E(K,J0). H..H^4 per key slot come from the key store.
+// last min(n,4) products and E(K,J0). H..H^4 per key slot come from the key store, which the
+// lanes share (gcm_key_store in gcm_core; the lane only drives its read addresses).
 //
 // No pipeline stall (gcm_timing.h rules 1 and 3): every stage advances every cycle. A DESC
 // offered to an idle lane is dispatched in the first cycle the output FIFO's free room covers
@@ -23,7 +24,6 @@
 // `overhead` cycles and takes the DESC; the packet's other beats are taken whenever valid.
 // Output backpressure fills the FIFO and so only delays later dispatches.
 module gcm_lane #(
-    parameter integer SLOTS             = 8,
     parameter integer SLOT_W            = 3,
     parameter integer OUT_FIFO_DEPTH    = 1024,  // beats (gcm_timing.h out_fifo_depth)
     parameter integer RW                = $clog2(OUT_FIFO_DEPTH + 1) + 1,  // signed room width
@@ -48,15 +48,25 @@ module gcm_lane #(
     input  wire [4:0]        d_tag_len,
     output wire              lane_free,    // idle and not holding: can dispatch now
     output wire [RW-1:0]     lane_room,    // FIFO credit register (see `room`)
-    // key store, loaded at SA install: ld_index 0..14 = round keys, 16..19 = H^1..H^4.
-    // ld_we = the core's ld_valid && ld_ready; ld_busy = a packet of this lane still reads
-    // slot ld_slot (entering, or in AES stages 0..14 / the H^k read at stage 14).
-    input  wire              ld_we,
+    // read ports into the core's shared key store (gcm_key_store): round key k of the slot
+    // in AES stage k, H^(pow+1) of the slot at stage 14, the key-size flag of a DESC's slot.
+    output wire [15*SLOT_W-1:0] rk_slot,
+    input  wire [15*128-1:0]    rk_data,
+    output wire [SLOT_W-1:0]    h_slot,
+    output wire [1:0]           h_pow,
+    input  wire [127:0]         h_data,
+    output wire [SLOT_W-1:0]    a_slot,
+    input  wire                 a_aes256,
+    // ld_busy = a packet of this lane still reads slot ld_slot (held, entering, or in AES
+    // stages 0..14 / the H^k read at stage 14): the fill port must not write that slot.
     output wire              ld_busy,
     input  wire [SLOT_W-1:0] ld_slot,
-    input  wire [4:0]        ld_index,
-    input  wire              ld_aes256,
-    input  wire [127:0]      ld_data,
+    // slot-use events for the key cache's in-use count: a packet of use_inc_slot dispatched;
+    // an END beat of use_dec_slot in stage 14 (its slot is free of this packet's reads after).
+    output wire              use_inc,
+    output wire [SLOT_W-1:0] use_inc_slot,
+    output wire              use_dec,
+    output wire [SLOT_W-1:0] use_dec_slot,
     // input stream
     input  wire              in_valid,
     output wire              in_ready,
@@ -95,18 +105,6 @@ module gcm_lane #(
   reg [4:0]        p_tlen  [0:NS-1];
   reg [127:0]      p_state [0:14];    // AES state (or the length block on END slots)
   reg [127:0]      p_data  [0:NS-1];  // text / AAD / E(K,J0) / expected tag
-
-  // ---------------------------------------------------------------- key store
-  reg              slot_a256 [0:SLOTS-1];
-  reg [127:0]      rk_mem    [0:14][0:SLOTS-1];
-  reg [127:0]      h_mem     [0:3][0:SLOTS-1];
-  always @(posedge clk) begin
-    if (ld_we) begin
-      if (ld_index <= 5'd14) rk_mem[ld_index[3:0]][ld_slot] <= ld_data;
-      if (ld_index >= 5'd16 && ld_index <= 5'd19) h_mem[ld_index[1:0]][ld_slot] <= ld_data;
-      if (ld_index == 5'd0) slot_a256[ld_slot] <= ld_aes256;
-    end
-  end
 
   // ---------------------------------------------------------------- dispatch, hold, credit
   // room = free FIFO entries - 1 (negative: none free). ceil(P/16) + 1 beats fit iff
@@ -232,7 +230,9 @@ module gcm_lane #(
 
   wire             is_desc = (s_phase == K_DESC);
   wire [SLOT_W-1:0] cur_slot = is_desc ? desc_slot : s_slot;
-  wire             cur_a256 = is_desc ? slot_a256[desc_slot] : s_a256;
+  wire             cur_a256 = is_desc ? a_aes256 : s_a256;
+  assign a_slot = desc_slot;
+  assign rk_slot[0 +: SLOT_W] = cur_slot;
   wire             uses_aes = (s_phase == K_DESC) || (s_phase == K_TEXT);
 
   always @(posedge clk) begin
@@ -250,7 +250,7 @@ module gcm_lane #(
         s_aad_len <= desc_aad_len;
         s_text_len <= desc_text_len;
         s_slot <= desc_slot;
-        s_a256 <= slot_a256[desc_slot];
+        s_a256 <= a_aes256;
         s_dec <= desc_dec;
         s_tlen <= desc_tag_len;
         s_gidx <= 3'd0;
@@ -281,6 +281,10 @@ module gcm_lane #(
   end
   assign ld_busy = busy_pipe || (s_phase != K_DESC && s_slot == ld_slot) ||
                    (sched && held && l_slot == ld_slot);
+  assign use_inc = !rst && dispatch;
+  assign use_inc_slot = desc_slot;
+  assign use_dec = p_v[14] && p_kind[14] == K_END;
+  assign use_dec_slot = p_slot[14];
 
   // stage 0: initial AddRoundKey
   always @(posedge clk) begin
@@ -296,7 +300,7 @@ module gcm_lane #(
     p_first[0] <= (s_gidx < 3'd4);
     p_cls[0]   <= s_cls;
     p_tlen[0]  <= s_tlen;
-    p_state[0] <= uses_aes ? (aes_in ^ rk_mem[0][cur_slot]) : aes_in;
+    p_state[0] <= uses_aes ? (aes_in ^ rk_data[0 +: 128]) : aes_in;
     p_data[0]  <= in_data;
   end
 
@@ -326,8 +330,9 @@ module gcm_lane #(
       wire [1:0] mode = (!aes_slot || bypass_128) ? 2'd2 :
                         (k == 14 || last_128) ? 2'd1 : 2'd0;
       wire [127:0] round_out;
+      assign rk_slot[SLOT_W*k +: SLOT_W] = p_slot[k-1];
       gcm_aes_round #(.COMPOSITE_SBOX(COMPOSITE_SBOX)) u_round (
-          .state_in(p_state[k-1]), .round_key(rk_mem[k][p_slot[k-1]]),
+          .state_in(p_state[k-1]), .round_key(rk_data[128*k +: 128]),
           .mode(mode), .state_out(round_out));
       always @(posedge clk) begin
         p_state[k] <= round_out;
@@ -353,7 +358,9 @@ module gcm_lane #(
   wire fwd = p_v[18] && (p_kind[18] != K_DESC) && (p_cls[18] == p_cls[14]);
   wire [127:0] feedback = p_first[14] ? 128'd0 : (fwd ? product : acc[p_cls[14]]);
   wire [127:0] mul_a = gh_x ^ feedback;
-  wire [127:0] mul_b = h_mem[p_pow[14]][p_slot[14]];
+  assign h_slot = p_slot[14];
+  assign h_pow = p_pow[14];
+  wire [127:0] mul_b = h_data;
 
   gcm_gf_mult u_mult (.clk(clk), .a(mul_a), .b(mul_b), .product(product));
 

@@ -2,6 +2,8 @@ gcm_core.v
 gcm_lane.v
 gcm_out_fifo.v
 gcm_sched.v
+gcm_key_store.v
+gcm_key_cache.v
 gcm_keysetup.v
 gcm_aes_round.v
 gcm_sbox16.v

@@ -24,7 +24,9 @@ module tb_gcm_bench;
 
   gcm_core #(.LANES(1)) dut (
       .clk(clk), .rst(rst), .overhead_cycles(16'd0), .out_fifo_credit(12'd1024),
-      .sched_en(1'b0), .pin_mode(1'b0), .reorder_depth(7'd64), .pd_valid(1'b0), .pd_take(),
+      .sched_en(1'b0), .cache_en(1'b0), .cm_we(1'b0), .cm_sa(4'd0), .cm_index(5'd0),
+      .cm_aes256(1'b0), .cm_data(128'd0), .pd_cslot(), .cache_fill_start(), .cache_fill_done(),
+      .cache_fill_slot(), .pin_mode(1'b0), .reorder_depth(7'd64), .pd_valid(1'b0), .pd_take(),
       .pd_lane(), .pd_sa(4'd0), .pd_iv(96'd0), .pd_slot(3'd0), .pd_decrypt(1'b0),
       .pd_aad_len(32'd0), .pd_text_len(32'd0), .pd_tag_len(5'd0), .rel_seq(), .sched_overflow(),
       .ks_valid(1'b0), .ks_ready(), .ks_slot(3'd0), .ks_aes256(1'b0), .ks_key(256'd0),

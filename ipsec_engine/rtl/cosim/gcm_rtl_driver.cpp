@@ -83,9 +83,27 @@ GcmRtlDriver::Entry &GcmRtlDriver::append(const GcmRtlPacket &p, unsigned lane)
   e.sent = 0;
   if (e.out.size() < p.text.size()) e.out.resize(p.text.size());
   e.out_len = 0;
-  e.desc_cycle = e.end_cycle = 0;
+  e.desc_cycle = e.end_cycle = e.first_out = 0;
   e.protocol_error.clear();
   return e;
+}
+
+void GcmRtlDriver::write_sa_context(unsigned sa, const uint8_t *key, size_t key_len)
+{
+  uint8_t w[19][16];
+  gcm_rtl_key_words(key, key_len, w);
+  for (unsigned i = 0; i < 19; i++) {
+    if (key_len == 16 && i >= 11 && i <= 14) continue;
+    CmWord c;
+    c.sa = sa;
+    c.index = i < 15 ? i : i + 1;
+    c.aes256 = key_len == 32;
+    std::memcpy(c.data, w[i], 16);
+    cm_words_.push_back(c);
+    std::memset(c.data, 0, 16);
+  }
+  std::memset(w, 0, sizeof w);
+  cm_barrier_ = fifo_.size();
 }
 
 void GcmRtlDriver::install_key(unsigned slot, const uint8_t *key, size_t key_len)
@@ -125,6 +143,7 @@ void GcmRtlDriver::show_fifo_head(PdIo &pd)
   pd.take = 0;
   if (!core_dispatch) return;
   for (size_t k = 0; k < fifo_.size() && k < lanes_.size(); k++) {
+    if (!cm_words_.empty() && k >= cm_barrier_) break;  // its SA context is still being written
     const Queued &q = fifo_[k];
     if (q.pkt.ready_cycle > cycle_ || q.gen != slots_[q.pkt.slot].cur_gen) break;
     pd.pkt[pd.n++] = &q.pkt;
@@ -140,9 +159,10 @@ void GcmRtlDriver::take_dispatches(const PdIo &pd)
     Entry &e = append(q.pkt, pd.lane[k]);
     e.gen = q.gen;
     e.sent = 1;
-    starts.push_back({q.pkt.id, pd.lane[k], cycle_});
+    starts.push_back({q.pkt.id, pd.lane[k], cycle_, key_cache ? pd.cslot[k] : q.pkt.slot});
     sa_outstanding_[q.pkt.sa].push_back(q.pkt.id << 8 | pd.lane[k]);
     fifo_.pop_front();
+    if (cm_barrier_) cm_barrier_--;
   }
 }
 
@@ -216,6 +236,7 @@ void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
   }
   Entry &e = entry(ln, 0);
   const size_t text_len = e.pkt.text.size();
+  if (e.first_out == 0) e.first_out = cycle_;
   if (!io.out_is_tag) {
     size_t want = std::min<size_t>(16, text_len - e.out_len);
     if ((io.out_bytes != want || want == 0) && e.protocol_error.empty())
@@ -240,6 +261,7 @@ void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
     d.desc_cycle = e.desc_cycle;
     d.end_cycle = e.end_cycle;
     d.tag_cycle = cycle_;
+    d.first_out_cycle = e.first_out;
     d.protocol_error = e.protocol_error;
     done.push_back(std::move(d));
   }
@@ -267,9 +289,33 @@ void GcmRtlDriver::step()
   }
   bool ld_ready = false;
   PdIo pd;
-  show_fifo_head(pd);
-  drive_and_eval(io_, ld, ld_ready, pd);
+  unsigned accepted = 0;  // entries already accepted this cycle (a prefix of the FIFO)
+  for (;;) {
+    show_fifo_head(pd);
+    if (!cm_words_.empty()) pd.cm = &cm_words_.front();
+    drive_and_eval(io_, ld, ld_ready, pd);
+    if (!accept_start) break;
+    unsigned k = accepted;
+    while (k < pd.n && (pd.take >> k & 1u) && accept_start(pd.pkt[k]->id, pd.lane[k], cycle_)) k++;
+    accepted = k;
+    if (k >= pd.n || !(pd.take >> k & 1u)) break;
+    const GcmRtlPacket &p = fifo_[k].pkt;  // refused: it leaves the FIFO, never enters a lane
+    SlotKeys &sk = slots_[p.slot];
+    sk.unentered[fifo_[k].gen - sk.cur_gen]--;
+    if (k < cm_barrier_) cm_barrier_--;
+    fifo_.erase(fifo_.begin() + (std::ptrdiff_t)k);
+    refused++;
+  }
   take_dispatches(pd);
+  if (pd.cm) {
+    cm_words_.front() = CmWord{};
+    cm_words_.pop_front();
+  }
+  if (pd.fill_start) fills.push_back({0, cycle_, 0});
+  if (pd.fill_done && !fills.empty()) {
+    fills.back().slot = pd.fill_slot;
+    fills.back().done_cycle = cycle_;
+  }
   posedge();
   cycle_++;
   if (core_dispatch) take_releases();
@@ -320,9 +366,19 @@ void GcmRtlDriver::step()
   }
 }
 
+bool GcmRtlDriver::quiescent() const
+{
+  if (!loads_.empty() || ks_inflight_ || !cm_words_.empty()) return false;
+  for (const std::deque<uint64_t> &q : sa_outstanding_)
+    if (!q.empty()) return false;
+  for (const Lane &ln : lanes_)
+    if (ln.count) return false;
+  return true;
+}
+
 bool GcmRtlDriver::idle() const
 {
-  if (!loads_.empty() || !fifo_.empty() || ks_inflight_) return false;
+  if (!loads_.empty() || !fifo_.empty() || ks_inflight_ || !cm_words_.empty()) return false;
   for (const std::deque<uint64_t> &q : sa_outstanding_)
     if (!q.empty()) return false;
   for (const Lane &ln : lanes_)

@@ -37,6 +37,7 @@ struct GcmRtlDone {
   uint64_t desc_cycle = 0;    // posedge index at which the DESC beat was accepted
   uint64_t end_cycle = 0;     // ... the END beat
   uint64_t tag_cycle = 0;     // ... the tag beat
+  uint64_t first_out_cycle = 0;  // ... the packet's first output beat (text, or the tag)
   std::string protocol_error; // empty when beat counts and byte counts were as expected
 };
 
@@ -46,6 +47,14 @@ struct GcmRtlEvent {
   uint64_t id = 0;
   unsigned lane = 0;
   uint64_t cycle = 0;
+  unsigned slot = 0;  // key_cache dispatches: the key slot the core's cache gave the packet
+};
+
+// key_cache: one fill of a slot from SA context memory (gcm_timing.h item 6), as the core
+// signalled it: requested in start_cycle, last word written in done_cycle.
+struct GcmRtlFill {
+  unsigned slot = 0;
+  uint64_t start_cycle = 0, done_cycle = 0;
 };
 
 // One accepted output beat, as the core's output port showed it (handed to on_out_beat).
@@ -79,6 +88,11 @@ class GcmRtlDriver {
   // (ks_* port); the core expands it, computes H..H^4 and fills the slot
   // (gcm_key_install_cycles). Same ordering rule as load_key.
   void install_key(unsigned slot, const uint8_t *key, size_t key_len);
+  // key_cache: writes an SA's expanded context (the words of load_key, computed with gcm_ref)
+  // into the core's SA context memory, one word per cycle on the cm_* port, in call order and
+  // before any packet submitted after the call is shown to the core. A cached copy of the SA
+  // is invalidated by the core.
+  void write_sa_context(unsigned sa, const uint8_t *key, size_t key_len);
   void submit(const GcmRtlPacket &p);
   void step();
   bool idle() const;
@@ -105,6 +119,22 @@ class GcmRtlDriver {
   unsigned reorder_depth = 64;     // <= 64 (gcm_core RMAX)
   unsigned out_fifo_credit = 1024; // <= 1024 (gcm_core OUT_FIFO_DEPTH), taken at reset()
   std::vector<GcmRtlEvent> starts, releases;
+  // The key cache (gcm_core cache_en, with core_dispatch): the slot of each packet comes from
+  // the core (GcmRtlPacket::slot is ignored), contexts from write_sa_context. Set before reset().
+  bool key_cache = false;
+  std::vector<GcmRtlFill> fills;
+  // core_dispatch: asked, in FIFO order and before the clock edge, for every packet the core
+  // would dispatch this cycle (id, lane, cycle); false drops it from the input FIFO (no lane
+  // time: the core is evaluated again without it in the same cycle). Unset: all accepted.
+  std::function<bool(uint64_t, unsigned, uint64_t)> accept_start;
+  uint64_t refused = 0;
+  // No packet in a lane, in the reorder or on the load port (the FIFO may hold packets).
+  bool quiescent() const;
+  // Ready cycle of the input FIFO's head (core_dispatch), UINT64_MAX when empty.
+  uint64_t head_ready() const { return fifo_.empty() ? UINT64_MAX : fifo_.front().pkt.ready_cycle; }
+  // Moves the driver's cycle count (only while quiescent: the core's state does not depend on
+  // the absolute cycle, so an idle stretch need not be clocked).
+  void skip_to(uint64_t c) { if (c > cycle_) cycle_ = c; }
   static constexpr unsigned kRelSeqMod = 128;  // rel_seq counts mod 2 * gcm_core RMAX
   uint64_t sched_overflows = 0;    // cycles the core flagged sched_overflow (must stay 0)
   uint64_t fifo_overflows = 0;   // cycles a lane flagged out_overflow (must stay 0)
@@ -131,11 +161,20 @@ class GcmRtlDriver {
     bool ks = false;      // a key-setup request (install_key): key[] instead of data
     uint8_t key[32] = {};
   };
+  struct CmWord {  // one SA-context-memory word (key cache)
+    unsigned sa = 0, index = 0;
+    bool aes256 = false;
+    uint8_t data[16] = {};
+  };
   struct PdIo {  // the first entries of the input FIFO shown to the core's dispatcher
     unsigned n = 0;
     const GcmRtlPacket *pkt[8] = {};
     unsigned take = 0;          // bit k: entry k dispatched this cycle
     unsigned lane[8] = {};
+    unsigned cslot[8] = {};     // key_cache: slot of entry k
+    const CmWord *cm = nullptr; // SA context word written this cycle
+    bool fill_start = false, fill_done = false;
+    unsigned fill_slot = 0;
   };
   struct LaneIo {  // what the model shows / takes this cycle
     bool in_valid = false, out_ready = true;
@@ -163,7 +202,7 @@ class GcmRtlDriver {
     size_t beats = 0, sent = 0;
     std::vector<uint8_t> out;  // text received (out_len bytes valid)
     size_t out_len = 0;
-    uint64_t desc_cycle = 0, end_cycle = 0;
+    uint64_t desc_cycle = 0, end_cycle = 0, first_out = 0;
     std::string protocol_error;
   };
   struct Lane {
@@ -186,6 +225,8 @@ class GcmRtlDriver {
   void take_dispatches(const PdIo &pd);
   void take_releases();
   std::deque<Queued> fifo_;
+  std::deque<CmWord> cm_words_;
+  size_t cm_barrier_ = 0;  // fifo_ entries submitted before the last write_sa_context
   bool ks_inflight_ = false;
   unsigned ks_slot_ = 0;
   std::vector<std::deque<uint64_t>> sa_outstanding_;  // ids in per-SA dispatch order

@@ -139,6 +139,7 @@ class ModelDriver : public GcmRtlDriver {
     t.overhead_cycles = (uint16_t)overhead_cycles;
     t.out_fifo_credit = (uint16_t)out_fifo_credit;
     t.sched_en = core_dispatch;
+    t.cache_en = key_cache;
     t.pin_mode = pin_mode;
     t.reorder_depth = (uint8_t)reorder_depth;
   }
@@ -167,6 +168,13 @@ class ModelDriver : public GcmRtlDriver {
     t.clk = 0;
     drive_config();
     drive_pd(pd);
+    t.cm_we = pd.cm != nullptr;
+    if (pd.cm) {
+      t.cm_sa = (uint8_t)pd.cm->sa;
+      t.cm_index = (uint8_t)pd.cm->index;
+      t.cm_aes256 = pd.cm->aes256;
+      put_block(t.cm_data, 0, pd.cm->data);
+    }
     t.ld_valid = ld != nullptr && !ld->ks;
     t.ks_valid = ld != nullptr && ld->ks;
     if (ld && ld->ks) {
@@ -200,7 +208,13 @@ class ModelDriver : public GcmRtlDriver {
     dump();
     ld_ready = (ld && ld->ks) ? t.ks_ready : t.ld_ready;
     pd.take = (unsigned)get_bits(t.pd_take, 0, LANES);
-    for (unsigned k = 0; k < pd.n; k++) pd.lane[k] = (unsigned)get_bits(t.pd_lane, kLw * k, kLw);
+    for (unsigned k = 0; k < pd.n; k++) {
+      pd.lane[k] = (unsigned)get_bits(t.pd_lane, kLw * k, kLw);
+      pd.cslot[k] = (unsigned)get_bits(t.pd_cslot, kSlotW * k, kSlotW);
+    }
+    pd.fill_start = t.cache_fill_start;
+    pd.fill_done = t.cache_fill_done;
+    pd.fill_slot = (unsigned)t.cache_fill_slot;
     for (unsigned l = 0; l < LANES; l++) {
       LaneIo &x = io[l];
       x.in_ready = get_bits(t.in_ready, l, 1);

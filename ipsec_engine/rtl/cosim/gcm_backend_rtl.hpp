@@ -1,0 +1,87 @@
+// The Verilated GCM core as a GCM-core backend of the engine (ipsec_engine/gcm_backend.h):
+// the engine's dispatcher, lanes, output FIFOs and per-SA reorder are the RTL's (gcm_core
+// with sched_en = 1), the step toward [cosim] (issue 17). The engine's hooks see the RTL's
+// dispatch cycles and lanes and the cycles its tag beats pop.
+//
+// Time: engine cycle c is RTL cycle base + c. advance(t) clocks every cycle c with c*T < t
+// (a start stamped c is reported by the first advance past c*T; next_event_fs says c*T + 1),
+// and reports a tag popped in cycle p once t >= gcm_release_fs(p): so completions of cycle p
+// reach the engine before dispatches of p + 1, as in the `c` backend. While no packet is in a
+// lane or the reorder, idle cycles are not clocked (base moves instead).
+//
+// Limits of this revision: SAs < 8 (one key slot each, keys installed through the core's own
+// key setup at creation; the key cache is not used, the engine's timing has no SA cache);
+// the packets' bytes come from a data callback (default: zero IV, AAD and text), results are
+// kept for the caller (text, tag, cycles) when keep_results is set. Engine integration is by
+// swapping the engine's be_ops/be (no engine option yet).
+#ifndef IPSECSIM_GCM_BACKEND_RTL_HPP
+#define IPSECSIM_GCM_BACKEND_RTL_HPP
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gcm_rtl_driver.hpp"
+
+extern "C" {
+#include "ipsec_engine/gcm_backend.h"
+}
+
+struct GcmBackendRtlConfig {
+  unsigned lanes = 1;             // 1..4 (Verilated builds)
+  unsigned overhead_cycles = 5;   // engine.overhead_cycles
+  unsigned out_fifo_depth = 1024; // <= 1024
+  unsigned reorder_depth = 64;    // <= 64
+  bool pin = false;               // sa_dispatch pin
+  sim_fs period_fs = 0;           // the engine clock's period
+  unsigned n_sas = 1;             // < 8 key slots
+  const sim_fs *window_from = nullptr, *window_to = nullptr;  // busy_fs clipped to it
+};
+
+// One backend instance; ops() is the gcm_backend_ops table whose `be` is this object.
+class GcmBackendRtl {
+ public:
+  // nullptr and a reason in err when the configuration does not fit the built core.
+  static std::unique_ptr<GcmBackendRtl> create(const GcmBackendRtlConfig &c,
+                                               const gcm_backend_hooks &hooks,
+                                               const std::vector<std::vector<uint8_t>> &keys,
+                                               std::string &err);
+  static const gcm_backend_ops *ops();
+  // Bytes of packet `id` (IV, AAD, text, decrypt, expected tag); sa/lengths are the engine's.
+  std::function<void(uint32_t id, GcmRtlPacket &p)> fill_data;
+  // Called just before on_complete with the cycle the packet's first output beat popped.
+  std::function<void(uint32_t id, uint64_t first_pop)> on_first_pop;
+  bool keep_results = false;
+  std::vector<GcmRtlDone> results;  // engine cycles in desc/end/tag_cycle (tag = pop cycle)
+  GcmRtlDriver &driver() { return *drv_; }
+
+  void submit(const gcm_backend_packet *pkt);
+  sim_fs next_event_fs() const;
+  void advance(sim_fs t);
+  void set_out_ready(uint64_t cycle, bool ready);
+  void stats(gcm_backend_stats *s) const;
+
+ private:
+  GcmBackendRtl() = default;
+  void step_one();
+  void take_completions();
+  uint64_t engine_cycle() const { return drv_->cycle() - base_; }
+  struct Pop {
+    uint32_t id;
+    uint64_t cycle, first;
+  };
+  GcmBackendRtlConfig cfg_;
+  gcm_backend_hooks hooks_{};
+  std::unique_ptr<GcmRtlDriver> drv_;
+  uint64_t base_ = 0;
+  std::vector<Pop> pops_;  // popped tags not yet reported (cycle order)
+  size_t pops_head_ = 0;
+  std::vector<std::pair<uint64_t, bool>> ready_;  // (engine cycle, out_ready from then)
+  std::vector<uint32_t> hold_;  // per id seen: lane hold cycles (busy accounting)
+  sim_fs busy_fs_ = 0;
+  uint64_t queued_ = 0;
+  GcmRtlPacket scratch_;
+};
+
+#endif
