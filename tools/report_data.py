@@ -88,12 +88,21 @@ def load_timeseries(path):
     return rows
 
 
+def drop_count(m, prefix):
+    """PREFIX.drops.total when the results carry it, else the sum of the PREFIX.drops.REASON
+    counters (never both: total already sums the reasons)."""
+    total = m.get(prefix + "drops.total")
+    if isinstance(total, (int, float)):
+        return total
+    return sum(v for k, v in m.items() if k.startswith(prefix + "drops.") and isinstance(v, (int, float)))
+
+
 def flows(m):
     names = sorted({k.split(".")[1] for k in m if k.startswith("flow.")})
     out = []
     for n in names:
         p = f"flow.{n}."
-        drops = sum(v for k, v in m.items() if k.startswith(p + "drops.") and isinstance(v, (int, float)))
+        drops = drop_count(m, p)
         f = {"name": n, "offered_l1_gbps": m.get(p + "offered_l1_gbps"), "rx_l1_gbps": m.get(p + "rx_l1_gbps"),
              "rx_l2_gbps": m.get(p + "rx_l2_gbps"), "rx_mpps": m.get(p + "rx_mpps"),
              "tx_pkts": m.get(p + "tx_pkts"), "rx_pkts": m.get(p + "rx_pkts"), "drops": drops}
@@ -114,7 +123,7 @@ def resources(m):
         if not k.endswith(".util") or k.startswith(("analytic.", "flow.", "sa.", "tunnel.")):
             continue
         n = k[: -len(".util")]
-        drops = sum(v for key, v in m.items() if key.startswith(n + ".drops.") and isinstance(v, (int, float)))
+        drops = drop_count(m, n + ".")
         r = {"name": n, "util": m[k], "l1_gbps": m.get(n + ".l1_gbps"), "mpps": m.get(n + ".mpps"),
              "queue_mean_pkts": m.get(n + ".queue_mean_pkts"), "queue_max_pkts": m.get(n + ".queue_max_pkts"),
              "drops": drops, "pkts": m.get(n + ".pkts", 0),

@@ -89,6 +89,9 @@ def case_plots():
     want = {k[:-5]: v for k, v in m.items() if k.endswith(".util") and not k.startswith("analytic.")
             and (v > 0 or m.get(k[:-5] + ".pkts", 0) > 0)}
     check(util == want, f"resource_utilisation.csv = every used resource's util in report.json ({len(want)})")
+    fl = {f["name"]: f["drops"] for f in report_data.flows(m)}
+    check(fl and all(fl[n] == m[f"flow.{n}.drops.total"] for n in fl) and sum(fl.values()) > 0,
+          f"flows table: each flow's drops = its drops.total in report.json ({fl})")
     rows = read_csv(d, "throughput_vs_frame")
     e = "r0.asic0.slice0.engine"
     frame = m[f"{e}.clear_l1_bytes"] / m[f"{e}.done_pkts"] - 20
