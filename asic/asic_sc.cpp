@@ -58,9 +58,10 @@ extern "C" unsigned long long asic_sc_run(asic_world *w, bool progress) {
     sc_core::sc_time chunk = sc_core::sc_time::from_value((w->w1 / 50) ? w->w1 / 50 : 1);
     do {
       sc_core::sc_start(chunk);
-      std::fprintf(stderr, "\r  simulated %.1f us of %.1f us", sc_core::sc_time_stamp().value() / 1e9, w->w1 / 1e9);
+      const double now = (double)sc_core::sc_time_stamp().value();  // after the window: draining, not shown
+      if (now < (double)w->w1) std::fprintf(stderr, "\r  simulated %.1f us of %.1f us", now / 1e9, w->w1 / 1e9);
     } while (sc_core::sc_pending_activity());
-    std::fprintf(stderr, "\n");
+    std::fprintf(stderr, "\r  simulated %.1f us of %.1f us\n", w->w1 / 1e9, w->w1 / 1e9);
   }
   w->notify = nullptr;
   w->notify_ctx = nullptr;

@@ -333,7 +333,10 @@ uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit) {
   return n;
 }
 
-void asic_sim_run_c(asic_world *w) {
+void asic_sim_run_c(asic_world *w) { asic_sim_run_c_progress(w, NULL, NULL, 0); }
+
+void asic_sim_run_c_progress(asic_world *w, void (*tick)(void *ctx, sim_fs now), void *ctx, sim_fs every) {
+  sim_fs next_tick = every;
   for (;;) {
     int32_t best = -1;
     for (uint32_t h = 0; h < w->n_slices; h++) {
@@ -347,7 +350,12 @@ void asic_sim_run_c(asic_world *w) {
       if (a->t < b->t || (a->t == b->t && a->pkt.pid < b->pkt.pid)) best = (int32_t)h;
     }
     if (best < 0) return;
-    asic_sim_step(w, (uint32_t)best, sim_heap_top_time(&w->slices[best].heap) + w->lookahead);
+    const sim_fs t = sim_heap_top_time(&w->slices[best].heap);
+    if (tick && every && t >= next_tick) { /* progress only: it reads the time, changes nothing */
+      tick(ctx, t);
+      next_tick = (t / every + 1) * every;
+    }
+    asic_sim_step(w, (uint32_t)best, t + w->lookahead);
   }
 }
 

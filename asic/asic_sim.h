@@ -204,6 +204,9 @@ void asic_block_credit(asic_world *w, uint32_t slice, uint32_t bytes, sim_fs t);
 uint64_t asic_sim_step(asic_world *w, uint32_t h, sim_fs limit);
 /* Plain C driver: all heaps in (time, pid) order until empty. */
 void asic_sim_run_c(asic_world *w);
+/* The same run, calling tick(ctx, t) once each time the simulated time t passes a multiple of
+ * `every` (progress lines; tick must not change the world). */
+void asic_sim_run_c_progress(asic_world *w, void (*tick)(void *ctx, sim_fs now), void *ctx, sim_fs every);
 
 /* Internal: the first packet of flow fi as its source event (used by asic_world_start). */
 bool asic_sim_first_packet(asic_world *w, uint32_t fi, sim_event *ev);

@@ -123,6 +123,12 @@ static bool out_dir_ready(const char *dir) {
   }
 }
 
+// C driver progress on a terminal: the SystemC driver's line (asic_sc_run), simulated time done.
+static void c_driver_tick(void *ctx, sim_fs now) {
+  const asic_world *w = static_cast<const asic_world *>(ctx);
+  if (now < w->w1) std::fprintf(stderr, "\r  simulated %.1f us of %.1f us", now / 1e9, w->w1 / 1e9);
+}
+
 extern "C" int cmd_run(int argc, char **argv) {
   const char *path = nullptr, *out = nullptr, *export_dir = nullptr;
   bool use_c = false, quiet = false;
@@ -245,8 +251,14 @@ extern "C" int cmd_run(int argc, char **argv) {
   bool progress = isatty(2) && !quiet;
   double t0 = now_s();
   unsigned long long activations = 0;
-  if (use_c) asic_sim_run_c(&sc.world);
-  else activations = asic_sc_run(&sc.world, progress);
+  if (use_c && progress) {
+    asic_sim_run_c_progress(&sc.world, c_driver_tick, &sc.world, sc.world.w1 / 50 ? sc.world.w1 / 50 : 1);
+    std::fprintf(stderr, "\r  simulated %.1f us of %.1f us\n", sc.world.w1 / 1e9, sc.world.w1 / 1e9);
+  } else if (use_c) {
+    asic_sim_run_c(&sc.world);
+  } else {
+    activations = asic_sc_run(&sc.world, progress);
+  }
   double wall = now_s() - t0;
   char msg[256];
   bool balanced = asic_sim_conservation(&sc.world, msg, sizeof msg);

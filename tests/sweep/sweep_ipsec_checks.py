@@ -14,10 +14,12 @@ CASE:
   durations  MLRsearch trial durations grow over the phases: trial/8, trial/8^(1/2), trial by
              default; --initial-trial and --mlr-phases move them; the found rate comes from a
              full-length trial; the options' error messages
-  progress   under script(1) (a terminal) stderr shows points done, rate and ETA; --quiet
+  progress   under script(1) (a terminal) stderr shows points done, rate and ETA (sweep) and the
+             simulated time done (run, both drivers); --quiet
              and a pipe show none
 Closed forms are computed here from the scenario's numbers, never from the tool's output."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,6 +159,23 @@ def progress():
               "a terminal%s: progress %s (%r)" % (extra, "shown" if shown else "silent", text[-80:]))
     p = run(cmd)
     check("points/s" not in p.stderr, "stderr a pipe: no progress")
+    # one long run: simulated time done, both drivers (the line ends at the window's end)
+    for drv in ("c", "systemc"):
+        rcmd = [BIN, "run", ROOT + "/scenarios/pg_bound.yaml", "--driver", drv, "--set", "phases.measure=500us",
+                "--out", os.path.join(WORK, "progress_" + drv)]
+        quoted = " ".join("'%s'" % a for a in rcmd)
+        for extra, shown in (("", True), (" --quiet", False)):
+            p = subprocess.run(["script", "-qec", quoted + extra + " >/dev/null", "/dev/null"], capture_output=True,
+                               text=True, cwd=WORK)
+            text = p.stdout
+            steps = re.findall(r"simulated ([0-9.]+) us of ([0-9.]+) us", text)
+            have = len(steps) >= 2 and float(steps[0][0]) < float(steps[0][1])  # part-way lines
+            done = bool(steps) and steps[-1][0] == steps[-1][1]  # and the end of the window
+            check(p.returncode == 0 and have == shown and done == shown,
+                  "run --driver %s on a terminal%s: simulated-time progress %s (%r)"
+                  % (drv, extra, "shown" if shown else "silent", text[-120:]))
+        p = run(rcmd)
+        check("simulated" not in p.stderr, "run --driver %s, stderr a pipe: no progress" % drv)
 
 
 if __name__ == "__main__":
