@@ -54,6 +54,7 @@ typedef struct scenario {
   double rate_override;    /* --set traffic.rate=P%: every stream at P% of its port's line rate (0 = none) */
   cfg_doc *junos_doc;      /* `junos:` configurations imported (scenario_junos.c), or NULL */
   void *junos_root;        /* the root the loader reads then (scenario keys + imported routers) */
+  char *junos_notes;       /* what the importer inferred, assumed, ignored: for stderr, or NULL */
   uint32_t flows_override; /* --set traffic.flows=N: every stream with `flows:` > 1 over N addresses (0 = none) */
 } scenario;
 

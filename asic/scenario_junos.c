@@ -3,7 +3,8 @@
  * seed_peer1) through the importer (asic/junos_*.c), with its SA keys derived in memory
  * (never written here: the run's config.keys.yaml, 0600, is the only file that gets them).
  * The scenario adds or replaces links, traffic, phases and expect; the generated ones are
- * used for any it does not give. The importer's notes go to stderr once. */
+ * used for any it does not give. The importer's notes go to sc->junos_notes, which the
+ * commands print once (run: after the load; sweep: at its validation load). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,12 @@ const cfg_node *scenario_junos_root(scenario *sc, const cfg_node *root, cfg_err 
   char e[JN_ERR_MAX];
   if (ok && !(text = junos_scenario_text(cfgs, j->n, true, NULL, e, sizeof e))) ok = cfg_fail(err, j, "junos", "%s", e);
   if (ok) {
-    for (size_t i = 0; i < j->n; i++) junos_print_notes(cfgs[i], stderr);
+    /* the importer's notes go to the command, which prints them once (a sweep loads the
+     * scenario once per trial) */
+    size_t nlen = 0;
+    FILE *nf = open_memstream(&sc->junos_notes, &nlen);
+    for (size_t i = 0; nf && i < j->n; i++) junos_print_notes(cfgs[i], nf);
+    if (nf) fclose(nf);
     sc->junos_doc = cfg_load_buffer("junos: (imported)", text, strlen(text), err);
     memset(text, 0, strlen(text));
     ok = sc->junos_doc != NULL;
@@ -96,6 +102,8 @@ void scenario_junos_free(scenario *sc) {
     free((void *)m->items);
     free(m);
   }
+  free(sc->junos_notes);
+  sc->junos_notes = NULL;
   if (sc->junos_doc) cfg_free(sc->junos_doc);
   sc->junos_root = NULL;
   sc->junos_doc = NULL;

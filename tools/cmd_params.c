@@ -31,6 +31,7 @@ static int list_metrics(const char *path, char **sets, size_t n_sets) {
     free(scp);
     return IPSECSIM_EXIT_USAGE;
   }
+  if (scp->junos_notes) fputs(scp->junos_notes, stderr);
   asic_report_publish(scp);
   static const char *const hist_stats[] = {"count", "min", "mean", "p50", "p99", "p99.9", "max"};
   printf("%-64s %-8s %s\n", "metric", "unit", "description");

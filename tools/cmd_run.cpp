@@ -244,6 +244,7 @@ extern "C" int cmd_run(int argc, char **argv) {
     scenario_free(&sc);
     return IPSECSIM_EXIT_USAGE;
   }
+  if (sc.junos_notes) std::fputs(sc.junos_notes, stderr);
   if (export_dir && !export_sas(sc, path, export_dir)) {
     scenario_free(&sc);
     return IPSECSIM_EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "asic/scenario.h"
 #include "cli_help.h"
 #include "commands.h"
 #include "model/out_file.h"
@@ -178,12 +179,23 @@ static void search_text(const sweep_cli *c, char *buf, size_t len) {
   snprintf(buf + l, len - (size_t)l, " backlog_rule=%s slack=%.6g", o->backlog_rule ? "on" : "off", o->slack);
 }
 
+/* What a `junos:` import inferred, assumed and ignored, once for the whole sweep (every trial
+ * loads the scenario again, quietly). */
+static void print_import_notes(const sweep_cli *c) {
+  scenario *sc = calloc(1, sizeof *sc); /* large: on the heap */
+  cfg_err e = {{0}};
+  if (sc && scenario_load(c->path, c->sets, c->n_sets, sc, &e) && sc->junos_notes) fputs(sc->junos_notes, stderr);
+  if (sc) scenario_free(sc);
+  free(sc);
+}
+
 /* Loads the scenario once per axis value (before any point runs): a bad value is exit 2. */
 static int validate(sweep_cli *c) {
   sweep_limits l;
   char err[1024];
   if (!sweep_limits_get(c->path, c->sets, c->n_sets, &l, err, sizeof err))
     return fprintf(stderr, "%s\n", err), IPSECSIM_EXIT_USAGE;
+  print_import_notes(c);
   if (c->opts.mode == SWEEP_MLR && c->opts.phases && c->opts.initial_fs >= l.measure_fs && c->initial_given)
     return fprintf(stderr, "ipsecsim sweep: --initial-trial %s: not shorter than the full trial of %.6g us (allowed: a "
                    "shorter duration, or --trial longer)\n", c->initial, (double)l.measure_fs / 1e9), sweep_limits_free(&l), 2;

@@ -320,6 +320,13 @@ def main():
             fail("%s contains %s" % (label, ", ".join(found)))
     if scanned < 10:
         fail("only %d files scanned" % scanned)
+    # the `junos:` importer's notes once per command, not once per trial of a sweep
+    rc, out, err = run(["sweep", os.path.join(ROOT, "scenarios", "seed_peer1_peer2.yaml"), "--sizes", "256,512",
+                        "--set", "phases.measure=5us", "--jobs", "1", "-q", "--out", os.path.join(WORK, "sweep_notes")])
+    for conf in ("seed_peer1.conf", "seed_peer2.conf"):
+        n = err.count("%s: platform inferred" % conf)
+        if rc != 0 or n != 1:
+            fail("sweep of the seed pair: exit %d, %s's platform note %d times (expected once)" % (rc, conf, n))
     print("junos: %d failures, %d files scanned" % (len(failures), scanned))
     for f in failures:
         print("FAIL: " + f)
