@@ -10,22 +10,6 @@
 
 namespace {
 const sim_fs kUs = SIM_FS_PER_US;
-
-// r0 -- et-0/0/5 link -- r1; the clear stream enters r0 at et-0/0/4 (PG1 of slice 0) toward
-// 10.2.0.1, routed via tunnel vpn (anchor: slice 0 of r0); r1's end (vpn-b) decrypts and sends
-// the inner packet out of et-0/0/6.
-struct TwoRouters : IpsecWorld {
-  uint32_t t0, t1, clear;
-  explicit TwoRouters(uint32_t frame = 1000, double gbps = 50, uint32_t mtu = 1600) : IpsecWorld(2) {
-    t0 = tunnel(0, "vpn", w->routers[0].first_asic_slice, "16.1.1.1", "16.1.1.2", 0x100, 0x200, mtu);
-    t1 = tunnel(1, "vpn-b", w->routers[1].first_asic_slice, "16.1.1.2", "16.1.1.1", 0x200, 0x100, mtu);
-    route(0, "10.2.0.0/24", SLICE_NH_TUNNEL(t0));
-    route(0, "16.1.1.2/32", (int32_t)port(0, "et-0/0/5"));
-    route(1, "10.2.0.0/24", (int32_t)port(1, "et-0/0/6"));
-    link(port(0, "et-0/0/5"), port(1, "et-0/0/5"));
-    clear = stream("clear", port(0, "et-0/0/4"), "10.2.0.1", frame, gbps);
-  }
-};
 }  // namespace
 
 TEST(EngineAsic, EncryptOnOneRouterDecryptAtThePeer) {
