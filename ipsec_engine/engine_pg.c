@@ -43,15 +43,19 @@ struct engine_pg {
   uint64_t tot_arrived, tot_returned, tot_lost, tot_made, tot_blocked;
 };
 
+/* Doubles a full array of `*cap` elements (first size `first`); aborts when memory is out:
+ * nothing sensible is left to simulate. */
+static void *grow_full(void *arr, uint32_t *cap, uint32_t first, size_t elem) {
+  uint32_t nc = *cap ? 2 * *cap : first;
+  void *n = realloc(arr, (size_t)nc * elem);
+  if (!n) abort();
+  *cap = nc;
+  return n;
+}
+
 static void on_emit(void *ctx, const engine_out *o) {
   engine_pg *g = ctx;
-  if (g->n_out == g->cap_out) {
-    uint32_t nc = g->cap_out ? 2 * g->cap_out : 64;
-    engine_out *n = realloc(g->outq, (size_t)nc * sizeof *n);
-    if (!n) abort(); /* out of memory: nothing sensible to simulate */
-    g->outq = n;
-    g->cap_out = nc;
-  }
+  if (g->n_out == g->cap_out) g->outq = grow_full(g->outq, &g->cap_out, 64, sizeof *g->outq);
   g->outq[g->n_out++] = *o;
 }
 
@@ -253,13 +257,7 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
 static sim_fs next_tick(const engine_pg *g) { return g->n_ticks ? g->ticks[g->n_ticks - 1] : SIM_FS_NEVER; }
 
 static void tick_push(engine_pg *g, sim_fs t) {
-  if (g->n_ticks == g->cap_ticks) {
-    uint32_t nc = g->cap_ticks ? 2 * g->cap_ticks : 16;
-    sim_fs *n = realloc(g->ticks, (size_t)nc * sizeof *n);
-    if (!n) abort(); /* out of memory: nothing sensible to simulate */
-    g->ticks = n;
-    g->cap_ticks = nc;
-  }
+  if (g->n_ticks == g->cap_ticks) g->ticks = grow_full(g->ticks, &g->cap_ticks, 16, sizeof *g->ticks);
   g->ticks[g->n_ticks++] = t;
 }
 
