@@ -41,6 +41,29 @@ inline engine_params defaults() {
   return p;
 }
 
+// A seeded 64-bit LCG (Knuth's MMIX constants): rnd(n) draws from 0..n-1.
+struct Lcg {
+  uint64_t x;
+  uint64_t operator()(uint64_t n) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % n;
+  }
+};
+
+// Random engine parameters of the RTL-vs-C comparisons (dispatch, backend): overhead 0..11,
+// reorder 1..10, pin one time in three, an unbounded input FIFO, output FIFOs of 123..422
+// beats (a 2000-byte packet needs 123) or 1024.
+inline engine_params random_engine_params(unsigned lanes, Lcg &rnd) {
+  engine_params p = defaults();
+  p.lanes = lanes;
+  p.overhead_cycles = rnd(12);
+  p.reorder_depth = 1 + rnd(10);
+  p.sa_dispatch = rnd(3) == 0 ? ENGINE_PIN : ENGINE_SPRAY;
+  p.in_queue = 1ull << 30;
+  p.out_fifo_depth = rnd(4) == 0 ? 1024 : 123 + rnd(300);
+  return p;
+}
+
 inline engine_desc enc(uint32_t sa, uint32_t frame, uint64_t user = 0) {
   engine_desc d{};
   d.user = user;

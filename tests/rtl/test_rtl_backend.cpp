@@ -69,18 +69,8 @@ std::string same(const engine_out &a, const engine_out &b)
 std::string run_round(unsigned lanes, uint64_t seed, int n_pkts, unsigned skew_overhead = 0,
                       uint64_t *refusals = nullptr)
 {
-  uint64_t x = seed;
-  auto rnd = [&x](uint64_t n) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    return (x >> 33) % n;
-  };
-  engine_params p = defaults();
-  p.lanes = lanes;
-  p.overhead_cycles = rnd(12);
-  p.reorder_depth = 1 + rnd(10);
-  p.sa_dispatch = rnd(3) == 0 ? ENGINE_PIN : ENGINE_SPRAY;
-  p.in_queue = 1ull << 30;
-  p.out_fifo_depth = rnd(4) == 0 ? 1024 : 123 + rnd(300);
+  Lcg rnd{seed};
+  engine_params p = random_engine_params(lanes, rnd);
   const uint32_t n_enc = 1 + (uint32_t)rnd(5);
   std::vector<engine_sa> sas(n_enc, out_sa(4, SA_UDP_NONE, 2000));
   engine_sa din = in_sa(4, 64);  // SA n_enc: decrypt, anti-replay at dispatch

@@ -39,19 +39,9 @@ struct Skew {
 std::string run_round(unsigned lanes, uint64_t seed, int n_pkts, Skew skew = {})
 {
   std::string diff;
-  uint64_t x = seed;
-  auto rnd = [&x](uint64_t n) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    return (x >> 33) % n;
-  };
-  engine_params p = defaults();
-  p.lanes = lanes;
-  p.overhead_cycles = rnd(12);
-  p.reorder_depth = 1 + rnd(10);
-  p.sa_dispatch = rnd(3) == 0 ? ENGINE_PIN : ENGINE_SPRAY;
-  p.in_queue = 1ull << 30;
+  Lcg rnd{seed};
+  engine_params p = random_engine_params(lanes, rnd);
   const uint32_t mtu = 2000;  // largest packet: text 1948 B, 122 + 1 beats
-  p.out_fifo_depth = rnd(4) == 0 ? 1024 : 123 + rnd(300);
   const uint32_t n_sas = 1 + (uint32_t)rnd(6);
   std::vector<engine_sa> sas(n_sas, out_sa(4, SA_UDP_NONE, mtu));
   for (auto &s : sas) s.esn = rnd(2);
