@@ -37,6 +37,7 @@ typedef struct mix_builder {
   double offered_dgram_pps;   /* datagrams/s offered to this engine */
   bool random;                /* a stream reaching it draws its addresses at random */
   bool cur_random;            /* the stream being added does */
+  uint32_t cur_stream, cur_slot; /* the flow being added (its index) and its address */
   bool oom;
 } mix_builder;
 
@@ -56,7 +57,9 @@ static void add_entry(mix_builder *b, uint32_t t, engine_dir dir, uint32_t frame
                                        .inner_family = family,
                                        .weight = pps,
                                        .sa = &b->shapes[2 * t + (dir == ENGINE_DECRYPT)],
-                                       .sa_index = asic_engine_sa_index(b->w, t, dir)};
+                                       .sa_index = asic_engine_sa_index(b->w, t, dir),
+                                       .stream = b->cur_stream,
+                                       .slot = b->cur_slot};
   b->offered_dgram_pps += pps;
   b->random |= b->cur_random;
 }
@@ -116,8 +119,10 @@ static double flow_datagram_pps(const mix_builder *b, const asic_flow *f) {
 static void add_flow(mix_builder *b, const asic_flow *f) {
   const double pps = flow_datagram_pps(b, f);
   b->cur_random = f->addr_random && f->n_addr > 1;
+  b->cur_stream = (uint32_t)(f - b->w->flows);
   const uint32_t n_addr = f->n_addr ? f->n_addr : 1;
   for (uint32_t a = 0; a < n_addr; a++) {
+    b->cur_slot = a;
     const double per_addr = pps / n_addr;
     if (f->fkind == FRAME_UNIFORM) {
       for (uint32_t s = f->lo; s <= f->hi; s++) add_size(b, f, f->first_key + a, s, per_addr / (f->hi - f->lo + 1));
@@ -166,15 +171,23 @@ bool asic_engine_ceiling(asic_world *w, uint32_t slice, asic_engine_cf *out, cha
     for (size_t i = 0; i < b.n; i++) wsum += b.mix[i].weight, clear += b.mix[i].weight * clear_side_bytes(&b.mix[i]);
     if (ok && wsum > 0) out->c.clear_l1_gbps = out->c.datagram_mpps * 1e6 * clear / wsum * 8 / 1e9;
     out->offered_dgram_mpps = b.offered_dgram_pps / 1e6;
-    if (ok) { /* the SA cache: distinct SAs of the mix are the active ones */
+    if (ok) { /* the SA cache: distinct SAs of the mix are the active ones; each flow one stream */
       uint8_t *seen = calloc(2 * (size_t)w->n_tunnels + 2, 1);
       for (size_t i = 0; seen && i < b.n; i++)
         if (!seen[b.mix[i].sa_index]) seen[b.mix[i].sa_index] = 1, out->active_sas++;
       free(seen);
       out->order = b.random ? ENGINE_SA_ORDER_RANDOM : ENGINE_SA_ORDER_ROUND_ROBIN;
+      engine_sa_order *orders = calloc(w->n_flows ? w->n_flows : 1, sizeof *orders);
+      for (uint32_t fi = 0; orders && fi < w->n_flows; fi++)
+        orders[fi] = w->flows[fi].addr_random && w->flows[fi].n_addr > 1 ? ENGINE_SA_ORDER_RANDOM
+                                                                          : ENGINE_SA_ORDER_ROUND_ROBIN;
       char cwhy[256];
-      out->cache_ok = engine_cache_closed_form(&w->routers[w->slices[slice].router].p.engine, b.mix, b.n,
-                                               out->active_sas, out->order, &out->cache, cwhy, sizeof cwhy);
+      out->cache_ok = orders && engine_cache_closed_form_streams(&w->routers[w->slices[slice].router].p.engine, b.mix,
+                                                                 b.n, orders, w->n_flows, &out->cache, cwhy, sizeof cwhy);
+      free(orders);
+      /* the cache-aware clear side, scaled like the lanes-alone one */
+      if (out->cache_ok && out->cache.lanes.clear_l1_gbps > 0)
+        out->cache.c.clear_l1_gbps *= out->c.clear_l1_gbps / out->cache.lanes.clear_l1_gbps;
     }
     /* what the offered datagrams are on each side, at the ceiling's per-datagram shape */
     if (ok && out->c.datagram_mpps > 0) {
@@ -222,16 +235,15 @@ void asic_analytic_publish_engines(asic_world *w, stats_registry *r) {
     if (cf.cache_ok) { /* engine_analytic_cache.c */
       const engine_cache_ceiling *k = &cf.cache;
       gauge(r, NAME("sa_cache_active_sas"), "SAs", "SAs the offered mix reaches on this engine", cf.active_sas);
-      gauge(r, NAME("sa_cache_hit_rate"), "", cf.order == ENGINE_SA_ORDER_RANDOM
-                ? "LRU hit rate, uniform random SA order: min(1, entries / active SAs)"
-                : "LRU hit rate, round-robin SA order: 1 if active SAs <= entries, else 0", k->hit_rate);
+      gauge(r, NAME("sa_cache_hit_rate"), "", "LRU hit rate of the interleaved streams (each round-robin or "
+            "random over its addresses' SAs; characteristic-time rule, engine_analytic_lru.c)", k->hit_rate);
       gauge(r, NAME("sa_cache_fill_bound_mpps"), "Mpps", "the fill port's bound: 1 / ((1 - hit rate) x F x T) "
             "datagrams per second (0: no miss)", k->fill_bound_dgram_mpps);
       gauge(r, NAME("sa_cache_ceiling_mpps"), "Mpps", "engine ceiling with SA cache misses, saturated: ESP packets "
             "per second", k->c.mpps);
       gauge(r, NAME("sa_cache_ceiling_l1_gbps"), "Gbps", "engine ceiling with SA cache misses, WAN side", k->c.l1_gbps);
       gauge(r, NAME("sa_cache_ceiling_clear_l1_gbps"), "Gbps", "engine ceiling with SA cache misses, clear side",
-            k->c.clear_l1_gbps * (k->lanes.clear_l1_gbps > 0 ? cf.c.clear_l1_gbps / k->lanes.clear_l1_gbps : 1));
+            k->c.clear_l1_gbps);
     }
 #undef NAME
   }

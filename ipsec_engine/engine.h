@@ -214,7 +214,9 @@ typedef struct engine_mix_entry {
   uint8_t inner_family;      /* 4 or 6 */
   double weight;             /* share of datagrams (any positive scale) */
   const engine_sa *sa;       /* shape: outer family, UDP, ESN, tunnel MTU, DF mode */
-  uint32_t sa_index;         /* pin: lane = sa_index mod lanes */
+  uint32_t sa_index;         /* pin: lane = sa_index mod lanes; the SA cache: which SA */
+  uint32_t stream;           /* SA cache (engine_cache_closed_form_streams): the stream it is in */
+  uint32_t slot;             /* and its place in that stream's address cycle (0, 1, ...) */
 } engine_mix_entry;
 
 typedef struct engine_ceiling {
@@ -243,6 +245,19 @@ typedef struct engine_cache_ceiling {
 } engine_cache_ceiling;
 
 double engine_sa_cache_hit_rate_cf(uint64_t entries, uint64_t n_active, engine_sa_order order);
+/* The mix as the interleaving of streams (the engine's FIFO order): stream s (order[s])
+ * visits the slots of its entries (slot k: the k-th address, one SA) round-robin or at
+ * random, each entry's weight its share of all datagrams; an SA may be reached by several
+ * streams. Per-entry LRU hit probabilities (hit[n]) by the characteristic-time rule (derived
+ * in engine_analytic_cache.c); *t_char: the window (datagrams), INFINITY when every SA fits.
+ * false: out of memory or a stream index >= n_streams. */
+bool engine_sa_cache_hits_cf(uint64_t entries, const engine_mix_entry *mix, size_t n, const engine_sa_order *order,
+                             size_t n_streams, double *hit, double *t_char);
+/* The saturated ceiling with those per-entry hit probabilities (out->hit_rate: their mean
+ * over datagrams). */
+bool engine_cache_closed_form_streams(const engine_params *p, const engine_mix_entry *mix, size_t n,
+                                      const engine_sa_order *order, size_t n_streams, engine_cache_ceiling *out,
+                                      char *why, size_t why_len);
 bool engine_cache_closed_form(const engine_params *p, const engine_mix_entry *mix, size_t n,
                               uint64_t n_active, engine_sa_order order, engine_cache_ceiling *out,
                               char *why, size_t why_len);

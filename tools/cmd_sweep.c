@@ -226,8 +226,8 @@ static bool scenario_seed(sweep_cli *c) {
   return true;
 }
 
-static int finish(sweep_cli *c, int rc, const sweep_text *csv, const sweep_text *wall, double wall_s,
-                  const char *how) {
+static int finish(sweep_cli *c, int rc, const sweep_text *csv, const sweep_text *wall, const sweep_text *balance,
+                  double wall_s, const char *how) {
   char err[1024], name[96], wname[96];
   if (c->shard_n) {
     snprintf(name, sizeof name, "results.shard-%ld-of-%ld.csv", c->shard_i, c->shard_n);
@@ -240,8 +240,10 @@ static int finish(sweep_cli *c, int rc, const sweep_text *csv, const sweep_text 
   if (!c->shard_n) sweep_print_table(csv->s, stdout);
   if (!c->out) return rc;
   sweep_text w = {0};
-  sweep_text_add(&w, "{\n  \"how\": \"%s\",\n  \"points\": %zu,\n  \"wall_s\": %.3f,\n  \"point_wall_s\": {%s}\n}\n", how,
-                 sweep_plan_points(&c->plan), wall_s, wall->s ? wall->s : "");
+  /* workers: the load balance (points and CPU seconds per job or rank) */
+  sweep_text_add(&w, "{\n  \"how\": \"%s\",\n  \"points\": %zu,\n  \"wall_s\": %.3f,\n  \"workers\": [%s],\n"
+                 "  \"point_wall_s\": {%s}\n}\n", how, sweep_plan_points(&c->plan), wall_s, balance->s ? balance->s : "",
+                 wall->s ? wall->s : "");
   bool ok = (c->shard_n ? sweep_write_file(c->out, name, csv->s, csv->n, err, sizeof err)
                         : sweep_write_results(c->out, csv->s, csv->n, err, sizeof err)) &&
             sweep_write_file(c->out, wname, w.s, w.n, err, sizeof err);
@@ -314,9 +316,9 @@ int cmd_sweep(int argc, char **argv) {
   if (rc < 0) {
     char search[256];
     search_text(c, search, sizeof search);
-    sweep_text header = {0}, csv = {0}, wall = {0};
+    sweep_text header = {0}, csv = {0}, wall = {0}, balance = {0};
     sweep_header(&header, c->path, &c->plan, search, c->sets, c->n_sets);
-    sweep_job j = {c->path, c->sets, c->n_sets, &c->plan, &c->opts, header.s, !c->quiet && isatty(2)};
+    sweep_job j = {c->path, c->sets, c->n_sets, &c->plan, &c->opts, header.s, !c->quiet && isatty(2), &balance};
     double t0 = sweep_wall_now();
     char how[64];
     if (c->mpi) {
@@ -324,17 +326,18 @@ int cmd_sweep(int argc, char **argv) {
       unsigned ranks = 1;
       rc = sweep_run_mpi(&j, &csv, &wall, &root, &ranks);
       snprintf(how, sizeof how, "mpi ranks=%u", ranks);
-      if (root) rc = finish(c, rc, &csv, &wall, sweep_wall_now() - t0, how); /* rank 0 writes */
+      if (root) rc = finish(c, rc, &csv, &wall, &balance, sweep_wall_now() - t0, how); /* rank 0 writes */
     } else {
       if (c->shard_n) rc = sweep_run_here(&j, (size_t)c->shard_i, (size_t)c->shard_n, &csv, &wall);
       else rc = sweep_run_jobs(&j, c->jobs, &csv, &wall);
       if (c->shard_n) snprintf(how, sizeof how, "shard %ld of %ld", c->shard_i, c->shard_n);
       else snprintf(how, sizeof how, "jobs=%u", c->jobs);
-      rc = finish(c, rc, &csv, &wall, sweep_wall_now() - t0, how);
+      rc = finish(c, rc, &csv, &wall, &balance, sweep_wall_now() - t0, how);
     }
     sweep_text_free(&header);
     sweep_text_free(&csv);
     sweep_text_free(&wall);
+    sweep_text_free(&balance);
   }
   for (size_t i = 0; i < c->n_sets; i++) free(c->sets[i]);
   sweep_plan_free(&c->plan);

@@ -158,6 +158,12 @@ static void limits_rows(const search *s, sweep_rows *rows) {
     CF("ceiling_l1_gbps", e->ceiling_l1_gbps);
     CF("ceiling_clear_l1_gbps", e->ceiling_clear_l1_gbps);
     CF("ceiling_rate_pct", e->max_frac * 100);
+    if (e->cache) { /* with the SA cache's misses (what max.* takes) */
+      CF("sa_cache_hit_rate", e->sa_cache_hit_rate);
+      CF("sa_cache_ceiling_mpps", e->sa_cache_ceiling_mpps);
+      CF("sa_cache_ceiling_l1_gbps", e->sa_cache_ceiling_l1_gbps);
+      CF("sa_cache_ceiling_rate_pct", e->sa_cache_frac * 100);
+    }
 #undef CF
   }
 }

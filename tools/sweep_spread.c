@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,18 @@ double sweep_wall_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double sweep_cpu_now(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru)) return 0;
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+void sweep_balance_add(sweep_text *balance, const char *who, unsigned points, double cpu_s, double busy_s) {
+  if (!balance) return;
+  sweep_text_add(balance, "%s{\"worker\": \"%s\", \"points\": %u, \"cpu_s\": %.3f, \"busy_s\": %.3f}",
+                 balance->n ? ", " : "", who, points, cpu_s, busy_s);
 }
 
 static void progress(const sweep_job *j, size_t done, size_t total, double t0) {
@@ -66,30 +79,56 @@ static int run_point(const sweep_job *j, size_t i, sweep_text *out, sweep_text *
 int sweep_run_here(const sweep_job *j, size_t first, size_t stride, sweep_text *out, sweep_text *wall) {
   size_t total = sweep_plan_points(j->plan), mine = total > first ? (total - first + stride - 1) / stride : 0;
   sweep_text_add(out, "%s", j->header);
-  double t0 = sweep_wall_now();
+  double t0 = sweep_wall_now(), c0 = sweep_cpu_now();
   size_t done = 0;
-  for (size_t i = first; i < total; i += stride) {
-    int rc = run_point(j, i, out, wall);
-    if (rc) return rc;
-    progress(j, ++done, mine, t0);
+  int rc = 0;
+  for (size_t i = first; !rc && i < total; i += stride) {
+    rc = run_point(j, i, out, wall);
+    if (!rc) progress(j, ++done, mine, t0);
   }
-  return 0;
+  sweep_balance_add(j->balance, "this process", (unsigned)done, sweep_cpu_now() - c0, sweep_wall_now() - t0);
+  return rc;
+}
+
+int sweep_run_dealt(const sweep_job *j, bool (*next)(void *ctx, size_t *point), void *ctx, sweep_text *out,
+                    sweep_text *wall, unsigned *points) {
+  sweep_text_add(out, "%s", j->header);
+  size_t total = sweep_plan_points(j->plan), i;
+  double t0 = sweep_wall_now();
+  int rc = 0;
+  *points = 0;
+  while (!rc && next(ctx, &i) && i < total) {
+    rc = run_point(j, i, out, wall);
+    if (!rc) progress(j, ++*points, total, t0); /* this worker's points of all: a lower bound */
+  }
+  if (j->progress) fprintf(stderr, "\n");
+  return rc;
 }
 
 /* A worker: takes point numbers from the task pipe until it is empty, writes its records
  * (after the header) to file `path`, one byte per point done to the progress pipe. */
-static int worker(const sweep_job *j, int tasks, int done_fd, const char *path, const char *wall_path) {
+static int worker(const sweep_job *j, unsigned k, int tasks, int done_fd, const char *path, const char *wall_path) {
   sweep_text out = {0}, wall = {0};
   sweep_text_add(&out, "%s", j->header);
   uint32_t i;
+  unsigned points = 0;
   int rc = 0;
+  const double t0 = sweep_wall_now(), c0 = sweep_cpu_now();
   while (!rc && read(tasks, &i, sizeof i) == (ssize_t)sizeof i) {
     rc = run_point(j, i, &out, &wall);
+    points++;
     char b = 1;
     if (write(done_fd, &b, 1) != 1) rc = rc ? rc : 2;
   }
+  /* its balance line goes first in its wall file, before a tab; the point members follow */
+  sweep_text bal = {0};
+  char who[32];
+  snprintf(who, sizeof who, "job %u", k);
+  sweep_balance_add(&bal, who, points, sweep_cpu_now() - c0, sweep_wall_now() - t0);
   FILE *fp = fopen(path, "wb"), *fw = fopen(wall_path, "wb");
-  if (!fp || !fw || fwrite(out.s, 1, out.n, fp) != out.n || (wall.n && fwrite(wall.s, 1, wall.n, fw) != wall.n)) rc = 2;
+  if (!fp || !fw || fwrite(out.s, 1, out.n, fp) != out.n || fprintf(fw, "%s\t", bal.s) < 0 ||
+      (wall.n && fwrite(wall.s, 1, wall.n, fw) != wall.n)) rc = 2;
+  sweep_text_free(&bal);
   if (fp && fclose(fp)) rc = 2;
   if (fw && fclose(fw)) rc = 2;
   sweep_text_free(&out);
@@ -138,7 +177,7 @@ int sweep_run_jobs(const sweep_job *j, unsigned jobs, sweep_text *out, sweep_tex
       char path[600], wall_path[600];
       snprintf(path, sizeof path, "%s/w%u.csv", dir, k);
       snprintf(wall_path, sizeof wall_path, "%s/w%u.wall", dir, k);
-      _exit(worker(j, tp[0], dp[1], path, wall_path));
+      _exit(worker(j, k, tp[0], dp[1], path, wall_path));
     }
   }
   cli_cleanup_release();
@@ -168,8 +207,12 @@ int sweep_run_jobs(const sweep_job *j, unsigned jobs, sweep_text *out, sweep_tex
     if (!file_read_all(names[k], &texts[k], &len, why, sizeof why)) texts[k] = strdup(j->header);
     snprintf(path, sizeof path, "%s/w%u.wall", dir, k);
     char *w = NULL;
-    if (wall && file_read_all(path, &w, &len, why, sizeof why) && len)
-      sweep_text_add(wall, "%s%s", wall->n ? ", " : "", w);
+    if (file_read_all(path, &w, &len, why, sizeof why) && len) {
+      char *tab = strchr(w, '\t');
+      if (tab) *tab = 0;
+      if (tab && j->balance) sweep_text_add(j->balance, "%s%s", j->balance->n ? ", " : "", w);
+      if (wall && tab && tab[1]) sweep_text_add(wall, "%s%s", wall->n ? ", " : "", tab + 1);
+    }
     free(w);
     unlink(path);
     unlink(names[k]);

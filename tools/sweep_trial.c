@@ -198,7 +198,8 @@ bool sweep_trial_pass(const sweep_trial *t, double goal, bool backlog_rule, doub
   return (double)t->drops_half2 + sweep_trial_growth(t) <= goal * (double)t->sent_half2 + slack * streams;
 }
 
-/* Each loaded engine's closed form at full load; it binds where it saturates first. */
+/* Each loaded engine's closed form at full load, with its SA cache's misses when that closed
+ * form holds (else the lanes alone); it binds where it saturates first. */
 static bool engine_limits(asic_world *w, sweep_limits *l, char *err, size_t errlen) {
   for (uint32_t s = 0; s < w->n_slices; s++) {
     asic_engine_cf cf;
@@ -212,8 +213,15 @@ static bool engine_limits(asic_world *w, sweep_limits *l, char *err, size_t errl
     asic_engine_slice_name(w, s, e->name, sizeof e->name);
     e->ceiling_mpps = cf.c.mpps, e->ceiling_l1_gbps = cf.c.l1_gbps, e->ceiling_clear_l1_gbps = cf.c.clear_l1_gbps;
     e->max_frac = cf.c.datagram_mpps / cf.offered_dgram_mpps; /* the mix scales with the load */
-    if (e->max_frac < l->max_frac * (1 - 1e-12)) {
-      l->max_frac = e->max_frac;
+    e->cache = cf.cache_ok;
+    e->sa_cache_frac = e->max_frac;
+    if (cf.cache_ok) { /* the hit rates depend on the streams' order and shares, not the load */
+      e->sa_cache_hit_rate = cf.cache.hit_rate;
+      e->sa_cache_ceiling_mpps = cf.cache.c.mpps, e->sa_cache_ceiling_l1_gbps = cf.cache.c.l1_gbps;
+      e->sa_cache_frac = cf.cache.c.datagram_mpps / cf.offered_dgram_mpps;
+    }
+    if (e->sa_cache_frac < l->max_frac * (1 - 1e-12)) {
+      l->max_frac = e->sa_cache_frac;
       snprintf(l->binding, sizeof l->binding, "%s.engine", e->name);
     }
   }

@@ -60,7 +60,10 @@ typedef struct sweep_trial {
 typedef struct sweep_engine_cf {
   char name[64];            /* "r0.asic0.slice0" */
   double ceiling_mpps, ceiling_l1_gbps, ceiling_clear_l1_gbps;
-  double max_frac;          /* the common fraction of line rate at which it saturates */
+  double max_frac;          /* the common fraction of line rate at which its lanes saturate */
+  bool cache;               /* the SA-cache closed form holds (engine_cache_closed_form_streams) */
+  double sa_cache_hit_rate, sa_cache_ceiling_mpps, sa_cache_ceiling_l1_gbps;
+  double sa_cache_frac;     /* the same with the SA cache's misses: what binds (max.*) */
 } sweep_engine_cf;
 
 typedef struct sweep_limits {

@@ -1,6 +1,8 @@
 // SA context cache of the engine (gcm_timing.h items 5-6): miss timing cycle by cycle, and
 // measured hit rate and saturated throughput against the closed forms (engine_analytic_cache.c)
-// for round-robin and uniform random SA order over 1, 100, 1000 and 2000 tunnels.
+// for round-robin and uniform random SA order over 1, 100, 1000 and 2000 tunnels: one order
+// over all SAs, and interleaved streams (engine_analytic_lru.c: encrypt over N tunnels beside
+// decrypt of one tunnel, and encrypt and decrypt each over the same N tunnels).
 #include <cmath>
 #include <random>
 
@@ -134,7 +136,7 @@ void check(uint32_t n_tunnels, engine_sa_order order, uint32_t frame, const engi
     return (uint32_t)(rng() % n_sas);
   };
   const engine_mix_entry m = {.clear_ip_bytes = frame - ENGINE_ETH_OVERHEAD, .inner_family = 4,
-                              .weight = 1, .sa = &sas[0], .sa_index = 0};
+                              .weight = 1, .sa = &sas[0], .sa_index = 0, .stream = 0, .slot = 0};
   engine_cache_ceiling cf;
   char why[256];
   ASSERT_TRUE(engine_cache_closed_form(&p, &m, 1, n_sas, order, &cf, why, sizeof why)) << why;
@@ -182,7 +184,7 @@ TEST(EngineCache, ChainMatchesRenewalFormWhenFillExceedsHold) {
   engine_params p = defaults();
   p.sa_cache_entries = 1000;
   const engine_sa s = out_sa();
-  const engine_mix_entry m = {.clear_ip_bytes = 64 - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = 1, .sa = &s, .sa_index = 0};
+  const engine_mix_entry m = {.clear_ip_bytes = 64 - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = 1, .sa = &s, .sa_index = 0, .stream = 0, .slot = 0};
   const double L = (double)hold_of(s, 64, p.overhead_cycles), F = gcm_key_fill_cycles(128), lanes = (double)p.lanes;
   ASSERT_GE(F, L);
   for (uint64_t n : {1250ull, 2000ull, 4000ull, 10000ull}) {
@@ -194,6 +196,100 @@ TEST(EngineCache, ChainMatchesRenewalFormWhenFillExceedsHold) {
     EXPECT_NEAR(cf.c.mpps, per_cycle / sim_fs_to_s(T12) / 1e6, 1e-6 * cf.c.mpps) << n;
     EXPECT_NEAR(cf.fill_bound_dgram_mpps, 1 / ((1 - h) * F * sim_fs_to_s(T12)) / 1e6, 1e-9) << n;
   }
+}
+
+// Two streams interleaved as two constant-rate sources interleave (a share p of encrypt,
+// Bresenham), each visiting its SAs round-robin or at random: encrypt over the N outbound SAs
+// 2t, decrypt over the inbound SAs 2t+1 of the first n_dec tunnels. The closed form gets the
+// same mix as the asic builder gives it: one entry per (stream, address slot).
+void check_streams(uint32_t n_tunnels, uint32_t n_dec, engine_sa_order o_enc, engine_sa_order o_dec, double p_enc,
+                   uint32_t frame, const engine_params &p) {
+  const auto sas = tunnels(n_tunnels);
+  std::vector<engine_mix_entry> mix;
+  for (uint32_t t = 0; t < n_tunnels; t++)
+    mix.push_back({.clear_ip_bytes = frame - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = p_enc / n_tunnels,
+                   .sa = &sas[2 * t], .sa_index = 2 * t, .stream = 0, .slot = t});
+  for (uint32_t t = 0; t < n_dec; t++)
+    mix.push_back({.clear_ip_bytes = frame - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = (1 - p_enc) / n_dec,
+                   .sa = &sas[2 * t + 1], .sa_index = 2 * t + 1, .stream = 1, .slot = t});
+  const engine_sa_order orders[2] = {o_enc, o_dec};
+  engine_cache_ceiling cf;
+  char why[256];
+  ASSERT_TRUE(engine_cache_closed_form_streams(&p, mix.data(), mix.size(), orders, 2, &cf, why, sizeof why)) << why;
+  std::mt19937_64 rng(99 + n_tunnels + 7 * n_dec);
+  uint64_t ke = 0, kd = 0;
+  double credit = 0;
+  auto next = [&]() -> uint32_t {
+    credit += p_enc;
+    if (credit >= 1) { // an encrypt datagram
+      credit -= 1;
+      const uint64_t t = o_enc == ENGINE_SA_ORDER_RANDOM ? rng() % n_tunnels : ke++ % n_tunnels;
+      return (uint32_t)(2 * t);
+    }
+    const uint64_t t = o_dec == ENGINE_SA_ORDER_RANDOM ? rng() % n_dec : kd++ % n_dec;
+    return (uint32_t)(2 * t + 1);
+  };
+  const bool random = o_enc == ENGINE_SA_ORDER_RANDOM || o_dec == ENGINE_SA_ORDER_RANDOM;
+  const uint64_t warm = 3 * p.sa_cache_entries + 4000, n = random ? 200000 : 40000;
+  const Measured got = saturate(p, sas, frame, warm, n, next);
+  const char *on[2] = {"rr", "random"};
+  char label[160];
+  snprintf(label, sizeof label, "enc %s over %u, dec %s over %u, p_enc %.3f, %u B", on[o_enc], n_tunnels, on[o_dec],
+           n_dec, p_enc, frame);
+  EXPECT_NEAR(got.hit, cf.hit_rate, 0.01 * std::max(cf.hit_rate, 0.01)) << label;
+  EXPECT_NEAR(got.pps / 1e6, cf.c.mpps, 0.01 * cf.c.mpps) << label;
+  printf("  %-52s hit %.4f (cf %.4f)  %.3f Mpps (cf %.3f, lanes alone %.3f)\n", label, got.hit, cf.hit_rate,
+         got.pps / 1e6, cf.c.mpps, cf.lanes.mpps);
+}
+
+// 1024 entries. p_enc 0.6217: 64 B encrypt at 100GE line rate (148.81 Mpps) beside the ESP of
+// 64 B clear frames (118 B, 90.58 Mpps) on another 100GE port, the NDR-vs-tunnel study's mix.
+TEST(EngineCache, InterleavedStreamsMatchClosedForm) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 1024;
+  p.in_queue = 1000000000;
+  const double p_enc = 148.80952 / (148.80952 + 90.57971);
+  for (uint32_t frame : {64u, 594u})
+    for (uint32_t n : {1u, 100u, 1000u, 2000u})
+      for (engine_sa_order o : {ENGINE_SA_ORDER_ROUND_ROBIN, ENGINE_SA_ORDER_RANDOM}) {
+        check_streams(n, 1, o, ENGINE_SA_ORDER_ROUND_ROBIN, p_enc, frame, p); // one direction + one inbound SA
+        check_streams(n, n, o, o, p_enc, frame, p);                          // both directions over N tunnels
+      }
+}
+
+// One lane, the study's scenario shape: the SA-cache ceiling is the weighted mean of the
+// cycle costs (a miss costs max(F, L), a hit L): at 2000 tunnels every outbound datagram
+// misses and every inbound one hits.
+TEST(EngineCache, OneLaneStudyMixIsTheWeightedMean) {
+  engine_params p = defaults();
+  p.sa_cache_entries = 1024;
+  p.lanes = 1;
+  const auto sas = tunnels(2000);
+  const double p_enc = 0.6;
+  std::vector<engine_mix_entry> mix;
+  for (uint32_t t = 0; t < 2000; t++)
+    mix.push_back({.clear_ip_bytes = 64 - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = p_enc / 2000,
+                   .sa = &sas[2 * t], .sa_index = 2 * t, .stream = 0, .slot = t});
+  mix.push_back({.clear_ip_bytes = 64 - ENGINE_ETH_OVERHEAD, .inner_family = 4, .weight = 1 - p_enc, .sa = &sas[1],
+                 .sa_index = 1, .stream = 1, .slot = 0});
+  const engine_sa_order orders[2] = {ENGINE_SA_ORDER_ROUND_ROBIN, ENGINE_SA_ORDER_ROUND_ROBIN};
+  std::vector<double> hit(mix.size());
+  double T = 0;
+  ASSERT_TRUE(engine_sa_cache_hits_cf(1024, mix.data(), mix.size(), orders, 2, hit.data(), &T));
+  EXPECT_NEAR(T, 1023 / p_enc, 1e-6 * T); // 1023 outbound SAs + the inbound one in the window
+  for (uint32_t t = 0; t < 2000; t++) ASSERT_EQ(hit[t], 0.0) << t;
+  EXPECT_EQ(hit[2000], 1.0);
+  engine_cache_ceiling cf;
+  char why[256];
+  ASSERT_TRUE(engine_cache_closed_form_streams(&p, mix.data(), mix.size(), orders, 2, &cf, why, sizeof why)) << why;
+  const double Le = (double)hold_of(sas[0], 64, p.overhead_cycles), F = gcm_key_fill_cycles(128);
+  const engine_esp_shape ds = engine_esp_shape_of(&sas[1], 64 - ENGINE_ETH_OVERHEAD);
+  const double Ld = (double)gcm_lane_hold_cycles(ds.aad_bytes, ds.text_bytes, p.overhead_cycles);
+  ASSERT_GE(F, std::max(Le, Ld));
+  // a miss after any packet waits F; a hit waits the previous packet's hold
+  const double cycles = p_enc * F + (1 - p_enc) * (p_enc * Le + (1 - p_enc) * Ld);
+  EXPECT_NEAR(cf.c.datagram_mpps, 1 / (cycles * sim_fs_to_s(T12)) / 1e6, 1e-6 * cf.c.datagram_mpps);
+  EXPECT_NEAR(cf.hit_rate, 1 - p_enc, 1e-12);
 }
 
 }  // namespace

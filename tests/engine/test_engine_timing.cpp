@@ -122,7 +122,7 @@ TEST(EngineTiming, SaturationMatchesClosedFormAndHandFigures) {
     const double pps = saturated_pps(r, 1518, 300, (uint32_t)c.lanes, [](uint32_t) { return 0u; });
     const double gbps = pps * 1594 * 8 / 1e9;
     EXPECT_NEAR(gbps, c.gbps, 0.001) << c.lanes << " lanes " << c.clock << " Hz O=" << c.overhead;
-    engine_mix_entry m{1500, 4, 1.0, &sa, 0};
+    engine_mix_entry m{1500, 4, 1.0, &sa, 0, 0, 0};
     engine_ceiling cf;
     char why[256];
     ASSERT_TRUE(engine_closed_form(&p, &m, 1, &cf, why, sizeof why)) << why;
@@ -152,7 +152,7 @@ TEST(EngineTiming, PinVersusSprayElephant) {
     const uint32_t a = c.sa_a, b = c.sa_b;
     const double pps = saturated_pps(r, 1518, 300, 2, [a, b](uint32_t i) { return i % 2 ? b : a; });
     EXPECT_NEAR(pps * 1594 * 8 / 1e9, c.gbps, 0.001) << c.dispatch << " " << a << "/" << b;
-    engine_mix_entry m[2] = {{1500, 4, 1.0, &sa, a}, {1500, 4, 1.0, &sa, b}};
+    engine_mix_entry m[2] = {{1500, 4, 1.0, &sa, a, 0, 0}, {1500, 4, 1.0, &sa, b, 0, 0}};
     engine_ceiling cf;
     char why[256];
     ASSERT_TRUE(engine_closed_form(&p, m, 2, &cf, why, sizeof why)) << why;
@@ -184,7 +184,7 @@ TEST(EngineTiming, ImixSaturationMatchesClosedForm) {
   // between the release of packet 120 and 1080 (80 whole mixes), lanes never idle
   for (uint32_t i = 121; i <= 1080; i++) wan_bits += (pk[i].frame_bytes + 20) * 8ull;
   const double gbps = (double)wan_bits / sim_fs_to_s(pk[1080].release_fs - pk[120].release_fs) / 1e9;
-  engine_mix_entry m[3] = {{46, 4, 7, &sa, 0}, {576, 4, 4, &sa, 0}, {1500, 4, 1, &sa, 0}};
+  engine_mix_entry m[3] = {{46, 4, 7, &sa, 0, 0, 0}, {576, 4, 4, &sa, 0, 0, 0}, {1500, 4, 1, &sa, 0, 0, 0}};
   engine_ceiling cf;
   char why[256];
   ASSERT_TRUE(engine_closed_form(&p, m, 3, &cf, why, sizeof why)) << why;

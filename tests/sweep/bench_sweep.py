@@ -2,11 +2,13 @@
 """Benchmark (prints figures, asserts nothing but equal results): the same 8-point MLRsearch
 sweep run serial (--jobs 1), with --jobs 2 and with mpirun -np 2 in this script; prints
 each way's wall seconds and speed-up against the serial run (target >= 1.8 on 2 free cores),
-and its CPU seconds per point (user + system of the sweep's processes, from
+the balance of the workers (points and CPU seconds per job / rank, from wallclock.json: points
+are dealt on request in both ways), and its CPU seconds per point (user + system of the sweep's processes, from
 getrusage(RUSAGE_CHILDREN): what a point costs whatever else runs on the machine), with the
 load average before and after. On a shared machine the wall figures are taken under that
 load: a speed-up needs free cores, the CPU per point does not.
 Usage: bench_sweep.py IPSECSIM SOURCE_ROOT"""
+import json
 import os
 import resource
 import shutil
@@ -60,6 +62,14 @@ def main():
               "load average (1 min) %s before, %s after:" % (POINTS, os.cpu_count() or 0, load0, load1))
         for name, (wall, cpu), _ in got:
             print("  %-18s wall %7.2f s  speed-up %5.2f  CPU %6.3f s per point" % (name, wall, base / wall, cpu / POINTS))
+        for name, _, out in got:
+            try:
+                workers = json.load(open(work + "/%s/wallclock.json" % out)).get("workers", [])
+            except (OSError, ValueError):
+                workers = []
+            print("    %-16s %s" % (name.split(" (")[0] + ":", ", ".join(
+                "%s %d points %.2f CPU s / %.2f busy s" % (w["worker"], w["points"], w["cpu_s"], w["busy_s"])
+                for w in workers) or "no balance recorded"))
         if len(got) < 3:
             print("  mpirun -np 2: not run (no mpirun, or this build has no MPI)")
         print("  (wall figures taken under the load above: with other work on the cores the speed-up is bounded by "

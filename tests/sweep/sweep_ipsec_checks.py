@@ -9,8 +9,11 @@ CASE:
              measured Mpps are reported beside the NDR; lanes 2 -> 1 halves it; --jobs 1 and
              --jobs 2 give the same files; engine.clock and engine.overhead_cycles as axes
   tunnels    --axis ipsec.tunnels.vpn.count=1,2000 on scenarios/sweep_ipsec_tunnels.yaml:
-             NDR at the one-lane engine's ceiling for both counts; --set of the same key in
-             `ipsecsim run` builds that many tunnels, each carrying traffic
+             NDR at the one-lane engine's ceiling for both counts; at 64 B with 1024 SA cache
+             entries and 2000 tunnels the SA cache binds: every outbound datagram misses (its
+             SA's reuse window holds 2000 SAs), every inbound one hits, and NDR and max.* sit
+             on the weighted mean cycle cost; --set of the same key in `ipsecsim run` builds
+             that many tunnels, each carrying traffic
   durations  MLRsearch trial durations grow over the phases: trial/8, trial/8^(1/2), trial by
              default; --initial-trial and --mlr-phases move them; the found rate comes from a
              full-length trial; the options' error messages
@@ -102,6 +105,28 @@ def tunnels():
         got = float(m["ndr.rate_pct"])
         check(frac * (1 - WIDTH) <= got <= frac + res and m["max.binding"] == "r0.asic0.slice0.engine",
               "%s tunnels: NDR %.4f%% at the one-lane engine's %.4f%% (it binds)" % (axes[p]["ipsec.tunnels.vpn.count"], got, frac))
+    # 64 B, 1024 entries, 2000 tunnels: one lane; lane hold L = 5 + 1 + ceil(48/16) + 2 = 11 cycles
+    # (encrypt and decrypt alike), AES-256 fill F = 8 + 15 + 4 = 27 > L, so a miss costs F and a
+    # hit L; encrypt misses, decrypt hits: cycles per datagram = p F + (1 - p) L
+    out64 = os.path.join(WORK, "tun64")
+    run([BIN, "sweep", sc, "--axis", "ipsec.tunnels.vpn.count=2000", "--set", "engine.sa_cache_entries=1024", "--set",
+         "traffic.frame=64B", "--search", "mlr", "--trial", "1ms", "--out", out64, "-q"])
+    pts, _ = results(out64 + "/results.csv")
+    m = pts["p0000"]
+    enc, dec = 100e9 / (8 * (64 + 20)), 100e9 / (8 * (118 + 20))  # dec: ESP of a 64 B frame, 118 B
+    p_enc = enc / (enc + dec)
+    cycles = p_enc * 27 + (1 - p_enc) * 11
+    frac64 = 100 * (1 / (cycles * PERIOD_S)) / (enc + dec)
+    res64 = rule_resolution_pct(2, enc + dec, 1e-3)
+    name = "analytic.r0.asic0.slice0.engine."
+    check(abs(float(m[name + "sa_cache_hit_rate"]) - (1 - p_enc)) <= 1e-9, "64 B, 2000 tunnels: hit rate = decrypt's "
+          "share %.5f" % (1 - p_enc))
+    check(abs(float(m[name + "sa_cache_ceiling_rate_pct"]) - frac64) <= 1e-6 * frac64 and
+          abs(float(m["max.rate_pct"]) - frac64) <= 1e-6 * frac64 and m["max.binding"] == "r0.asic0.slice0.engine",
+          "64 B, 2000 tunnels: max.rate_pct %s = the SA-cache closed form %.4f%%" % (m["max.rate_pct"], frac64))
+    got = float(m["ndr.rate_pct"])
+    check(frac64 * (1 - 0.01) <= got <= frac64 + res64, "64 B, 2000 tunnels: NDR %.4f%% within 1%% of the SA-cache "
+          "closed form %.4f%%" % (got, frac64))
     # 2 ms: each of the 2000 destinations gets 1/2000 of enc's ~6 Mpps, ~6 packets per tunnel
     run([BIN, "run", sc, "--driver", "c", "-q", "--set", "ipsec.tunnels.vpn.count=50", "--set", "phases.measure=2ms",
          "--out", "r50"])
