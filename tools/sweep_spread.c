@@ -97,11 +97,14 @@ int sweep_run_dealt(const sweep_job *j, bool (*next)(void *ctx, size_t *point), 
   double t0 = sweep_wall_now();
   int rc = 0;
   *points = 0;
+  size_t shown = 0;
   while (!rc && next(ctx, &i) && i < total) {
     rc = run_point(j, i, out, wall);
-    if (!rc) progress(j, ++*points, total, t0); /* this worker's points of all: a lower bound */
+    ++*points;
+    /* points up to the one just done were all dealt: those done or running anywhere */
+    if (!rc && i + 1 > shown) progress(j, shown = i + 1, total, t0);
   }
-  if (j->progress) fprintf(stderr, "\n");
+  if (j->progress && shown && shown < total) fprintf(stderr, "\n");
   return rc;
 }
 
