@@ -37,6 +37,7 @@
 #include <string.h>
 
 #define CF_MAX_STATES 200000u
+#define CF_MAX_PHASED_STATES 40000u /* a larger phased chain falls back to independent draws */
 
 typedef struct cf_kind {
   uint32_t n, lf, lm, ll, f; /* ESP packets; hold cycles of first, middle, last; fill F */
@@ -94,6 +95,7 @@ typedef struct cf_chain {
   uint32_t *v;               /* [cap * m] */
   uint32_t *hash;            /* open addressing, state index + 1 */
   uint32_t hash_cap;
+  uint32_t max_states;       /* 0: CF_MAX_STATES */
 } cf_chain;
 
 static uint64_t hash_of(const uint32_t *v, uint32_t m) {
@@ -124,7 +126,7 @@ static uint32_t state_id(cf_chain *c, const uint32_t *v) {
   uint64_t k = hash_of(v, c->m) & (c->hash_cap - 1u);
   for (; c->hash[k]; k = (k + 1u) & (c->hash_cap - 1u))
     if (!memcmp(&c->v[(size_t)(c->hash[k] - 1u) * c->m], v, c->m * sizeof *v)) return c->hash[k] - 1u;
-  if (c->n_states == CF_MAX_STATES) return UINT32_MAX;
+  if (c->n_states == (c->max_states ? c->max_states : CF_MAX_STATES)) return UINT32_MAX;
   if (c->n_states == c->cap) {
     const uint32_t nc = c->cap ? 2u * c->cap : 256u;
     uint32_t *nv = realloc(c->v, (size_t)nc * c->m * sizeof *nv);
@@ -160,7 +162,7 @@ typedef struct cf_edge {
  * interleave seq[0..b-1]); the datagram of a phase is one of its stream's kinds; < 0 when
  * the chain is too large. */
 static double mean_cycles(uint32_t m, const cf_kind *kinds, size_t nk, const uint32_t *seq, uint32_t b) {
-  cf_chain c = {.m = m + 1};
+  cf_chain c = {.m = m + 1, .max_states = b > 1 ? CF_MAX_PHASED_STATES : 0};
   uint32_t *v = calloc(m + 1, sizeof *v);
   const size_t per = 2 * nk;
   cf_edge *e = NULL;
@@ -255,6 +257,15 @@ static bool closed_form_hits(const engine_params *p, const engine_mix_entry *mix
     while (j < nk && (kinds[j].n != k.n || kinds[j].lf != k.lf || kinds[j].lm != k.lm || kinds[j].ll != k.ll ||
                       kinds[j].f != k.f || kinds[j].h != k.h || kinds[j].stream != k.stream)) j++;
     if (j == nk) kinds[nk++] = k; else kinds[j].w += k.w;
+  }
+  /* the order of the streams matters only when they hit differently: else independent draws */
+  double sh[CF_MAX_PHASES] = {0};
+  for (size_t j = 0; j < nk; j++) sh[kinds[j].stream] += kinds[j].w * kinds[j].h / share[kinds[j].stream];
+  bool differ = false;
+  for (size_t k = 1; k < ns; k++) differ |= fabs(sh[k] - sh[0]) > 1e-9;
+  if (!differ && ns > 1) {
+    for (size_t j = 0; j < nk; j++) kinds[j].stream = 0;
+    share[0] = w, ns = 1;
   }
   for (size_t j = 0; j < nk; j++) kinds[j].w /= share[kinds[j].stream]; /* within its stream */
   for (size_t k = 0; k < ns; k++) share[k] /= w;
