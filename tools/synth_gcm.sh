@@ -6,7 +6,8 @@
 # Defaults: 1 lane, 8 key slots, table S-boxes, output FIFO of 16 beats (the 1024-beat FIFO of
 # the contract is an SRAM macro, 1024 x 136 bits per lane, not flip-flops), LTP=0. LTP=1 also
 # maps with `abc -D 1000` (delay-driven) on the flattened design and prints the longest
-# topological path in cells (`ltp -noff`). Takes a few minutes per lane on this machine.
+# topological path in cells (`ltp -noff`). Takes a few minutes per lane on this machine (the
+# flattened abc runs took > 45 min at load; tools/synth_gcm_modules.sh keeps the hierarchy).
 set -eu
 LANES=${1:-1}
 SLOTS=${2:-8}

@@ -12,8 +12,13 @@ module gcm_aes_round #(
 );
   localparam [1:0] MODE_FULL = 2'd0, MODE_FINAL = 2'd1;
 
-  function automatic [7:0] xtime(input [7:0] v);
-    xtime = {v[6:0], 1'b0} ^ (v[7] ? 8'h1b : 8'h00);
+  // xtime (multiply by x in GF(2^8), FIPS-197 4.2.1) of the 4 bytes of a word at once
+  function automatic [31:0] xtime4(input [31:0] w);
+    reg [31:0] m;
+    begin
+      m = (w >> 7) & 32'h01010101;  // the bytes' top bits, each at its byte's bit 0
+      xtime4 = ((w << 1) & 32'hfefefefe) ^ m ^ (m << 1) ^ (m << 3) ^ (m << 4);  // ^ 0x1b
+    end
   endfunction
 
   wire [127:0] sub;
@@ -31,15 +36,15 @@ module gcm_aes_round #(
       localparam integer SRC = ROW + 4 * ((COL + ROW) % 4);
       assign shifted[127-8*i -: 8] = sub[127-8*SRC -: 8];
     end
+    // MixColumns (FIPS-197 5.1.3) on a column word c = {a0, a1, a2, a3}: with r1, r2, r3 = c
+    // rotated left by 1, 2, 3 bytes, byte j of the result is 2a_j ^ 3a_(j+1) ^ a_(j+2) ^ a_(j+3)
+    // = xtime(c ^ r1) ^ r1 ^ r2 ^ r3 (xtime is linear): 32-bit word operations.
     for (i = 0; i < 4; i = i + 1) begin : g_mix
-      wire [7:0] a0 = shifted[127-32*i -: 8];
-      wire [7:0] a1 = shifted[119-32*i -: 8];
-      wire [7:0] a2 = shifted[111-32*i -: 8];
-      wire [7:0] a3 = shifted[103-32*i -: 8];
-      assign mixed[127-32*i -: 8] = xtime(a0) ^ xtime(a1) ^ a1 ^ a2 ^ a3;
-      assign mixed[119-32*i -: 8] = a0 ^ xtime(a1) ^ xtime(a2) ^ a2 ^ a3;
-      assign mixed[111-32*i -: 8] = a0 ^ a1 ^ xtime(a2) ^ xtime(a3) ^ a3;
-      assign mixed[103-32*i -: 8] = xtime(a0) ^ a0 ^ a1 ^ a2 ^ xtime(a3);
+      wire [31:0] c  = shifted[127-32*i -: 32];
+      wire [31:0] r1 = {c[23:0], c[31:24]};
+      wire [31:0] r2 = {c[15:0], c[31:16]};
+      wire [31:0] r3 = {c[7:0], c[31:8]};
+      assign mixed[127-32*i -: 32] = xtime4(c ^ r1) ^ r1 ^ r2 ^ r3;
     end
   endgenerate
 

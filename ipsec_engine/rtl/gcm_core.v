@@ -154,15 +154,17 @@ module gcm_core #(
       .ks_aes256(ks_aes256), .ks_key(ks_key), .ld_valid(ks_ld_valid), .ld_ready(f_ready),
       .ld_slot(ks_ld_slot), .ld_index(ks_ld_index), .ld_aes256(ks_ld_aes256), .ld_data(ks_ld_data));
   // The shared key store and the key cache in front of it.
-  wire [LANES*15*SLOT_W-1:0] rk_slot;
-  wire [LANES*15*128-1:0]    rk_data;
+  wire [LANES*SLOT_W-1:0]    rk0_slot;
+  wire [LANES*128-1:0]       rk0_data;
+  wire [LANES*14*SLOT_W-1:0] rk_slot;
+  wire [LANES*14*128-1:0]    rk_data;
   wire [LANES*SLOT_W-1:0]    h_slot, a_slot, inc_slot, dec_slot;
   wire [LANES*2-1:0]         h_pow;
   wire [LANES*128-1:0]       h_data;
   wire [LANES-1:0]           a_aes256, use_inc, use_dec, pd_hit;
   gcm_key_store #(.LANES(LANES), .SLOTS(SLOTS), .SLOT_W(SLOT_W)) u_keys (
       .clk(clk), .we(ld_we), .w_slot(f_slot), .w_index(f_index), .w_aes256(f_aes256),
-      .w_data(f_data), .rk_slot(rk_slot), .rk_data(rk_data), .h_slot(h_slot), .h_pow(h_pow),
+      .w_data(f_data), .rk0_slot(rk0_slot), .rk0_data(rk0_data), .rk_slot(rk_slot), .rk_data(rk_data), .h_slot(h_slot), .h_pow(h_pow),
       .h_data(h_data), .a_slot(a_slot), .a_aes256(a_aes256));
   gcm_key_cache #(.LANES(LANES), .SLOTS(SLOTS), .SLOT_W(SLOT_W), .SAS(SAS), .SA_W(SA_W),
                   .FETCH_LAT(SA_CTX_FETCH_LATENCY)) u_cache (
@@ -190,7 +192,8 @@ module gcm_core #(
           .d_aad_len(pd_aad_len[32*e +: 32]), .d_text_len(pd_text_len[32*e +: 32]),
           .d_tag_len(pd_tag_len[5*e +: 5]), .lane_free(lane_free[l]),
           .lane_room(lane_room[RW*l +: RW]),
-          .rk_slot(rk_slot[15*SLOT_W*l +: 15*SLOT_W]), .rk_data(rk_data[15*128*l +: 15*128]),
+          .rk0_slot(rk0_slot[SLOT_W*l +: SLOT_W]), .rk0_data(rk0_data[128*l +: 128]),
+          .rk_slot(rk_slot[14*SLOT_W*l +: 14*SLOT_W]), .rk_data(rk_data[14*128*l +: 14*128]),
           .h_slot(h_slot[SLOT_W*l +: SLOT_W]), .h_pow(h_pow[2*l +: 2]),
           .h_data(h_data[128*l +: 128]), .a_slot(a_slot[SLOT_W*l +: SLOT_W]),
           .a_aes256(a_aes256[l]), .ld_busy(ld_busy[l]), .ld_slot(f_slot),

@@ -8,8 +8,12 @@
 //   stage 1: a0*b0, a1*b1       stage 2: (a0^a1)*(b0^b1)
 //   stage 3: 255-bit product    stage 4: reduction
 // Written with 64-bit operands so that Verilator evaluates it with 64-bit words.
+// Enable-qualified stages (clock gating of an idle multiplier): `en` says a, b are an operand
+// pair; each stage loads only when the stage before it held one, so product is valid 4 cycles
+// after an `en` cycle and holds otherwise (a simulator then skips an idle multiplier's work).
 module gcm_gf_mult (
     input  wire         clk,
+    input  wire         en,
     input  wire [127:0] a,
     input  wire [127:0] b,
     output wire [127:0] product
@@ -40,16 +44,24 @@ module gcm_gf_mult (
   wire [127:0] reduced = fold1 ^ spill ^ (spill >> 1) ^ (spill >> 2) ^ (spill >> 7);
   wire [126:0] mid = s2_p1 ^ s2_p0 ^ s2_p2;
 
+  reg v1, v2, v3;  // stage 1, 2, 3 hold an operand pair's partial results
   always @(posedge clk) begin
-    s1_p0 <= clmul64(a[63:0], b[63:0]);
-    s1_p2 <= clmul64(a[127:64], b[127:64]);
-    s1_am <= a[63:0] ^ a[127:64];
-    s1_bm <= b[63:0] ^ b[127:64];
-    s2_p0 <= s1_p0;
-    s2_p2 <= s1_p2;
-    s2_p1 <= clmul64(s1_am, s1_bm);
-    s3_c  <= {s2_p2, 128'd0} ^ {64'd0, mid, 64'd0} ^ {128'd0, s2_p0};
-    s4_z  <= reduced;
+    v1 <= en;
+    v2 <= v1;
+    v3 <= v2;
+    if (en) begin
+      s1_p0 <= clmul64(a[63:0], b[63:0]);
+      s1_p2 <= clmul64(a[127:64], b[127:64]);
+      s1_am <= a[63:0] ^ a[127:64];
+      s1_bm <= b[63:0] ^ b[127:64];
+    end
+    if (v1) begin
+      s2_p0 <= s1_p0;
+      s2_p2 <= s1_p2;
+      s2_p1 <= clmul64(s1_am, s1_bm);
+    end
+    if (v2) s3_c <= {s2_p2, 128'd0} ^ {64'd0, mid, 64'd0} ^ {128'd0, s2_p0};
+    if (v3) s4_z <= reduced;
   end
   assign product = s4_z;
 endmodule

@@ -59,8 +59,8 @@ module gcm_key_cache #(
 );
   reg              t_valid [0:SLOTS-1];
   reg [SA_W-1:0]   t_sa    [0:SLOTS-1];
-  reg [31:0]       t_stamp [0:SLOTS-1];
-  reg [UW-1:0]     t_use   [0:SLOTS-1];
+  reg [SLOTS*32-1:0] t_stamp;  // LRU stamp of slot s at 32*s
+  reg [SLOTS*UW-1:0] t_use;    // in-use count of slot s at UW*s
   reg [31:0]       use_ctr;
   reg [127:0]      ctx_mem  [0:18][0:SAS-1];  // compact index: 0..14, then H^1..H^4 at 15..18
   reg              ctx_a256 [0:SAS-1];
@@ -87,20 +87,24 @@ module gcm_key_cache #(
           pd_slot[SLOT_W*k +: SLOT_W] = s[SLOT_W-1:0];
         end
     end
+  end
+  // the victim reads registers only (its own block: not re-evaluated with the pd_* inputs)
+  integer v;
+  always @* begin
     v_found = 1'b0;
     v_empty = 1'b0;
     victim = {SLOT_W{1'b0}};
     v_stamp = 32'd0;
-    for (s = 0; s < SLOTS; s = s + 1)
-      if (t_use[s] == {UW{1'b0}} && !v_empty) begin
-        if (!t_valid[s]) begin
+    for (v = 0; v < SLOTS; v = v + 1)
+      if (t_use[UW*v +: UW] == {UW{1'b0}} && !v_empty) begin
+        if (!t_valid[v]) begin
           v_found = 1'b1;
           v_empty = 1'b1;
-          victim = s[SLOT_W-1:0];
-        end else if (!v_found || t_stamp[s] < v_stamp) begin
+          victim = v[SLOT_W-1:0];
+        end else if (!v_found || t_stamp[32*v +: 32] < v_stamp) begin
           v_found = 1'b1;
-          victim = s[SLOT_W-1:0];
-          v_stamp = t_stamp[s];
+          victim = v[SLOT_W-1:0];
+          v_stamp = t_stamp[32*v +: 32];
         end
       end
   end
@@ -124,46 +128,49 @@ module gcm_key_cache #(
   assign fill_done = fill_we && fill_ready && f_word == (f_a256 ? 5'd18 : 5'd14);
   wire stale_now = f_stale || (cm_we && cm_sa == f_sa);
 
-  // ---------------------------------------------------------------- tag, use, stamp update
-  // Next in-use counts and LRU stamps (flattened per slot), then one register block.
+  // ---------------------------------------------------------------- use, stamp update
+  // Next in-use counts and LRU stamps: computed in the clocked block (they feed only these
+  // registers; a simulator then evaluates them once per edge, not with every input change).
   reg [SLOTS*UW-1:0] n_use;
-  reg [SLOTS-1:0]    st_we;
-  reg [SLOTS*32-1:0] st_val;
+  reg [SLOTS*32-1:0] n_stamp;
   reg [31:0]         n_ctr;
-  integer m;
-  always @* begin
-    for (s = 0; s < SLOTS; s = s + 1) begin
-      n_use[UW*s +: UW] = t_use[s];
+  integer m, u;
+  /* verilator lint_off BLKSEQ */  // next-state temporaries of the clocked block
+  always @(posedge clk) begin
+    n_use = t_use;
+    n_stamp = t_stamp;
+    for (u = 0; u < SLOTS; u = u + 1) begin
       for (m = 0; m < LANES; m = m + 1) begin
-        if (use_inc[m] && use_inc_slot[SLOT_W*m +: SLOT_W] == s[SLOT_W-1:0])
-          n_use[UW*s +: UW] = n_use[UW*s +: UW] + 1'b1;
-        if (use_dec[m] && use_dec_slot[SLOT_W*m +: SLOT_W] == s[SLOT_W-1:0])
-          n_use[UW*s +: UW] = n_use[UW*s +: UW] - 1'b1;
+        if (use_inc[m] && use_inc_slot[SLOT_W*m +: SLOT_W] == u[SLOT_W-1:0])
+          n_use[UW*u +: UW] = n_use[UW*u +: UW] + 1'b1;
+        if (use_dec[m] && use_dec_slot[SLOT_W*m +: SLOT_W] == u[SLOT_W-1:0])
+          n_use[UW*u +: UW] = n_use[UW*u +: UW] - 1'b1;
       end
-      st_we[s] = fill_done && f_slot == s[SLOT_W-1:0];
-      st_val[32*s +: 32] = use_ctr;
+      if (fill_done && f_slot == u[SLOT_W-1:0]) n_stamp[32*u +: 32] = use_ctr;
     end
     n_ctr = use_ctr;
     for (m = 0; m < LANES; m = m + 1)
       if (pd_take[m]) begin  // later entries of the same slot overwrite: FIFO order
-        for (s = 0; s < SLOTS; s = s + 1)
-          if (pd_slot[SLOT_W*m +: SLOT_W] == s[SLOT_W-1:0]) begin
-            st_we[s] = 1'b1;
-            st_val[32*s +: 32] = n_ctr;
-          end
+        for (u = 0; u < SLOTS; u = u + 1)
+          if (pd_slot[SLOT_W*m +: SLOT_W] == u[SLOT_W-1:0]) n_stamp[32*u +: 32] = n_ctr;
         n_ctr = n_ctr + 32'd1;
       end
+    if (rst) begin
+      use_ctr <= 32'd0;
+      t_use <= {(SLOTS * UW) {1'b0}};
+      t_stamp <= {(SLOTS * 32) {1'b0}};
+    end else begin
+      use_ctr <= n_ctr;
+      t_use <= n_use;
+      t_stamp <= n_stamp;
+    end
   end
+  /* verilator lint_on BLKSEQ */
 
   always @(posedge clk) begin
     if (rst) begin
       fill_active <= 1'b0;
-      use_ctr <= 32'd0;
-      for (s = 0; s < SLOTS; s = s + 1) begin
-        t_valid[s] <= 1'b0;
-        t_use[s] <= {UW{1'b0}};
-        t_stamp[s] <= 32'd0;
-      end
+      for (s = 0; s < SLOTS; s = s + 1) t_valid[s] <= 1'b0;
     end else begin
       if (fill_start) begin
         fill_active <= 1'b1;
@@ -179,10 +186,7 @@ module gcm_key_cache #(
         if (fill_done) fill_active <= 1'b0;
         if (cm_we && cm_sa == f_sa) f_stale <= 1'b1;
       end
-      use_ctr <= n_ctr;
       for (s = 0; s < SLOTS; s = s + 1) begin
-        t_use[s] <= n_use[UW*s +: UW];
-        if (st_we[s]) t_stamp[s] <= st_val[32*s +: 32];
         if (fill_start && victim == s[SLOT_W-1:0]) t_valid[s] <= 1'b0;
         if (fill_done && f_slot == s[SLOT_W-1:0]) begin
           t_valid[s] <= !stale_now;

@@ -17,8 +17,10 @@ module gcm_key_store #(
     input  wire [4:0]                 w_index,   // 0..14 round keys, 16..19 H^1..H^4
     input  wire                       w_aes256,  // taken with word 0
     input  wire [127:0]               w_data,
-    input  wire [LANES*15*SLOT_W-1:0] rk_slot,   // lane l, stage k: bits SLOT_W*(15l+k)
-    output wire [LANES*15*128-1:0]    rk_data,
+    input  wire [LANES*SLOT_W-1:0]    rk0_slot,  // lane l, stage 0 (its own bus: it depends on
+    output wire [LANES*128-1:0]       rk0_data,  // the DESC inputs, stages 1..14 on registers)
+    input  wire [LANES*14*SLOT_W-1:0] rk_slot,   // lane l, stage k: bits SLOT_W*(14l+k-1)
+    output wire [LANES*14*128-1:0]    rk_data,
     input  wire [LANES*SLOT_W-1:0]    h_slot,
     input  wire [LANES*2-1:0]         h_pow,
     output wire [LANES*128-1:0]       h_data,
@@ -39,8 +41,9 @@ module gcm_key_store #(
   genvar l, k;
   generate
     for (l = 0; l < LANES; l = l + 1) begin : g_rd
-      for (k = 0; k < 15; k = k + 1) begin : g_rk
-        assign rk_data[128*(15*l+k) +: 128] = rk_mem[k][rk_slot[SLOT_W*(15*l+k) +: SLOT_W]];
+      assign rk0_data[128*l +: 128] = rk_mem[0][rk0_slot[SLOT_W*l +: SLOT_W]];
+      for (k = 1; k < 15; k = k + 1) begin : g_rk
+        assign rk_data[128*(14*l+k-1) +: 128] = rk_mem[k][rk_slot[SLOT_W*(14*l+k-1) +: SLOT_W]];
       end
       assign h_data[128*l +: 128] = h_mem[h_pow[2*l +: 2]][h_slot[SLOT_W*l +: SLOT_W]];
       assign a_aes256[l] = slot_a256[a_slot[SLOT_W*l +: SLOT_W]];

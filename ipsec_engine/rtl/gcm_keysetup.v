@@ -72,7 +72,7 @@ module gcm_keysetup #(
   wire [127:0] product;
   wire [127:0] mul_a = (t == 4'd4) ? product : (t == 4'd5) ? h2 : h1;
   wire [127:0] mul_b = (t == 4'd4) ? h1 : (t == 4'd5) ? h2 : h1;
-  gcm_gf_mult u_mult (.clk(clk), .a(mul_a), .b(mul_b), .product(product));
+  gcm_gf_mult u_mult (.clk(clk), .en(phase == S_POW), .a(mul_a), .b(mul_b), .product(product));
 
   assign ks_ready = !rst && phase == S_IDLE;
   assign ld_valid = (phase == S_KEYS) || (phase == S_POW && avail[widx]);

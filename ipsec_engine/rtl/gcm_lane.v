@@ -50,8 +50,10 @@ module gcm_lane #(
     output wire [RW-1:0]     lane_room,    // FIFO credit register (see `room`)
     // read ports into the core's shared key store (gcm_key_store): round key k of the slot
     // in AES stage k, H^(pow+1) of the slot at stage 14, the key-size flag of a DESC's slot.
-    output wire [15*SLOT_W-1:0] rk_slot,
-    input  wire [15*128-1:0]    rk_data,
+    output wire [SLOT_W-1:0]    rk0_slot,  // stage 0 (depends on the DESC inputs)
+    input  wire [127:0]         rk0_data,
+    output wire [14*SLOT_W-1:0] rk_slot,   // stage k = 1..14 at k-1 (registers only)
+    input  wire [14*128-1:0]    rk_data,
     output wire [SLOT_W-1:0]    h_slot,
     output wire [1:0]           h_pow,
     input  wire [127:0]         h_data,
@@ -232,7 +234,7 @@ module gcm_lane #(
   wire [SLOT_W-1:0] cur_slot = is_desc ? desc_slot : s_slot;
   wire             cur_a256 = is_desc ? a_aes256 : s_a256;
   assign a_slot = desc_slot;
-  assign rk_slot[0 +: SLOT_W] = cur_slot;
+  assign rk0_slot = cur_slot;
   wire             uses_aes = (s_phase == K_DESC) || (s_phase == K_TEXT);
 
   always @(posedge clk) begin
@@ -300,7 +302,7 @@ module gcm_lane #(
     p_first[0] <= (s_gidx < 3'd4);
     p_cls[0]   <= s_cls;
     p_tlen[0]  <= s_tlen;
-    p_state[0] <= uses_aes ? (aes_in ^ rk_data[0 +: 128]) : aes_in;
+    p_state[0] <= uses_aes ? (aes_in ^ rk0_data) : aes_in;
     p_data[0]  <= in_data;
   end
 
@@ -330,9 +332,9 @@ module gcm_lane #(
       wire [1:0] mode = (!aes_slot || bypass_128) ? 2'd2 :
                         (k == 14 || last_128) ? 2'd1 : 2'd0;
       wire [127:0] round_out;
-      assign rk_slot[SLOT_W*k +: SLOT_W] = p_slot[k-1];
+      assign rk_slot[SLOT_W*(k-1) +: SLOT_W] = p_slot[k-1];
       gcm_aes_round #(.COMPOSITE_SBOX(COMPOSITE_SBOX)) u_round (
-          .state_in(p_state[k-1]), .round_key(rk_data[128*k +: 128]),
+          .state_in(p_state[k-1]), .round_key(rk_data[128*(k-1) +: 128]),
           .mode(mode), .state_out(round_out));
       always @(posedge clk) begin
         p_state[k] <= round_out;
@@ -362,7 +364,9 @@ module gcm_lane #(
   assign h_pow = p_pow[14];
   wire [127:0] mul_b = h_data;
 
-  gcm_gf_mult u_mult (.clk(clk), .a(mul_a), .b(mul_b), .product(product));
+  // the multiplier works only on GHASH slots (AAD, TEXT, END): idle on DESC and empty slots
+  wire mul_en = p_v[14] && (p_kind[14] != K_DESC);
+  gcm_gf_mult u_mult (.clk(clk), .en(mul_en), .a(mul_a), .b(mul_b), .product(product));
 
   always @(posedge clk) begin
     // stage 15 data: text out, E(K,J0) for DESC, expected tag for END

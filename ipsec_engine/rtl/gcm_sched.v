@@ -49,9 +49,8 @@ module gcm_sched #(
 );
   localparam integer RB = QW - 1;  // log2(RMAX)
 
-  reg [QW-1:0]   d_cnt [0:SAS-1];
-  reg [QW-1:0]   r_cnt [0:SAS-1];
-  reg [RMAX-1:0] done  [0:SAS-1];
+  // per-SA dispatched and released counts, registers of g_sa below (flattened: SA s at QW*s)
+  wire [SAS*QW-1:0] d_cnt, r_cnt;
 
   // ---------------------------------------------------------------- dispatch (combinational)
   reg [LANES-1:0] taken, cand;
@@ -73,8 +72,8 @@ module gcm_sched #(
       same_sa = {QW{1'b0}};
       for (j = 0; j < k; j = j + 1)
         if (pd_sa[SA_W*j +: SA_W] == e_sa[k]) same_sa = same_sa + 1'b1;
-      e_seq[k] = d_cnt[e_sa[k]] + same_sa;
-      outst = e_seq[k] - r_cnt[e_sa[k]];
+      e_seq[k] = d_cnt[QW*e_sa[k] +: QW] + same_sa;
+      outst = e_seq[k] - r_cnt[QW*e_sa[k] +: QW];
       for (l = 0; l < LANES; l = l + 1) begin
         // credit: ceil(P/16) + 1 beats fit iff !room.sign && P <= 16 * room (gcm_lane)
         cand[l] = lane_free[l] && !taken[l] && !lane_room[RW*l + RW - 1] &&
@@ -129,58 +128,60 @@ module gcm_sched #(
   endgenerate
 
   // ---------------------------------------------------------------- per-SA reorder state
-  // Next-state logic per SA in a generate loop (flattened buses), one register block below.
-  wire [SAS*RMAX-1:0] n_done;
-  wire [SAS*QW-1:0]   n_run, n_add;
+  // The next state feeds only these registers, so it is computed in the clocked block (a
+  // simulator evaluates it once per clock edge, not on every change of the pop and dispatch
+  // inputs). The run of completed packets from bit r = r[s] mod RMAX is the trailing ones of
+  // rot = now_done rotated right by r; those bits (rotated back left by r) are cleared. Without
+  // a completion of SA s this cycle nothing is released: bit r of done[s] is always 0 (a
+  // completed bit at r would have been released with its run), so the run is then 0.
   generate
     for (g = 0; g < SAS; g = g + 1) begin : g_sa
       localparam [SA_W-1:0] GS = g;
-      reg [RMAX-1:0]   now_done, clr;
-      reg [2*RMAX-1:0] rot;
+      reg [QW-1:0]     d_q, r_q;  // dispatched, released (mod 2*RMAX)
+      reg [RMAX-1:0]   done;      // completed, not yet released, by sequence mod RMAX
+      reg [RMAX-1:0]   now_done, rot, ones;
+      reg [2*RMAX-1:0] dbl;
+      reg [RMAX:0]     first0;  // one-hot: the lowest 0 of rot (bit RMAX if none)
       reg [QW-1:0]     run, add;
-      reg [RB-1:0]     adv;
-      reg            go;
-      integer        m, b;
-      always @* begin
-        now_done = done[g];
+      reg              hit;
+      integer          m, b;
+      /* verilator lint_off BLKSEQ */  // next-state temporaries of the clocked block
+      always @(posedge clk) begin
+        now_done = done;
+        hit = 1'b0;
         for (m = 0; m < LANES; m = m + 1)
-          if (tag_pop[m] && q_valid[m] && q_head[m][QE-1 -: SA_W] == GS)
+          if (tag_pop[m] && q_valid[m] && q_head[m][QE-1 -: SA_W] == GS) begin
             now_done[q_head[m][RB-1:0]] = 1'b1;
-        // the run of completed packets from bit r mod RMAX: released this cycle
-        rot = {now_done, now_done} >> r_cnt[g][RB-1:0];
+            hit = 1'b1;
+          end
         run = {QW{1'b0}};
-        go = 1'b1;
-        for (b = 0; b < RMAX; b = b + 1) begin
-          go = go && rot[b];
-          if (go) run = run + 1'b1;
-        end
-        clr = {RMAX{1'b0}};
-        for (b = 0; b < RMAX; b = b + 1) begin
-          adv = r_cnt[g][RB-1:0] + b[RB-1:0];
-          if (b < run) clr[adv] = 1'b1;
+        if (hit) begin
+          dbl = {now_done, now_done} >> r_q[RB-1:0];
+          rot = dbl[RMAX-1:0];
+          ones = rot & ~(rot + 1'b1);
+          first0 = {1'b0, ones} + 1'b1;
+          for (b = 1; b <= RMAX; b = b + 1)
+            if (first0[b]) run = run | b[QW-1:0];
+          dbl = {ones, ones} << r_q[RB-1:0];
+          now_done = now_done & ~dbl[2*RMAX-1:RMAX];
         end
         add = {QW{1'b0}};
         for (m = 0; m < LANES; m = m + 1)
           if (pd_take[m] && e_sa[m] == GS) add = add + 1'b1;
+        if (rst) begin
+          d_q <= {QW{1'b0}};
+          r_q <= {QW{1'b0}};
+          done <= {RMAX{1'b0}};
+        end else begin
+          d_q <= d_q + add;
+          r_q <= r_q + run;
+          done <= now_done;
+        end
       end
-      assign n_done[RMAX*g +: RMAX] = now_done & ~clr;
-      assign n_run[QW*g +: QW] = run;
-      assign n_add[QW*g +: QW] = add;
-      assign rel_seq[QW*g +: QW] = r_cnt[g];
+      /* verilator lint_on BLKSEQ */
+      assign d_cnt[QW*g +: QW] = d_q;
+      assign r_cnt[QW*g +: QW] = r_q;
+      assign rel_seq[QW*g +: QW] = r_q;
     end
   endgenerate
-  integer s;
-  always @(posedge clk) begin
-    for (s = 0; s < SAS; s = s + 1) begin
-      if (rst) begin
-        d_cnt[s] <= {QW{1'b0}};
-        r_cnt[s] <= {QW{1'b0}};
-        done[s] <= {RMAX{1'b0}};
-      end else begin
-        d_cnt[s] <= d_cnt[s] + n_add[QW*s +: QW];
-        r_cnt[s] <= r_cnt[s] + n_run[QW*s +: QW];
-        done[s] <= n_done[RMAX*s +: RMAX];
-      end
-    end
-  end
 endmodule

@@ -192,6 +192,16 @@ TEST(RtlBackpressure, RandomOutReadyTwoLanes) {
   EXPECT_GT(waits, 1000u);
 }
 
+// 3 and 4 lanes (every N of the core): fewer packets per lane, the credit still binds.
+TEST(RtlBackpressure, RandomOutReadyThreeAndFourLanes) {
+  for (unsigned lanes : {3u, 4u}) {
+    auto drv = gcm_rtl_make_driver(lanes, nullptr);
+    uint64_t waits = 0;
+    EXPECT_EQ(run_against_reference(*drv, 5, 0.7, 70 + lanes, 150, &waits), "") << lanes << " lanes";
+    EXPECT_GT(waits, 1000u) << lanes << " lanes";
+  }
+}
+
 // The fault build adds one output register: the same run must be reported as a violation.
 TEST(RtlBackpressure, ExtraStageIsAContractViolation) {
   auto drv = gcm_rtl_make_driver(0, nullptr);

@@ -247,6 +247,7 @@ void random_rounds(unsigned lanes)
 }
 TEST(RtlKeyCache, OneLaneEqualsRules) { random_rounds(1); }
 TEST(RtlKeyCache, TwoLanesEqualRules) { random_rounds(2); }
+TEST(RtlKeyCache, ThreeLanesEqualRules) { random_rounds(3); }
 TEST(RtlKeyCache, FourLanesEqualRules) { random_rounds(4); }
 
 TEST(RtlKeyCache, ControlsAreCaught)
