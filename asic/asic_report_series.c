@@ -13,7 +13,8 @@
 bool asic_series_start(asic_world *w) {
   w->occ = calloc(w->n_res ? w->n_res : 1, sizeof *w->occ);
   if (!w->occ) return false;
-  for (size_t i = 0; i < w->n_res; i++) {
+  w->n_occ = w->n_res;
+  for (size_t i = 0; i < w->n_occ; i++) {
     asic_res *x = &w->res[i];
     if (!x->bw && !x->lk && !x->attach_series) continue;
     occ_series *s = &w->occ[i];
@@ -27,7 +28,7 @@ bool asic_series_start(asic_world *w) {
 }
 
 void asic_series_free(asic_world *w) {
-  for (size_t i = 0; w->occ && i < w->n_res; i++) {
+  for (size_t i = 0; w->occ && i < w->n_occ; i++) {
     asic_res *x = &w->res[i];
     if (x->bw) x->bw->series = NULL;
     if (x->arb) x->arb->series = NULL;
@@ -37,6 +38,7 @@ void asic_series_free(asic_world *w) {
   }
   free(w->occ);
   w->occ = NULL;
+  w->n_occ = 0;
 }
 
 /* A queue that held nothing in any bucket (no traffic) gets no rows. */
@@ -48,8 +50,8 @@ static bool queue_used(const occ_series *s) {
 
 void asic_report_series_write(const asic_world *w, FILE *fp) {
   fprintf(fp, "time_us,flow,rx_l2_gbps,rx_l1_gbps,queue,queue_max_pkts,queue_mean_pkts,queue_max_bytes,queue_mean_bytes\n");
-  bool *used = calloc(w->n_res ? w->n_res : 1, sizeof *used);
-  for (size_t i = 0; used && w->occ && i < w->n_res; i++) used[i] = w->occ[i].n && queue_used(&w->occ[i]);
+  bool *used = calloc(w->n_occ ? w->n_occ : 1, sizeof *used);
+  for (size_t i = 0; used && w->occ && i < w->n_occ; i++) used[i] = w->occ[i].n && queue_used(&w->occ[i]);
   for (uint32_t b = 0; b < w->n_buckets; b++) {
     const double t_us = (double)(w->w0 + b * w->bucket) / 1e9;
     for (uint32_t i = 0; i < w->n_flows; i++) {
@@ -58,7 +60,7 @@ void asic_report_series_write(const asic_world *w, FILE *fp) {
       double mean = asic_flow_mean_frame(f);
       fprintf(fp, "%.3f,%s,%.6f,%.6f,,,,,\n", t_us, f->name, l2, l2 * (mean + 20) / mean);
     }
-    for (size_t i = 0; used && i < w->n_res; i++) {
+    for (size_t i = 0; used && i < w->n_occ; i++) {
       if (!used[i]) continue;
       const occ_series *s = &w->occ[i];
       fprintf(fp, "%.3f,,,,%s,%llu,%.6f,", t_us, w->res[i].name, (unsigned long long)s->max_pkts[b],

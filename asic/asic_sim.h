@@ -157,8 +157,10 @@ typedef struct sim_world {
   uint32_t n_tunnels, cap_tunnels;
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   size_t n_res, cap_res;
-  occ_series *occ;      /* [n_res] queue occupancy per time bucket, by registry index
-                           (asic_report_series.c; n == 0: that entry has no queue) */
+  occ_series *occ;      /* [n_occ] queue occupancy per time bucket, by registry index: the
+                           entries registered by asic_world_start (asic_report_series.c;
+                           n == 0: that entry has no queue) */
+  size_t n_occ;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
   void (*notify)(void *ctx, uint32_t heap, sim_fs t);

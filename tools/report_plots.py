@@ -2,72 +2,14 @@
 OUT/NAME.png and OUT/NAME.csv: the CSV holds exactly the series the PNG draws (long form:
 series,x,y), so tests compare it with the result files. Limits come from the analytic.*
 closed forms in the results, never from constants here. Returns [{name, title, png, csv, note}]."""
-import csv
-import os
 import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from report_data import number, pretty, ranked  # noqa: E402
+from report_data import number, pretty, ranked
+from report_figure import Plot
+from report_plots_run import _latency_histogram, _over_time, _tunnel_paths
 
 QUANTILES = (("min", 0.0), ("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999), ("max", 1.0))
 ENGINE_RE = re.compile(r"^([^.]+\.asic\d+\.slice\d+\.engine)\.l1_gbps$")
-
-
-class Plot:
-    def __init__(self, out, name, title, figsize=(8, 4.2), nrows=1):
-        self.out, self.name, self.title = out, name, title
-        self.rows, self.note = [], ""
-        self.fig, axes = plt.subplots(nrows, 1, figsize=figsize, sharex=True, squeeze=False)
-        self.axes = [a[0] for a in axes]
-        self.ax = self.axes[0]
-
-    def series(self, label, xs, ys, style="o-", ax=None, **kw):
-        self.rows += [(label, x, y) for x, y in zip(xs, ys)]
-        nan = float("nan")
-        (ax or self.ax).plot([nan if x is None else x for x in xs], [nan if y is None else y for y in ys], style,
-                             label=label, **kw)
-
-    def hline(self, label, y, **kw):
-        self.rows.append((label, "", y))
-        self.ax.axhline(y, linestyle="--", linewidth=1, label=label, **kw)
-
-    def finish(self, xlabel, ylabel):
-        ax = self.ax
-        if len(self.axes) > 1:
-            self.fig.suptitle(self.title, fontsize="medium")
-        else:
-            ax.set_title(self.title, fontsize="medium")
-        self.axes[-1].set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        for a in self.axes:
-            a.grid(True, alpha=0.3)
-            if a.get_legend_handles_labels()[0]:
-                a.legend(fontsize="xx-small" if len(a.get_legend_handles_labels()[0]) > 8 else "x-small", loc="best")
-        if self.note:
-            self.fig.text(0.01, 0.01, self.note, fontsize="x-small", color="dimgray")
-        self.fig.tight_layout(rect=(0, 0.04 if self.note else 0, 1, 1))
-        png, path = os.path.join(self.out, self.name + ".png"), os.path.join(self.out, self.name + ".csv")
-        # Written beside and renamed over: a symlink there is replaced, never written through;
-        # interrupted (SIGINT, SIGTERM: tools/report_html.py), no temporary is left behind.
-        try:
-            self.fig.savefig(png + ".tmp", dpi=100, format="png", metadata={"Software": None})
-            plt.close(self.fig)
-            with open(path + ".tmp", "w", newline="", encoding="utf-8") as fp:
-                w = csv.writer(fp, lineterminator="\n")
-                w.writerow(("series", "x", "y"))
-                w.writerows(("" if v is None else v for v in r) for r in self.rows)
-            os.replace(png + ".tmp", png)
-            os.replace(path + ".tmp", path)
-        except BaseException:
-            for t in (png + ".tmp", path + ".tmp"):
-                if os.path.exists(t):
-                    os.remove(t)
-            raise
-        return {"name": self.name, "title": self.title, "png": png, "csv": path, "note": self.note}
 
 
 def _pg_limit(p, m, engines):
@@ -148,93 +90,6 @@ def _utilisation(run, out):
     if not res:
         p.note = "no resource carried traffic"
     return p.finish("utilisation (% of the resource's capacity; red: the one that binds)", "")
-
-
-def _tunnel_paths(run, out):
-    """One panel per tunnel (tunnels with the same resources share one): the utilisation of
-    every resource on its traffic's path, in path order, the busiest in red."""
-    groups = run["tunnel_paths"]
-    rows = max([len(g[2]) for g in groups] + [1])
-    p = Plot(out, "tunnel_path_utilisation", "utilisation of every resource on each tunnel's path (red: the busiest)",
-             figsize=(8, max(2.5, len(groups) * (0.28 * rows + 0.9) + 0.6)), nrows=max(1, len(groups)))
-    for ax, (label, _, res) in zip(p.axes, groups):
-        top = max((u for _, u in res if isinstance(u, (int, float))), default=None)
-        ys = list(range(len(res)))[::-1]  # path order top-down
-        for y, (name, u) in zip(ys, res):
-            p.rows.append((f"{label} | {name}", y, u))
-            v = 100 * u if isinstance(u, (int, float)) else 0
-            ax.barh(y, v, color="tab:red" if u is not None and u == top else "tab:blue")
-            ax.text(v, y, f" {v:.1f}%" if isinstance(u, (int, float)) else " (no utilisation figure)",
-                    va="center", fontsize="xx-small")
-        ax.set_yticks(ys, [pretty(n) for n, _ in res], fontsize="xx-small")
-        ax.set_title(f"tunnel {label}", fontsize="small", loc="left")
-        ax.set_xlim(0, 115)
-        ax.axvline(100, color="black", linewidth=0.8)
-    if not groups:
-        p.note = "no tunnel in these results (report.json paths.tunnels empty or absent)"
-    return p.finish("utilisation (% of the resource's capacity)", "")
-
-
-def _over_time(run, out):
-    p = Plot(out, "throughput_over_time", "throughput and queue occupancy over simulated time",
-             figsize=(8, 6.4), nrows=2)
-    by = {}
-    for row in run["timeseries"]:
-        by.setdefault(row["flow"], ([], []))
-        by[row["flow"]][0].append(row["time_us"])
-        by[row["flow"]][1].append(row["rx_l1_gbps"])
-    for name in sorted(by):
-        p.series(name, by[name][0], by[name][1], "-")
-    total = {}
-    for row in run["timeseries"]:
-        total[row["time_us"]] = total.get(row["time_us"], 0.0) + row["rx_l1_gbps"]
-    if len(by) > 1:
-        p.series("all flows", sorted(total), [total[t] for t in sorted(total)], "k-", linewidth=1.5)
-    notes = []
-    # Every queue timeseries.csv carries (those that held packets), peak solid, mean dotted.
-    q = p.axes[1]
-    qs = {}
-    for row in run["queue_series"]:
-        qs.setdefault(row["queue"], []).append(row)
-    for i, name in enumerate(sorted(qs)):
-        rows, color = qs[name], f"C{i % 10}"
-        p.series(f"{pretty(name)} peak pkts", [r["time_us"] for r in rows], [r["max_pkts"] for r in rows], "-",
-                 ax=q, color=color, linewidth=1)
-        p.series(f"{pretty(name)} mean pkts", [r["time_us"] for r in rows], [r["mean_pkts"] for r in rows], ":",
-                 ax=q, color=color, linewidth=1)
-    q.set_ylabel("queue (packets)")
-    if not qs:
-        notes.append("no queue occupancy in timeseries.csv (a run before the queue series, or no traffic)")
-    dead = [f["name"] for f in run["flows"] if f["delivered_nothing"]]
-    if dead:
-        notes.insert(0, "delivered nothing: " + ", ".join(dead))
-    p.note = "; ".join(notes + ["queues: peak = most packets held just after an arrival in the bucket (0: none "
-                                "arrived), mean = time average over the bucket"])
-    return p.finish("simulated time (us, start of each bucket)", "delivered Gbit/s L1")
-
-
-def _latency_histogram(run, out):
-    """Each flow's LIFO latency histogram from latency_hist.csv: one bar per non-empty bucket of
-    model/stats_hist.c (log-linear, 64 per power of two), x = the bucket's lower bound."""
-    p = Plot(out, "latency_histogram", "latency distribution per flow (histogram of the window's packets)")
-    hist = run["latency_hist"]
-    for i, f in enumerate(run["flows"]):
-        rows = hist.get((f["name"], "lifo"), [])
-        if not rows:
-            p.rows.append((f"{f['name']} LIFO (delivered nothing)", "", ""))
-            p.ax.plot([], [], " ", label=f"{f['name']}: delivered nothing")
-            continue
-        p.rows += [(f"{f['name']} LIFO", lo / 1e6, n) for lo, _, n in rows]
-        p.ax.bar([lo / 1e6 for lo, _, _ in rows], [n for _, _, n in rows], width=[(hi + 1 - lo) / 1e6 for lo, hi, _ in rows],
-                 align="edge", color=f"C{i % 10}", alpha=0.7, label=f"{f['name']} LIFO ({sum(n for *_, n in rows)} pkts)")
-    xs = [lo for rows in hist.values() for lo, _, _ in rows]
-    if xs and min(xs) > 0 and max(xs) / min(xs) > 4:
-        p.ax.set_xscale("log")
-    if not hist:
-        p.note = "latency_hist.csv absent from this run directory"
-    return p.finish("latency (ns, LIFO: last bit in to first bit out, RFC 1242; bucket lower bound)",
-                    "packets per bucket (bucket width 1/64 of its bound)")
-
 
 def _latency_distribution(run, out):
     p = Plot(out, "latency_distribution", "latency distribution per flow (min, p50, p99, p99.9, max of the window; lines join them)")

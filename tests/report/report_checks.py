@@ -261,6 +261,13 @@ def case_series():
     same = [n for n in ("timeseries.csv", "latency_hist.csv", "report.json")
             if open(os.path.join(dc, n), "rb").read() == open(os.path.join(d, n), "rb").read()]
     check(len(same) == 3, f"--driver c and systemc: byte-identical {same}")
+    for drv in ("c", "systemc"):  # the main job: the engine's input FIFO series too
+        shutil.rmtree(os.path.join(WORK, f"main_{drv}"), ignore_errors=True)
+        sh("run", MAIN, "--driver", drv, "--out", os.path.join(WORK, f"main_{drv}"), "--quiet")
+    same = [n for n in ("timeseries.csv", "latency_hist.csv", "report.json")
+            if open(os.path.join(WORK, "main_c", n), "rb").read() == open(os.path.join(WORK, "main_systemc", n), "rb").read()]
+    check(len(same) == 3 and "r0.asic0.slice0.engine" in queue_rows(os.path.join(WORK, "main_c")),
+          f"main job, --driver c and systemc: byte-identical {same}, the engine FIFO among the queues")
     # Underloaded (one CBR stream at 50%): every queue on its path holds one packet at most, the
     # egress MAC's time average is its load (0.5) within one frame time per bucket.
     sc = os.path.join(WORK, "under.yaml")
