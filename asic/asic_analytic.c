@@ -44,6 +44,8 @@ typedef struct visit_at {
   sim_fs lat;
   double bytes;    /* a frame mix's mean frame on the clear part of the path (not rounded) */
   double mult, engine_pps;
+  const void *engine_at; /* V_ENGINE: the anchor slice's slice.in (names the engine's slice) */
+  uint32_t tunnel;       /* V_ENGINE: the tunnel whose SA it applies */
 } visit_at;
 typedef void (*visit_fn)(void *ctx, const visit_at *v);
 
@@ -59,6 +61,8 @@ typedef struct walker {
    * its own size: a pre-fragmented datagram's fragments differ); decrypt: inner_bytes of each
    * is the inner IP packet (fragment) it carries */
   engine_esp_plan esp;
+  const void *engine_at; /* the engine pass being visited (visit_at.engine_at, .tunnel) */
+  uint32_t tunnel;
 } walker;
 
 /* Mean frame bytes and mean lane hold cycles over a plan's packets, each at its own size: the
@@ -75,7 +79,7 @@ static void plan_means(const engine_esp_plan *p, bool inner, uint64_t overhead, 
 }
 
 static void hop(walker *k, const void *obj, visit_kind kind, sim_fs lat, double engine_pps) {
-  const visit_at v = {obj, kind, lat, k->bytes + k->frac, k->mult, engine_pps};
+  const visit_at v = {obj, kind, lat, k->bytes + k->frac, k->mult, engine_pps, k->engine_at, k->tunnel};
   k->visit(k->ctx, &v);
   k->now += lat;
 }
@@ -130,7 +134,9 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
   plan_means(&plan, decrypt, e->overhead_cycles, &frame, &hold);
   /* per packet entering: a clear datagram costs all its ESP packets, an ESP packet itself */
   const double per_packet = decrypt ? hold : hold * plan.n;
+  k->engine_at = &d->in, k->tunnel = t;
   hop(k, NULL, V_ENGINE, out - k->now, lanes / (per_packet * sim_fs_to_s(T)));
+  k->engine_at = NULL;
   k->bytes = engine_frame_bytes(decrypt ? sh.inner_bytes : sh.esp_ip_bytes);
   k->frac = frame - k->bytes; /* the packets' mean beyond the first (<= 0) */
   k->esp = plan;
@@ -150,7 +156,7 @@ static uint32_t engine_pass(walker *k, uint32_t from, uint32_t t, bool decrypt, 
 static bool walk(asic_world *w, const asic_flow *f, double frame, visit_fn visit, void *ctx) {
   const uint32_t fi = (uint32_t)(f - w->flows);
   const uint32_t bytes = (uint32_t)frame;
-  walker k = {w, visit, ctx, f->start, bytes, frame - bytes, 1.0, {.n = 1}};
+  walker k = {w, visit, ctx, f->start, bytes, frame - bytes, 1.0, {.n = 1}, NULL, ASIC_NONE};
   uint32_t port = f->port, key = f->first_key, decrypt_t = ASIC_NONE;
   const asic_ipsec_rt *rt = w->ipsec;
   if (rt && f->esp_of < rt->tab.n_tunnels) { /* the first ESP packet its remote peer sends */
@@ -294,6 +300,34 @@ double asic_flow_ceiling_pps(asic_world *w, uint32_t fi) {
 }
 
 static void visit_lat(void *vctx, const visit_at *v) { *(sim_fs *)vctx += v->lat; }
+
+typedef struct path_ctx {
+  asic_world *w;
+  void (*each)(void *ctx, const char *name, uint32_t tunnel);
+  void *ctx;
+} path_ctx;
+
+/* Registry names of the hops; an engine as SLICE.engine (its metrics' prefix), named from
+ * its slice's slice.in entry. */
+static void visit_path(void *vctx, const visit_at *v) {
+  path_ctx *c = vctx;
+  if (v->kind == V_ENGINE) {
+    const asic_res *r = find_bw(c->w->res, c->w->n_res, v->engine_at);
+    size_t len = r ? strlen(r->name) : 0;
+    if (len < 3) return;
+    char n[sizeof r->name + 8];
+    snprintf(n, sizeof n, "%.*s.engine", (int)(len - 3), r->name); /* strip ".in" */
+    c->each(c->ctx, n, v->tunnel);
+    return;
+  }
+  const asic_res *r = v->obj ? find_bw(c->w->res, c->w->n_res, v->obj) : NULL;
+  if (r) c->each(c->ctx, r->name, ASIC_NONE);
+}
+
+bool asic_flow_path(asic_world *w, uint32_t fi, void (*each)(void *ctx, const char *name, uint32_t tunnel), void *ctx) {
+  path_ctx c = {w, each, ctx};
+  return walk(w, &w->flows[fi], asic_flow_mean_frame(&w->flows[fi]), visit_path, &c);
+}
 
 bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lifo, sim_fs *fifo) {
   const asic_flow *f = &w->flows[fi];

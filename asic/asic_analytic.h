@@ -55,6 +55,9 @@ typedef struct asic_res {
    * registry order) into r, e.g. a port's receive side ROUTER.port.NAME.rx_l1_gbps. The
    * report and the names expect: accepts come from this call alone. NULL = none. */
   void (*publish_figures)(const struct sim_world *w, void *ctx, uint32_t index, stats_registry *r);
+  /* A queue the block keeps besides bw/arb/lk (an engine's input FIFO): hands it the series
+   * timeseries.csv reports under NAME (asic_report_series.c); NULL = none. */
+  void (*attach_series)(struct sim_world *w, void *ctx, uint32_t index, occ_series *s);
   void *ctx;
   uint32_t index;
   /* RES_HOLDER: the report publishes NAME.held_pkts and NAME.run_drops (its census when
@@ -94,6 +97,10 @@ double asic_flow_offered_pps(const asic_flow *f);
 double asic_flow_wire_bytes(const asic_flow *f, double frame, double *l2_bytes);
 /* Lowest path ceiling (pps) for the flow's frames as if it were alone. */
 double asic_flow_ceiling_pps(asic_world *w, uint32_t fi);
+/* The resources on flow fi's path in order, by registry name, through each(ctx, name,
+ * tunnel): an engine pass as SLICE.engine with the tunnel whose SA it applies (ASIC_NONE
+ * for every other hop). False when the path ends unrouted (the hops so far were given). */
+bool asic_flow_path(asic_world *w, uint32_t fi, void (*each)(void *ctx, const char *name, uint32_t tunnel), void *ctx);
 /* Exact zero-load latency (fs) of one packet of `bytes` from flow fi; false if no route. */
 bool asic_flow_zero_load(asic_world *w, uint32_t fi, uint32_t bytes, sim_fs *lifo, sim_fs *fifo);
 

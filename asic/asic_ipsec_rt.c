@@ -1,6 +1,8 @@
 /* Run-time IPsec state: SAs on the anchor engines, gateway keys, SPI demux, the engines at
- * PG0; see asic_ipsec_rt.h. Composes ipsec_engine/engine_pg.h and pfe/slice.h only. */
+ * PG0; see asic_ipsec_rt.h. Composes ipsec_engine/engine_pg.h and pfe/slice.h; the engine input FIFO joins the
+ * resource registry (asic_analytic.h) for its occupancy series. */
 #include "asic_ipsec_rt.h"
+#include "asic_analytic.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,21 @@ static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t
   return n;
 }
 
+static void engine_queue_series(struct sim_world *w, void *ctx, uint32_t s, occ_series *q) {
+  (void)ctx;
+  if (w->ipsec && w->ipsec->eng[s]) engine_set_series(engine_pg_engine(w->ipsec->eng[s]), q);
+}
+
+/* The engine's input FIFO in the registry as SLICE.engine (its metrics' prefix): a holder with
+ * a queue series only (the census, drops and figures stay the PG0 attachment point's). */
+static bool register_engine_queue(asic_world *w, uint32_t s) {
+  const asic_slice *sl = &w->slices[s];
+  asic_res q = {.kind = RES_HOLDER, .attach_series = engine_queue_series, .index = s};
+  snprintf(q.name, sizeof q.name, "%s.asic%u.slice%u.engine", w->routers[sl->router].name,
+           sl->asic - w->slices[w->routers[sl->router].first_asic_slice].asic, sl->index);
+  return asic_registry_add(w, &q);
+}
+
 static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
   const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now};
   uint32_t most = 0;
@@ -115,6 +132,10 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
     engine_pg_set_window(rt->eng[s], w->w0, w->w1);
     pg_block_ops ops = engine_pg_ops(rt->eng[s]);
     ok = asic_attach_block(w, s, &ops, err, errlen);
+    if (ok && !register_engine_queue(w, s)) {
+      snprintf(err, errlen, "out of memory");
+      ok = false;
+    }
   }
   free(sas);
   free(bind);

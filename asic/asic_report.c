@@ -286,12 +286,12 @@ static FILE *open_in(out_file *of, const char *dir, const char *name, char *err,
 
 bool asic_report_check_dir(const char *scenario_path, const char *dir, bool with_wallclock, char *err,
                            size_t errlen) {
-  static const char *const names[] = {"report.json", "report.txt", "timeseries.csv", "config.resolved.yaml",
-                                      "wallclock.json"};
+  static const char *const names[] = {"report.json", "report.txt", "timeseries.csv", "latency_hist.csv",
+                                      "config.resolved.yaml", "wallclock.json"};
   const out_role in = {"the scenario", scenario_path};
   char path[1024];
   const size_t dl = strlen(dir);
-  for (size_t i = 0; i < (with_wallclock ? 5u : 4u); i++) {
+  for (size_t i = 0; i < (with_wallclock ? 6u : 5u); i++) {
     snprintf(path, sizeof path, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
     const out_role out = {"--out", path};
     if (!out_check_distinct(&out, 1, &in, 1, err, errlen)) return false;
@@ -359,7 +359,9 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
     fprintf(fp, ", \"speed_gbps\": %llu, \"fpc\": %u, \"pic\": %u, \"asic\": %u, \"slice\": %u, \"pg\": %u}",
             (unsigned long long)(pt->rate_bps / 1000000000ull), d.fpc, d.pic, d.asic, d.slice, d.pg);
   }
-  fprintf(fp, "],\n \"stats\": ");
+  fprintf(fp, "],\n \"paths\": ");
+  asic_report_paths_json(w, fp); /* resources on each flow's path, flows through each tunnel */
+  fprintf(fp, ",\n \"stats\": ");
   stats_write_json(w->stats, NULL, fp);
   fprintf(fp, "}\n");
   if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "report.txt", err, errlen))) return false;
@@ -367,14 +369,9 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
   fprintf(fp, "\n");
   stats_write_text(w->stats, NULL, fp);
   if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "timeseries.csv", err, errlen))) return false;
-  fprintf(fp, "time_us,flow,rx_l2_gbps,rx_l1_gbps\n");
-  for (uint32_t b = 0; b < w->n_buckets; b++)
-    for (uint32_t i = 0; i < w->n_flows; i++) {
-      const asic_flow *f = &w->flows[i];
-      double s = sim_fs_to_s(w->bucket), l2 = f->series_bytes[b] * 8.0 / s / 1e9;
-      double mean = asic_flow_mean_frame(f);
-      fprintf(fp, "%.3f,%s,%.6f,%.6f\n", (double)(w->w0 + b * w->bucket) / 1e9, f->name, l2, l2 * (mean + 20) / mean);
-    }
+  asic_report_series_write(w, fp); /* flows and queues per time bucket (asic_report_series.c) */
+  if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "latency_hist.csv", err, errlen))) return false;
+  asic_report_latency_write(w, fp);
   if (!out_commit(&of, err, errlen) || !(fp = open_in(&of, dir, "config.resolved.yaml", err, errlen))) return false;
   asic_report_resolved(sc, fp);
   return out_commit(&of, err, errlen) && scenario_ipsec_keys_write(w, sc->path, dir, err, errlen);

@@ -22,11 +22,19 @@ void asic_report_publish(scenario *sc);
 void asic_report_derived_names(asic_world *w, stats_registry *scratch);
 /* Summary table (per flow, then resources that saw traffic). */
 void asic_report_summary(scenario *sc, FILE *fp);
-/* Write report.json, report.txt, timeseries.csv, config.resolved.yaml into dir (and
+/* Write report.json, report.txt, timeseries.csv, latency_hist.csv, config.resolved.yaml into dir (and
  * config.keys.yaml, mode 0600, when a tunnel's key is not auto: scenario_ipsec.h). */
 bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen);
 void asic_report_resolved(scenario *sc, FILE *fp);
-/* Before a run: none of the files `run --out dir` writes (the four above, and wallclock.json
+/* timeseries.csv: per time bucket, each flow's delivered L2/L1 Gbit/s, then each queue that
+ * held packets: its peak and time-averaged packets and bytes (asic_report_series.c). */
+void asic_report_series_write(const asic_world *w, FILE *fp);
+/* latency_hist.csv: each flow's window latency histograms (LIFO, FIFO), non-empty buckets. */
+void asic_report_latency_write(const asic_world *w, FILE *fp);
+/* report.json's "paths" value: {"flows": {FLOW: [resource, ...]}, "tunnels": {ROUTER.TUNNEL:
+ * [FLOW, ...]}} (asic_report_paths.c). */
+void asic_report_paths_json(asic_world *w, FILE *fp);
+/* Before a run: none of the files `run --out dir` writes (the five above, and wallclock.json
  * with_wallclock) is the scenario itself (model/out_file rules), else one line in err. */
 bool asic_report_check_dir(const char *scenario_path, const char *dir, bool with_wallclock, char *err,
                            size_t errlen);

@@ -157,6 +157,10 @@ typedef struct sim_world {
   uint32_t n_tunnels, cap_tunnels;
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   size_t n_res, cap_res;
+  occ_series *occ;      /* [n_occ] queue occupancy per time bucket, by registry index: the
+                           entries registered by asic_world_start (asic_report_series.c;
+                           n == 0: that entry has no queue) */
+  size_t n_occ;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
   void (*notify)(void *ctx, uint32_t heap, sim_fs t);
@@ -180,6 +184,11 @@ void asic_world_free(asic_world *w);
  * points the blocks at them; blocks then increment the registry directly. Called by
  * asic_world_start; implemented with the report names in asic_report.c. */
 bool asic_stats_register(asic_world *w);
+/* Gives every registered queue (bw servers, arbiters with their server as one stage, lookup
+ * queues, a block's own queue through attach_series) its occupancy series over the time
+ * buckets (asic_report_series.c; called by asic_world_start, freed by asic_world_free). */
+bool asic_series_start(asic_world *w);
+void asic_series_free(asic_world *w);
 
 /* Registers an address a lookup can route on (before stepping) and returns its route key;
  * resolved on every router's routes at asic_world_start (at once when registered later). */

@@ -79,7 +79,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
     return false;
   }
   if (!asic_ipsec_start(w, err, errlen)) return false;
-  if (!asic_stats_register(w) || !asic_ipsec_stats_register(w) || !occupancy_table(w)) {
+  if (!asic_stats_register(w) || !asic_ipsec_stats_register(w) || !occupancy_table(w) || !asic_series_start(w)) {
     snprintf(err, errlen, "out of memory");
     return false;
   }
@@ -192,6 +192,7 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
 }
 
 void asic_world_free(asic_world *w) {
+  asic_series_free(w);
   asic_registry_free(w); /* every registered resource; the blocks free the rest */
   for (uint32_t i = 0; i < w->n_ports; i++) bw_server_free(&w->ports[i].tx);
   for (uint32_t i = 0; w->pgs && i < w->n_pgs; i++) portgroup_pg_free(&w->pgs[i]);

@@ -58,6 +58,7 @@
 #include "ipsec_engine/engine_sa_cache.h"
 #include "ipsec_engine/gcm_timing.h"
 #include "model/cfg.h"
+#include "model/occ_series.h"
 #include "model/sim_time.h"
 #include "model/stats.h"
 
@@ -183,6 +184,10 @@ void engine_set_out_ready(engine *e, sim_fs t, bool ready);
  * by their time, busy lane-time clipped to it); the maxima are taken at arrivals (queue) and
  * completions (reorder) inside it. */
 void engine_set_window(engine *e, sim_fs w0, sim_fs w1);
+/* The input FIFO's occupancy per time bucket (model/occ_series.h; NULL: none): each packet
+ * holds it from its offer to the dispatch of its last entry, peaks at arrivals as
+ * queue_max_pkts counts them. */
+void engine_set_series(engine *e, occ_series *s);
 engine_counters *engine_counters_of(engine *e);
 /* The SA context cache's window counters (engine_sa_cache.h), re-pointable the same way
  * (names: sa_cache_hits, sa_cache_misses, sa_miss_cycles). */

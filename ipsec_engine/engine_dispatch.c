@@ -103,6 +103,7 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   if (j->queue_bytes) e->q_pkts--;
   e->floor = d; /* FIFO order: nothing behind starts earlier */
   const sim_fs t = d * e->period;
+  if (e->series && j->queue_bytes) occ_series_span(e->series, j->offer_fs, t, 1, j->queue_bytes);
   const uint32_t sa_i = j->sa;
   const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
   if (!e->hooks.on_start(e->hooks.ctx, ji, d, lane)) { /* dropped: no lane time */

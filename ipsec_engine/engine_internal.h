@@ -91,6 +91,7 @@ struct engine {
   stats_counter own_[7 + ENGINE_DROP_N];
   sim_fs busy_fs;
   uint64_t queue_max, reorder_max;
+  occ_series *series;      /* input FIFO occupancy per time bucket, or NULL */
   /* all-time, for conservation */
   uint64_t tot_offered, tot_accepted, tot_input_drops, tot_host;
   uint64_t tot_jobs, tot_released, tot_late_drops, jobs_inside;

@@ -119,6 +119,7 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   proto.queue_bytes = in_frame;
   e->q_bytes += in_frame;
   if (++e->q_pkts > e->queue_max && engine_in_window(e, t)) e->queue_max = e->q_pkts;
+  if (e->series && engine_in_window(e, t)) occ_series_peak(e->series, t, e->q_pkts, e->q_bytes);
   for (uint32_t i = 0; i < plan.n; i++) enqueue(e, &proto, engine_plan_at(&plan, i), i, plan.n);
   engine_run_until(e, t);
   return ENGINE_OUT_PACKET;
@@ -139,6 +140,8 @@ void engine_set_out_ready(engine *e, sim_fs t, bool ready) {
   e->be_ops->set_out_ready(e->be, gcm_ready_cycle(t, e->period), ready);
   engine_run_until(e, t);
 }
+
+void engine_set_series(engine *e, occ_series *s) { e->series = s; }
 
 void engine_set_window(engine *e, sim_fs w0, sim_fs w1) {
   e->w0 = w0;

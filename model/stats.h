@@ -50,6 +50,9 @@ double stats_hist_mean(const stats_hist *h);
  * satisfies x <= r < x + x/64 (exact for x < 128). Each histogram holds 3776 buckets
  * (~30 KB), allocated at registration; recording never allocates. */
 uint64_t stats_hist_quantile(const stats_hist *h, double q);
+/* The non-empty buckets in increasing order: start with *it = 0; each call gives the next
+ * bucket's inclusive bounds (lo <= value <= hi) and count, false after the last. */
+bool stats_hist_next_bucket(const stats_hist *h, size_t *it, uint64_t *lo, uint64_t *hi, uint64_t *count);
 
 /* Look-ups by name (reports, tests). NULL if absent. */
 const stats_counter *stats_find_counter(const stats_registry *r, const char *name);

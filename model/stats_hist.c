@@ -35,6 +35,22 @@ static uint64_t bucket_upper(unsigned b) {
   return ((sub + 1u) << (e - 6u)) - 1u; /* wraps to UINT64_MAX for the very last bucket */
 }
 
+static uint64_t bucket_lower(unsigned b) {
+  if (b < LINEAR_LIMIT) return b;
+  unsigned e = 7u + (b - LINEAR_LIMIT) / SUB_BUCKETS;
+  return (uint64_t)(SUB_BUCKETS + (b - LINEAR_LIMIT) % SUB_BUCKETS) << (e - 6u);
+}
+
+bool stats_hist_next_bucket(const stats_hist *h, size_t *it, uint64_t *lo, uint64_t *hi, uint64_t *count) {
+  for (; *it < N_BUCKETS; ++*it) {
+    if (!h->bucket[*it]) continue;
+    *lo = bucket_lower((unsigned)*it), *hi = bucket_upper((unsigned)*it), *count = h->bucket[*it];
+    ++*it;
+    return true;
+  }
+  return false;
+}
+
 stats_hist *stats_hist_new(void) { return calloc(1, sizeof(stats_hist)); }
 
 void stats_hist_free(stats_hist *h) { free(h); }

@@ -31,7 +31,10 @@ void lookup_window(lookup_pool *p, sim_fs w0, sim_fs w1) {
 static inline void integrate(lookup_pool *p, sim_fs t) {
   sim_fs a = p->last > p->w0 ? p->last : p->w0;
   sim_fs b = t < p->w1 ? t : p->w1;
-  if (b > a && p->n) p->area_pkts += (double)p->n * (double)(b - a);
+  if (b > a && p->n) {
+    p->area_pkts += (double)p->n * (double)(b - a);
+    if (p->series) occ_series_span(p->series, a, b, p->n, 0);
+  }
   if (t > p->last) p->last = t;
 }
 
@@ -100,6 +103,7 @@ sim_fs lookup_offer(lookup_pool *p, sim_fs t, uint32_t cycles) {
   if (in_window) {
     (*p->pkts)++;
     if (p->n > p->max_pkts) p->max_pkts = p->n;
+    if (p->series) occ_series_peak(p->series, t, p->n, 0);
   }
   return done;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/occ_series.h"
 #include "model/sim_time.h"
 #include "model/stats.h"
 
@@ -40,6 +41,7 @@ typedef struct lookup_pool {
   uint32_t max_pkts;
   double busy_thread_fs; /* thread-fs busy inside the window */
   uint64_t tot_in, tot_drops;
+  occ_series *series; /* waiting packets per time bucket (model/occ_series.h), or NULL */
 } lookup_pool;
 
 bool lookup_init(lookup_pool *p, uint32_t threads, double clock_hz, uint32_t cap_pkts);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/occ_series.h"
 #include "model/sim_time.h"
 #include "model/stats.h"
 
@@ -54,6 +55,7 @@ typedef struct bw_server {
   sim_fs busy;
   /* all-time */
   uint64_t tot_in, tot_drops;
+  occ_series *series; /* occupancy per time bucket (model/occ_series.h), or NULL */
 } bw_server;
 
 /* Descriptors a queue of `bytes` holds: one per minimum (64 B) frame, plus two. */
@@ -88,6 +90,7 @@ BW_SERVER_HOT void bw_server_integrate_(bw_server *s, sim_fs t) {
   if (b > a && s->n) {
     s->area_pkts += (double)s->n * (double)(b - a);
     s->area_bytes += (double)s->q_bytes * (double)(b - a);
+    if (s->series) occ_series_span(s->series, a, b, s->n, s->q_bytes);
   }
   if (t > s->last) s->last = t;
 }
@@ -138,6 +141,7 @@ BW_SERVER_HOT sim_fs bw_server_offer(bw_server *s, sim_fs t, uint32_t bytes) {
     *s->c.bytes += bytes;
     if (s->n > s->max_pkts) s->max_pkts = s->n;
     if (s->q_bytes > s->max_bytes) s->max_bytes = s->q_bytes;
+    if (s->series) occ_series_peak(s->series, t, s->n, s->q_bytes);
   }
   return done + s->latency;
 }

@@ -44,6 +44,7 @@ static void integrate(ingress_arb *a, sim_fs t) {
   if (hi > lo && a->waiting) {
     a->area_pkts += (double)a->waiting * (double)(hi - lo);
     a->area_bytes += (double)a->waiting_bytes * (double)(hi - lo);
+    if (a->series) occ_series_span(a->series, lo, hi, a->waiting, a->waiting_bytes);
   }
   if (t > a->last) a->last = t;
 }
@@ -123,6 +124,7 @@ arb_result ingress_arb_arrive(ingress_arb *a, bw_server *srv, uint32_t input, si
     uint32_t occ = a->waiting + srv->n;
     if (occ > a->max_pkts) a->max_pkts = occ;
     if (a->waiting_bytes + srv->q_bytes > a->max_bytes) a->max_bytes = a->waiting_bytes + srv->q_bytes;
+    if (a->series) occ_series_peak(a->series, t, occ, a->waiting_bytes + srv->q_bytes);
   }
   if (a->pending || a->held) return ARB_QUEUED;
   if (!credit_fits(a, pkt->bytes)) { /* the only waiting packet: wait for its credits */

@@ -92,6 +92,7 @@ typedef struct ingress_arb {
   stats_counter own_[3];
   uint64_t tot_drops;           /* all-time, held drops included */
   uint64_t tot_held_drops;
+  occ_series *series; /* the stage's occupancy per time bucket (shared with its server), or NULL */
 } ingress_arb;
 
 typedef enum arb_result { ARB_SERVED, ARB_QUEUED, ARB_QUEUED_SCHEDULE, ARB_DROPPED, ARB_DROPPED_HELD } arb_result;

@@ -1,27 +1,23 @@
 """Reads the result files of an `ipsecsim run --out DIR` (report.json, timeseries.csv,
-config.resolved.yaml) or of an `ipsecsim sweep --out DIR` (results.json) into plain tables for
-tools/report_plots.py and tools/report_html.py. Never reads config.keys.yaml; any key, salt or
-PSK value in config.resolved.yaml is masked before it leaves this module.
+latency_hist.csv, config.resolved.yaml, show.ROUTER.txt) or of an `ipsecsim sweep --out DIR`
+(results.json) into plain tables for tools/report_plots.py and tools/report_html.py. Never
+reads config.keys.yaml; any key, salt or PSK value in config.resolved.yaml is masked before it
+leaves this module. Files are read by tools/report_files.py (the input limit, the CSV series).
 Bad input raises InputError naming file, line and field (the CLI prints it as one line, exit 2)."""
-import csv
 import json
 import os
 import re
 
+from report_files import InputError, load_latency_hist, load_show, load_timeseries, read_text  # noqa: F401
+
 SECRET_FIELD = re.compile(r"\b(key|salt|psk)(\s*:\s*)(\"[^\"]*\"|[^,}\s]+)", re.IGNORECASE)
 
 
-class InputError(Exception):
-    pass
-
-
 def _load_json(path):
+    text = read_text(path)
     try:
-        with open(path, encoding="utf-8") as fp:
-            return json.load(fp)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
         line = getattr(e, "lineno", 1)
         raise InputError(f"{path}:{line}: not valid JSON ({getattr(e, 'msg', e)})") from None
 
@@ -52,8 +48,7 @@ def masked_config(path):
     """config.resolved.yaml as text with key/salt/psk values replaced, or '' when absent."""
     if not os.path.exists(path):
         return ""
-    with open(path, encoding="utf-8", errors="replace") as fp:
-        return SECRET_FIELD.sub(lambda m: m.group(1) + m.group(2) + "(not shown)", fp.read())
+    return SECRET_FIELD.sub(lambda m: m.group(1) + m.group(2) + "(not shown)", read_text(path))
 
 
 def load_run(d):
@@ -66,27 +61,34 @@ def load_run(d):
     run = {"kind": "run", "dir": d, "scenario": str(rep.get("scenario", "")), "seed": rep.get("seed"),
            "conventions": rep.get("conventions", {}), "metrics": m, "ports": rep.get("ports", []),
            "config": masked_config(os.path.join(d, "config.resolved.yaml")),
-           "timeseries": load_timeseries(os.path.join(d, "timeseries.csv"))}
+           "latency_hist": load_latency_hist(os.path.join(d, "latency_hist.csv")), "show": load_show(d)}
+    run["timeseries"], run["queue_series"] = load_timeseries(os.path.join(d, "timeseries.csv"))
     run["flows"] = flows(m)
     run["resources"] = resources(m)
+    run["tunnel_paths"] = tunnel_paths(rep.get("paths"), m, path)
     return run
 
 
-def load_timeseries(path):
-    rows = []
-    if not os.path.exists(path):
-        return rows
-    with open(path, encoding="utf-8") as fp:
-        reader = csv.DictReader(fp)
-        for k, row in enumerate(reader, start=2):
-            try:
-                rows.append({"time_us": float(row["time_us"]), "flow": row["flow"],
-                             "rx_l1_gbps": float(row["rx_l1_gbps"]), "rx_l2_gbps": float(row["rx_l2_gbps"])})
-            except (KeyError, TypeError, ValueError) as e:
-                field = e.args[0] if isinstance(e, KeyError) else "time_us/rx_l1_gbps/rx_l2_gbps"
-                raise InputError(f"{path}:{k}: field '{field}' missing or not a number") from None
-    return rows
-
+def tunnel_paths(paths, m, path):
+    """[(label, [tunnel, ...], [(resource, util), ...])]: the resources on the paths of the flows
+    through each tunnel (report.json "paths"; each once, in path order) with their utilisation
+    from the stats; tunnels whose resources are the same share one entry (identical bars)."""
+    if not isinstance(paths, dict):
+        return []
+    fl, tu = paths.get("flows", {}), paths.get("tunnels", {})
+    if not isinstance(fl, dict) or not isinstance(tu, dict):
+        raise InputError(f"{path}:1: field 'paths' is not {{\"flows\": {{...}}, \"tunnels\": {{...}}}}")
+    groups = {}
+    for t in sorted(tu):
+        res = []
+        for f in tu[t]:
+            res += [r for r in fl.get(f, []) if r not in res]
+        groups.setdefault(tuple(res), []).append(t)
+    out = []
+    for res, ts in sorted(groups.items(), key=lambda g: g[1][0]):
+        label = ", ".join(ts) if len(ts) <= 3 else f"{ts[0]} ... {ts[-1]} ({len(ts)} tunnels)"
+        out.append((label, ts, [(r, m.get(r + ".util")) for r in res]))
+    return out
 
 def drop_count(m, prefix):
     """PREFIX.drops.total when the results carry it, else the sum of the PREFIX.drops.REASON
@@ -95,6 +97,10 @@ def drop_count(m, prefix):
     if isinstance(total, (int, float)):
         return total
     return sum(v for k, v in m.items() if k.startswith(prefix + "drops.") and isinstance(v, (int, float)))
+
+
+FLOW_KNOWN = {"offered_l1_gbps", "offered_l2_gbps", "offered_mpps", "rx_l1_gbps", "rx_l2_gbps", "rx_mpps",
+              "tx_pkts", "rx_pkts", "host_pkts"}
 
 
 def flows(m):
@@ -111,6 +117,9 @@ def flows(m):
                 v = m.get(f"{p}latency_{kind}.{q}")
                 f[f"{kind}_{q}_ns"] = v / 1e6 if isinstance(v, (int, float)) else None  # fs -> ns
         f["delivered_nothing"] = not f["rx_pkts"]
+        # any other per-flow figure the results carry (e.g. payload_mismatch): shown as it is
+        f["extra"] = {k[len(p):]: v for k, v in m.items() if k.startswith(p) and k[len(p):] not in FLOW_KNOWN
+                      and not k[len(p):].startswith(("drops.", "latency_lifo.", "latency_fifo."))}
         out.append(f)
     return out
 

@@ -61,13 +61,14 @@ def run_body(r):
              f"packets</p><ul>{conv}<li>Gbit/s L1 = frame + 20 B; L2 = frame incl. FCS; WAN = ESP side, clear = "
              f"plaintext side of an engine</li></ul>"]
     fl = r["flows"]
+    extra = sorted({k for f in fl for k in f["extra"]})  # other per-flow figures, by their metric names
     parts.append("<h2>Flows</h2>" + table(
         ["flow", "offered Gbit/s L1", "delivered Gbit/s L1", "Gbit/s L2", "Mpps", "tx pkts", "rx pkts", "drops",
-         "LIFO p50 ns", "LIFO p99 ns", "LIFO max ns", "FIFO p99 ns"],
+         "LIFO p50 ns", "LIFO p99 ns", "LIFO max ns", "FIFO p99 ns"] + extra,
         [[esc(f["name"]) + (' <span class="dead">delivered nothing</span>' if f["delivered_nothing"] else ""),
           fmt(f["offered_l1_gbps"]), fmt(f["rx_l1_gbps"]), fmt(f["rx_l2_gbps"]), fmt(f["rx_mpps"]), fmt(f["tx_pkts"]),
           fmt(f["rx_pkts"]), fmt(f["drops"]), fmt(f["lifo_p50_ns"], 1), fmt(f["lifo_p99_ns"], 1),
-          fmt(f["lifo_max_ns"], 1), fmt(f["fifo_p99_ns"], 1)] for f in fl]))
+          fmt(f["lifo_max_ns"], 1), fmt(f["fifo_p99_ns"], 1)] + [fmt(f["extra"].get(k)) for k in extra] for f in fl]))
     res = rd.ranked(r["resources"], m)
     parts.append("<h2>Resources with traffic (most utilised first)</h2>" + table(
         ["resource", "util %", "Gbit/s L1", "Mpps", "closed-form ceiling Mpps", "ceiling Gbit/s L1",
@@ -83,6 +84,8 @@ def run_body(r):
     parts.append(engine_table(m))
     parts.append(prefix_table("Tunnels", m, "tunnel.", 2))
     parts.append(prefix_table("SAs (per-SA counters)", m, "sa.", None))
+    for router, text in r["show"]:  # issue 16: the Junos-style views `run --out` wrote
+        parts.append(f"<h2>show views of {esc(router)} (show.{esc(router)}.txt)</h2><pre>{esc(text)}</pre>")
     return parts
 
 
@@ -163,9 +166,10 @@ def render(d, res, plots):
     body = run_body(res) if kind == "run" else sweep_body(res)
     if kind == "run" and res["config"]:
         body.append("<h2>Resolved configuration (key material not shown)</h2><pre>" + esc(res["config"]) + "</pre>")
-    first = [p for p in plots if p["name"] == "resource_utilisation"]  # the bottleneck at a glance, under its sentence
-    if first:
-        body.insert(1, figure(first[0]))
+    # the bottleneck at a glance, under its sentence: every resource, then per tunnel
+    first = [p for n in ("resource_utilisation", "tunnel_path_utilisation") for p in plots if p["name"] == n]
+    for i, p in enumerate(first):
+        body.insert(1 + i, figure(p))
     body.append("<h2>Plots</h2>" + "\n".join(figure(p) for p in plots if p not in first))
     title = f"ipsecsim {kind} report: {res['scenario']}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

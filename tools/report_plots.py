@@ -2,65 +2,14 @@
 OUT/NAME.png and OUT/NAME.csv: the CSV holds exactly the series the PNG draws (long form:
 series,x,y), so tests compare it with the result files. Limits come from the analytic.*
 closed forms in the results, never from constants here. Returns [{name, title, png, csv, note}]."""
-import csv
-import os
 import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from report_data import number, pretty, ranked  # noqa: E402
+from report_data import number, pretty, ranked
+from report_figure import Plot
+from report_plots_run import _latency_histogram, _over_time, _tunnel_paths
 
 QUANTILES = (("min", 0.0), ("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999), ("max", 1.0))
 ENGINE_RE = re.compile(r"^([^.]+\.asic\d+\.slice\d+\.engine)\.l1_gbps$")
-
-
-class Plot:
-    def __init__(self, out, name, title, figsize=(8, 4.2)):
-        self.out, self.name, self.title = out, name, title
-        self.rows, self.note = [], ""
-        self.fig, self.ax = plt.subplots(figsize=figsize)
-
-    def series(self, label, xs, ys, style="o-", **kw):
-        self.rows += [(label, x, y) for x, y in zip(xs, ys)]
-        nan = float("nan")
-        self.ax.plot([nan if x is None else x for x in xs], [nan if y is None else y for y in ys], style, label=label, **kw)
-
-    def hline(self, label, y, **kw):
-        self.rows.append((label, "", y))
-        self.ax.axhline(y, linestyle="--", linewidth=1, label=label, **kw)
-
-    def finish(self, xlabel, ylabel):
-        ax = self.ax
-        ax.set_title(self.title, fontsize="medium")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.grid(True, alpha=0.3)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize="x-small", loc="best")
-        if self.note:
-            self.fig.text(0.01, 0.01, self.note, fontsize="x-small", color="dimgray")
-        self.fig.tight_layout(rect=(0, 0.04 if self.note else 0, 1, 1))
-        png, path = os.path.join(self.out, self.name + ".png"), os.path.join(self.out, self.name + ".csv")
-        # Written beside and renamed over: a symlink there is replaced, never written through;
-        # interrupted (SIGINT, SIGTERM: tools/report_html.py), no temporary is left behind.
-        try:
-            self.fig.savefig(png + ".tmp", dpi=100, format="png", metadata={"Software": None})
-            plt.close(self.fig)
-            with open(path + ".tmp", "w", newline="", encoding="utf-8") as fp:
-                w = csv.writer(fp, lineterminator="\n")
-                w.writerow(("series", "x", "y"))
-                w.writerows(("" if v is None else v for v in r) for r in self.rows)
-            os.replace(png + ".tmp", png)
-            os.replace(path + ".tmp", path)
-        except BaseException:
-            for t in (png + ".tmp", path + ".tmp"):
-                if os.path.exists(t):
-                    os.remove(t)
-            raise
-        return {"name": self.name, "title": self.title, "png": png, "csv": path, "note": self.note}
 
 
 def _pg_limit(p, m, engines):
@@ -101,8 +50,10 @@ def run_plots(run, out):
         p.ax.set_xscale("log")
     plots.append(p.finish("clear frame size (B, incl. FCS; mean over the run)", "Gbit/s L1 (frame + 20 B)"))
     plots.append(_utilisation(run, out))
+    plots.append(_tunnel_paths(run, out))
     plots.append(_over_time(run, out))
     plots.append(_latency_distribution(run, out))
+    plots.append(_latency_histogram(run, out))
     p = Plot(out, "latency_vs_load", "latency percentiles vs offered load (this run: one point per flow)")
     for q, _ in QUANTILES[1:4]:
         fl = [f for f in run["flows"] if f[f"lifo_{q}_ns"] is not None]
@@ -139,30 +90,6 @@ def _utilisation(run, out):
     if not res:
         p.note = "no resource carried traffic"
     return p.finish("utilisation (% of the resource's capacity; red: the one that binds)", "")
-
-
-def _over_time(run, out):
-    p = Plot(out, "throughput_over_time", "delivered throughput over simulated time, per flow")
-    by = {}
-    for row in run["timeseries"]:
-        by.setdefault(row["flow"], ([], []))
-        by[row["flow"]][0].append(row["time_us"])
-        by[row["flow"]][1].append(row["rx_l1_gbps"])
-    for name in sorted(by):
-        p.series(name, by[name][0], by[name][1], "-")
-    total = {}
-    for row in run["timeseries"]:
-        total[row["time_us"]] = total.get(row["time_us"], 0.0) + row["rx_l1_gbps"]
-    if len(by) > 1:
-        p.series("all flows", sorted(total), [total[t] for t in sorted(total)], "k-", linewidth=1.5)
-    notes = ["queue occupancy over time: not in the results (timeseries.csv has flows only); "
-             "window mean/max per resource in the resources table"]
-    dead = [f["name"] for f in run["flows"] if f["delivered_nothing"]]
-    if dead:
-        notes.insert(0, "delivered nothing: " + ", ".join(dead))
-    p.note = "; ".join(notes)
-    return p.finish("simulated time (us)", "delivered Gbit/s L1 (frame + 20 B)")
-
 
 def _latency_distribution(run, out):
     p = Plot(out, "latency_distribution", "latency distribution per flow (min, p50, p99, p99.9, max of the window; lines join them)")

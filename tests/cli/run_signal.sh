@@ -10,7 +10,7 @@ trap 'rm -rf "$W"' EXIT
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 temporaries() { find "$W/$1" -name '.*.tmp-*' | sort; }
-REPORTS="report.json report.txt timeseries.csv config.resolved.yaml"
+REPORTS="report.json report.txt timeseries.csv latency_hist.csv config.resolved.yaml"
 same_reports() { # DIR REF
   for f in $REPORTS; do cmp -s "$1/$f" "$2/$f" || no "$1/$f differs from $2/$f"; done
 }

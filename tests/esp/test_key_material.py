@@ -150,7 +150,7 @@ def run_outputs():
     check("run stdout", p.stdout, ALL)
     check("run stderr", p.stderr, ALL)
     names = sorted(os.listdir(out)) if os.path.isdir(out) else []
-    for want in ("report.json", "report.txt", "timeseries.csv", "config.resolved.yaml", "wallclock.json"):
+    for want in ("report.json", "report.txt", "timeseries.csv", "latency_hist.csv", "config.resolved.yaml", "wallclock.json"):
         if want not in names:
             failures.append("run wrote no " + want)
     for name in names:
