@@ -20,6 +20,10 @@ typedef struct asic_ipsec_bytes {
   sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SA (NULL db where none) */
   uint32_t *peer_next;  /* [n_flows] the datagram's ESP packets not sent yet (a chain) */
   uint64_t pending;
+  /* TEST ONLY (environment IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY=N): one byte of every
+   * N-th packet the engines decrypt is flipped after decryption, so that the sinks' check can
+   * be shown to count exactly those packets; 0 = off */
+  uint64_t test_corrupt_every, decrypted, test_corrupted;
 } asic_ipsec_bytes;
 
 static uint64_t now_ns(sim_fs t) { return (uint64_t)(t / 1000000u); }
@@ -116,6 +120,10 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
     r->icv_ok = r->reason == ESP_R_OK;
     size_t off = 0;
     if (r->icv_ok) r->head = chain_burst(w, f, b->scratch, &off, &out_len, 1);
+    if (r->head != SIM_PAYLOAD_NONE && b->test_corrupt_every && ++b->decrypted % b->test_corrupt_every == 0) {
+      asic_bytes_buf(&w->bytes, r->head)[w->bytes.len[r->head] - 1] ^= 0x01; /* the last byte */
+      b->test_corrupted++;
+    }
   }
   asic_bytes_release(&w->bytes, in->payload);
 }
@@ -149,6 +157,8 @@ bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
   b->peer_next = malloc((w->n_flows ? w->n_flows : 1) * sizeof *b->peer_next);
   if (!b->db || !b->out_sa || !b->in_sa || !b->scratch || !b->peer || !b->peer_next)
     return snprintf(err, errlen, "out of memory"), false;
+  const char *tc = getenv("IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY");
+  b->test_corrupt_every = tc ? strtoull(tc, NULL, 10) : 0;
   for (uint32_t r = 0; r < w->n_routers; r++)
     if (!db_init(&b->db[r])) return snprintf(err, errlen, "out of memory"), false;
   char why[256];
@@ -208,6 +218,9 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 }
 
 uint64_t asic_ipsec_bytes_pending(const asic_world *w) { return w->ipsec_bytes ? w->ipsec_bytes->pending : 0; }
+uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w) {
+  return w->ipsec_bytes ? w->ipsec_bytes->test_corrupted : 0;
+}
 
 void asic_ipsec_bytes_free(asic_world *w) {
   asic_ipsec_bytes *b = w->ipsec_bytes;

@@ -29,6 +29,8 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 /* Buffers made ahead for ESP packets their sources have not sent yet (the census of
  * asic_sim_conservation excludes them). */
 uint64_t asic_ipsec_bytes_pending(const asic_world *w);
+/* TEST ONLY: packets corrupted after decryption by IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY. */
+uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w);
 
 #ifdef __cplusplus
 }
