@@ -33,20 +33,20 @@ def run(exe, scen, sets):
     cmd = [exe, "run", scen, "-q", "--driver", "c", "--out", out]
     for s in sets:
         cmd += ["--set", s]
-    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+    env = dict(os.environ, IPSECSIM_MAX_INPUT="256MiB")
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env).returncode
     t1, rss = child_cpu()
-    with open(os.path.join(out, "report.json")) as f:
-        stats = json.load(f)["stats"]
-    sent = sum(f["tx_pkts"]["value"] for f in stats["flow"].values())
-    return t1 - t0, sent, rc
+    with open(os.path.join(out, "wallclock.json")) as f:
+        wc = json.load(f)
+    # CPU of the whole run (start-up included) and the simulation loop's own wall time
+    return t1 - t0, wc["packets"], wc["wall_s"]
 
 
 def openssl_op_s(size):
-    r = subprocess.run(["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", str(size), "-seconds", "2"],
+    # "Doing AES-256-GCM for 3s on 496 size blocks: N AES-256-GCM's in T s" (T: CPU seconds)
+    r = subprocess.run(["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", str(size), "-seconds", "3"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
-    m = re.search(r"Doing AES-256-GCM ops for 2s on %d size blocks: (\d+) AES-256-GCM ops in ([\d.]+)s" % size, r)
-    if not m:
-        m = re.search(r"(\d+) [\w-]+ ops in ([\d.]+)s", r)
+    m = re.search(r"(\d+) AES-256-GCM's in ([\d.]+)s", r)
     return float(m.group(2)) / float(m.group(1))
 
 
@@ -57,22 +57,27 @@ def tunnels(n):
 
 def main():
     exe, sdir = sys.argv[1], sys.argv[2]
-    scen = os.path.join(sdir, "ipsec_sa_cache_2000.yaml")
+    with open(os.path.join(sdir, "ipsec_sa_cache_2000.yaml")) as f:
+        text = f.read()
+    # its expect: names tunnel t-1999: a copy without it runs at fewer tunnels too
+    scen = os.path.join(tempfile.mkdtemp(prefix="bench_payload_"), "ipsec_sa_cache_n.yaml")
+    with open(scen, "w") as f:
+        f.write(text[:text.index("\nexpect:")] + "\n")
     op = openssl_op_s(GCM_BYTES)
     print("bare OpenSSL AES-256-GCM, %d B: %.1f ns per operation (openssl speed, under load)" % (GCM_BYTES, op * 1e9))
     # 1. real vs none + OpenSSL
     for n in (100, 2000):
-        cr, pr, _ = run(exe, scen, tunnels(n) + ["payload=real"])
-        cn, pn, _ = run(exe, scen, tunnels(n) + ["payload=none"])
-        real, none = cr / pr, cn / pn
-        ref = none + 2 * op
-        print("%4d tunnels: payload real %.0f ns/pkt, none %.0f ns/pkt, none + OpenSSL (2 ops) %.0f ns/pkt: "
-              "ratio %.2fx (target <= 1.5x: %s; CPU time, under load)"
-              % (n, real * 1e9, none * 1e9, ref * 1e9, real / ref, "MET" if real / ref <= 1.5 else "NOT met"))
+        cr, pr, wr = run(exe, scen, tunnels(n) + ["payload=real"])
+        cn, pn, wn = run(exe, scen, tunnels(n) + ["payload=none"])
+        for label, real, none in (("CPU of the run", cr / pr, cn / pn), ("wall of the loop", wr / pr, wn / pn)):
+            ref = none + 2 * op
+            print("%4d tunnels, %s: payload real %.0f ns/pkt, none %.0f ns/pkt, none + OpenSSL (2 ops) %.0f ns/pkt: "
+                  "ratio %.2fx (target <= 1.5x: %s; under load)"
+                  % (n, label, real * 1e9, none * 1e9, ref * 1e9, real / ref, "MET" if real / ref <= 1.5 else "NOT met"))
     # 2. peak RSS (a fresh child: ru_maxrss is the largest child so far, so run it alone)
     r = subprocess.run([sys.executable, "-c",
                         "import resource,subprocess,sys,tempfile;"
-                        "subprocess.run([sys.argv[1],'run',sys.argv[2],'-q','--out',tempfile.mkdtemp()],"
+                        "subprocess.run([sys.argv[1],'run',sys.argv[2],'-q','--driver','c','--out',tempfile.mkdtemp()],"
                         "stdout=subprocess.DEVNULL);"
                         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", exe, scen],
                        stdout=subprocess.PIPE, text=True)
@@ -81,11 +86,12 @@ def main():
     # 3. flat cost per packet
     costs = {}
     for n in (1, 100, 2000):
-        c, p, _ = run(exe, scen, tunnels(n) + ["payload=real"])
-        costs[n] = c / p
-        print("%4d tunnels (cache 4096 SAs): %.0f ns CPU per packet (payload real, under load)" % (n, c / p * 1e9))
+        c, p, wl = run(exe, scen, tunnels(n) + ["payload=real"])
+        costs[n] = wl / p
+        print("%4d tunnels (cache 4096 SAs): %.0f ns CPU per packet of the run, %.0f ns loop wall per packet "
+              "(payload real, under load)" % (n, c / p * 1e9, wl / p * 1e9))
     spread = max(costs.values()) / min(costs.values()) - 1
-    print("spread 1..2000 tunnels: %.1f %% (target <= 10 %%: %s)" % (spread * 100, "MET" if spread <= 0.10 else "NOT met"))
+    print("spread of the loop's cost 1..2000 tunnels: %.1f %% (target <= 10 %%: %s)" % (spread * 100, "MET" if spread <= 0.10 else "NOT met"))
 
 
 if __name__ == "__main__":
