@@ -4,6 +4,8 @@
 #include "asic_ipsec_rt.h"
 #include "asic_analytic.h"
 
+#include "asic_ipsec_bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,7 +112,8 @@ static bool register_engine_queue(asic_world *w, uint32_t s) {
 }
 
 static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
-  const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now};
+  engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now, NULL, NULL, NULL};
+  if (w->payload_mode == ASIC_PAYLOAD_REAL) asic_ipsec_bytes_hooks(&host); /* asic_ipsec_bytes.h */
   uint32_t most = 0;
   for (uint32_t s = 0; s < w->n_slices; s++) most = n_sa[s] > most ? n_sa[s] : most;
   engine_sa *sas = malloc((most ? most : 1) * sizeof *sas);

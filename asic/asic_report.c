@@ -243,6 +243,13 @@ void asic_report_summary(scenario *sc, FILE *fp) {
     }
     fprintf(fp, "\n");
   }
+  /* payload real: the sinks' byte check, only when it found a difference (asic_bytes.h) */
+  for (uint32_t i = 0; i < w->n_flows; i++) {
+    const asic_flow *f = &w->flows[i];
+    if (*f->payload_mismatch)
+      fprintf(fp, "payload: flow %s: %llu of %llu delivered packets checked differ from the frames sent\n", f->name,
+              (unsigned long long)*f->payload_mismatch, (unsigned long long)*f->payload_checked);
+  }
   fprintf(fp, "\n%-36s %9s %9s %7s %10s %9s %9s %s\n", "resource (with traffic)", "L1 Gbit/s", "Mpps", "util",
           "ceil Mpps", "q mean", "q max", "drops");
   size_t n;
