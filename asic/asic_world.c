@@ -6,6 +6,7 @@
 #include "asic_analytic.h"
 #include "asic_ipsec_rt.h"
 #include "asic_sim.h"
+#include "asic_tap.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
   memcpy(out, base, 16);
@@ -205,6 +206,7 @@ void asic_world_free(asic_world *w) {
   }
   free(w->flows);
   asic_ipsec_free(w);
+  asic_taps_free(w);
   free(w->keys);
   free(w->key_nh);
   free(w->cycles);
