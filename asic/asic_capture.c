@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asic_tap_bytes.h"
+#include "asic_bytes.h"
 #include "asic_sim.h"
 #include "asic_tap.h"
 #include "model/pcap_io.h"

@@ -2,6 +2,8 @@
  * PG0; see asic_ipsec_rt.h. Composes ipsec_engine/engine_pg.h and pfe/slice.h only. */
 #include "asic_ipsec_rt.h"
 
+#include "asic_ipsec_bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +95,8 @@ static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t
 }
 
 static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
-  const engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now};
+  engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now, NULL, NULL, NULL};
+  if (w->payload_mode == ASIC_PAYLOAD_REAL) asic_ipsec_bytes_hooks(&host); /* asic_ipsec_bytes.h */
   uint32_t most = 0;
   for (uint32_t s = 0; s < w->n_slices; s++) most = n_sa[s] > most ? n_sa[s] : most;
   engine_sa *sas = malloc((most ? most : 1) * sizeof *sas);

@@ -8,7 +8,7 @@
 #include "asic_analytic.h"
 #include "asic_sim.h"
 #include "asic_tap.h"
-#include "asic_tap_bytes.h"
+#include "asic_bytes.h"
 
 /* one rng stream per receiving port, apart from the sources' streams (flow indices) */
 #define LINK_FAULT_STREAM 0x4C494E4B00000000ull

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "asic_analytic.h"
+#include "asic_ipsec_bytes.h"
 #include "asic_preset.h"
 #include "pfe/slice_events.h"
 #include "portgroup/portgroup_events.h"
@@ -182,9 +183,12 @@ static uint32_t next_addr(asic_flow *f, uint64_t k) {
 /* esp_of: the next ESP frame the remote peer sends; a new inner frame when the last one's
  * ESP packets (one per fragment at the tunnel MTU) are all out. A frame the peer could not
  * carry (an IPv6 inner above the MTU) goes as one oversized ESP packet: the engine drops it. */
-static const engine_esp_shape *next_esp(asic_flow *f) {
+static const engine_esp_shape *next_esp(asic_flow *f, bool *first, uint32_t *inner_frame) {
+  *first = false;
   if (f->esp_i >= f->esp_plan.n) {
-    uint32_t ip = next_size(f) - ENGINE_ETH_OVERHEAD;
+    *inner_frame = next_size(f);
+    *first = true;
+    uint32_t ip = *inner_frame - ENGINE_ETH_OVERHEAD;
     f->esp_inner_key = f->first_key + next_addr(f, f->esp_frames);
     f->esp_frames++;
     if (engine_esp_plan_encrypt(&f->esp_sa, f->family, false, ip, &f->esp_plan) != ENGINE_PLAN_OK) {
@@ -201,7 +205,9 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   if (f->next_t >= w->w1) return false;
   const asic_port *pt = &w->ports[f->port];
   const bool esp = f->esp_of < w->n_tunnels;
-  const engine_esp_shape *sh = esp ? next_esp(f) : NULL;
+  bool esp_first = false;
+  uint32_t inner_frame = 0;
+  const engine_esp_shape *sh = esp ? next_esp(f, &esp_first, &inner_frame) : NULL;
   uint16_t size = esp ? (uint16_t)engine_frame_bytes(sh->esp_ip_bytes) : next_size(f);
   sim_fs t0 = f->next_t;
   if (size != f->memo_size) {
@@ -241,6 +247,10 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
     ev->pkt.inner_key = f->esp_inner_key;
     ev->pkt.inner_bytes = (uint16_t)sh->inner_bytes;
     ev->pkt.esp_seq16 = (uint16_t)++f->esp_seq;
+    if (w->payload_mode == ASIC_PAYLOAD_REAL)
+      ev->pkt.payload = asic_ipsec_bytes_esp_source(w, fi, &ev->pkt, esp_first, inner_frame);
+  } else if (w->payload_mode == ASIC_PAYLOAD_REAL) {
+    ev->pkt.payload = asic_bytes_source(w, fi, &ev->pkt);
   }
   ev->t = ev->pkt.t_last_in;
   return true;
@@ -257,6 +267,7 @@ void sim_world_push(asic_world *w, uint32_t h, const sim_event *ev, uint32_t fro
 void sim_world_drop(asic_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_drops[why]++;
+  if (pkt->payload != SIM_PAYLOAD_NONE) asic_bytes_drop(w, pkt);
   if (t < w->w0 || t >= w->w1) return;
   (*f->drops[why])++;
   if (why != DROP_HOST_PATH) (*f->drops_total)++; /* the exception path is not a loss */
@@ -265,6 +276,7 @@ void sim_world_drop(asic_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t) {
 void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   asic_flow *f = &w->flows[pkt->flow];
   f->tot_recv++;
+  if (pkt->payload != SIM_PAYLOAD_NONE) asic_bytes_deliver(w, pkt, t_out >= w->w0 && t_out < w->w1);
   if (t_out < w->w0 || t_out >= w->w1) return;
   (*f->recv)++;
   f->recv_bytes += pkt->bytes;
@@ -273,6 +285,8 @@ void sim_world_deliver(asic_world *w, const sim_pkt *pkt, sim_fs t_out) {
   uint64_t b = (t_out - w->w0) / w->bucket;
   if (b < w->n_buckets) f->series_bytes[b] += pkt->bytes;
 }
+
+void sim_world_forward_l3(asic_world *w, const sim_pkt *pkt) { asic_bytes_forward_l3(w, pkt); }
 
 bool sim_world_runs_next(const asic_world *w, uint32_t h, sim_fs t, uint64_t pid) {
   return h == w->step_heap && t < w->step_limit && sim_heap_precedes_all(&w->slices[h].heap, t, pid);

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "asic_bytes.h"
 #include "asic_ipsec.h"
 #include "asic_params.h"
 #include "model/sim_heap.h"
@@ -121,6 +122,12 @@ typedef struct asic_flow {
   stats_counter own_[DROP_N + 3];
   stats_hist *lat_lifo, *lat_fifo;
   uint64_t *series_bytes; /* delivered L2 bytes per time bucket */
+  /* payload real (asic_bytes.h): the source address and UDP ports its frames carry (from the
+   * seed), and the sink's byte checks (flow.NAME.payload_checked|payload_mismatch, window) */
+  uint8_t src[16];
+  uint16_t sport, dport;
+  uint64_t tot_checked, tot_mismatch;
+  stats_counter *payload_checked, *payload_mismatch;
 } asic_flow;
 
 typedef struct sim_world {
@@ -158,6 +165,9 @@ typedef struct sim_world {
   struct asic_taps *taps; /* captures and link faults on port wires (asic_tap.h), or NULL */
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   size_t n_res, cap_res;
+  asic_payload_mode payload_mode; /* `payload:` real (default) | none */
+  asic_bytes_pool bytes;           /* payload real: the frames' buffers (asic_bytes.h) */
+  struct asic_ipsec_bytes *ipsec_bytes; /* payload real: the engines' byte path (asic_ipsec_bytes.h) */
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
   void (*notify)(void *ctx, uint32_t heap, sim_fs t);

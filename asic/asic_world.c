@@ -6,6 +6,7 @@
 #include "asic_analytic.h"
 #include "asic_ipsec_rt.h"
 #include "asic_sim.h"
+#include "asic_ipsec_bytes.h"
 #include "asic_tap.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
@@ -80,6 +81,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
     return false;
   }
   if (!asic_ipsec_start(w, err, errlen)) return false;
+  if (!asic_bytes_start(w, err, errlen) || !asic_ipsec_bytes_start(w, err, errlen)) return false;
   if (!asic_stats_register(w) || !asic_ipsec_stats_register(w) || !occupancy_table(w)) {
     snprintf(err, errlen, "out of memory");
     return false;
@@ -110,6 +112,10 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
     }
     FLOW_COUNTER(f->drops_total, DROP_N + 2, "drops.total", "packets dropped in the window")
 #undef FLOW_COUNTER
+    if (!asic_bytes_flow_counters(w, fi)) {
+      snprintf(err, errlen, "out of memory");
+      return false;
+    }
     if (f->port >= w->n_ports || f->rate_bps <= 0) {
       snprintf(err, errlen, "flow %s: bad port or rate", f->name);
       return false;
@@ -181,6 +187,14 @@ bool asic_sim_conservation(asic_world *w, char *msg, size_t len) {
   char emsg[256];
   if (!asic_ipsec_conservation(w, emsg, sizeof emsg)) return snprintf(msg, len, "%s", emsg), false;
   bool ok = sent + made == recv + block_drops + census && drops == block_drops;
+  /* payload real: every packet in flight holds its buffer, and only those (a leak or a
+   * double free shows here); buffers made ahead for ESP not sent yet apart */
+  const uint64_t pend = asic_ipsec_bytes_pending(w);
+  if (ok && w->payload_mode == ASIC_PAYLOAD_REAL && w->bytes.in_use != census + pend) {
+    snprintf(msg, len, "payload buffers in use %llu, packets in flight %llu (+ %llu made ahead): DOES NOT BALANCE",
+             (unsigned long long)w->bytes.in_use, (unsigned long long)census, (unsigned long long)pend);
+    return false;
+  }
   char made_txt[48] = "", host_txt[48] = ""; /* only when there are: the clear model's line is unchanged */
   if (made) snprintf(made_txt, sizeof made_txt, ", made %llu", (unsigned long long)made);
   /* the exception path is no drop: the blocks count it with their drops, the flows apart */
@@ -206,6 +220,8 @@ void asic_world_free(asic_world *w) {
   }
   free(w->flows);
   asic_ipsec_free(w);
+  asic_ipsec_bytes_free(w);
+  asic_bytes_pool_free(&w->bytes);
   asic_taps_free(w);
   free(w->keys);
   free(w->key_nh);

@@ -13,7 +13,7 @@
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
                                        "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos",
-                                       "capture", NULL};
+                                       "payload", "capture", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
@@ -245,11 +245,21 @@ static bool phases(const cfg_node *m, scenario *sc, cfg_err *err) {
   return !m || apply_map(m, "phases", t, 2, sc, err);
 }
 
+/* `payload: real | none` (asic_bytes.h); *set = mode + 1. */
+static const cfg_param payload_p = {"payload", CFG_T_ENUM, "", "real", 0, 0, "real|none", CFG_SRC_ASSUMED, "",
+                                    "real: frames carry bytes through the model; none: descriptors only", 0, false};
+static bool payload_mode_text(const char *text, uint32_t *set, char *why, size_t wl) {
+  int v = 0;
+  if (!cfg_parse_text(&payload_p, text, &v, why, wl)) return false;
+  *set = (uint32_t)v + 1;
+  return true;
+}
+
 /* An unknown --set key: a ROUTER.BLOCK.PARAM naming no router says so; otherwise the
  * closest key of the parameter tables (walked from their cfg_param tables), if any. */
 static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr, cfg_err *err) {
   static const char *const fixed[] = {"phases.warmup", "phases.measure", "seed", "traffic.frame", "traffic.rate",
-                                      "traffic.flows"};
+                                      "traffic.flows", "payload"};
   size_t nb, n = 0;
   const asic_param_block *b = asic_param_blocks(&nb);
   const char *first_dot = strchr(key, '.');
@@ -315,7 +325,9 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
     key[eq - sets[i]] = 0;
     const char *val = eq + 1;
     int done = 0;
-    if (!strcmp(key, "seed")) {
+    if (!strcmp(key, "payload")) { /* asic_bytes.h */
+      done = payload_mode_text(val, &sc->payload_set, why, sizeof why) ? 1 : -1;
+    } else if (!strcmp(key, "seed")) {
       char *end;
       sc->seed = strtoull(val, &end, 0);
       done = *end ? -1 : 1;
@@ -451,6 +463,16 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   if (!platform_keys_apply(root, rs, rt, nr, sets, n_sets, err)) return free(rt), false;
   char why[256];
   if (!asic_world_build(&sc->world, rt, nr, why, sizeof why)) return cfg_fail(err, root, NULL, "%s", why);
+  uint32_t pm = 0;
+  const cfg_node *pn = cfg_get(root, "payload");
+  if (pn) {
+    const char *t = scenario_scalar(pn, "payload", err);
+    char pw[CFG_ERR_MAX];
+    if (!t) return false;
+    if (!payload_mode_text(t, &pm, pw, sizeof pw)) return cfg_fail(err, pn, "payload", "%s", pw);
+  }
+  if (sc->payload_set) pm = sc->payload_set;
+  sc->world.payload_mode = pm ? (asic_payload_mode)(pm - 1) : ASIC_PAYLOAD_REAL;
   for (uint32_t i = 0; i < nr; i++) {
     route_init(&sc->world.routers[i].routes);
     const cfg_node *m = rs ? rs->items[i] : root;

@@ -56,6 +56,7 @@ typedef struct scenario {
   cfg_doc *junos_doc;      /* `junos:` configurations imported (scenario_junos.c), or NULL */
   void *junos_root;        /* the root the loader reads then (scenario keys + imported routers) */
   char *junos_notes;       /* what the importer inferred, assumed, ignored: for stderr, or NULL */
+  uint32_t payload_set;    /* --set payload=real|none: mode + 1 (0 = as the file says) */
   uint32_t flows_override; /* --set traffic.flows=N: every stream with `flows:` > 1 over N addresses (0 = none) */
 } scenario;
 

@@ -48,6 +48,8 @@ bool scenario_captures(const cfg_node *seq, asic_world *w, cfg_err *err) {
     char f[64];
     snprintf(f, sizeof f, "capture[%zu]", i);
     if (!scenario_check_keys(e, f, keys, err)) return false;
+    if (w->payload_mode == ASIC_PAYLOAD_NONE) /* a record is the frame's bytes */
+      return cfg_fail(err, e, f, "needs payload: real (payload none carries no frame bytes)");
     asic_capture c = {0};
     snprintf(c.where, sizeof c.where, "%s:%u:%u", e->file, e->line, e->col);
     const cfg_node *pn = cfg_get(e, "port"), *fn = cfg_get(e, "file");
@@ -106,6 +108,12 @@ bool scenario_link_fault(const cfg_node *map, asic_world *w, const int32_t end[2
     return cfg_fail(err, map, "links.fault", "no fault set (allowed: drop_every, drop_rate, corrupt_every, ber)");
   if (f.corrupt_bit >= 0 && !f.corrupt_every)
     return cfg_fail(err, cfg_get(map, "corrupt_bit"), "links.fault.corrupt_bit", "needs corrupt_every (allowed: with corrupt_every)");
+  if (w->payload_mode == ASIC_PAYLOAD_NONE && (f.corrupt_every || f.ber > 0)) {
+    const char *k = f.corrupt_every ? "corrupt_every" : "ber";
+    char fld[64];
+    snprintf(fld, sizeof fld, "links.fault.%s", k);
+    return cfg_fail(err, cfg_get(map, k), fld, "changes frame bytes: needs payload: real (allowed with payload none: drop_every, drop_rate)");
+  }
   snprintf(f.where, sizeof f.where, "%s:%u:%u", map->file, map->line, map->col);
   for (int k = 0; k < 2; k++)
     if (!asic_link_fault_set(w, (uint32_t)end[k], &f)) return cfg_fail(err, map, "links.fault", "out of memory");

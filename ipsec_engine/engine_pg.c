@@ -8,9 +8,11 @@
 #include "model/sim_ring.h"
 
 typedef struct epg_slot {
-  sim_pkt pkt;    /* the packet as offered */
+  sim_pkt pkt;    /* the packet as offered (payload real: its bytes consumed by the transform) */
   uint32_t left;  /* outcomes still to come (0: not known yet) */
   uint32_t next;  /* free list */
+  uint32_t bytes; /* payload real: the transform's output chain (engine_pg_host.bytes) */
+  esp_reason real; /* payload real: the transform's outcome */
 } epg_slot;
 
 /* Rings of the adapter: out of memory leaves nothing sensible to simulate. */
@@ -41,6 +43,9 @@ struct engine_pg {
   uint32_t n_out, cap_out;
   bool blocked;
   uint64_t tot_arrived, tot_returned, tot_lost, tot_made, tot_blocked;
+  /* window: drops the byte transform named (payload real) that the engine counts as its
+   * icv_mismatch outcome, by the ESP reason the SA counted instead (engine_pg_real_drops) */
+  uint64_t real_drops[ESP_R_COUNT];
 };
 
 /* Doubles a full array of `*cap` elements (first size `first`); aborts when memory is out:
@@ -125,6 +130,8 @@ static uint32_t slot_alloc(engine_pg *g, const sim_pkt *pkt) {
   }
   g->slots[i].pkt = *pkt;
   g->slots[i].left = 0;
+  g->slots[i].bytes = SIM_PAYLOAD_NONE;
+  g->slots[i].real = ESP_R_OK;
   return i;
 }
 
@@ -138,14 +145,31 @@ static uint32_t widen_seq(engine_pg *g, uint32_t sa_index, uint16_t lo) {
   return (uint32_t)c;
 }
 
+/* Payload real: the transform of the packet's bytes into slot u (engine_pg_host.bytes). */
+static engine_pg_bytes real_bytes(engine_pg *g, uint32_t u, const sim_pkt *pkt, sim_fs t) {
+  engine_pg_bytes r = {.head = SIM_PAYLOAD_NONE, .icv_ok = true, .reason = ESP_R_OK};
+  g->host.bytes(g->host.ctx, g->bind[pkt->sa].tunnel, g->shapes[pkt->sa].dir, pkt, t, &r);
+  g->slots[u].pkt.payload = SIM_PAYLOAD_NONE;
+  g->slots[u].bytes = r.head;
+  g->slots[u].real = r.reason;
+  return r;
+}
+
 static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
   g->tot_arrived++;
   const uint32_t si = pkt->sa < g->n_sas ? pkt->sa : 0;
-  engine_desc d = {.user = slot_alloc(g, pkt), .sa = pkt->sa, .icv_ok = true};
+  const uint32_t u = slot_alloc(g, pkt);
+  const bool real = g->host.bytes && pkt->payload != SIM_PAYLOAD_NONE && pkt->sa < g->n_sas;
+  engine_desc d = {.user = u, .sa = pkt->sa, .icv_ok = true};
   d.ip_bytes = pkt->bytes > ENGINE_ETH_OVERHEAD ? pkt->bytes - ENGINE_ETH_OVERHEAD : 0;
   if (pkt->sa < g->n_sas && g->shapes[si].dir == ENGINE_DECRYPT) {
     d.clear_ip_bytes = pkt->inner_bytes;
     d.seq = widen_seq(g, si, pkt->esp_seq16);
+    if (real) { /* the bytes say what the descriptor infers */
+      engine_pg_bytes r = real_bytes(g, u, pkt, t);
+      d.seq = r.seq;
+      d.icv_ok = r.icv_ok;
+    }
   } else {
     d.inner_family = g->host.family(g->host.ctx, pkt->route_key);
   }
@@ -153,6 +177,7 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
     uint32_t b = pkt->bytes;
     ring_push(&g->credits, &b);
     g->credit_bytes += pkt->bytes;
+    if (real && g->shapes[si].dir == ENGINE_ENCRYPT) real_bytes(g, u, pkt, t);
   } else {
     g->host.credit(g->host.ctx, g->slice, pkt->bytes, t);
   }
@@ -186,13 +211,16 @@ esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir) {
 }
 
 /* The IPsec counters of the outcome's SA (engine_pg.h), inside the window. */
-static void count_sa(engine_pg *g, const engine_out *o, const sim_pkt *in, uint32_t inner) {
+/* real: payload real, the byte transform's outcome (a drop it caused counts under it). */
+static void count_sa(engine_pg *g, const engine_out *o, const sim_pkt *in, uint32_t inner, esp_reason real) {
   if (o->sa >= g->n_sas || !in_window(g, o->release_fs)) return;
   sa_stats *st = &g->tun[g->bind[o->sa].tunnel].sa[g->shapes[o->sa].dir];
   if (o->kind == ENGINE_OUT_HOST) {
     sa_stats_count(st, ESP_R_MTU_ICMP_SENT);
   } else if (o->kind == ENGINE_OUT_DROP) {
-    sa_stats_count(st, engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
+    const bool by_bytes = real != ESP_R_OK && o->reason == ENGINE_DROP_ICV_MISMATCH;
+    if (by_bytes && real < ESP_R_COUNT) g->real_drops[real]++;
+    sa_stats_count(st, by_bytes ? real : engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
   } else if (g->shapes[o->sa].dir == ENGINE_ENCRYPT) {
     sa_stats_add(st, IPSEC_CTR_ENC_PKTS, 1);
     sa_stats_add(st, IPSEC_CTR_ENC_BYTES, inner);
@@ -212,10 +240,13 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
   const sim_fs at = o->release_fs > t ? o->release_fs : t;
   if (o->kind != ENGINE_OUT_PACKET) {
     g->tot_lost++;
-    count_sa(g, o, &s->pkt, 0);
+    if (s->bytes != SIM_PAYLOAD_NONE) g->host.bytes_free(g->host.ctx, s->bytes);
+    s->bytes = SIM_PAYLOAD_NONE;
+    count_sa(g, o, &s->pkt, 0, s->real);
     g->host.drop(g->host.ctx, &s->pkt, o->kind, o->reason, at);
   } else {
     sim_pkt p = s->pkt;
+    if (s->bytes != SIM_PAYLOAD_NONE) p.payload = g->host.bytes_take(g->host.ctx, s->bytes, o->frag_index);
     const engine_pg_sa *b = &g->bind[o->sa];
     engine_pg_tunnel_stats *ts = &g->tun[b->tunnel];
     const bool win = in_window(g, o->release_fs);
@@ -235,9 +266,9 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
       p.esp_seq16 = (uint16_t)o->seq;
       p.bytes = (uint16_t)o->frame_bytes;
       if (win) (*ts->tx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
-      count_sa(g, o, &s->pkt, inner);
+      count_sa(g, o, &s->pkt, inner, ESP_R_OK);
     } else {
-      count_sa(g, o, &s->pkt, 0);
+      count_sa(g, o, &s->pkt, 0, ESP_R_OK);
       if (win) (*ts->rx_pkts)++, *ts->wan_l1_bytes += p.bytes + ENGINE_L1_OVERHEAD;
       p.route_key = p.inner_key;
       p.spi = 0;
@@ -354,3 +385,5 @@ pg_block_ops engine_pg_ops(engine_pg *g) {
 }
 
 uint64_t engine_pg_blocked_count(const engine_pg *g) { return g->tot_blocked; }
+
+const uint64_t *engine_pg_real_drops(const engine_pg *g) { return g->real_drops; }

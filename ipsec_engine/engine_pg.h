@@ -60,6 +60,15 @@ extern "C" {
 
 enum { EPG_EV_ARRIVE = 0, EPG_EV_TICK = 1 }; /* block event kinds (SIM_EVC_BLOCK); aux unused */
 
+/* Payload real: what the byte path made of an arrival (engine_pg_host.bytes). */
+typedef struct engine_pg_bytes {
+  uint32_t head;     /* its output buffers (ESP packets, or the inner packet), a chain the host
+                        owns; SIM_PAYLOAD_NONE: none */
+  uint32_t seq;      /* decrypt: the sequence number in its ESP header (low 32 bits) */
+  bool icv_ok;       /* decrypt: the real transform authenticated it */
+  esp_reason reason; /* the real transform's outcome (ESP_R_OK) */
+} engine_pg_bytes;
+
 /* What the composer provides (the adapter reaches nothing else of the world). */
 typedef struct engine_pg_host {
   void *ctx;
@@ -71,6 +80,14 @@ typedef struct engine_pg_host {
   /* The block event (t, pid) would be the next one its slice's loop handles: true = handle it
    * now (counted as an event by the host), false = push it. NULL: always push. */
   bool (*run_now)(void *ctx, uint32_t slice, sim_fs t, uint64_t pid);
+  /* Payload real (NULL: descriptors only). bytes: the real ESP transform of the packet's
+   * bytes on tunnel `tunnel`, direction dir, at t; it consumes in->payload. Called for a
+   * decrypt before the engine's offer (its sequence number and ICV come from the bytes), for
+   * an encrypt once the engine has accepted it. take: buffer i of a chain (ownership to the
+   * packet it rides), free: every buffer of a chain not taken (a dropped datagram). */
+  void (*bytes)(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt *in, sim_fs t, engine_pg_bytes *r);
+  uint32_t (*bytes_take)(void *ctx, uint32_t head, uint32_t i);
+  void (*bytes_free)(void *ctx, uint32_t head);
 } engine_pg_host;
 
 /* Binding of local SA i: its tunnel and, outbound, its SPI and the remote gateway's key. */
@@ -100,6 +117,10 @@ pg_block_ops engine_pg_ops(engine_pg *g);
 esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir);
 /* Introspection: times PG0.in refused a packet and the engine's output was stopped. */
 uint64_t engine_pg_blocked_count(const engine_pg *g);
+
+/* Window counts, by ESP reason, of the drops the byte transform decided (payload real: a link
+ * fault's bad header, an ICV failure...) that the engine itself counts as icv_mismatch. */
+const uint64_t *engine_pg_real_drops(const engine_pg *g);
 
 #ifdef __cplusplus
 }

@@ -178,7 +178,7 @@ static void prefetch_sa(const sa *s) {
   __builtin_prefetch((const char *)&s->cfg + 192);
 }
 
-static esp_reason encrypt_datagram(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now_ns,
+static esp_reason encrypt_datagram(sa_db *db, sa *given, const uint8_t *in, size_t in_len, uint64_t now_ns,
                                    bool edges, uint8_t *out, size_t out_cap, uint8_t *host,
                                    size_t host_cap, esp_burst *b, esp_info *infos) {
   /* Only the scalars: the off/len arrays (2.5 KB) are valid up to n and written before use;
@@ -190,7 +190,7 @@ static esp_reason encrypt_datagram(sa_db *db, const uint8_t *in, size_t in_len, 
   esp_clock(db, now_ns);
   inner_info ii;
   if (!parse_inner(in, in_len, &ii)) return finish(db, NULL, ESP_R_INNER_INVALID, infos);
-  sa *s = sa_db_find_outbound(db, ii.family, ii.dst);
+  sa *s = given ? given : sa_db_find_outbound(db, ii.family, ii.dst);
   if (!s) return finish(db, NULL, ESP_R_NO_SA, infos);
   prefetch_sa(s);
   if (infos) infos->sa = s;
@@ -264,13 +264,19 @@ static esp_reason encrypt_datagram(sa_db *db, const uint8_t *in, size_t in_len, 
 esp_reason esp_encrypt_burst(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now_ns,
                              uint8_t *out, size_t out_cap, uint8_t *host, size_t host_cap,
                              esp_burst *b, esp_info *infos) {
-  return encrypt_datagram(db, in, in_len, now_ns, true, out, out_cap, host, host_cap, b, infos);
+  return encrypt_datagram(db, NULL, in, in_len, now_ns, true, out, out_cap, host, host_cap, b, infos);
+}
+
+esp_reason esp_encrypt_burst_on(sa_db *db, sa *s, const uint8_t *in, size_t in_len, uint64_t now_ns,
+                                uint8_t *out, size_t out_cap, uint8_t *host, size_t host_cap,
+                                esp_burst *b, esp_info *infos) {
+  return encrypt_datagram(db, s, in, in_len, now_ns, true, out, out_cap, host, host_cap, b, infos);
 }
 
 esp_reason esp_encrypt(sa_db *db, const uint8_t *in, size_t in_len, uint64_t now_ns,
                        uint8_t *out, size_t out_cap, size_t *out_len, esp_info *info) {
   esp_burst b;
-  esp_reason r = encrypt_datagram(db, in, in_len, now_ns, false, out, out_cap, NULL, 0, &b, info);
+  esp_reason r = encrypt_datagram(db, NULL, in, in_len, now_ns, false, out, out_cap, NULL, 0, &b, info);
   *out_len = r == ESP_R_OK ? b.len[0] : 0;
   return r;
 }

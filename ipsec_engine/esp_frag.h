@@ -43,6 +43,12 @@ esp_reason esp_encrypt_burst(sa_db *db, const uint8_t *in, size_t in_len, uint64
                              uint8_t *out, size_t out_cap, uint8_t *host, size_t host_cap,
                              esp_burst *b, esp_info *infos);
 
+/* The same on a given outbound SA s of db (no selector lookup): the ASIC model binds the SA
+ * by its route (st0.N) before the engine sees the packet. */
+esp_reason esp_encrypt_burst_on(sa_db *db, sa *s, const uint8_t *in, size_t in_len, uint64_t now_ns,
+                                uint8_t *out, size_t out_cap, uint8_t *host, size_t host_cap,
+                                esp_burst *b, esp_info *infos);
+
 /* Pre-fragmentation plan of an IPv4 datagram v whose fragments may be at most max_len bytes. */
 typedef struct esp_frag_plan {
   size_t n;                         /* fragments */

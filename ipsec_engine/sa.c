@@ -130,7 +130,7 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
       return false;
     }
   uint32_t clash;
-  if (cfg->dir == SA_OUTBOUND &&
+  if (cfg->dir == SA_OUTBOUND && !db->bound_outbound &&
       sa_select_find(db->out_sel, cfg->has_selector ? cfg->selector.family : 0, cfg->selector.b,
                      cfg->selector_len, &clash)) {
     char sel[INET6_ADDRSTRLEN + 8];
@@ -192,7 +192,7 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
     snprintf(why, why_len, "counters for SA '%s' could not be registered", cfg->name);
     return false;
   }
-  if (cfg->dir == SA_OUTBOUND &&
+  if (cfg->dir == SA_OUTBOUND && !db->bound_outbound &&
       sa_select_add_checked(db, cfg, (uint32_t)db->n, why, why_len) != SA_SELECT_OK) {
     gcm_free(s->gcm);
     free(s);

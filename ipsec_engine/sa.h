@@ -106,6 +106,8 @@ typedef struct sa_db {
   sa_select *out_sel;          /* outbound selectors -> index into sas (sa_select.h) */
   ipsec_counters global;
   stats_registry *reg;         /* may be NULL */
+  bool bound_outbound;         /* outbound SAs are chosen by the caller (esp_encrypt_burst_on:
+                                  the ASIC model binds them by route), no selector table */
   bool clock_started;          /* the run's first packet seen: SAs installed before it */
   uint64_t start_ns;           /*   start their lifetime at its timestamp (DESIGN) */
   icmp_bucket icmp;            /* fragmentation-needed / Packet Too Big limiter */

@@ -58,6 +58,9 @@ void sim_world_push(sim_world *w, uint32_t heap, const sim_event *ev, uint32_t f
 void sim_world_drop(sim_world *w, const sim_pkt *pkt, sim_drop why, sim_fs t);
 /* The packet left the model (first bit on an unlinked port's wire at t_out). */
 void sim_world_deliver(sim_world *w, const sim_pkt *pkt, sim_fs t_out);
+/* The lookup forwards the packet at L3 (payload real: TTL / hop limit - 1 on its bytes, the
+ * IPv4 checksum updated). Called only for a packet carrying bytes (pkt->payload). */
+void sim_world_forward_l3(sim_world *w, const sim_pkt *pkt);
 /* Whether an event keyed (t, pid) that the caller is about to push into `heap` would be the
  * next one that heap's loop handles, within the current step (t before its limit). Then a
  * caller in tail position (nothing else happens after it in the event being handled) may

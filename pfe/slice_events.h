@@ -72,6 +72,9 @@ static inline void slice_served_(sim_world *w, const slice_wiring *x, asic_slice
   sim_fs done = lookup_offer(&s->lk, d, s->cycles_by_flow[pkt->flow]);
   if (done == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_LOOKUP, d);
   int32_t nh = s->nh_by_key[(size_t)pkt->route_key * s->nh_stride + s->router];
+  /* forwarded at L3 (TTL - 1) unless it ends here: no route, ESP or else for a local address */
+  if (pkt->payload != SIM_PAYLOAD_NONE && nh != SLICE_NH_NONE && (nh >= 0 || nh == SLICE_NH_BLOCK || SLICE_NH_IS_TUNNEL(nh)))
+    sim_world_forward_l3(w, pkt);
   if (nh == SLICE_NH_BLOCK) return slice_push_(w, s, s->self, SLICE_EV_OUT_BLOCK, 0, done, pkt);
   if (nh <= SLICE_NH_LOCAL) { /* a tunnel or a local gateway: to an engine */
     sim_pkt p = *pkt;

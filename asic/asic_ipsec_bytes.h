@@ -1,0 +1,36 @@
+/* Payload real through the IPsec engines (issue 13): one SA database per router built from
+ * the same tunnels the engines carry (ipsec_engine/sa.h, outbound SAs bound by route, not by
+ * selector), the byte path the engine adapter calls (engine_pg_host.bytes: esp_encrypt_burst
+ * with pre-fragmentation and ICMP to the host path, esp_decrypt with replay, ESN, UDP
+ * encapsulation, lifetimes), and the ESP the remote peer of an `esp_of:` stream sends (its
+ * mirror of the tunnel's inbound SA in a database of its own). The frames keep the Ethernet
+ * addresses of the frame they came from; the EtherType follows the IP version. Time for
+ * lifetimes: simulated, in ns. Keys stay in the sa_config entries; nothing here prints them. */
+#ifndef IPSECSIM_ASIC_IPSEC_BYTES_H
+#define IPSECSIM_ASIC_IPSEC_BYTES_H
+
+#include "asic_sim.h"
+#include "ipsec_engine/engine_pg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Payload real with tunnels: the databases and mirrors (after asic_ipsec_start, before the
+ * first packets). false with a one-line reason when an SA database refuses a tunnel. */
+bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen);
+void asic_ipsec_bytes_free(asic_world *w);
+/* The host hooks of the byte path (engine_pg_host.bytes, bytes_take, bytes_free). */
+void asic_ipsec_bytes_hooks(engine_pg_host *h);
+/* The frame of an `esp_of:` stream's ESP packet p (a handle, SIM_PAYLOAD_NONE when none):
+ * a new inner datagram (first == true) is generated and encrypted on the peer's mirror SA,
+ * its ESP packets handed out one per call. */
+uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *p, bool first, uint32_t inner_frame);
+/* Buffers made ahead for ESP packets their sources have not sent yet (the census of
+ * asic_sim_conservation excludes them). */
+uint64_t asic_ipsec_bytes_pending(const asic_world *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
