@@ -12,6 +12,7 @@
 
 /* one rng stream per receiving port, apart from the sources' streams (flow indices) */
 #define LINK_FAULT_STREAM 0x4C494E4B00000000ull
+#define ETH_HDR_BYTES 14u /* destination, source, EtherType */
 
 /* The links own their fault drops (lost on the link, failed FCS at the receiving MAC),
  * counted by the faults themselves for the conservation census. */
@@ -89,9 +90,13 @@ link_verdict asic_link_fault_rx(asic_world *w, uint32_t port, const sim_pkt *pkt
   if (!every && !(f->ber > 0)) return LINK_PASS;
   uint32_t len = 0;
   uint8_t *data = asic_pkt_bytes_mut(w, pkt, &len);
-  const uint64_t wire_bits = 8ull * ((uint64_t)len + 4);
-  if (!data || !len) { /* refused at load (payload none): keep the ber stream's position only */
-    if (f->ber > 0) f->bits_to_error = f->bits_to_error > wire_bits ? f->bits_to_error - wire_bits : 0;
+  /* fcs: the frame's bits and its FCS, as on the wire; no fcs: the bits past the Ethernet
+   * header only (the receiving MAC's address filter and the egress L2 rewrite are not
+   * modelled, so a changed MAC header would be neither caught nor repaired) */
+  const uint64_t first = f->fcs ? 0 : 8ull * ETH_HDR_BYTES;
+  const uint64_t end = f->fcs ? 8ull * ((uint64_t)len + 4) : 8ull * len;
+  if (!data || end <= first) { /* payload none is refused at load: the ber stream moves on */
+    if (f->ber > 0) f->bits_to_error = f->bits_to_error > 8ull * len ? f->bits_to_error - 8ull * len : 0;
     return LINK_PASS;
   }
   uint8_t fcs[4];
@@ -99,18 +104,19 @@ link_verdict asic_link_fault_rx(asic_world *w, uint32_t port, const sim_pkt *pkt
   for (int i = 0; i < 4; i++) fcs[i] = (uint8_t)(crc >> (8 * i));
   bool data_hit = false, fcs_hit = false;
   if (every) {
-    uint64_t k = f->corrupt_bit >= 0 ? (uint64_t)f->corrupt_bit % (8ull * len) : sim_rng_range(&f->rng, 0, 8ull * len - 1);
+    const uint64_t data_bits = 8ull * len;
+    uint64_t k = f->corrupt_bit >= 0 ? (uint64_t)f->corrupt_bit % data_bits : sim_rng_range(&f->rng, first, data_bits - 1);
     flip(data, len, fcs, k);
     data_hit = true;
   }
   if (f->ber > 0) {
     uint64_t k = f->bits_to_error;
-    for (; k < wire_bits; k += 1 + next_gap(&f->rng, f->ber)) {
-      flip(data, len, fcs, k);
-      if (k < 8ull * len) data_hit = true;
+    for (; k < end - first; k += 1 + next_gap(&f->rng, f->ber)) {
+      flip(data, len, fcs, first + k);
+      if (first + k < 8ull * len) data_hit = true;
       else fcs_hit = true;
     }
-    f->bits_to_error = k - wire_bits;
+    f->bits_to_error = k - (end - first);
   }
   if (!f->fcs) { /* nobody checks the FCS: only changed data bytes matter downstream */
     if (data_hit) f->corrupted++;

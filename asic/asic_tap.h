@@ -24,7 +24,9 @@
  * when `fcs: true` (the default): the Ethernet CRC-32 (IEEE 802.3 s3.2.9) of the received
  * bytes against the received FCS, a mismatch dropped under fcs_error; with `fcs: false` it
  * goes on to the port group and whichever block parses it counts it (the IPsec engine: ESP
- * authentication failure, bad header...). Corruption needs real bytes (refused with payload
+ * authentication failure, bad header...); then bits are drawn past the Ethernet header only
+ * (no MAC address filter, no egress L2 rewrite in the model) and a corrupted clear frame
+ * reaches its sink (payload_mismatch). Corruption needs real bytes (refused with payload
  * none); drops do not. */
 #ifndef IPSECSIM_ASIC_TAP_H
 #define IPSECSIM_ASIC_TAP_H

@@ -108,6 +108,10 @@ bool scenario_link_fault(const cfg_node *map, asic_world *w, const int32_t end[2
     return cfg_fail(err, map, "links.fault", "no fault set (allowed: drop_every, drop_rate, corrupt_every, ber)");
   if (f.corrupt_bit >= 0 && !f.corrupt_every)
     return cfg_fail(err, cfg_get(map, "corrupt_bit"), "links.fault.corrupt_bit", "needs corrupt_every (allowed: with corrupt_every)");
+  if (f.corrupt_bit >= 0 && f.corrupt_bit < 112 && !f.fcs)
+    return cfg_fail(err, cfg_get(map, "corrupt_bit"), "links.fault.corrupt_bit",
+                    "%lld is in the Ethernet header, which fcs: false does not model (allowed: 112 and above, the IP packet)",
+                    (long long)f.corrupt_bit);
   if (w->payload_mode == ASIC_PAYLOAD_NONE && (f.corrupt_every || f.ber > 0)) {
     const char *k = f.corrupt_every ? "corrupt_every" : "ber";
     char fld[64];

@@ -290,6 +290,17 @@ for tag, bit, ctr in [("icv", 8 * (14 + 20 + 8 + 8 + 30) + 3, "esp_authenticatio
         "replay_errors", "esp_authentication_failures", "esp_decryption_failures", "bad_headers", "bad_trailers")
         and k != "sa.r2.vpn.in." + ctr and v}
     check(not others, "%s: other error counters moved: %s" % (tag, others))
+# a bit drawn in every frame, no FCS check: each frame is counted once, under one of the seed's
+# error counters of r2's SA (or the lookup's unknown SPI), and none is delivered
+r, m, hit = corrupt_run("all", "{corrupt_every: 1, fcs: false}")
+check(len(hit) == FRAMES and all(len(b) == 1 and b[0] >= 112 for _, b, _ in hit), "every frame: one bit past the MAC header")
+seed6 = ("esp_authentication_failures", "esp_decryption_failures", "bad_headers", "bad_trailers", "replay_errors")
+counted = sum(m.get("sa.r2.vpn.in." + c, 0) for c in seed6)
+dropped = m.get("flow.east.drops.engine_esp", 0) + m.get("flow.east.drops.unknown_spi", 0)
+check(m.get("run.received") == 0 and m.get("flow.east.payload_mismatch") == 0 and counted == dropped
+      and dropped == m.get("flow.east.drops.total") and dropped > 0,
+      "every frame: received %s, mismatch %s, SA errors %d, flow drops %d of %s" % (
+          m.get("run.received"), m.get("flow.east.payload_mismatch"), counted, dropped, m.get("flow.east.drops.total")))
 # ber: every frame whose bits changed is dropped on its FCS, the rest delivered intact
 r, m, hit = corrupt_run("ber", "{ber: 1e-4}")
 k = m.get(RX + "rx_fcs_errors", -1)
@@ -301,7 +312,9 @@ for tag, fault, token, msg in [
         ("empty", "{fcs: false}", "{fcs: false}",
          "links.fault: no fault set (allowed: drop_every, drop_rate, corrupt_every, ber)"),
         ("bit", "{drop_every: 3, corrupt_bit: 9}", "9}", "links.fault.corrupt_bit: needs corrupt_every (allowed: with corrupt_every)"),
-        ("rate2", "{drop_rate: 2}", "2}", None)]:
+        ("rate2", "{drop_rate: 2}", "2}", None),
+        ("l2", "{corrupt_every: 2, corrupt_bit: 100, fcs: false}", "100,",
+         "links.fault.corrupt_bit: 100 is in the Ethernet header, which fcs: false does not model (allowed: 112 and above, the IP packet)")]:
     r, m, out, path, text = fault_run("bad_" + tag, fault)
     if msg is None:
         check(r.returncode == 2 and r.stderr.startswith("%s:%s: links.fault.drop_rate: " % (path, pos(text, "2}")))
