@@ -156,3 +156,26 @@ bool sim_world_wire(asic_world *w, uint32_t port, uint32_t dir, sim_fs t, const 
   if (v == LINK_FCS_BAD) return sim_world_drop(w, pkt, DROP_FCS, t), false;
   return true;
 }
+
+/* ---- config.resolved.yaml (asic_resolved.c) ---- */
+
+void asic_taps_resolved_fault(const asic_world *w, uint32_t port, FILE *fp) {
+  const asic_taps *t = w->taps;
+  if (!t || !t->has_fault || !t->has_fault[port]) return;
+  const link_fault *f = &t->faults[port];
+  fprintf(fp, ", fault: {drop_every: %llu, drop_rate: %.17g, corrupt_every: %llu, corrupt_bit: %lld, ber: %.17g, fcs: %s}",
+          (unsigned long long)f->drop_every, f->drop_rate, (unsigned long long)f->corrupt_every,
+          (long long)f->corrupt_bit, f->ber, f->fcs ? "true" : "false");
+}
+
+void asic_taps_resolved_captures(const asic_world *w, FILE *fp) {
+  const asic_taps *t = w->taps;
+  static const char *const dirs[] = {"", "tx", "rx", "both"};
+  for (uint32_t i = 0; t && i < t->n_caps; i++) {
+    const asic_capture *c = &t->caps[i];
+    if (!i) fprintf(fp, "capture:\n");
+    fprintf(fp, "  - {port: \"%s:%s\", file: \"%s\", direction: %s, max_packets: %llu}\n",
+            w->routers[w->ports[c->port].router].name, w->ports[c->port].name, c->file, dirs[c->dir & 3],
+            (unsigned long long)c->max_packets);
+  }
+}

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model/out_file.h"
 #include "model/packet.h"
@@ -106,6 +107,10 @@ link_verdict asic_link_fault_rx(struct sim_world *w, uint32_t port, const sim_pk
 /* Whole-run fault counters into the report registry (link.ROUTER.PORT.rx_fault_dropped, ...). */
 struct stats_registry;
 void asic_link_fault_publish(struct sim_world *w, struct stats_registry *r);
+
+/* config.resolved.yaml: ", fault: {...}" of a link end (nothing without one); the capture: list. */
+void asic_taps_resolved_fault(const struct sim_world *w, uint32_t port, FILE *fp);
+void asic_taps_resolved_captures(const struct sim_world *w, FILE *fp);
 
 void asic_taps_free(struct sim_world *w);
 

@@ -12,7 +12,8 @@ static const help_entry kHelp[] = {
      "Runs a scenario through the ASIC timing model, checks packet conservation, prints a summary\n"
      "and evaluates expect:. Exit 0 ok, 1 an expect or the conservation check failed, 2 unusable input.\n",
      "  --out DIR           write report.json, report.txt, timeseries.csv, config.resolved.yaml and\n"
-     "                      wallclock.json into DIR (created if missing; none of them may be the scenario)\n"
+     "                      wallclock.json into DIR (created if missing; none of them may be the scenario),\n"
+     "                      and the scenario's capture: pcaps (without --out no capture is written)\n"
      "  --seed N            random seed, replaces the scenario's seed: (0..18446744073709551615)\n"
      "  --set KEY=VALUE     override before the run, repeatable: BLOCK.PARAM, ROUTER.BLOCK.PARAM,\n"
      "                      platform.KEY, phases.warmup, phases.measure, seed, traffic.frame=SIZE,\n"

@@ -141,6 +141,9 @@ for n in NAMES:
     same = os.path.exists(a) and os.path.exists(b) and open(a, "rb").read() == open(b, "rb").read()
     check(same, "%s differs between the drivers" % n)
 O = outs["c"]
+r = run("run", os.path.join(O, "config.resolved.yaml"), "-q", "--driver", "c", "--out", P("cap_again"))
+check(r.returncode == 0 and all(open(os.path.join(O, n), "rb").read() == open(P("cap_again/" + n), "rb").read()
+                                for n in ("lan_in.pcap", "wan_tx.pcap")), "config.resolved.yaml captures otherwise: %r" % r.stderr)
 cap = {n: rdpcap(os.path.join(O, n)) if os.path.exists(os.path.join(O, n)) else [] for n in NAMES}
 for n in NAMES:
     check(len(cap[n]) == FRAMES, "%s: %d records, want %d" % (n, len(cap[n]), FRAMES))
@@ -233,6 +236,10 @@ check(m.get(RX + "rx_fault_dropped") == drop7 and m.get("run.received") == FRAME
       "drop_every 7: dropped %s received %s, want %d %d" % (m.get(RX + "rx_fault_dropped"), m.get("run.received"),
                                                             drop7, FRAMES - drop7))
 check(m.get("link.r1.et-0/0/6.rx_fault_dropped") == 0, "the other direction carries nothing to drop")
+# config.resolved.yaml keeps the fault and the captures: run again, the same figures
+res = os.path.join(out, "config.resolved.yaml")
+r = run("run", res, "-q", "--driver", "c", "--out", P("f_drop7_again"))
+check(r.returncode == 0 and metrics(P("f_drop7_again")) == m, "the resolved configuration runs otherwise: %r" % r.stderr)
 r, m, out, _, _ = fault_run("rate", "{drop_rate: 0.25}")
 k = m.get(RX + "rx_fault_dropped", -1)
 # binomial(118, 0.25): mean 29.5, sd 4.7; 5 sd either side
