@@ -1,5 +1,6 @@
 /* Publishing the run into the stats registry and writing report files; see asic_report.h. */
 #include "asic_report.h"
+#include "asic_tap.h"
 #include "scenario_ipsec.h"
 
 #include <errno.h>
@@ -198,6 +199,7 @@ static void publish_derived(asic_world *w, stats_registry *r) {
     if (res[i].publish_figures) res[i].publish_figures(w, res[i].ctx, res[i].index, r);
   free(res);
   asic_ipsec_publish(w, r); /* engines and tunnels (asic_report_ipsec.c) */
+  asic_link_fault_publish(w, r); /* link faults (asic_link_fault.c) */
 }
 
 void asic_report_publish(scenario *sc) {

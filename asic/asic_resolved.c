@@ -8,6 +8,7 @@
 
 #include "asic_preset.h"
 #include "asic_report.h"
+#include "asic_tap.h"
 #include "scenario_ipsec.h"
 
 static const char *addr_text(uint8_t family, const uint8_t *a, char *buf, size_t len) {
@@ -246,9 +247,12 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     if (!any) fprintf(fp, "links:\n");
     any = true;
     const asic_port *q = &w->ports[pt->peer];
-    fprintf(fp, "  - {a: \"%s:%s\", b: \"%s:%s\", latency: %s}\n", w->routers[pt->router].name, pt->name,
+    fprintf(fp, "  - {a: \"%s:%s\", b: \"%s:%s\", latency: %s", w->routers[pt->router].name, pt->name,
             w->routers[q->router].name, q->name, t_(pt->link_latency, u1, sizeof u1));
+    asic_taps_resolved_fault(w, i, fp);
+    fputs("}\n", fp);
   }
+  asic_taps_resolved_captures(w, fp);
   fprintf(fp, "traffic:\n");
   for (uint32_t i = 0; i < w->n_flows; i++) {
     const asic_flow *f = &w->flows[i];

@@ -16,7 +16,7 @@ const char *const sim_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
     "hop_limit", "slice_backpressure",
-    "unknown_spi", "engine_queue_full", "engine_esp", "host_path"};
+    "unknown_spi", "engine_queue_full", "engine_esp", "host_path", "link_drop", "fcs_error"};
 
 enum { EV_SRC = SIM_EV(SIM_EVC_SOURCE, 0) }; /* where: flow; the packet's last bit reaches its port */
 

@@ -162,6 +162,7 @@ typedef struct sim_world {
   struct asic_res *res; /* the resource registry (asic_analytic.h) */
   asic_tunnel *tunnels; /* IPsec tunnels (asic_ipsec.h), in input order */
   uint32_t n_tunnels, cap_tunnels;
+  struct asic_taps *taps; /* captures and link faults on port wires (asic_tap.h), or NULL */
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   size_t n_res, cap_res;
   occ_series *occ;      /* [n_occ] queue occupancy per time bucket, by registry index: the

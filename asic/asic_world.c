@@ -7,6 +7,7 @@
 #include "asic_ipsec_rt.h"
 #include "asic_sim.h"
 #include "asic_ipsec_bytes.h"
+#include "asic_tap.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
   memcpy(out, base, 16);
@@ -222,6 +223,7 @@ void asic_world_free(asic_world *w) {
   asic_ipsec_free(w);
   asic_ipsec_bytes_free(w);
   asic_bytes_pool_free(&w->bytes);
+  asic_taps_free(w);
   free(w->keys);
   free(w->key_nh);
   free(w->cycles);

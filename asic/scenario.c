@@ -12,7 +12,8 @@
 #include "scenario_ipsec.h"
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
-                                       "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos", "payload", NULL};
+                                       "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos",
+                                       "payload", "capture", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
 
@@ -200,7 +201,7 @@ static bool router_routes(const cfg_node *m, asic_world *w, uint32_t ri, const c
 }
 
 static bool links(const cfg_node *seq, asic_world *w, cfg_err *err) {
-  static const char *const keys[] = {"a", "b", "latency", NULL};
+  static const char *const keys[] = {"a", "b", "latency", "fault", NULL};
   static const cfg_param lat = {"latency", CFG_T_TIME, "ns", "50ns", 0, 1e15, NULL, CFG_SRC_ASSUMED,
                                 "10 m of fibre", "link propagation delay", 0, false};
   if (seq->kind != CFG_SEQ) return cfg_fail(err, seq, "links", "expected a list (allowed: a list of maps)");
@@ -229,6 +230,8 @@ static bool links(const cfg_node *seq, asic_world *w, cfg_err *err) {
       w->ports[end[k]].peer = end[1 - k];
       w->ports[end[k]].link_latency = l;
     }
+    const cfg_node *fault = cfg_get(e, "fault");
+    if (fault && !scenario_link_fault(fault, w, end, err)) return false;
   }
   return true;
 }
@@ -483,6 +486,8 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   }
   const cfg_node *ln = cfg_get(root, "links");
   if (ln && !links(ln, &sc->world, err)) return false;
+  const cfg_node *cap = cfg_get(root, "capture");
+  if (cap && !scenario_captures(cap, &sc->world, err)) return false;
   const cfg_node *tr = cfg_get(root, "traffic");
   if (!tr) return cfg_fail(err, root, "traffic", "missing (allowed: a list of traffic streams)");
   if (!scenario_traffic(tr, &sc->world, err)) return false;

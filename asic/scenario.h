@@ -9,7 +9,8 @@
  *   routers: [{name: r1, platform: {...}, params: {...}, interfaces: [...], routes: [...]}]
  *   interfaces: [{name: et-0/0/1, address: 10.1.0.1/24}]   # connected route to the port
  *   routes: [{prefix: 10.2.0.0/16, via: et-0/0/4}]
- *   links: [{a: r1:et-0/0/1, b: r2:et-0/0/0, latency: 50ns}]
+ *   links: [{a: r1:et-0/0/1, b: r2:et-0/0/0, latency: 50ns, fault: {corrupt_every: 100}}]
+ *   capture: [{port: r1:et-0/0/1, file: wan.pcap, direction: tx, max_packets: 1000}]
  *   traffic: [{name: f1, port: et-0/0/0, rate: 100%, frame: 64B, dst: 10.1.0.2}]
  *   phases: {warmup: 20us, measure: 200us}
  *   expect: [{metric: flow.f1.rx_l1_gbps, approx: analytic.flow.f1.expected_l1_gbps, tol: 1%}]
@@ -76,6 +77,9 @@ bool scenario_check_keys(const cfg_node *map, const char *field, const char *con
 bool scenario_traffic(const cfg_node *seq, asic_world *w, cfg_err *err);
 bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err);
 const char *scenario_scalar(const cfg_node *n, const char *field, cfg_err *err);
+/* `capture:` and `links[].fault` (scenario_tap.c, asic_tap.h); end: the link's two ports. */
+bool scenario_captures(const cfg_node *seq, asic_world *w, cfg_err *err);
+bool scenario_link_fault(const cfg_node *map, asic_world *w, const int32_t end[2], cfg_err *err);
 /* Sets f's frame to a named mix: imix / imix-simple (7:4:1 of 64/594/1518 B) or IMIX_v4_1
  * (CSIT: 28x64 + 16x570 + 4x1518 B). False when the name is none of them. */
 bool scenario_frame_mix(const char *name, asic_flow *f);

@@ -43,6 +43,9 @@ struct engine_pg {
   uint32_t n_out, cap_out;
   bool blocked;
   uint64_t tot_arrived, tot_returned, tot_lost, tot_made, tot_blocked;
+  /* window: drops the byte transform named (payload real) that the engine counts as its
+   * icv_mismatch outcome, by the ESP reason the SA counted instead (engine_pg_real_drops) */
+  uint64_t real_drops[ESP_R_COUNT];
 };
 
 /* Doubles a full array of `*cap` elements (first size `first`); aborts when memory is out:
@@ -215,8 +218,9 @@ static void count_sa(engine_pg *g, const engine_out *o, const sim_pkt *in, uint3
   if (o->kind == ENGINE_OUT_HOST) {
     sa_stats_count(st, ESP_R_MTU_ICMP_SENT);
   } else if (o->kind == ENGINE_OUT_DROP) {
-    sa_stats_count(st, real != ESP_R_OK && o->reason == ENGINE_DROP_ICV_MISMATCH
-                           ? real : engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
+    const bool by_bytes = real != ESP_R_OK && o->reason == ENGINE_DROP_ICV_MISMATCH;
+    if (by_bytes && real < ESP_R_COUNT) g->real_drops[real]++;
+    sa_stats_count(st, by_bytes ? real : engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
   } else if (g->shapes[o->sa].dir == ENGINE_ENCRYPT) {
     sa_stats_add(st, IPSEC_CTR_ENC_PKTS, 1);
     sa_stats_add(st, IPSEC_CTR_ENC_BYTES, inner);
@@ -381,3 +385,5 @@ pg_block_ops engine_pg_ops(engine_pg *g) {
 }
 
 uint64_t engine_pg_blocked_count(const engine_pg *g) { return g->tot_blocked; }
+
+const uint64_t *engine_pg_real_drops(const engine_pg *g) { return g->real_drops; }

@@ -118,6 +118,10 @@ esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir);
 /* Introspection: times PG0.in refused a packet and the engine's output was stopped. */
 uint64_t engine_pg_blocked_count(const engine_pg *g);
 
+/* Window counts, by ESP reason, of the drops the byte transform decided (payload real: a link
+ * fault's bad header, an ICV failure...) that the engine itself counts as icv_mismatch. */
+const uint64_t *engine_pg_real_drops(const engine_pg *g);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 #ifndef IPSECSIM_SIM_WORLD_H
 #define IPSECSIM_SIM_WORLD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "packet.h"
@@ -38,7 +39,11 @@ typedef enum sim_drop {
    * drops.REASON counters say which); host_path is not a loss inside the model but the packet
    * leaves the forwarding path for the exception (host) path: ESP-less traffic to a local
    * gateway address, or a datagram the engine answers with ICMP. */
-  DROP_UNKNOWN_SPI, DROP_ENGINE_QUEUE_FULL, DROP_ENGINE_ESP, DROP_HOST_PATH, DROP_N
+  DROP_UNKNOWN_SPI, DROP_ENGINE_QUEUE_FULL, DROP_ENGINE_ESP, DROP_HOST_PATH,
+  /* link faults (issue 13): link_drop is owned by a link's drop fault (the frame never
+   * arrives), fcs_error by the receiving port's MAC (a corrupted frame whose Ethernet FCS no
+   * longer matches; asic/asic_link_fault.h) */
+  DROP_LINK, DROP_FCS, DROP_N
 } sim_drop;
 extern const char *const sim_drop_names[DROP_N];
 
@@ -62,6 +67,11 @@ void sim_world_forward_l3(sim_world *w, const sim_pkt *pkt);
  * handle it at once instead, and counts it with sim_world_count_event: the same order of
  * handling, the same event count. False outside a step and for another heap. */
 bool sim_world_runs_next(const sim_world *w, uint32_t heap, sim_fs t, uint64_t pid);
+/* A packet crosses the wire of a port the composer taps (asic_port.tap): SIM_WIRE_TX at
+ * t = its first bit out; SIM_WIRE_RX at t = its last bit in. On rx the composer may drop it
+ * there (a link fault, counted by the composer): then false and the port does nothing more. */
+enum { SIM_WIRE_TX = 1, SIM_WIRE_RX = 2 };
+bool sim_world_wire(sim_world *w, uint32_t port, uint32_t dir, sim_fs t, const sim_pkt *pkt);
 /* An event a block handled straight through instead of taking it from the heap (same
  * event count and end time either way). */
 void sim_world_count_event(sim_world *w, sim_fs t);

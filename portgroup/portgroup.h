@@ -58,6 +58,8 @@ typedef struct asic_port {
   int32_t peer;       /* port index at the other end of a link, -1 none */
   sim_fs link_latency;
   uint64_t rx_pkts, rx_bytes; /* window */
+  uint8_t tap;        /* SIM_WIRE_TX | SIM_WIRE_RX: the composer sees what crosses this port's
+                         wire in that direction (captures, link faults; model/sim_world.h) */
 } asic_port;
 
 /* Where PG.in sends its departures: an event of the downstream block (set by the composer). */

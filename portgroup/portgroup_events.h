@@ -52,6 +52,7 @@ static inline void pg_arrive_(sim_world *w, asic_pg *pgs, uint32_t pgi, uint32_t
 
 static inline void portgroup_port_rx(sim_world *w, asic_port *ports, asic_pg *pgs, uint32_t port, sim_fs t, const sim_pkt *pkt) {
   asic_port *pt = &ports[port];
+  if ((pt->tap & SIM_WIRE_RX) && !sim_world_wire(w, port, SIM_WIRE_RX, t, pkt)) return;
   if (t >= pt->tx.w0 && t < pt->tx.w1) {
     pt->rx_pkts++;
     pt->rx_bytes += pkt->bytes;
@@ -65,6 +66,7 @@ static inline void portgroup_send(sim_world *w, asic_port *ports, asic_pg *pgs, 
   if (d == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_PG_OUT, t);
   if (bw_server_offer(&pt->tx, d, pkt->bytes) == SIM_FS_NEVER) return sim_world_drop(w, pkt, DROP_PORT_TX, d);
   sim_fs first_out = pt->tx.last_start;
+  if (pt->tap & SIM_WIRE_TX) sim_world_wire(w, port, SIM_WIRE_TX, first_out, pkt);
   if (pt->peer < 0) return sim_world_deliver(w, pkt, first_out);
   sim_event ev = {.kind = PG_EV_PORT_RX, .where = (uint32_t)pt->peer, .pkt = *pkt};
   if (++ev.pkt.hops > SIM_MAX_HOPS) return sim_world_drop(w, pkt, DROP_HOP_LIMIT, first_out);

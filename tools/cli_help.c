@@ -13,7 +13,8 @@ static const help_entry kHelp[] = {
      "and evaluates expect:. Exit 0 ok, 1 an expect or the conservation check failed, 2 unusable input.\n",
      "  --out DIR           write report.json, report.txt, timeseries.csv, latency_hist.csv,\n"
      "                      config.resolved.yaml and wallclock.json into DIR (created if missing;\n"
-     "                      none of them may be the scenario)\n"
+     "                      none of them may be the scenario), and the scenario's capture: pcaps\n"
+     "                      (without --out no capture is written)\n"
      "  --seed N            random seed, replaces the scenario's seed: (0..18446744073709551615)\n"
      "  --set KEY=VALUE     override before the run, repeatable: BLOCK.PARAM, ROUTER.BLOCK.PARAM,\n"
      "                      platform.KEY, phases.warmup, phases.measure, seed, traffic.frame=SIZE,\n"

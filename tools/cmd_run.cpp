@@ -20,6 +20,7 @@
 #include "asic/junos.h"
 #include "asic/scenario.h"
 #include "ipsec_engine/sa_export.h"
+#include "asic/asic_tap.h"
 #include "cli_cleanup.h"
 #include "cli_help.h"
 #include "commands.h"
@@ -249,6 +250,18 @@ extern "C" int cmd_run(int argc, char **argv) {
     scenario_free(&sc);
     return IPSECSIM_EXIT_USAGE;
   }
+  if (asic_capture_count(&sc.world) && !out) {  // captures go under --out only (asic_tap.h)
+    std::fprintf(stderr, "ipsecsim run: note: %s: capture: %u captures not written (no --out DIR to write them in)\n",
+                 sc.world.taps->caps[0].where, asic_capture_count(&sc.world));
+  } else if (asic_capture_count(&sc.world)) {  // never over an input, nothing left half-written
+    char e[3 * OUT_PATH_MAX] = "";
+    const out_role ins[] = {{"the scenario", path}};
+    if (!out_dir_ready(out) || !asic_capture_open(&sc.world, out, ins, 1, e, sizeof e)) {
+      if (*e) std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
   bool progress = isatty(2) && !quiet;
   double t0 = now_s();
   unsigned long long activations = 0;
@@ -263,6 +276,20 @@ extern "C" int cmd_run(int argc, char **argv) {
   double wall = now_s() - t0;
   char msg[256];
   bool balanced = asic_sim_conservation(&sc.world, msg, sizeof msg);
+  if (asic_capture_count(&sc.world) && out) {
+    char e[2 * OUT_PATH_MAX];
+    cli_cleanup_hold();
+    const bool ok = asic_capture_commit(&sc.world, e, sizeof e);
+    cli_cleanup_release();
+    if (!ok) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
+    }
+    for (uint32_t i = 0; !quiet && i < sc.world.taps->n_caps; i++)
+      std::fprintf(stderr, "ipsecsim run: note: captured %llu frames in %s\n",
+                   (unsigned long long)sc.world.taps->caps[i].written, sc.world.taps->caps[i].out.path);
+  }
   asic_report_publish(&sc);
   if (!quiet) asic_report_summary(&sc, stdout);
   std::printf("conservation: %s\n", msg);
