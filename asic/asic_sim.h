@@ -121,6 +121,7 @@ typedef struct asic_flow {
   stats_counter own_[DROP_N + 3];
   stats_hist *lat_lifo, *lat_fifo;
   uint64_t *series_bytes; /* delivered L2 bytes per time bucket */
+  uint32_t esp_gen;       /* esp_of with `events:`: the generation whose SPI it sends on */
 } asic_flow;
 
 typedef struct sim_world {
@@ -156,6 +157,7 @@ typedef struct sim_world {
   asic_tunnel *tunnels; /* IPsec tunnels (asic_ipsec.h), in input order */
   uint32_t n_tunnels, cap_tunnels;
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
+  struct asic_events *sa_events; /* SA generations from `events:` (asic_events.h), NULL: none */
   size_t n_res, cap_res;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;

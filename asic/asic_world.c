@@ -6,6 +6,7 @@
 #include "asic_analytic.h"
 #include "asic_ipsec_rt.h"
 #include "asic_sim.h"
+#include "asic_events.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
   memcpy(out, base, 16);
@@ -104,6 +105,13 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
         FLOW_COUNTER(f->drops[d], d, "host_pkts", "packets sent to the exception (host) path in the window")
         continue;
       }
+      /* issue 13's reasons exist where they can happen: no_sa / sa_deleted with `events:`,
+       * host_policer with a tunnel (a local gateway: the host path); the reports of other
+       * scenarios keep their names */
+      if (((d == DROP_NO_SA || d == DROP_SA_DELETED) && !w->sa_events) || (d == DROP_HOST_POLICER && !w->n_tunnels)) {
+        f->drops[d] = &f->own_[d];
+        continue;
+      }
       snprintf(reason, sizeof reason, "drops.%s", asic_drop_names[d]);
       FLOW_COUNTER(f->drops[d], d, reason, "packets dropped in the window, by reason")
     }
@@ -135,6 +143,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
       f->esp_key = w->ipsec->local_key[f->esp_of];
       f->esp_spi = tu->in.spi;
       f->esp_seq = tu->in.initial_seq;
+      f->esp_gen = 0;
       f->esp_i = f->esp_plan.n = 0;
       f->esp_frames = 0;
     }
@@ -205,6 +214,7 @@ void asic_world_free(asic_world *w) {
   }
   free(w->flows);
   asic_ipsec_free(w);
+  asic_events_free(w);
   free(w->keys);
   free(w->key_nh);
   free(w->cycles);

@@ -38,7 +38,11 @@ typedef enum sim_drop {
    * drops.REASON counters say which); host_path is not a loss inside the model but the packet
    * leaves the forwarding path for the exception (host) path: ESP-less traffic to a local
    * gateway address, or a datagram the engine answers with ICMP. */
-  DROP_UNKNOWN_SPI, DROP_ENGINE_QUEUE_FULL, DROP_ENGINE_ESP, DROP_HOST_PATH, DROP_N
+  DROP_UNKNOWN_SPI, DROP_ENGINE_QUEUE_FULL, DROP_ENGINE_ESP, DROP_HOST_PATH,
+  /* issue 13, the lookup's: no_sa = a route into a tunnel whose outbound SA was deleted (or
+   * not yet installed), sa_deleted = ESP for an inbound SPI that existed and was deleted;
+   * host_policer = the host path's rate policer (pfe/host_policer.h) refused it */
+  DROP_NO_SA, DROP_SA_DELETED, DROP_HOST_POLICER, DROP_N
 } sim_drop;
 extern const char *const sim_drop_names[DROP_N];
 
