@@ -201,3 +201,35 @@ TEST(SaEvents, Refusals) {
   expect_error("key", "events:\n  - {at: 10us, action: delete, tunnel: vpn_a, when: 3}\n",
                "19:47: events[].when: unknown key (allowed: at, action, tunnel, router, grace, spi_out, spi_in)");
 }
+
+TEST(SaEvents, RekeyOfBothEndsAcrossTwoRouters) {
+  // tests/asic/data/engine_two_routers.yaml: r1 encrypts into vpn1, r2 decrypts; the event
+  // names vpn1 (both routers' tunnel of that name, peers of each other): one change per end
+  std::string y;
+  {
+    FILE *fp = fopen(IPSECSIM_SOURCE_DIR "/tests/asic/data/engine_two_routers.yaml", "r");
+    ASSERT_NE(fp, nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) y.append(buf, n);
+    fclose(fp);
+  }
+  auto base = run_all("ev_2r0", y);
+  auto r = run_all("ev_2r1", y + "events:\n  - {at: 20us, action: rekey, tunnel: vpn1, grace: 10us}\n");
+  ASSERT_TRUE(base->loaded && r->loaded) << base->err << r->err;
+  ASSERT_TRUE(r->balanced) << r->conservation;
+  const asic_world *w = &r->sc.world, *b = &base->sc.world;
+  for (uint32_t f = 0; f < w->n_flows; f++) {
+    uint64_t d = 0, db = 0;
+    for (int k = 0; k < DROP_N; k++) d += w->flows[f].tot_drops[k], db += b->flows[f].tot_drops[k];
+    EXPECT_EQ(d, db) << w->flows[f].name;                      // the rekey loses nothing
+    EXPECT_EQ(w->flows[f].tot_recv, b->flows[f].tot_recv) << w->flows[f].name;
+  }
+  // what r1 encrypts on each generation r2 decrypts on the same generation
+  const double o0 = r->m(ctr("sa.r1.vpn1.out", IPSEC_CTR_ENC_PKTS)), o1 = r->m(ctr("sa.r1.vpn1.g1.out", IPSEC_CTR_ENC_PKTS));
+  EXPECT_GT(o0, 0);
+  EXPECT_GT(o1, 0);
+  EXPECT_EQ(r->m(ctr("sa.r2.vpn1.in", IPSEC_CTR_DEC_PKTS)), o0);
+  EXPECT_EQ(r->m(ctr("sa.r2.vpn1.g1.in", IPSEC_CTR_DEC_PKTS)), o1);
+  EXPECT_EQ(o0 + o1, base->m(ctr("sa.r1.vpn1.out", IPSEC_CTR_ENC_PKTS)));
+}
