@@ -52,6 +52,7 @@ typedef struct asic_tunnel {
   /* Where spi_out, spi_in and key were written ("FILE:LINE:COL"), "" = auto (derived from
    * the seed and the ordered gateway pair, or taken from a peer that states the value). */
   char given_at[3][96];
+  bool installed_later;    /* `installed: false`: its SAs come with an `events:` install */
 } asic_tunnel;
 enum { ASIC_GIVEN_SPI_OUT, ASIC_GIVEN_SPI_IN, ASIC_GIVEN_KEY };
 

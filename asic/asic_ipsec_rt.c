@@ -6,6 +6,8 @@
 
 #include "asic_ipsec_bytes.h"
 
+#include "asic_events.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +20,16 @@ static bool h_ret(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
   return asic_block_return(ctx, slice, t, pkt);
 }
 static void h_credit(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) { asic_block_credit(ctx, slice, bytes, t); }
-static void h_drop(void *ctx, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t) {
+static void h_drop(void *ctx, uint32_t slice, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t) {
+  asic_world *w = ctx;
   sim_drop d = kind == ENGINE_OUT_HOST ? DROP_HOST_PATH
                : why == ENGINE_DROP_QUEUE_FULL ? DROP_ENGINE_QUEUE_FULL : DROP_ENGINE_ESP;
+  if (d == DROP_HOST_PATH && !host_policer_pass(&w->slices[slice].policer, t)) {
+    /* the engine's census holds the loss; the slice's window counter names it */
+    asic_slice *s = &w->slices[slice];
+    if (t >= s->lk.w0 && t < s->lk.w1) (*s->host_policer_drops)++;
+    d = DROP_HOST_POLICER;
+  }
   sim_world_drop(ctx, pkt, d, t);
 }
 static uint8_t h_family(void *ctx, uint32_t key) {
@@ -63,35 +72,57 @@ static bool local_routes(asic_world *w) {
   return true;
 }
 
-/* The SPI demux: (router, local gateway key, inbound SPI) -> anchor slice, inbound SA. */
-static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, char *err, size_t errlen) {
+/* The SPI demux: (router, local gateway key, inbound SPI) -> anchor slice, inbound SA, and
+ * the times the SA exists (`events:`; else the whole run). */
+static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, uint32_t spi, uint32_t sa_i, sim_fs from, sim_fs until,
+                       char *err, size_t errlen) {
   const asic_tunnel *tu = &w->tunnels[t];
-  uint32_t key = rt->local_key[t], spi = tu->in.spi;
+  uint32_t key = rt->local_key[t];
   for (uint32_t i = slice_spi_hash(tu->router, key, spi) & rt->tab.spi_mask;; i = (i + 1) & rt->tab.spi_mask) {
     slice_spi_entry *e = &rt->spi[i];
     if (e->router == UINT32_MAX) {
-      *e = (slice_spi_entry){tu->router, key, spi, rt->tunnel_slice[t], rt->tunnel_in_sa[t]};
+      *e = (slice_spi_entry){tu->router, key, spi, rt->tunnel_slice[t], sa_i, from, until};
       return true;
     }
     if (e->router == tu->router && e->key == key && e->spi == spi) {
       char gw[64];
       sa_format_addr(&tu->in.local, gw, sizeof gw);
       snprintf(err, errlen, "%s: ipsec.tunnels[].spi_in: 0x%08x of tunnel %s is already the inbound SPI of another "
-               "tunnel on gateway %s (allowed: one inbound SA per gateway and SPI)", tu->where, spi, tu->name, gw);
+               "tunnel%s on gateway %s (allowed: one inbound SA per gateway and SPI)", tu->where, spi, tu->name,
+               w->sa_events ? " or SA generation (events:)" : "", gw);
       return false;
     }
   }
 }
 
-/* The SAs of slice s in local order, with their bindings. */
-static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t s, engine_sa *sas, engine_pg_sa *bind) {
+/* The SA pairs of slice s in local order, with their bindings: every tunnel's declared pair
+ * (tunnel order), then the `events:` generations >= 1 (in pairs: pinned lanes as the first).
+ * Every SA a router gets, with the time it is installed (from[i]: 0 = from the start,
+ * SIM_FS_NEVER = never), passes here and nowhere else: the hook for a per-router SA database
+ * (real payload bytes) is this function; the deletions are the generations' until times
+ * (asic_events.h), which the SPI demux and the outbound epochs carry. */
+static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t s, engine_sa *sas, engine_pg_sa *bind,
+                          sim_fs *from) {
   uint32_t n = 0;
+  const asic_events *ev = w->sa_events;
   for (uint32_t t = 0; t < w->n_tunnels; t++) {
     if (rt->tunnel_slice[t] != s) continue;
-    engine_sa_from_config(&w->tunnels[t].out, &sas[n]);
-    bind[n++] = (engine_pg_sa){t, w->tunnels[t].out.spi, rt->remote_key[t]};
-    engine_sa_from_config(&w->tunnels[t].in, &sas[n]);
-    bind[n++] = (engine_pg_sa){t, w->tunnels[t].in.spi, rt->local_key[t]};
+    const asic_sa_gen *g0 = ev ? &ev->gens[ev->first[t]] : NULL;
+    from[n] = from[n + 1] = g0 ? g0->out_from : 0;
+    const sa_config *out = g0 ? &g0->out : &w->tunnels[t].out, *in = g0 ? &g0->in : &w->tunnels[t].in;
+    engine_sa_from_config(out, &sas[n]);
+    bind[n++] = (engine_pg_sa){t, out->spi, rt->remote_key[t]};
+    engine_sa_from_config(in, &sas[n]);
+    bind[n++] = (engine_pg_sa){t, in->spi, rt->local_key[t]};
+  }
+  for (uint32_t k = 0; ev && k < ev->n_gens; k++) {
+    const asic_sa_gen *g = &ev->gens[k];
+    if (!g->gen || rt->tunnel_slice[g->tunnel] != s) continue;
+    from[n] = from[n + 1] = g->out_from;
+    engine_sa_from_config(&g->out, &sas[n]);
+    bind[n++] = (engine_pg_sa){rt->gen_stats[k], g->out.spi, rt->remote_key[g->tunnel]};
+    engine_sa_from_config(&g->in, &sas[n]);
+    bind[n++] = (engine_pg_sa){rt->gen_stats[k], g->in.spi, rt->local_key[g->tunnel]};
   }
   return n;
 }
@@ -116,21 +147,30 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
   if (w->payload_mode == ASIC_PAYLOAD_REAL) asic_ipsec_bytes_hooks(&host); /* asic_ipsec_bytes.h */
   uint32_t most = 0;
   for (uint32_t s = 0; s < w->n_slices; s++) most = n_sa[s] > most ? n_sa[s] : most;
-  engine_sa *sas = malloc((most ? most : 1) * sizeof *sas);
-  engine_pg_sa *bind = malloc((most ? most : 1) * sizeof *bind);
-  bool ok = sas && bind;
+  const size_t m = most ? most : 1;
+  engine_sa *sas = malloc(m * sizeof *sas);
+  engine_pg_sa *bind = malloc(m * sizeof *bind);
+  sim_fs *from = malloc(m * sizeof *from);
+  bool *at_start = malloc(m * sizeof *at_start);
+  bool ok = sas && bind && from && at_start;
   if (!ok) snprintf(err, errlen, "out of memory");
   for (uint32_t s = 0; ok && s < w->n_slices; s++) {
     if (!n_sa[s]) continue;
-    uint32_t n = slice_sas(w, rt, s, sas, bind);
+    uint32_t n = slice_sas(w, rt, s, sas, bind, from);
     char why[256];
     rt->eng[s] = engine_pg_create(s, &w->routers[w->slices[s].router].p.engine, sas, bind, n, rt->tstats, &host,
                                   why, sizeof why);
     if (!rt->eng[s]) {
-      const asic_tunnel *first = &w->tunnels[bind[0].tunnel];
+      const asic_tunnel *first = &w->tunnels[rt->stats_tunnel[bind[0].tunnel]];
       snprintf(err, errlen, "%s: %s", first->where, why);
       ok = false;
       break;
+    }
+    if (w->sa_events) { /* SAs installed later are not in the cache at the start */
+      for (uint32_t i = 0; i < n; i++) at_start[i] = from[i] == 0;
+      engine_sa_cache_preload(engine_pg_engine(rt->eng[s]), at_start);
+      for (uint32_t i = 0; i < n; i++)
+        if (from[i] != 0 && from[i] != SIM_FS_NEVER) engine_pg_schedule_install(rt->eng[s], from[i], i);
     }
     engine_pg_set_window(rt->eng[s], w->w0, w->w1);
     pg_block_ops ops = engine_pg_ops(rt->eng[s]);
@@ -142,7 +182,34 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
   }
   free(sas);
   free(bind);
+  free(from);
+  free(at_start);
   return ok;
+}
+
+/* `events:` generations >= 1: their SAs on the anchor engine after the declared ones, their
+ * counters, the inbound SPIs (with their times) and the outbound epochs. */
+static bool start_generations(asic_world *w, asic_ipsec_rt *rt, uint32_t *n_sa, char *err, size_t errlen) {
+  const asic_events *ev = w->sa_events;
+  rt->epochs = malloc((ev->n_gens ? ev->n_gens : 1) * sizeof *rt->epochs);
+  rt->gen_out_sa = malloc((ev->n_gens ? ev->n_gens : 1) * sizeof *rt->gen_out_sa);
+  rt->gen_in_sa = malloc((ev->n_gens ? ev->n_gens : 1) * sizeof *rt->gen_in_sa);
+  if (!rt->epochs || !rt->gen_out_sa || !rt->gen_in_sa) return snprintf(err, errlen, "out of memory"), false;
+  for (uint32_t k = 0; k < ev->n_gens; k++) {
+    const asic_sa_gen *g = &ev->gens[k];
+    const uint32_t t = g->tunnel;
+    if (!g->gen) {
+      rt->gen_out_sa[k] = rt->tunnel_out_sa[t], rt->gen_in_sa[k] = rt->tunnel_in_sa[t];
+    } else {
+      rt->gen_out_sa[k] = n_sa[rt->tunnel_slice[t]]++;
+      rt->gen_in_sa[k] = n_sa[rt->tunnel_slice[t]]++;
+    }
+    rt->epochs[k] = (slice_sa_epoch){g->out_from, g->out_until, rt->gen_out_sa[k]};
+    if (!spi_insert(rt, w, t, g->in.spi, rt->gen_in_sa[k], g->in_from, g->in_until, err, errlen)) return false;
+  }
+  rt->tab.epoch_first = ev->first;
+  rt->tab.epochs = rt->epochs;
+  return true;
 }
 
 bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
@@ -151,9 +218,10 @@ bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
   if (!rt) return snprintf(err, errlen, "out of memory"), false;
   w->ipsec = rt;
   rt->w = w;
-  const uint32_t nt = w->n_tunnels;
+  const uint32_t nt = w->n_tunnels, ng = w->sa_events ? w->sa_events->n_gens : nt;
+  rt->n_stats = nt + (ng - nt); /* every generation >= 1 counts on its own */
   uint32_t cap = 16;
-  while (cap < 2 * nt) cap *= 2;
+  while (cap < 2 * ng) cap *= 2;
   uint32_t *n_sa = calloc(w->n_slices, sizeof *n_sa);
   rt->tunnel_slice = malloc(nt * sizeof *rt->tunnel_slice);
   rt->tunnel_out_sa = malloc(nt * sizeof *rt->tunnel_out_sa);
@@ -162,15 +230,25 @@ bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
   rt->remote_key = malloc(nt * sizeof *rt->remote_key);
   rt->spi = malloc(cap * sizeof *rt->spi);
   rt->eng = calloc(w->n_slices, sizeof *rt->eng);
-  rt->tstats = calloc(nt, sizeof *rt->tstats);
+  rt->tstats = calloc(rt->n_stats, sizeof *rt->tstats);
   rt->town = calloc((size_t)nt * 3, sizeof *rt->town);
+  rt->stats_tunnel = malloc(rt->n_stats * sizeof *rt->stats_tunnel);
+  rt->stats_gen = calloc(rt->n_stats, sizeof *rt->stats_gen);
+  rt->gen_stats = malloc(ng * sizeof *rt->gen_stats);
   if (!n_sa || !rt->tunnel_slice || !rt->tunnel_out_sa || !rt->tunnel_in_sa || !rt->local_key || !rt->remote_key ||
-      !rt->spi || !rt->eng || !rt->tstats || !rt->town) {
+      !rt->spi || !rt->eng || !rt->tstats || !rt->town || !rt->stats_tunnel || !rt->stats_gen || !rt->gen_stats) {
     free(n_sa);
     return snprintf(err, errlen, "out of memory"), false;
   }
   for (uint32_t i = 0; i < cap; i++) rt->spi[i].router = UINT32_MAX;
-  rt->tab = (slice_ipsec){nt, rt->tunnel_slice, rt->tunnel_out_sa, rt->spi, cap - 1};
+  rt->tab = (slice_ipsec){nt, rt->tunnel_slice, rt->tunnel_out_sa, rt->spi, cap - 1, NULL, NULL};
+  for (uint32_t t = 0, j = nt; t < ng; t++) { /* stats index of each generation */
+    const asic_sa_gen *g = w->sa_events ? &w->sa_events->gens[t] : NULL;
+    const uint32_t tun = g ? g->tunnel : t, idx = g && g->gen ? j++ : tun;
+    rt->gen_stats[t] = idx;
+    rt->stats_tunnel[idx] = tun;
+    rt->stats_gen[idx] = g ? g->gen : 0;
+  }
   bool ok = local_routes(w);
   if (!ok) snprintf(err, errlen, "out of memory");
   for (uint32_t t = 0; ok && t < nt; t++) {
@@ -183,8 +261,6 @@ bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
     }
     engine_pg_tunnel_stats *ts = &rt->tstats[t];
     ts->tx_pkts = &rt->town[3 * t], ts->rx_pkts = &rt->town[3 * t + 1], ts->wan_l1_bytes = &rt->town[3 * t + 2];
-    sa_stats_init(&ts->sa[ENGINE_ENCRYPT], NULL, "", SA_STATS_OUT);
-    sa_stats_init(&ts->sa[ENGINE_DECRYPT], NULL, "", SA_STATS_IN);
     rt->tunnel_slice[t] = tu->slice;
     rt->tunnel_out_sa[t] = n_sa[tu->slice]++;
     rt->tunnel_in_sa[t] = n_sa[tu->slice]++;
@@ -195,8 +271,15 @@ bool asic_ipsec_start(asic_world *w, char *err, size_t errlen) {
       ok = false;
       break;
     }
-    ok = spi_insert(rt, w, t, err, errlen);
+    if (!w->sa_events) ok = spi_insert(rt, w, t, tu->in.spi, rt->tunnel_in_sa[t], 0, SIM_FS_NEVER, err, errlen);
   }
+  for (uint32_t i = 0; ok && i < rt->n_stats; i++) {
+    engine_pg_tunnel_stats *ts = &rt->tstats[i], *own = &rt->tstats[rt->stats_tunnel[i]];
+    ts->tx_pkts = own->tx_pkts, ts->rx_pkts = own->rx_pkts, ts->wan_l1_bytes = own->wan_l1_bytes;
+    sa_stats_init(&ts->sa[ENGINE_ENCRYPT], NULL, "", SA_STATS_OUT);
+    sa_stats_init(&ts->sa[ENGINE_DECRYPT], NULL, "", SA_STATS_IN);
+  }
+  ok = ok && (!w->sa_events || start_generations(w, rt, n_sa, err, errlen));
   ok = ok && attach_engines(w, rt, n_sa, err, errlen);
   free(n_sa);
   if (ok) w->wiring.ipsec = &rt->tab;
@@ -225,6 +308,12 @@ void asic_ipsec_rt_free(asic_world *w) {
   free(rt->spi);
   free(rt->tstats);
   free(rt->town);
+  free(rt->stats_tunnel);
+  free(rt->stats_gen);
+  free(rt->gen_stats);
+  free(rt->epochs);
+  free(rt->gen_out_sa);
+  free(rt->gen_in_sa);
   free(rt);
   w->ipsec = NULL;
   w->wiring.ipsec = NULL;

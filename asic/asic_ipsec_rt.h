@@ -35,8 +35,13 @@ typedef struct asic_ipsec_rt {
   uint32_t *tunnel_slice, *tunnel_out_sa, *tunnel_in_sa, *local_key, *remote_key;
   slice_spi_entry *spi;
   engine_pg **eng;              /* [n_slices], NULL where no SA is anchored */
-  engine_pg_tunnel_stats *tstats;
+  engine_pg_tunnel_stats *tstats; /* [n_stats]: tunnel t's at t; with `events:` generation k >= 1
+                                     of a tunnel at n_tunnels + j (sa.ROUTER.NAME.gK.out|in.*;
+                                     its tunnel counters point at the tunnel's) */
   stats_counter *town;          /* own storage of the tunnel counters (3 per tunnel) */
+  uint32_t n_stats, *stats_tunnel, *stats_gen;
+  slice_sa_epoch *epochs;       /* `events:`: outbound SA epochs (slice_ipsec.epochs) */
+  uint32_t *gen_out_sa, *gen_in_sa, *gen_stats; /* per generation (asic_events gens) */
   asic_world *w;
 } asic_ipsec_rt;
 

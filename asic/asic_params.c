@@ -70,6 +70,19 @@ static const cfg_param fabric_table[] = {
      "not published", "queue in front of the slice's fabric bandwidth", P(fabric_queue), false},
 };
 
+#define H(field) offsetof(struct asic_host_params, field)
+static const cfg_param host_table[] = {
+    {"policer_pps", CFG_T_PPS, "pps", "20000pps", 1, 1e10, NULL, CFG_SRC_ASSUMED,
+     "published by nobody for the inline IPsec host path; the order of Junos DDoS-protection "
+     "per-protocol defaults (20000 pps); rounded to whole packets per second",
+     "rate of the host (exception) path's token bucket per PFE slice: IKE, NAT keepalives, other "
+     "non-ESP for a local gateway, datagrams answered with ICMP too-big; over it: host_policer drops",
+     H(policer_pps), false},
+    {"policer_burst", CFG_T_UINT, "pkts", "20000", 1, 1e9, NULL, CFG_SRC_ASSUMED,
+     "published by nobody; as the rate (one second's worth)",
+     "depth of the host path's token bucket (it starts full)", H(policer_burst), false},
+};
+
 #define Q(field) offsetof(asic_platform, field)
 static const cfg_param platform_table[] = {
     {"preset", CFG_T_ENUM, "", "MX304", NOR, "MX304|MX10K-LC4800|MX10K-LC9600", CFG_SRC_PUBLISHED,
@@ -91,6 +104,7 @@ static const asic_param_block blocks[] = {
     {"pfe", pfe_table, sizeof pfe_table / sizeof pfe_table[0], 0},
     {"fabric", fabric_table, sizeof fabric_table / sizeof fabric_table[0], 0},
     {"engine", engine_param_entries, ENGINE_PARAM_COUNT, offsetof(asic_params, engine)},
+    {"host", host_table, sizeof host_table / sizeof host_table[0], offsetof(asic_params, host)},
 };
 
 const asic_param_block *asic_param_blocks(size_t *n) {

@@ -38,6 +38,11 @@ typedef struct asic_params {
   uint64_t fabric_queue;   /* bytes */
   /* engine: the IPsec engine block of every slice (ipsec_engine/engine.h owns the table) */
   engine_params engine;
+  /* host: the exception path's policer per slice (pfe/host_policer.h) */
+  struct asic_host_params {
+    double policer_pps;        /* packets per second (rounded to a whole number) */
+    uint64_t policer_burst;    /* packets */
+  } host;
 } asic_params;
 
 typedef enum asic_preset_id { PRESET_MX304, PRESET_LC4800, PRESET_LC9600 } asic_preset_id;
@@ -60,7 +65,7 @@ typedef struct asic_param_block {
                     to it); unused for "platform", whose struct is asic_platform */
 } asic_param_block;
 
-/* Blocks: "platform" (asic_platform), "portgroup", "pfe", "fabric", "engine" (asic_params). */
+/* Blocks: "platform" (asic_platform), "portgroup", "pfe", "fabric", "engine", "host" (asic_params). */
 const asic_param_block *asic_param_blocks(size_t *n);
 const asic_param_block *asic_param_block_find(const char *name);
 const cfg_param *asic_param_find(const char *block, const char *name);

@@ -90,7 +90,8 @@ static uint64_t attach_made(const asic_world *w, void *ctx, uint32_t i) {
 /* The lookup's IPsec outcomes decided without a queue: unknown SPI, the exception path. */
 static void lookup_local_census(const asic_world *w, void *ctx, uint32_t i, sim_fs t, uint64_t *held, uint64_t *drops) {
   (void)ctx, (void)t, (void)held;
-  *drops += w->slices[i].tot_unknown_spi + w->slices[i].tot_host;
+  *drops += w->slices[i].tot_unknown_spi + w->slices[i].tot_host + w->slices[i].tot_no_sa +
+            w->slices[i].tot_sa_deleted + w->slices[i].tot_host_policer;
 }
 
 /* Hop-limit drops are decided at a port group's input without a queue: the flows count them. */

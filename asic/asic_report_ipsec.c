@@ -45,6 +45,15 @@ bool asic_ipsec_stats_register(asic_world *w) {
                                 "that SPI, dropped in the window", "%s.lookup.drops.unknown_spi", b);
     sl->host_pkts = reg(r, sl->host_pkts, "packets", "non-ESP packets for a local gateway sent to the exception "
                         "(host) path in the window", "%s.lookup.host_pkts", b);
+    if (w->sa_events) {
+      sl->no_sa_drops = reg(r, sl->no_sa_drops, "packets", "packets routed into a tunnel that has no outbound SA then "
+                            "(events: deleted or not yet installed), dropped in the window", "%s.lookup.drops.no_sa", b);
+      sl->sa_deleted_drops = reg(r, sl->sa_deleted_drops, "packets", "ESP for an inbound SA deleted by an event, dropped in "
+                                 "the window", "%s.lookup.drops.sa_deleted", b);
+    }
+    sl->host_policer_drops = reg(r, sl->host_policer_drops, "packets", "packets for the host (exception) path refused by "
+                                 "its policer (host.policer_pps, host.policer_burst) in the window",
+                                 "%s.host.drops.host_policer", b);
     sl->engine_crossings = reg(r, sl->engine_crossings, "packets", "packets sent over the fabric to the engine of "
                                "another slice (remote anchor) in the window", "%s.fabric.to_engine_pkts", b);
     if (!rt->eng[s]) continue;
@@ -87,6 +96,18 @@ bool asic_ipsec_stats_register(asic_world *w) {
     snprintf(pre, sizeof pre, "sa.%s.%s.in", rn, tu->name);
     if (!sa_stats_init(&ts->sa[ENGINE_DECRYPT], r, pre, SA_STATS_IN)) return false;
   }
+  for (uint32_t i = w->n_tunnels; i < rt->n_stats; i++) { /* `events:` generations >= 1 */
+    const uint32_t t = rt->stats_tunnel[i];
+    const asic_tunnel *tu = &w->tunnels[t];
+    engine_pg_tunnel_stats *ts = &rt->tstats[i];
+    const char *rn = w->routers[tu->router].name;
+    ts->tx_pkts = rt->tstats[t].tx_pkts, ts->rx_pkts = rt->tstats[t].rx_pkts, ts->wan_l1_bytes = rt->tstats[t].wan_l1_bytes;
+    char pre[192];
+    snprintf(pre, sizeof pre, "sa.%s.%s.g%u.out", rn, tu->name, rt->stats_gen[i]);
+    if (!sa_stats_init(&ts->sa[ENGINE_ENCRYPT], r, pre, SA_STATS_OUT)) return false;
+    snprintf(pre, sizeof pre, "sa.%s.%s.g%u.in", rn, tu->name, rt->stats_gen[i]);
+    if (!sa_stats_init(&ts->sa[ENGINE_DECRYPT], r, pre, SA_STATS_IN)) return false;
+  }
   return true;
 }
 
@@ -95,17 +116,23 @@ bool asic_ipsec_stats_register(asic_world *w) {
 static void publish_router(asic_world *w, stats_registry *r, uint32_t ri) {
   asic_ipsec_rt *rt = w->ipsec;
   uint64_t ctr[IPSEC_CTR_COUNT] = {0}, why[ESP_R_COUNT] = {0};
-  for (uint32_t t = 0; t < w->n_tunnels; t++) {
-    if (w->tunnels[t].router != ri) continue;
+  for (uint32_t k = 0; k < rt->n_stats; k++) {
+    if (w->tunnels[rt->stats_tunnel[k]].router != ri) continue;
     for (int d = 0; d < 2; d++) {
-      const sa_stats *st = &rt->tstats[t].sa[d];
+      const sa_stats *st = &rt->tstats[k].sa[d];
       for (int i = 0; i < IPSEC_CTR_COUNT; i++) ctr[i] += *st->c.v[i];
       for (int i = 0; i < ESP_R_COUNT; i++) why[i] += *st->reason[i];
     }
   }
   for (uint32_t s = 0; s < w->n_slices; s++)
     if (w->slices[s].router == ri) ctr[IPSEC_CTR_BAD_HEADERS] += *w->slices[s].unknown_spi_drops,
-                                   why[ESP_R_UNKNOWN_SPI] += *w->slices[s].unknown_spi_drops;
+                                   why[ESP_R_UNKNOWN_SPI] += *w->slices[s].unknown_spi_drops,
+                                   /* events: a route into a tunnel without its SA; ESP for a deleted SA
+                                      (a bad header like an unknown SPI, its own finer reason) */
+                                   ctr[IPSEC_CTR_NO_SA] += *w->slices[s].no_sa_drops,
+                                   why[ESP_R_NO_SA] += *w->slices[s].no_sa_drops,
+                                   ctr[IPSEC_CTR_BAD_HEADERS] += *w->slices[s].sa_deleted_drops,
+                                   why[ESP_R_SA_DELETED] += *w->slices[s].sa_deleted_drops;
   char n[192];
   for (int i = 0; i < IPSEC_CTR_COUNT; i++) {
     snprintf(n, sizeof n, "ipsec.%s.%s", w->routers[ri].name, ipsec_ctr_name((ipsec_ctr)i));
@@ -168,9 +195,9 @@ void asic_ipsec_finish(asic_world *w) {
 static bool sa_conservation(asic_world *w, uint32_t s, char *msg, size_t len) {
   const engine_counters *ec = engine_counters_of(engine_pg_engine(w->ipsec->eng[s]));
   uint64_t enc = 0, dec = 0, host = 0, why[ESP_R_COUNT] = {0}, want[ESP_R_COUNT] = {0};
-  for (uint32_t t = 0; t < w->n_tunnels; t++) {
-    if (w->ipsec->tunnel_slice[t] != s) continue;
-    const sa_stats *st = w->ipsec->tstats[t].sa;
+  for (uint32_t k = 0; k < w->ipsec->n_stats; k++) {
+    if (w->ipsec->tunnel_slice[w->ipsec->stats_tunnel[k]] != s) continue;
+    const sa_stats *st = w->ipsec->tstats[k].sa;
     enc += *st[ENGINE_ENCRYPT].c.v[IPSEC_CTR_ENC_PKTS];
     dec += *st[ENGINE_DECRYPT].c.v[IPSEC_CTR_DEC_PKTS];
     host += *st[ENGINE_ENCRYPT].c.v[IPSEC_CTR_MTU_ICMP] + *st[ENGINE_DECRYPT].c.v[IPSEC_CTR_MTU_ICMP];

@@ -9,6 +9,7 @@
 #include "asic_preset.h"
 #include "asic_report.h"
 #include "asic_tap.h"
+#include "asic_events.h"
 #include "scenario_ipsec.h"
 
 static const char *addr_text(uint8_t family, const uint8_t *a, char *buf, size_t len) {
@@ -160,13 +161,14 @@ static void tunnels_yaml(const asic_world *w, uint32_t r, FILE *fp) {
                 "spi_out: 0x%08x, spi_in: 0x%08x,\n           esn: %s, replay_window: %u, udp_encap: %s, tunnel_mtu: %u, "
                 "df_bit: %s, copy_outer_dscp: %s, lifetime_seconds: %llu, lifetime_kilobytes: %llu,\n"
                 "           soft_lifetime_seconds: %llu, soft_lifetime_kilobytes: %llu, nat_detected: false, "
-                "initial_seq: %llu, outer_ttl: %u, protocol: esp, mode: tunnel, ike_version: 2}\n",
+                "initial_seq: %llu, outer_ttl: %u, protocol: esp, mode: tunnel, ike_version: 2%s}\n",
             t->name, t->anchor, t->bind, a, b, o->alg == SA_AES128_GCM ? "aes-128-gcm" : "aes-256-gcm",
             t->key_source == ASIC_KEY_AUTO ? "auto" : "file:", t->key_source == ASIC_KEY_AUTO ? "" : SCENARIO_KEYS_FILE,
             o->spi, t->in.spi, o->esn ? "true" : "false", o->replay_window, udp_yaml(o, u, sizeof u), o->tunnel_mtu,
             df[o->df], o->copy_outer_dscp ? "true" : "false", (unsigned long long)o->lifetime_seconds,
             (unsigned long long)o->lifetime_kilobytes, (unsigned long long)o->soft_lifetime_seconds,
-            (unsigned long long)o->soft_lifetime_kilobytes, (unsigned long long)o->initial_seq, o->outer_ttl);
+            (unsigned long long)o->soft_lifetime_kilobytes, (unsigned long long)o->initial_seq, o->outer_ttl,
+            t->installed_later ? ", installed: false" : "");
   }
 }
 
@@ -209,6 +211,10 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     const cfg_param *eng = engine_param_table(&n_eng);
     fputs("      engine: {", fp);
     table_yaml(fp, eng, n_eng, &p->engine);
+    fputs("}\n", fp);
+    const asic_param_block *hb = asic_param_block_find("host");
+    fputs("      host: {", fp);
+    table_yaml(fp, hb->table, hb->n, &p->host);
     fputs("}\n", fp);
     tunnels_yaml(w, r, fp);
     if (rt->n_ifaces || speed_reduced_without_iface(w, rt)) fprintf(fp, "    interfaces:\n");
@@ -265,6 +271,7 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     if (f->esp_of != ASIC_NONE) fprintf(fp, ", esp_of: %s", w->tunnels[f->esp_of].name);
     fputs("}\n", fp);
   }
+  asic_events_yaml(w, fp);
   static const char *const ops[] = {"approx", "eq", "ge", "gt", "le", "lt"};
   if (sc->n_expects) fprintf(fp, "expect:\n");
   for (size_t i = 0; i < sc->n_expects; i++) {

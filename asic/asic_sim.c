@@ -2,11 +2,13 @@
  * handlers are in portgroup/ and pfe/; this file only composes them. */
 #include "asic_sim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asic_analytic.h"
+#include "asic_events.h"
 #include "asic_ipsec_bytes.h"
 #include "asic_preset.h"
 #include "pfe/slice_events.h"
@@ -16,7 +18,8 @@ const char *const sim_drop_names[DROP_N] = {
     "pg_in_queue_full", "slice_in_queue_full", "lookup_queue_full", "no_route",
     "slice_out_queue_full", "fabric_queue_full", "pg_out_queue_full", "port_tx_queue_full",
     "hop_limit", "slice_backpressure",
-    "unknown_spi", "engine_queue_full", "engine_esp", "host_path", "link_drop", "fcs_error"};
+    "unknown_spi", "engine_queue_full", "engine_esp", "host_path", "link_drop", "fcs_error",
+    "no_sa", "sa_deleted", "host_policer"};
 
 enum { EV_SRC = SIM_EV(SIM_EVC_SOURCE, 0) }; /* where: flow; the packet's last bit reaches its port */
 
@@ -36,6 +39,7 @@ static bool build_slices(asic_world *w, uint32_t r, uint32_t asic_base, char *er
                          (uint32_t)p->fabric_overhead, p->slice_in_queue, p->slice_out_queue, p->fabric_queue,
                          (uint32_t)(p->lookup_ppes * p->lookup_threads_per_ppe), p->lookup_clock,
                          (uint32_t)p->lookup_queue);
+    host_policer_init(&sl->policer, (uint64_t)llround(p->host.policer_pps), p->host.policer_burst);
     if (!ok) {
       snprintf(err, errlen, "out of memory building slice %u", gi);
       return false;
@@ -241,6 +245,10 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->pkt.bytes = size;
   ev->pkt.t_first_in = t0;
   ev->pkt.t_last_in = t0 + f->memo_pre;
+  if (esp && w->sa_events) { /* `events:`: the peer sends on the newest inbound SA of the tunnel */
+    const asic_sa_gen *g = asic_events_peer_gen(w, f->esp_of, t0);
+    if (g->gen != f->esp_gen) f->esp_gen = g->gen, f->esp_spi = g->in.spi, f->esp_seq = g->in.initial_seq;
+  }
   if (esp) { /* RFC 4303 s3.3.3: the peer numbers every ESP packet (fragment) from initial + 1 */
     ev->pkt.route_key = f->esp_key;
     ev->pkt.spi = f->esp_spi;

@@ -128,6 +128,7 @@ typedef struct asic_flow {
   uint16_t sport, dport;
   uint64_t tot_checked, tot_mismatch;
   stats_counter *payload_checked, *payload_mismatch;
+  uint32_t esp_gen;       /* esp_of with `events:`: the generation whose SPI it sends on */
 } asic_flow;
 
 typedef struct sim_world {
@@ -164,6 +165,7 @@ typedef struct sim_world {
   uint32_t n_tunnels, cap_tunnels;
   struct asic_taps *taps; /* captures and link faults on port wires (asic_tap.h), or NULL */
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
+  struct asic_events *sa_events; /* SA generations from `events:` (asic_events.h), NULL: none */
   size_t n_res, cap_res;
   occ_series *occ;      /* [n_occ] queue occupancy per time bucket, by registry index: the
                            entries registered by asic_world_start (asic_report_series.c;

@@ -8,6 +8,7 @@
 #include "asic_sim.h"
 #include "asic_ipsec_bytes.h"
 #include "asic_tap.h"
+#include "asic_events.h"
 
 static void addr_add(uint8_t family, const uint8_t base[16], uint32_t k, uint8_t out[16]) {
   memcpy(out, base, 16);
@@ -107,6 +108,13 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
         FLOW_COUNTER(f->drops[d], d, "host_pkts", "packets sent to the exception (host) path in the window")
         continue;
       }
+      /* issue 13's reasons exist where they can happen: no_sa / sa_deleted with `events:`,
+       * host_policer with a tunnel (a local gateway: the host path); the reports of other
+       * scenarios keep their names */
+      if (((d == DROP_NO_SA || d == DROP_SA_DELETED) && !w->sa_events) || (d == DROP_HOST_POLICER && !w->n_tunnels)) {
+        f->drops[d] = &f->own_[d];
+        continue;
+      }
       snprintf(reason, sizeof reason, "drops.%s", asic_drop_names[d]);
       FLOW_COUNTER(f->drops[d], d, reason, "packets dropped in the window, by reason")
     }
@@ -142,6 +150,7 @@ bool asic_world_start(asic_world *w, sim_fs warmup, sim_fs measure, uint64_t see
       f->esp_key = w->ipsec->local_key[f->esp_of];
       f->esp_spi = tu->in.spi;
       f->esp_seq = tu->in.initial_seq;
+      f->esp_gen = 0;
       f->esp_i = f->esp_plan.n = 0;
       f->esp_frames = 0;
     }
@@ -224,6 +233,7 @@ void asic_world_free(asic_world *w) {
   asic_ipsec_bytes_free(w);
   asic_bytes_pool_free(&w->bytes);
   asic_taps_free(w);
+  asic_events_free(w);
   free(w->keys);
   free(w->key_nh);
   free(w->cycles);

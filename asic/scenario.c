@@ -13,9 +13,9 @@
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
                                        "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos",
-                                       "payload", "capture", NULL};
+                                       "payload", "capture", "events", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
-static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", NULL};
+static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", "host", NULL};
 
 static size_t count(const char *const *l) {
   size_t n = 0;
@@ -481,6 +481,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   }
   if (!scenario_ipsec_count_sets_used(&counts, &sc->world, err)) return false;
   if (!scenario_ipsec_finish(&sc->world, rs ? "routers[]." : "", err)) return false;
+  if (!scenario_events(cfg_get(root, "events"), &sc->world, sc->seed, sc->warmup + sc->measure, err)) return false;
   for (uint32_t i = 0; i < nr; i++) {
     if (!router_routes(rs ? rs->items[i] : root, &sc->world, i, rs ? "routers[]." : "", err)) return false;
   }

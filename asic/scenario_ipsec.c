@@ -13,7 +13,8 @@
 #include "scenario.h"
 
 static const char *const own_keys[] = {"name",   "anchor", "bind",   "local", "remote", "algorithm", "key",
-                                       "spi_out", "spi_in", "prefix", "count", "reassemble", NULL};
+                                       "spi_out", "spi_in", "prefix", "count", "reassemble",
+                                       "installed", NULL};
 /* Keys of the SA table a tunnel states its own way: one SA per direction (direction), spi_out
  * and spi_in (spi), routes via its bind choose it (selector). */
 static const char *const sa_own[] = {"name", "direction", "spi", "algorithm", "key", "local", "remote", "selector", NULL};
@@ -121,6 +122,13 @@ static bool parse_entry(tun_entry *t, cfg_err *err) {
     if (!cfg_get(t->e, spi_keys[k])) continue;
     if (!parse_uint_key(t, spi_keys[k], 0, 4294967295.0, &t->spi[k], err)) return false;
     if (t->spi[k] < 256) return scenario_ipsec_fail_at(t, spi_keys[k], err, "SPIs 0..255 are reserved (RFC 4303 s2.1) (allowed: 256..4294967295)");
+  }
+  t->installed_later = false;
+  if (cfg_get(t->e, "installed")) { /* issue 13: false = installed later by an `events:` install */
+    if (!(s = text_of(t, "installed", err))) return false;
+    if (strcmp(s, "true") && strcmp(s, "false"))
+      return scenario_ipsec_fail_at(t, "installed", err, "not a boolean (allowed: true, false)");
+    t->installed_later = !strcmp(s, "false");
   }
   t->count = 1;
   t->counted = cfg_get(t->e, "count") != NULL;

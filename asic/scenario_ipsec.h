@@ -67,6 +67,14 @@ bool scenario_ipsec_esp_of(const asic_world *w, uint32_t r, const cfg_node *at, 
  * the same SA per direction. Not secret from anyone who knows the seed: a simulator's keys. */
 uint32_t scenario_ipsec_auto_spi(uint64_t seed, const sa_addr *from, const sa_addr *to);
 void scenario_ipsec_auto_keymat(uint64_t seed, const sa_addr *from, const sa_addr *to, uint8_t *out, size_t n);
+/* Generation gen of a tunnel's SAs (`events:` rekey, asic_events.h): label "spi/gN",
+ * "keymat/gN" (gen 0: the values above). */
+uint32_t scenario_ipsec_auto_spi_gen(uint64_t seed, const sa_addr *from, const sa_addr *to, uint32_t gen);
+void scenario_ipsec_auto_keymat_gen(uint64_t seed, const sa_addr *from, const sa_addr *to, uint32_t gen, uint8_t *out,
+                                    size_t n);
+/* `events:` (asic_events.h): SA generations of the tunnels; times checked against the run
+ * (warmup + measure). Called after scenario_ipsec_finish (peers known); node may be NULL. */
+bool scenario_events(const cfg_node *events, asic_world *w, uint64_t seed, sim_fs run_end, cfg_err *err);
 /* Reads `keys:` of a keys file (mode 0600 required) into a document; NULL + err. */
 cfg_doc *scenario_ipsec_keys_load(const char *path, const cfg_node *at, const char *field, cfg_err *err);
 /* Writes DIR/config.keys.yaml (0600) with the keys of every tunnel whose key is not auto;

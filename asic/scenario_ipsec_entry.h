@@ -23,6 +23,7 @@ typedef struct tun_entry {
   const cfg_node *key_node[2]; /* HEX: out, in (the same node for a scalar) */
   cfg_doc *keys_doc;           /* FILE */
   char key_file[256];
+  bool installed_later;        /* installed: false */
 } tun_entry;
 
 /* "BASE.KEY" (BASE alone for an empty key) into buf. */

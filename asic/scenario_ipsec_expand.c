@@ -169,6 +169,7 @@ bool scenario_ipsec_expand(tun_entry *t, uint64_t i, cfg_err *err) {
   if (!load_sa(t, 0, tu.name, &lo, &re, spi[0], kn[0], &tu.out, err) || !load_sa(t, 1, tu.name, &lo, &re, spi[1], kn[1], &tu.in, err))
     return false;
   tu.key_source = t->key_source;
+  tu.installed_later = t->installed_later;
   snprintf(tu.key_file, sizeof tu.key_file, "%s", t->key_file);
   tu.peer = ASIC_NONE;
   snprintf(tu.where, sizeof tu.where, "%s:%u:%u", t->e->file, t->e->line, t->e->col);

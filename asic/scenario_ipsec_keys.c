@@ -50,6 +50,23 @@ void scenario_ipsec_auto_keymat(uint64_t seed, const sa_addr *from, const sa_add
   derive(seed, from, to, "keymat", out, n);
 }
 
+uint32_t scenario_ipsec_auto_spi_gen(uint64_t seed, const sa_addr *from, const sa_addr *to, uint32_t gen) {
+  if (!gen) return scenario_ipsec_auto_spi(seed, from, to);
+  char label[32];
+  snprintf(label, sizeof label, "spi/g%u", gen);
+  uint8_t b[4];
+  derive(seed, from, to, label, b, 4);
+  uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+  return 256u + v % (4294967295u - 255u);
+}
+
+void scenario_ipsec_auto_keymat_gen(uint64_t seed, const sa_addr *from, const sa_addr *to, uint32_t gen, uint8_t *out,
+                                    size_t n) {
+  char label[32];
+  snprintf(label, sizeof label, gen ? "keymat/g%u" : "keymat", gen);
+  derive(seed, from, to, label, out, n);
+}
+
 cfg_doc *scenario_ipsec_keys_load(const char *path, const cfg_node *at, const char *field, cfg_err *err) {
   struct stat st;
   if (stat(path, &st) != 0) {

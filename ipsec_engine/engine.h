@@ -195,6 +195,16 @@ sa_cache_counters *engine_sa_cache_counters_of(engine *e);
 /* All-time totals of the cache (tests): hits, misses, miss cycles. */
 void engine_sa_cache_totals(const engine *e, uint64_t *hits, uint64_t *misses, uint64_t *miss_cycles);
 bool engine_sa_cached(const engine *e, uint32_t sa_index);
+/* SAs installed under traffic (issue 13). preload: at creation, before the first offer, the
+ * cache holds only the SAs with installed[i] (the others come later). install: advances to t,
+ * then installs SA sa_index in the first cycle at or after t: the key setup of item 5,
+ * gcm_key_install_cycles(key_bits) (AES-128 23, AES-256 27, copied from gcm_timing.h), writes
+ * its context into a cache slot over the one fill port (sa_cache_install: LRU victim not in
+ * use, the port held for those cycles, behind any fill running); its packets dispatch from the
+ * end. Lanes never stall (gcm_timing.h item 5: other slots never wait). Returns the cycle the
+ * SA is usable from. */
+void engine_sa_cache_preload(engine *e, const bool *installed);
+uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t);
 void engine_metrics_of(const engine *e, engine_metrics *m);
 
 /* Introspection for tests and reports. */

@@ -163,6 +163,18 @@ void engine_sa_cache_totals(const engine *e, uint64_t *hits, uint64_t *misses, u
 
 bool engine_sa_cached(const engine *e, uint32_t sa_index) { return sa_cache_holds(&e->cache, sa_index); }
 
+void engine_sa_cache_preload(engine *e, const bool *installed) { sa_cache_reset(&e->cache, installed); }
+
+uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t) {
+  if (t < e->now) t = e->now;
+  engine_run_until(e, t);
+  if (sa_index >= e->n_sas) return 0;
+  uint64_t a = (t + e->period - 1) / e->period;
+  if (a < e->floor) a = e->floor;
+  const unsigned kb = e->cfgs[sa_index].key_bits == 256 ? 256u : 128u;
+  return sa_cache_install(&e->cache, sa_index, a, gcm_key_install_cycles(kb));
+}
+
 void engine_metrics_of(const engine *e, engine_metrics *m) {
   const sim_fs end = e->w1 < e->now ? e->w1 : e->now;
   const double win = end > e->w0 ? sim_fs_to_s(end - e->w0) : 0.0;

@@ -42,6 +42,8 @@ struct engine_pg {
   engine_out *outq;         /* outcomes emitted during one engine call */
   uint32_t n_out, cap_out;
   bool blocked;
+  struct epg_install { sim_fs t; uint32_t sa; } *installs; /* pending, latest first */
+  uint32_t n_installs, cap_installs;
   uint64_t tot_arrived, tot_returned, tot_lost, tot_made, tot_blocked;
   /* window: drops the byte transform named (payload real) that the engine counts as its
    * icv_mismatch outcome, by the ESP reason the SA counted instead (engine_pg_real_drops) */
@@ -101,6 +103,7 @@ void engine_pg_destroy(engine_pg *g) {
   free(g->held.v);
   free(g->outq);
   free(g->ticks);
+  free(g->installs);
   free(g);
 }
 
@@ -243,7 +246,7 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
     if (s->bytes != SIM_PAYLOAD_NONE) g->host.bytes_free(g->host.ctx, s->bytes);
     s->bytes = SIM_PAYLOAD_NONE;
     count_sa(g, o, &s->pkt, 0, s->real);
-    g->host.drop(g->host.ctx, &s->pkt, o->kind, o->reason, at);
+    g->host.drop(g->host.ctx, g->slice, &s->pkt, o->kind, o->reason, at);
   } else {
     sim_pkt p = s->pkt;
     if (s->bytes != SIM_PAYLOAD_NONE) p.payload = g->host.bytes_take(g->host.ctx, s->bytes, o->frag_index);
@@ -285,6 +288,8 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
   }
 }
 
+static void installs_until(engine_pg *g, sim_fs t);
+
 static sim_fs next_tick(const engine_pg *g) { return g->n_ticks ? g->ticks[g->n_ticks - 1] : SIM_FS_NEVER; }
 
 static void tick_push(engine_pg *g, sim_fs t) {
@@ -319,6 +324,7 @@ again:
   if (nt != SIM_FS_NEVER && at < next_tick(g)) {
     const uint64_t tick_pid = UINT64_MAX - (1ull << 41) - g->slice; /* apart from packets and other keys */
     if (tail && run_now(g, at, tick_pid)) { /* the tick, handled now (op_handle's EPG_EV_TICK) */
+      installs_until(g, at);
       engine_advance(g->e, at);
       t = at;
       goto again;
@@ -331,9 +337,25 @@ again:
   }
 }
 
+void engine_pg_schedule_install(engine_pg *g, sim_fs t, uint32_t sa_index) {
+  if (g->n_installs == g->cap_installs) g->installs = grow_full(g->installs, &g->cap_installs, 8, sizeof *g->installs);
+  uint32_t i = g->n_installs++; /* keep latest first: the next one due is the last */
+  while (i > 0 && g->installs[i - 1].t < t) g->installs[i] = g->installs[i - 1], i--;
+  g->installs[i] = (struct epg_install){t, sa_index};
+}
+
+/* Installs due at or before t, in time order, before the engine handles t. */
+static void installs_until(engine_pg *g, sim_fs t) {
+  while (g->n_installs && g->installs[g->n_installs - 1].t <= t) {
+    const struct epg_install in = g->installs[--g->n_installs];
+    engine_install_sa(g->e, in.sa, in.t);
+  }
+}
+
 static bool op_offer(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
   engine_pg *g = ctx;
   if (run_now(g, t, pkt->pid)) { /* the EPG_EV_ARRIVE event, handled now */
+    installs_until(g, t);
     arrive(g, t, pkt);
     settle(g, t, true);
   } else {
@@ -345,6 +367,7 @@ static bool op_offer(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt) {
 static void op_handle(void *ctx, uint32_t slice, const sim_event *ev) {
   engine_pg *g = ctx;
   (void)slice;
+  installs_until(g, ev->t);
   if ((ev->kind & 0xFFu) == EPG_EV_ARRIVE) {
     arrive(g, ev->t, &ev->pkt);
   } else {
@@ -363,6 +386,7 @@ static void op_returned(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t) {
   }
   if (g->held.n || !g->blocked) return;
   g->blocked = false;
+  installs_until(g, t);
   engine_set_out_ready(g->e, t, true);
   settle(g, t, false); /* PG0.in forwards the packet it took after this */
 }

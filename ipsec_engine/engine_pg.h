@@ -75,7 +75,7 @@ typedef struct engine_pg_host {
   void (*push)(void *ctx, uint32_t slice, sim_fs t, uint32_t kind, uint32_t aux, const sim_pkt *pkt);
   bool (*ret)(void *ctx, uint32_t slice, sim_fs t, const sim_pkt *pkt); /* into PG0.in */
   void (*credit)(void *ctx, uint32_t slice, uint32_t bytes, sim_fs t);  /* to PG0.out */
-  void (*drop)(void *ctx, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t);
+  void (*drop)(void *ctx, uint32_t slice, const sim_pkt *pkt, engine_out_kind kind, engine_drop why, sim_fs t);
   uint8_t (*family)(void *ctx, uint32_t route_key);
   /* The block event (t, pid) would be the next one its slice's loop handles: true = handle it
    * now (counted as an event by the host), false = push it. NULL: always push. */
@@ -115,6 +115,11 @@ void engine_pg_set_window(engine_pg *g, sim_fs w0, sim_fs w1);
 pg_block_ops engine_pg_ops(engine_pg *g);
 /* The ESP reason an engine drop is counted under (ESP_R_OK: none, engine_queue_full). */
 esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir);
+/* SA sa_index installed at t under traffic (issue 13, engine_install_sa): applied, in time
+ * order, before the engine handles anything at or after t (so no dispatch before t sees it);
+ * schedule before the run. An SA never scheduled is cached from the start unless the composer
+ * preloads the cache without it (engine_sa_cache_preload). */
+void engine_pg_schedule_install(engine_pg *g, sim_fs t, uint32_t sa_index);
 /* Introspection: times PG0.in refused a packet and the engine's output was stopped. */
 uint64_t engine_pg_blocked_count(const engine_pg *g);
 

@@ -33,6 +33,7 @@ static uint32_t victim_at(const sa_cache *c, uint64_t a) {
 static void put(sa_cache *c, uint32_t s, uint32_t sa_i) {
   if (c->slots[s].sa != SA_CACHE_NIL) c->slot_of[c->slots[s].sa] = SA_CACHE_NIL;
   c->slots[s].sa = sa_i;
+  c->slots[s].usable_from = 0;
   c->slot_of[sa_i] = s;
   make_newest(c, s);
 }
@@ -113,4 +114,34 @@ void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t busy_end, bool in_wi
 
 bool sa_cache_holds(const sa_cache *c, uint32_t sa_i) {
   return sa_i < c->n_sas && c->slot_of[sa_i] != SA_CACHE_NIL;
+}
+
+void sa_cache_reset(sa_cache *c, const bool *installed) {
+  for (uint32_t s = 0; s < c->entries; s++) {
+    if (c->slots[s].sa != SA_CACHE_NIL) c->slot_of[c->slots[s].sa] = SA_CACHE_NIL;
+    c->slots[s].sa = SA_CACHE_NIL;
+  }
+  for (uint32_t i = 0; i < c->n_sas && c->entries; i++)
+    if (installed[i]) put(c, c->oldest, i);
+}
+
+uint64_t sa_cache_install(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t cycles) {
+  if (sa_i >= c->n_sas || !c->entries || c->slot_of[sa_i] != SA_CACHE_NIL) return a;
+  uint64_t start = a > c->port_free ? a : c->port_free;
+  const uint32_t pending = c->filling_sa != SA_CACHE_NIL ? c->slot_of[c->filling_sa] : SA_CACHE_NIL;
+  for (;;) {
+    for (uint32_t s = c->oldest; s != SA_CACHE_NIL; s = c->slots[s].newer)
+      if (s != pending && c->slots[s].busy_end <= start) {
+        put(c, s, sa_i);
+        c->slots[s].usable_from = start + cycles;
+        c->port_free = start + cycles;
+        return start + cycles;
+      }
+    /* every slot in use: the write waits for the first one to leave use (item 6) */
+    uint64_t first = SA_CACHE_NEVER;
+    for (uint32_t s = 0; s < c->entries; s++)
+      if (s != pending && c->slots[s].busy_end > start && c->slots[s].busy_end < first) first = c->slots[s].busy_end;
+    if (first == SA_CACHE_NEVER) return start; /* one slot, held by a pending fill: not cached */
+    start = first;
+  }
 }

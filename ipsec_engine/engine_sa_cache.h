@@ -28,6 +28,8 @@ typedef struct sa_cache_slot {
   uint32_t sa;              /* SA_CACHE_NIL: empty */
   uint32_t older, newer;  /* LRU list */
   uint64_t busy_end;      /* first cycle it is no longer in use */
+  uint64_t usable_from;   /* first cycle a packet of its SA may dispatch (an install under
+                             traffic: the key setup's end; 0 otherwise) */
 } sa_cache_slot;
 
 typedef struct sa_cache_counters {
@@ -61,7 +63,9 @@ void sa_cache_free(sa_cache *c);
  * when a fill must be requested first (sa_cache_fill_cycle tells when). */
 static inline uint64_t sa_cache_ready_from(const sa_cache *c, uint32_t sa_i, uint64_t lookup) {
   if (c->filling_sa == sa_i) return c->fill_done > lookup ? c->fill_done : lookup;
-  return c->slot_of[sa_i] != SA_CACHE_NIL ? lookup : SA_CACHE_NEVER;
+  const uint32_t s = c->slot_of[sa_i];
+  if (s == SA_CACHE_NIL) return SA_CACHE_NEVER;
+  return c->slots[s].usable_from > lookup ? c->slots[s].usable_from : lookup;
 }
 /* Cycle at which the fill for the head's SA can be requested (port free, a slot not in use). */
 uint64_t sa_cache_fill_cycle(const sa_cache *c, uint64_t lookup);
@@ -71,5 +75,13 @@ void sa_cache_fill(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t lookup, bool
  * start, no lane). A hit unless it was the SA just filled. */
 void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t busy_end, bool in_window);
 bool sa_cache_holds(const sa_cache *c, uint32_t sa_i);
+/* SAs coming and going under traffic (issue 13). reset: the cache holds the SAs with
+ * installed[i] (0..n-1 in order, as init), the others not at all (installed later).
+ * install: SA sa_i is installed in cycle a (an `events:` install or rekey): its context is
+ * written into the least recently used slot not in use (never the one a pending fill holds)
+ * over the fill port, which it holds for `cycles` from max(a, port free) (the key setup,
+ * gcm_key_install_cycles); its packets dispatch from the end. Returns that end cycle. */
+void sa_cache_reset(sa_cache *c, const bool *installed);
+uint64_t sa_cache_install(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t cycles);
 
 #endif

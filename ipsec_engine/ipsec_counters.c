@@ -73,6 +73,7 @@ static const struct {
     [ESP_R_MTU_ICMP_SENT] = {"exceeds_tunnel_mtu_icmp_sent", IPSEC_CTR_MTU_ICMP},
     [ESP_R_MTU_ICMP_RATE_LIMITED] = {"exceeds_tunnel_mtu_icmp_rate_limited", IPSEC_CTR_EXCEEDS_MTU},
     [ESP_R_CAPTURE_TRUNCATED] = {"capture_truncated", IPSEC_CTR_CAPTURE_TRUNCATED},
+    [ESP_R_SA_DELETED] = {"sa_deleted", IPSEC_CTR_BAD_HEADERS},
 };
 
 ipsec_ctr esp_reason_counter(esp_reason r) {

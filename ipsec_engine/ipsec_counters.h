@@ -86,6 +86,8 @@ typedef enum esp_reason {
   ESP_R_MTU_ICMP_RATE_LIMITED,/* the same, ICMP suppressed by the token bucket */
   ESP_R_CAPTURE_TRUNCATED,    /* `esp` input record with caplen < len (snaplen): not a packet
                                  fault of the wire, never processed */
+  ESP_R_SA_DELETED,           /* bad headers: ESP for an inbound SPI whose SA was deleted (an
+                                 `events:` delete or a rekey's grace over), not unknown_spi */
   ESP_R_COUNT,
   /* Not a packet outcome and never counted: the caller's output buffer cannot hold the
    * result (an API misuse; `esp` always passes a large enough buffer). */

@@ -23,7 +23,7 @@ bool sa_stats_reason_named(esp_reason r, sa_stats_scope scope) {
   if (r == ESP_R_OK || (unsigned)r >= ESP_R_COUNT || r == ESP_R_CAPTURE_TRUNCATED || same_name_as_counter(r))
     return false;
   if (scope == SA_STATS_ALL) return true;
-  if (r == ESP_R_UNKNOWN_SPI) return false;
+  if (r == ESP_R_UNKNOWN_SPI || r == ESP_R_SA_DELETED) return false; /* no SA matched: the router's */
   /* inner_invalid is both ways (encrypt input, decrypt payload): its counter carries it */
   return outbound_reason(r) == (scope == SA_STATS_OUT);
 }

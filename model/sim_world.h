@@ -43,7 +43,11 @@ typedef enum sim_drop {
   /* link faults (issue 13): link_drop is owned by a link's drop fault (the frame never
    * arrives), fcs_error by the receiving port's MAC (a corrupted frame whose Ethernet FCS no
    * longer matches; asic/asic_link_fault.h) */
-  DROP_LINK, DROP_FCS, DROP_N
+  DROP_LINK, DROP_FCS,
+  /* issue 13, the lookup's: no_sa = a route into a tunnel whose outbound SA was deleted (or
+   * not yet installed), sa_deleted = ESP for an inbound SPI that existed and was deleted;
+   * host_policer = the host path's rate policer (pfe/host_policer.h) refused it */
+  DROP_NO_SA, DROP_SA_DELETED, DROP_HOST_POLICER, DROP_N
 } sim_drop;
 extern const char *const sim_drop_names[DROP_N];
 

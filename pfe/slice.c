@@ -9,6 +9,10 @@ bool slice_init(asic_slice *s, uint64_t sbw, uint64_t pg_bps, uint64_t fabric_bp
   s->unknown_spi_drops = &s->ipsec_own_[0];
   s->host_pkts = &s->ipsec_own_[1];
   s->engine_crossings = &s->ipsec_own_[2];
+  s->no_sa_drops = &s->events_own_[0];
+  s->sa_deleted_drops = &s->events_own_[1];
+  s->host_policer_drops = &s->events_own_[2];
+  host_policer_init(&s->policer, 0, 0); /* the composer sets host.policer_* */
   /* slice.in: the queues are the arbiter's, one per input; the server holds the packet in
    * service only */
   uint32_t wt[SLICE_IN_N] = {pg_weight_of((double)pg_bps), pg_weight_of((double)pg_bps),

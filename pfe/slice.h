@@ -37,6 +37,7 @@
 #include "lookup.h"
 #include "model/sim_heap.h"
 #include "model/sim_world.h"
+#include "host_policer.h"
 #include "portgroup/bw_server.h"
 #include "portgroup/ingress_arb.h"
 #include "portgroup/portgroup.h"
@@ -79,13 +80,29 @@ enum {
 typedef struct slice_spi_entry {
   uint32_t router, key, spi; /* router UINT32_MAX: empty */
   uint32_t slice, sa;
+  sim_fs from, until;        /* the inbound SA exists in [from, until) (`events:`; 0, NEVER
+                                without): before = unknown_spi, from until on = sa_deleted */
 } slice_spi_entry;
+
+/* An outbound SA of a tunnel with `events:` (issue 13): used for lookups completing in
+ * [from, until); the tunnel's epochs do not overlap. */
+typedef struct slice_sa_epoch {
+  sim_fs from, until;
+  uint32_t sa;
+} slice_sa_epoch;
 
 typedef struct slice_ipsec {
   uint32_t n_tunnels;
   const uint32_t *tunnel_slice, *tunnel_sa;
   const slice_spi_entry *spi;
   uint32_t spi_mask;
+  /* NULL: every tunnel's outbound SA is tunnel_sa[t] for the whole run. Else the outbound SA
+   * of tunnel t at a lookup's completion is that of its epoch (epoch_first[t] ..
+   * epoch_first[t + 1] - 1) holding the time; none = the tunnel has no SA (no_sa). The rule
+   * for packets in flight: the lookup binds the SA; a packet bound before a delete finishes
+   * on it (the engine keeps every SA it was given, inside packets complete). */
+  const uint32_t *epoch_first;
+  const slice_sa_epoch *epochs;
 } slice_ipsec;
 
 static inline uint32_t slice_spi_hash(uint32_t router, uint32_t key, uint32_t spi) {
@@ -125,6 +142,11 @@ typedef struct asic_slice {
    * (non-ESP for a local gateway), and packets sent over the fabric to a remote engine */
   stats_counter *unknown_spi_drops, *host_pkts, *engine_crossings, ipsec_own_[3];
   uint64_t tot_unknown_spi, tot_host, tot_engine_crossings;
+  /* issue 13: the lookup's drops for a tunnel whose SA is gone (no_sa, outbound) and ESP for a
+   * deleted inbound SA (sa_deleted); the host path's policer and its drops (host_policer) */
+  stats_counter *no_sa_drops, *sa_deleted_drops, *host_policer_drops, events_own_[3];
+  uint64_t tot_no_sa, tot_sa_deleted, tot_host_policer;
+  host_policer policer;
   /* routing and occupancy (set by the composer before stepping): next hop of route key k
    * for this router = nh_by_key[k * nh_stride + router]; lookup cycles of flow f here */
   const int32_t *nh_by_key;

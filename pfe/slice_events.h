@@ -44,16 +44,41 @@ static inline uint32_t slice_ipsec_route_(sim_world *w, const slice_wiring *x, a
       slice_noroute_(w, s, done, pkt);
       return UINT32_MAX;
     }
+    if (ip->epoch_first) { /* `events:`: the SA of the epoch holding `done`, or none */
+      uint32_t k = ip->epoch_first[t];
+      while (k < ip->epoch_first[t + 1] && !(ip->epochs[k].from <= done && done < ip->epochs[k].until)) k++;
+      if (k == ip->epoch_first[t + 1]) {
+        s->tot_no_sa++;
+        if (slice_in_lk_window_(s, done)) (*s->no_sa_drops)++;
+        sim_world_drop(w, pkt, DROP_NO_SA, done);
+        return UINT32_MAX;
+      }
+      pkt->sa = ip->epochs[k].sa;
+      return SLICE_TO_BLOCK(ip->tunnel_slice[t]);
+    }
     pkt->sa = ip->tunnel_sa[t];
     return SLICE_TO_BLOCK(ip->tunnel_slice[t]);
   }
-  if (pkt->spi == 0) { /* not ESP: to the host */
+  if (pkt->spi == 0) { /* not ESP: to the host, through its policer */
+    if (!host_policer_pass(&s->policer, done)) {
+      s->tot_host_policer++;
+      if (slice_in_lk_window_(s, done)) (*s->host_policer_drops)++;
+      sim_world_drop(w, pkt, DROP_HOST_POLICER, done);
+      return UINT32_MAX;
+    }
     s->tot_host++;
     if (slice_in_lk_window_(s, done)) (*s->host_pkts)++;
     sim_world_drop(w, pkt, DROP_HOST_PATH, done);
     return UINT32_MAX;
   }
   const slice_spi_entry *e = slice_spi_find(ip, s->router, pkt->route_key, pkt->spi);
+  if (e && done >= e->until) { /* a deleted inbound SA (`events:`) */
+    s->tot_sa_deleted++;
+    if (slice_in_lk_window_(s, done)) (*s->sa_deleted_drops)++;
+    sim_world_drop(w, pkt, DROP_SA_DELETED, done);
+    return UINT32_MAX;
+  }
+  if (e && done < e->from) e = NULL; /* not installed yet: unknown at this time */
   if (!e) {
     s->tot_unknown_spi++;
     if (slice_in_lk_window_(s, done)) (*s->unknown_spi_drops)++;

@@ -107,7 +107,7 @@ int cmd_params(int argc, char **argv) {
       snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
       const cfg_param *cp = asic_param_find(key, name);
       if (!cp) {
-        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: platform.*, portgroup.*, pfe.*, fabric.*, engine.*)\n", kv);
+        fprintf(stderr, "ipsecsim params: --set %s: unknown parameter (allowed: platform.*, portgroup.*, pfe.*, fabric.*, engine.*, host.*)\n", kv);
         return IPSECSIM_EXIT_USAGE;
       }
       bool plat = !strcmp(key, "platform");
@@ -120,7 +120,7 @@ int cmd_params(int argc, char **argv) {
     } else if (argv[i][0] != '-' && !block) {
       block = argv[i];
       if (!asic_param_block_find(block) && strcmp(block, "sa")) {
-        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric, engine, sa)\n", block);
+        fprintf(stderr, "ipsecsim params: unknown block '%s' (allowed: platform, portgroup, pfe, fabric, engine, host, sa)\n", block);
         return IPSECSIM_EXIT_USAGE;
       }
     } else {
