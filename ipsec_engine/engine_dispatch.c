@@ -7,6 +7,10 @@
  * popped before r and recomputes the rest. */
 #include "engine_internal.h"
 
+#ifdef ENGINE_MEMO_CHECK /* a build that checks the memo against a recomputation each time */
+#include <stdlib.h>
+#endif
+
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 /* Beats of job j not yet popped at the start of cycle c. */
@@ -77,6 +81,42 @@ static bool next_completion(const engine *e, uint64_t *cycle, uint32_t *lane) {
   return best != ENGINE_NEVER;
 }
 
+/* The memo (engine_internal.h): next_dispatch reads only the FIFO head, the floor, the SA
+ * cache, the head's SA reorder state and the lanes; next_completion the lane heads. Every
+ * change of those below drops the memo it moves; the event loop, engine_offer and the
+ * adapter's settle then ask once per state instead of once per call. */
+static void memo_drop(engine *e) { e->nd_valid = e->nc_valid = false; }
+
+static bool memo_dispatch(engine *e, uint64_t *cycle, uint32_t *lane, bool *fill) {
+  if (!e->nd_valid) {
+    e->nd_lane = 0;
+    e->nd_can = next_dispatch(e, &e->nd_cycle, &e->nd_lane, &e->nd_fill);
+    e->nd_valid = true;
+  }
+#ifdef ENGINE_MEMO_CHECK
+  uint64_t c2 = 0; uint32_t l2 = 0; bool f2 = false;
+  const bool can2 = next_dispatch(e, &c2, &l2, &f2);
+  if (can2 != e->nd_can || (can2 && (c2 != e->nd_cycle || f2 != e->nd_fill || (!f2 && l2 != e->nd_lane)))) abort();
+#endif
+  *cycle = e->nd_cycle, *lane = e->nd_lane, *fill = e->nd_fill;
+  return e->nd_can;
+}
+
+static bool memo_completion(engine *e, uint64_t *cycle, uint32_t *lane) {
+  if (!e->nc_valid) {
+    e->nc_lane = 0;
+    e->nc_can = next_completion(e, &e->nc_cycle, &e->nc_lane);
+    e->nc_valid = true;
+  }
+#ifdef ENGINE_MEMO_CHECK
+  uint64_t c2 = 0; uint32_t l2 = 0;
+  const bool can2 = next_completion(e, &c2, &l2);
+  if (can2 != e->nc_can || (can2 && (c2 != e->nc_cycle || l2 != e->nc_lane))) abort();
+#endif
+  *cycle = e->nc_cycle, *lane = e->nc_lane;
+  return e->nc_can;
+}
+
 static void schedule_pops(engine_lane *l, engine_job *j, bool ready) {
   if (!ready) {
     j->pf = j->pl = ENGINE_NEVER;
@@ -95,6 +135,7 @@ static void add_busy(engine *e, sim_fs a, sim_fs b) {
 }
 
 static void dispatch(engine *e, uint64_t d, uint32_t lane) {
+  memo_drop(e);
   const uint32_t ji = e->q_head;
   engine_job *j = &e->jobs[ji];
   e->q_head = j->next;
@@ -128,6 +169,7 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
 }
 
 static void complete(engine *e, uint32_t lane, uint64_t p) {
+  memo_drop(e);
   engine_lane *l = &e->lanes[lane];
   const uint32_t ji = l->head;
   l->head = e->jobs[ji].next;
@@ -140,11 +182,11 @@ static void complete(engine *e, uint32_t lane, uint64_t p) {
 }
 
 static sim_fs c_next_event_fs(const void *be) {
-  const engine *e = be;
+  engine *e = (engine *)(uintptr_t)be; /* the memo only: the engine it caches is not changed */
   uint64_t d, p;
   uint32_t dl, pl;
   bool fill;
-  const bool can_d = next_dispatch(e, &d, &dl, &fill), can_p = next_completion(e, &p, &pl);
+  const bool can_d = memo_dispatch(e, &d, &dl, &fill), can_p = memo_completion(e, &p, &pl);
   const sim_fs td = can_d ? d * e->period : SIM_FS_NEVER;
   const sim_fs tp = can_p ? gcm_release_fs(p, e->period) : SIM_FS_NEVER;
   return td < tp ? td : tp;
@@ -156,7 +198,7 @@ static void c_advance(void *be, sim_fs t) {
     uint64_t d, p;
     uint32_t dl = 0, pl = 0;
     bool fill;
-    const bool can_d = next_dispatch(e, &d, &dl, &fill), can_p = next_completion(e, &p, &pl);
+    const bool can_d = memo_dispatch(e, &d, &dl, &fill), can_p = memo_completion(e, &p, &pl);
     /* A completion in cycle p is visible to dispatch from p+1: it goes first when
      * (p+1)*T <= d*T, i.e. p < d. */
     if (can_p && (!can_d || p < d)) {
@@ -168,6 +210,7 @@ static void c_advance(void *be, sim_fs t) {
     if (fill) {
       const engine_job *h = &e->jobs[e->q_head];
       sa_cache_fill(&e->cache, h->sa, d, max_u64(h->ready, e->floor), engine_in_window(e, d * e->period));
+      e->nd_valid = false;
       continue;
     }
     dispatch(e, d, dl);
@@ -175,6 +218,10 @@ static void c_advance(void *be, sim_fs t) {
   /* Whatever is still waiting was not startable at or before t (the floor only grows, so an
    * earlier t than a previous call's changes nothing). */
   e->floor = max_u64(e->floor, gcm_ready_cycle(t, e->period));
+  /* A higher floor moves no decided cycle at or after it (every term of next_dispatch is a
+   * max with the floor, and credit_cycle is the first cycle from c0 at which a condition that
+   * stays true holds); one before it is recomputed. */
+  if (e->nd_valid && e->nd_can && e->nd_cycle < e->floor) e->nd_valid = false;
 }
 
 /* The packet's job (its index is the id) was filled by the engine; link it into the FIFO. */
@@ -186,13 +233,19 @@ static void c_submit(void *be, const gcm_backend_packet *pkt) {
   j->beats = gcm_out_beats(pkt->text_bytes);
   j->ready = pkt->ready_cycle;
   j->next = ENGINE_NIL;
-  if (e->q_tail == ENGINE_NIL) e->q_head = pkt->id; else e->jobs[e->q_tail].next = pkt->id;
+  if (e->q_tail == ENGINE_NIL) {
+    e->q_head = pkt->id;
+    e->nd_valid = false; /* a new head; behind one, the next dispatch does not change */
+  } else {
+    e->jobs[e->q_tail].next = pkt->id;
+  }
   e->q_tail = pkt->id;
 }
 
 static void c_set_out_ready(void *be, uint64_t r, bool ready) {
   engine *e = be;
   if (ready == e->out_ready) return;
+  memo_drop(e);
   for (uint32_t li = 0; li < e->n_lanes; li++) {
     engine_lane *l = &e->lanes[li];
     l->cursor = r;

@@ -85,6 +85,11 @@ struct engine {
   sim_fs now;
   uint64_t reorder_waiting;
   sa_cache cache;          /* SA contexts (engine_sa_cache.h); only the FIFO head asks it */
+  /* `c` backend memo of its next dispatch and next completion (engine_dispatch.c): pure
+   * functions of the state, kept until a change that can move them */
+  bool nd_valid, nd_can, nd_fill, nc_valid, nc_can;
+  uint32_t nd_lane, nc_lane;
+  uint64_t nd_cycle, nc_cycle;
   /* window and statistics */
   sim_fs w0, w1;
   engine_counters c;
