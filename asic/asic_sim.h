@@ -123,6 +123,8 @@ typedef struct asic_flow {
   uint64_t *series_bytes; /* delivered L2 bytes per time bucket */
 } asic_flow;
 
+enum { ASIC_GCM_C = 0, ASIC_GCM_RTL = 1 };
+
 typedef struct sim_world {
   asic_router *routers;
   uint32_t n_routers;
@@ -156,6 +158,7 @@ typedef struct sim_world {
   asic_tunnel *tunnels; /* IPsec tunnels (asic_ipsec.h), in input order */
   uint32_t n_tunnels, cap_tunnels;
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
+  uint8_t gcm_model;    /* ASIC_GCM_C: the engines' C GCM core; ASIC_GCM_RTL: the Verilated core */
   size_t n_res, cap_res;
   /* cross-heap push notification for drivers that wait on heaps (SystemC) */
   void *notify_ctx;
