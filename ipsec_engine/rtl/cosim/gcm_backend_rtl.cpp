@@ -95,7 +95,7 @@ void GcmBackendRtl::submit(const gcm_backend_packet *pkt)
   GcmRtlPacket &p = scratch_;
   p.id = pkt->id;
   p.sa = pkt->sa;
-  p.slot = pkt->sa;
+  p.slot = cfg_.key_cache ? 0 : pkt->sa;  // key cache: the core picks the slot
   p.decrypt = false;
   std::memset(p.iv, 0, sizeof p.iv);
   std::memset(p.expected_tag, 0, sizeof p.expected_tag);

@@ -9,11 +9,10 @@
 // reach the engine before dispatches of p + 1, as in the `c` backend. While no packet is in a
 // lane or the reorder, idle cycles are not clocked (base moves instead).
 //
-// Limits of this revision: SAs < 8 (one key slot each, keys installed through the core's own
-// key setup at creation; the key cache is not used, the engine's timing has no SA cache);
-// the packets' bytes come from a data callback (default: zero IV, AAD and text), results are
-// kept for the caller (text, tag, cycles) when keep_results is set. Engine integration is by
-// swapping the engine's be_ops/be (no engine option yet).
+// SAs: one key slot each (keys through the core's own key setup at creation, <= 8 SAs), or the
+// core's key cache (key_cache, <= 16 SAs). Bytes come from a data callback (default: zero IV,
+// AAD and text); results are kept for the caller (text, tag, cycles) when keep_results is set.
+// The C entry points for the engine (ipsec_engine/gcm_backend_rtl.h) are gcm_backend_rtl_c.cpp.
 #ifndef IPSECSIM_GCM_BACKEND_RTL_HPP
 #define IPSECSIM_GCM_BACKEND_RTL_HPP
 
