@@ -45,6 +45,11 @@ int asic_expect_eval(scenario *sc, FILE *fp, bool verbose) {
   for (size_t i = 0; i < sc->n_expects; i++) {
     const scenario_expect *x = &sc->expects[i];
     double a, b = x->value;
+    if (x->if_gcm_model >= 0 && x->if_gcm_model != sc->world.gcm_model) {
+      if (verbose) fprintf(fp, "%s: expect skipped: %s (only with gcm_model %s)\n", x->where, x->metric,
+                           x->if_gcm_model == ASIC_GCM_RTL ? "rtl" : "c");
+      continue;
+    }
     if (!asic_metric(&sc->world, x->metric, &a)) {
       fprintf(fp, "%s: expect FAILED: no metric '%s'\n", x->where, x->metric);
       fails++;

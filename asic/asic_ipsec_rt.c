@@ -142,6 +142,30 @@ static bool register_engine_queue(asic_world *w, uint32_t s) {
   return asic_registry_add(w, &q);
 }
 
+/* --gcm-model rtl: the slice's engine on the Verilated core, SA i keyed as slice_sas orders
+ * them (keys go to the core and OpenSSL only). IPSECSIM_RTL_TEST_FAULT=extra_stage|flip_bit
+ * selects a test-only fault build (tests/cli: the scoreboard must catch it). */
+static bool use_rtl(asic_world *w, asic_ipsec_rt *rt, uint32_t s, uint32_t n, char *why, size_t len) {
+  /* the Verilated core is keyed once, before cycle 0: SA generations installed by `events:`
+   * would need the core's key-install port under traffic (not wired yet) */
+  if (w->sa_events) return snprintf(why, len, "gcm_model: rtl: not supported with events: (SA installs under traffic are not wired to the RTL core yet)"), false;
+  const uint8_t **keys = malloc((n ? n : 1) * sizeof *keys);
+  uint8_t *klen = malloc(n ? n : 1);
+  if (!keys || !klen) return free(keys), free(klen), snprintf(why, len, "out of memory"), false;
+  uint32_t i = 0;
+  for (uint32_t t = 0; t < w->n_tunnels; t++) {
+    if (rt->tunnel_slice[t] != s) continue;
+    const sa_config *d[2] = {&w->tunnels[t].out, &w->tunnels[t].in};
+    for (int k = 0; k < 2; k++) keys[i] = d[k]->key, klen[i++] = (uint8_t)d[k]->key_len;
+  }
+  const char *f = getenv("IPSECSIM_RTL_TEST_FAULT");
+  const int fault = !f ? 0 : !strcmp(f, "extra_stage") ? 1 : !strcmp(f, "flip_bit") ? 2 : 0;
+  const bool ok = engine_use_rtl(engine_pg_engine(rt->eng[s]), keys, klen, fault, why, len);
+  free(keys);
+  free(klen);
+  return ok;
+}
+
 static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_sa, char *err, size_t errlen) {
   engine_pg_host host = {w, h_push, h_ret, h_credit, h_drop, h_family, h_run_now, NULL, NULL, NULL};
   if (w->payload_mode == ASIC_PAYLOAD_REAL) asic_ipsec_bytes_hooks(&host); /* asic_ipsec_bytes.h */
@@ -160,6 +184,10 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
     char why[256];
     rt->eng[s] = engine_pg_create(s, &w->routers[w->slices[s].router].p.engine, sas, bind, n, rt->tstats, &host,
                                   why, sizeof why);
+    if (rt->eng[s] && w->gcm_model == ASIC_GCM_RTL && !use_rtl(w, rt, s, n, why, sizeof why)) {
+      engine_pg_destroy(rt->eng[s]);
+      rt->eng[s] = NULL;
+    }
     if (!rt->eng[s]) {
       const asic_tunnel *first = &w->tunnels[rt->stats_tunnel[bind[0].tunnel]];
       snprintf(err, errlen, "%s: %s", first->where, why);
@@ -293,6 +321,52 @@ uint64_t asic_ipsec_made(const asic_world *w) {
     if (w->ipsec->eng[s] && a->on && a->ops.made) m += a->ops.made(a->ops.ctx, s);
   }
   return m;
+}
+
+bool asic_ipsec_scoreboard(const asic_world *w, FILE *msgs, uint64_t *checked, uint64_t *mismatches,
+                           uint64_t *cycle_mismatches) {
+  *checked = *mismatches = *cycle_mismatches = 0;
+  for (uint32_t s = 0; w->ipsec && s < w->n_slices; s++) {
+    if (!w->ipsec->eng[s]) continue;
+    engine *e = engine_pg_engine(w->ipsec->eng[s]);
+    const engine_counters *c = engine_counters_of(e);
+    *checked += *c->sb_checked;
+    *mismatches += *c->sb_mismatches;
+    *cycle_mismatches += *c->sb_cycle_mismatches;
+    engine_scoreboard_report(e, msgs);
+  }
+  return !*mismatches && !*cycle_mismatches;
+}
+
+void asic_ipsec_scoreboard_finish(asic_world *w) {
+  for (uint32_t s = 0; w->ipsec && s < w->n_slices; s++)
+    if (w->ipsec->eng[s]) engine_scoreboard_finish(engine_pg_engine(w->ipsec->eng[s]));
+}
+
+uint64_t asic_ipsec_rtl_cycles(const asic_world *w) {
+  uint64_t n = 0;
+  for (uint32_t s = 0; w->ipsec && s < w->n_slices; s++)
+    if (w->ipsec->eng[s]) n += engine_rtl_cycles(engine_pg_engine(w->ipsec->eng[s]));
+  return n;
+}
+
+bool asic_ipsec_wave(asic_world *w, const char *path, sim_fs from, sim_fs to, FILE *note, char *err, size_t errlen) {
+  bool first = true;
+  for (uint32_t s = 0; w->ipsec && s < w->n_slices; s++) {
+    if (!w->ipsec->eng[s]) continue;
+    char name[600];
+    const asic_slice *sl = &w->slices[s];
+    const char *dot = strrchr(path, '.');
+    const int stem = dot && !strchr(dot, '/') ? (int)(dot - path) : (int)strlen(path);
+    if (first) snprintf(name, sizeof name, "%s", path);
+    else snprintf(name, sizeof name, "%.*s-%s.asic%u.slice%u%s", stem, path, w->routers[sl->router].name,
+                  sl->asic - w->slices[w->routers[sl->router].first_asic_slice].asic, sl->index, path + stem);
+    if (!engine_rtl_wave(engine_pg_engine(w->ipsec->eng[s]), name, from, to, err, errlen)) return false;
+    fprintf(note, "ipsecsim run: writing waveform %s: it contains key material (a debug artefact; do not share it)\n",
+            name);
+    first = false;
+  }
+  return true;
 }
 
 void asic_ipsec_rt_free(asic_world *w) {

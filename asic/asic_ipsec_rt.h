@@ -59,6 +59,16 @@ void asic_ipsec_finish(asic_world *w);
 bool asic_ipsec_conservation(asic_world *w, char *msg, size_t len);
 /* All-time: ESP packets made beyond one per datagram by every engine (pre-fragmentation). */
 uint64_t asic_ipsec_made(const asic_world *w);
+/* gcm_model rtl: the engines' scoreboard totals (checked, mismatches, cycle mismatches) and
+ * their kept mismatch lines printed to msgs; false when any packet mismatched. */
+bool asic_ipsec_scoreboard(const asic_world *w, FILE *msgs, uint64_t *checked, uint64_t *mismatches,
+                           uint64_t *cycle_mismatches);
+uint64_t asic_ipsec_rtl_cycles(const asic_world *w); /* core cycles clocked, all engines */
+void asic_ipsec_scoreboard_finish(asic_world *w);   /* after the run, before the report */
+/* --wave: every RTL engine's port waveform for [from, to): PATH for the first engine, PATH with
+ * "-ROUTER.asicA.sliceS" before its extension for the others. Names of the files written are
+ * printed to note (one line each). false with a reason. */
+bool asic_ipsec_wave(asic_world *w, const char *path, sim_fs from, sim_fs to, FILE *note, char *err, size_t errlen);
 void asic_ipsec_rt_free(asic_world *w);
 
 #ifdef __cplusplus

@@ -71,6 +71,12 @@ bool asic_ipsec_stats_register(asic_world *w) {
     for (int d = 1; d < ENGINE_DROP_N; d++)
       c->drops[d] = reg(r, c->drops[d], "packets", "engine drops in the window, by reason", "%s.engine.drops.%s", b,
                         engine_drop_names[d]);
+    c->sb_checked = reg(r, c->sb_checked, "packets", "packets released or dropped at release whose bytes the scoreboard "
+                        "checked against OpenSSL (window; 0 with gcm_model c)", "%s.engine.scoreboard.checked", b);
+    c->sb_mismatches = reg(r, c->sb_mismatches, "packets", "checked packets whose text or tag differed from OpenSSL "
+                           "(whole run)", "%s.engine.scoreboard.mismatches", b);
+    c->sb_cycle_mismatches = reg(r, c->sb_cycle_mismatches, "packets", "packets whose RTL tag-pop cycle differed "
+                                 "from the C model's prediction (whole run)", "%s.engine.scoreboard.cycle_mismatches", b);
     sa_cache_counters *cc = engine_sa_cache_counters_of(engine_pg_engine(rt->eng[s]));
     cc->hits = reg(r, cc->hits, "packets", "packets dispatched with their SA context cached", "%s.engine.sa_cache_hits", b);
     cc->misses = reg(r, cc->misses, "packets", "SA context cache misses (fills over the fill port)",

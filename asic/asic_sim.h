@@ -131,6 +131,8 @@ typedef struct asic_flow {
   uint32_t esp_gen;       /* esp_of with `events:`: the generation whose SPI it sends on */
 } asic_flow;
 
+enum { ASIC_GCM_C = 0, ASIC_GCM_RTL = 1 };
+
 typedef struct sim_world {
   asic_router *routers;
   uint32_t n_routers;
@@ -166,6 +168,7 @@ typedef struct sim_world {
   struct asic_taps *taps; /* captures and link faults on port wires (asic_tap.h), or NULL */
   struct asic_ipsec_rt *ipsec; /* run-time IPsec state (SAs on engines, SPI demux), asic_ipsec.c */
   struct asic_events *sa_events; /* SA generations from `events:` (asic_events.h), NULL: none */
+  uint8_t gcm_model;    /* ASIC_GCM_C: the engines' C GCM core; ASIC_GCM_RTL: the Verilated core */
   size_t n_res, cap_res;
   occ_series *occ;      /* [n_occ] queue occupancy per time bucket, by registry index: the
                            entries registered by asic_world_start (asic_report_series.c;

@@ -13,7 +13,7 @@
 
 static const char *const top_keys[] = {"version", "seed", "platform", "params", "routers", "interfaces",
                                        "routes", "links", "traffic", "phases", "expect", "ipsec", "sweep", "junos",
-                                       "payload", "capture", "events", NULL};
+                                       "payload", "capture", "events", "gcm_model", NULL};
 static const char *const router_keys[] = {"name", "platform", "params", "interfaces", "routes", "ipsec", NULL};
 static const char *const block_keys[] = {"portgroup", "pfe", "fabric", "engine", "host", NULL};
 
@@ -259,7 +259,7 @@ static bool payload_mode_text(const char *text, uint32_t *set, char *why, size_t
  * closest key of the parameter tables (walked from their cfg_param tables), if any. */
 static bool unknown_set_key(const char *key, const asic_router *rt, uint32_t nr, cfg_err *err) {
   static const char *const fixed[] = {"phases.warmup", "phases.measure", "seed", "traffic.frame", "traffic.rate",
-                                      "traffic.flows", "payload"};
+                                      "traffic.flows", "payload", "gcm_model"};
   size_t nb, n = 0;
   const asic_param_block *b = asic_param_blocks(&nb);
   const char *first_dot = strchr(key, '.');
@@ -327,6 +327,10 @@ static bool apply_sets(scenario *sc, asic_router *rt, uint32_t nr, char *const *
     int done = 0;
     if (!strcmp(key, "payload")) { /* asic_bytes.h */
       done = payload_mode_text(val, &sc->payload_set, why, sizeof why) ? 1 : -1;
+    } else if (!strcmp(key, "gcm_model")) {
+      done = !strcmp(val, "c") || !strcmp(val, "rtl") ? 1 : -1;
+      if (done > 0) sc->gcm_model = !strcmp(val, "rtl") ? ASIC_GCM_RTL : ASIC_GCM_C;
+      snprintf(why, sizeof why, "'%.60s' (allowed: c, rtl)", val);
     } else if (!strcmp(key, "seed")) {
       char *end;
       sc->seed = strtoull(val, &end, 0);
@@ -428,6 +432,15 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
     static const cfg_param sp = {"seed", CFG_T_UINT, "", "1", 1, 0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
     if (!parse_field(&sp, sn, "seed", &sc->seed, err)) return false;
   }
+  const cfg_node *gm = cfg_get(root, "gcm_model"); /* GCM core of the engines; --gcm-model overrides */
+  uint8_t gcm_model = ASIC_GCM_C;
+  if (gm) {
+    const char *s = scenario_scalar(gm, "gcm_model", err);
+    if (!s) return false;
+    if (strcmp(s, "c") && strcmp(s, "rtl")) return cfg_fail(err, gm, "gcm_model", "'%s' (allowed: c, rtl)", s);
+    gcm_model = !strcmp(s, "rtl") ? ASIC_GCM_RTL : ASIC_GCM_C;
+  }
+  sc->gcm_model = gcm_model;
   const cfg_node *rs = cfg_get(root, "routers");
   const cfg_node *params = cfg_get(root, "params");
   uint32_t nr = rs ? (uint32_t)rs->n : 1;
@@ -473,6 +486,7 @@ bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario 
   }
   if (sc->payload_set) pm = sc->payload_set;
   sc->world.payload_mode = pm ? (asic_payload_mode)(pm - 1) : ASIC_PAYLOAD_REAL;
+  sc->world.gcm_model = sc->gcm_model;
   for (uint32_t i = 0; i < nr; i++) {
     route_init(&sc->world.routers[i].routes);
     const cfg_node *m = rs ? rs->items[i] : root;

@@ -40,6 +40,7 @@ typedef struct scenario_expect {
   char ref[160];     /* metric or analytic.* name */
   double tol;        /* approx: relative tolerance (fraction) */
   char where[256];   /* "FILE:LINE:COL" of the entry */
+  int8_t if_gcm_model; /* `if: {gcm_model: c|rtl}`: evaluated only under that model; -1 = always */
 } scenario_expect;
 
 typedef struct scenario {
@@ -58,6 +59,7 @@ typedef struct scenario {
   char *junos_notes;       /* what the importer inferred, assumed, ignored: for stderr, or NULL */
   uint32_t payload_set;    /* --set payload=real|none: mode + 1 (0 = as the file says) */
   uint32_t flows_override; /* --set traffic.flows=N: every stream with `flows:` > 1 over N addresses (0 = none) */
+  uint8_t gcm_model;       /* `gcm_model:` / --set gcm_model= (--gcm-model): ASIC_GCM_C or ASIC_GCM_RTL */
 } scenario;
 
 /* Load and build. `sets` are "key=value" overrides (--set): BLOCK.PARAM (all routers),

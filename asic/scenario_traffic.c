@@ -242,7 +242,8 @@ bool scenario_traffic(const cfg_node *seq, asic_world *w, cfg_err *err) {
 }
 
 bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err) {
-  static const char *const keys[] = {"metric", "approx", "eq", "ge", "gt", "le", "lt", "tol", NULL};
+  static const char *const keys[] = {"metric", "approx", "eq", "ge", "gt", "le", "lt", "tol", "if", NULL};
+  static const char *const if_keys[] = {"gcm_model", NULL};
   static const char *const ops[] = {"approx", "eq", "ge", "gt", "le", "lt"};
   if (seq->kind != CFG_SEQ) return cfg_fail(err, seq, "expect", "expected a list (allowed: a list of {metric, OP: value})");
   sc->expects = calloc(seq->n ? seq->n : 1, sizeof *sc->expects);
@@ -272,6 +273,18 @@ bool scenario_expects(const cfg_node *seq, scenario *sc, cfg_err *err) {
       return cfg_fail(err, vn, "expect[].value", "'%s': values are unitless numbers in the metric's unit "
                       "(allowed: a number such as %.*s, or a metric name)", s, (int)(end - s), s);
     if (end == s || *end) snprintf(x->ref, sizeof x->ref, "%s", s);
+    x->if_gcm_model = -1;
+    const cfg_node *cond = cfg_get(e, "if"); /* if: {gcm_model: rtl}: only under that GCM model */
+    if (cond) {
+      if (cond->kind != CFG_MAP) return cfg_fail(err, cond, "expect[].if", "expected a map (allowed: {gcm_model: c|rtl})");
+      if (!scenario_check_keys(cond, "expect[].if", if_keys, err)) return false;
+      const cfg_node *gm = cfg_get(cond, "gcm_model");
+      if (!gm) return cfg_fail(err, cond, "expect[].if.gcm_model", "missing (allowed: c, rtl)");
+      const char *g = scenario_scalar(gm, "expect[].if.gcm_model", err);
+      if (!g) return false;
+      if (strcmp(g, "c") && strcmp(g, "rtl")) return cfg_fail(err, gm, "expect[].if.gcm_model", "'%s' (allowed: c, rtl)", g);
+      x->if_gcm_model = !strcmp(g, "rtl") ? ASIC_GCM_RTL : ASIC_GCM_C;
+    }
     x->tol = 0.01;
     const cfg_node *tn = cfg_get(e, "tol");
     if (tn) {

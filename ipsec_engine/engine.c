@@ -129,6 +129,9 @@ engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_s
                          &e->c.wan_l1_bytes, &e->c.clear_l1_bytes, &e->c.host_pkts};
   for (size_t i = 0; i < 7; i++) *c[i] = &e->own_[i];
   for (size_t i = 0; i < ENGINE_DROP_N; i++) e->c.drops[i] = &e->own_[7 + i];
+  e->c.sb_checked = &e->own_[7 + ENGINE_DROP_N];
+  e->c.sb_mismatches = &e->own_[8 + ENGINE_DROP_N];
+  e->c.sb_cycle_mismatches = &e->own_[9 + ENGINE_DROP_N];
   return e;
 fail:
   engine_destroy(e);
@@ -137,6 +140,7 @@ fail:
 
 void engine_destroy(engine *e) {
   if (!e) return;
+  engine_cosim_free(e->cosim);
   sa_cache_free(&e->cache);
   free(e->arena);
   free(e->sas);
@@ -184,6 +188,7 @@ void engine_emit_drop(engine *e, const engine_job *j, engine_drop why, sim_fs t,
   engine_out o = out_of(e, j, ENGINE_OUT_DROP, t);
   o.reason = why;
   if (engine_in_window(e, t)) (*e->c.drops[why])++;
+  if (engine_in_window(e, t) && j->sb_checked) (*e->c.sb_checked)++;
   if (late) e->tot_late_drops++;
   e->emit(e->ctx, &o);
 }
@@ -215,6 +220,7 @@ static void release(engine *e, uint32_t ji, uint64_t p) {
     if (!s->store_forward && !j->waiting && s->last_release_fs <= first) o.first_out_fs = first;
     if (engine_in_window(e, t)) {
       (*e->c.done_pkts)++;
+      if (j->sb_checked) (*e->c.sb_checked)++;
       (*(s->dir == ENGINE_ENCRYPT ? e->c.encrypt_pkts : e->c.decrypt_pkts))++;
       *e->c.wan_l1_bytes += j->wan_frame + ENGINE_L1_OVERHEAD;
       if (j->clear_frame) *e->c.clear_l1_bytes += j->clear_frame + ENGINE_L1_OVERHEAD;

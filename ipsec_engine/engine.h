@@ -52,6 +52,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "ipsec_engine/engine_esp.h"
@@ -148,6 +149,12 @@ typedef struct engine_counters {
   stats_counter *clear_l1_bytes;/* clear frames + 20 (a fragmented datagram counted once) */
   stats_counter *host_pkts;     /* to the exception path */
   stats_counter *drops[ENGINE_DROP_N];
+  /* Scoreboard of the RTL co-simulation (engine_use_rtl; all 0 on the `c` backend): checked =
+   * packets the core finished and the scoreboard checked against OpenSSL, counted like
+   * done_pkts and the drops at release (in the window, by release time); mismatches (bytes
+   * differ) and cycle_mismatches (tag-pop cycle differs from the C model's prediction) count
+   * every packet of the run, window or not, when found: any one fails the run. */
+  stats_counter *sb_checked, *sb_mismatches, *sb_cycle_mismatches;
 } engine_counters;
 
 typedef struct engine_metrics {
@@ -206,6 +213,24 @@ bool engine_sa_cached(const engine *e, uint32_t sa_index);
 void engine_sa_cache_preload(engine *e, const bool *installed);
 uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t);
 void engine_metrics_of(const engine *e, engine_metrics *m);
+
+/* ---- Co-simulation with the Verilated GCM core (engine_cosim.c, gcm_backend_rtl.h) ----
+ * Before the first offer: the core replaces the `c` backend, a C predictor engine runs beside
+ * it (same offers, same out_ready) and the scoreboard counters above count. keys[i] (key_len[i]
+ * 16 or 32 bytes) is SA i's key (secret: only the core and OpenSSL see it); fault is a
+ * gcm_rtl_fault (tests only, 0 = none). false with a one-line reason (the configuration the
+ * Verilated build cannot take, or no RTL in this build). */
+bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_len, int fault, char *why,
+                    size_t why_len);
+/* At the end of the run: packets the predictor finished before the engine's last time but
+ * the RTL did not count as cycle mismatches. */
+void engine_scoreboard_finish(engine *e);
+/* Prints the kept mismatch lines (first 8, then a count) to fp; returns how many there were. */
+size_t engine_scoreboard_report(const engine *e, FILE *fp);
+uint64_t engine_rtl_cycles(const engine *e); /* core cycles clocked (0 on the `c` backend) */
+/* After engine_use_rtl: an FST waveform of the core's ports for simulated time [from, to) to
+ * path (created mode 0600; it holds packet bytes: the caller warns). false with a reason. */
+bool engine_rtl_wave(engine *e, const char *path, sim_fs from, sim_fs to, char *why, size_t why_len);
 
 /* Introspection for tests and reports. */
 uint32_t engine_sa_outstanding(const engine *e, uint32_t sa_index); /* dispatched, not released */

@@ -8,6 +8,7 @@
 #include "replay.h"
 
 #define ENGINE_NIL UINT32_MAX
+typedef struct engine_cosim engine_cosim;
 #define ENGINE_NEVER UINT64_MAX
 
 typedef enum job_state { JOB_QUEUED, JOB_IN_LANE, JOB_DONE } job_state;
@@ -22,6 +23,7 @@ typedef struct engine_job {
   uint32_t frag_index, frag_count;
   job_state state;
   bool icv_ok, trailer_ok, waiting;
+  bool sb_checked;        /* the RTL scoreboard checked its bytes (engine_cosim.c) */
   uint32_t seq_wire;
   uint32_t queue_bytes;   /* input-FIFO bytes freed when this entry is dispatched */
   uint32_t out_ip;        /* IP bytes leaving the engine */
@@ -93,7 +95,8 @@ struct engine {
   /* window and statistics */
   sim_fs w0, w1;
   engine_counters c;
-  stats_counter own_[7 + ENGINE_DROP_N];
+  stats_counter own_[10 + ENGINE_DROP_N];
+  engine_cosim *cosim;     /* engine_use_rtl: the RTL backend, its predictor, the scoreboard */
   sim_fs busy_fs;
   uint64_t queue_max, reorder_max;
   occ_series *series;      /* input FIFO occupancy per time bucket, or NULL */
@@ -115,6 +118,9 @@ void engine_emit_drop(engine *e, const engine_job *j, engine_drop why, sim_fs t,
  * its SA can release. */
 bool engine_start_hook(void *ctx, uint32_t j, uint64_t d, uint32_t lane);
 void engine_complete_hook(void *ctx, uint32_t j, uint64_t p);
+/* engine_cosim.c */
+void engine_cosim_free(engine_cosim *c);
+engine *engine_cosim_predictor(engine_cosim *c);
 /* engine_offer.c: the time API through the backend */
 void engine_run_until(engine *e, sim_fs t);
 

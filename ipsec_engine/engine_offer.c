@@ -49,6 +49,7 @@ static void enqueue(engine *e, const engine_job *proto, const engine_esp_shape *
 
 engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   if (t < e->now) t = e->now; /* contract: non-decreasing offers; a late one arrives now */
+  if (e->cosim) engine_offer(engine_cosim_predictor(e->cosim), t, d); /* the same offer */
   engine_run_until(e, t);
   e->tot_offered++;
   if (d->sa >= e->n_sas) return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_BAD_DESC, t, d->ip_bytes);
@@ -128,6 +129,7 @@ engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
 void engine_run_until(engine *e, sim_fs t) {
   e->be_ops->advance(e->be, t);
   if (t > e->now) e->now = t;
+  if (e->cosim) engine_run_until(engine_cosim_predictor(e->cosim), t);
 }
 
 sim_fs engine_next_event_time(const engine *e) { return e->be_ops->next_event_fs(e->be); }
@@ -136,6 +138,7 @@ void engine_advance(engine *e, sim_fs t) { engine_run_until(e, t); }
 
 void engine_set_out_ready(engine *e, sim_fs t, bool ready) {
   if (t < e->now) t = e->now;
+  if (e->cosim) engine_set_out_ready(engine_cosim_predictor(e->cosim), t, ready);
   engine_run_until(e, t);
   e->be_ops->set_out_ready(e->be, gcm_ready_cycle(t, e->period), ready);
   engine_run_until(e, t);
@@ -144,6 +147,7 @@ void engine_set_out_ready(engine *e, sim_fs t, bool ready) {
 void engine_set_series(engine *e, occ_series *s) { e->series = s; }
 
 void engine_set_window(engine *e, sim_fs w0, sim_fs w1) {
+  if (e->cosim) engine_set_window(engine_cosim_predictor(e->cosim), w0, w1);
   e->w0 = w0;
   e->w1 = w1;
   e->busy_fs = 0;

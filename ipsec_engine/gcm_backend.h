@@ -34,12 +34,18 @@ typedef struct gcm_backend_packet {
   uint32_t aad_bytes;   /* A: SPI + seq (8, or 12 with ESN) */
   uint32_t text_bytes;  /* P: the ESP payload text the core encrypts or decrypts */
   uint64_t ready_cycle; /* first clock edge at or after its last byte arrived */
+  /* Real bytes (NULL = not given: a backend that computes bytes makes a deterministic
+   * pattern of these lengths, gcm_backend_rtl.h). iv 12 bytes, aad aad_bytes, text text_bytes. */
+  const uint8_t *iv, *aad, *text;
 } gcm_backend_packet;
 
 typedef struct gcm_backend_hooks {
   void *ctx;
   bool (*on_start)(void *ctx, uint32_t id, uint64_t cycle, uint32_t lane);
   void (*on_complete)(void *ctx, uint32_t id, uint64_t cycle);
+  /* Optional (NULL in the `c` backend, which writes the job itself): the cycle the packet's
+   * first output beat popped, called just before on_complete. */
+  void (*on_first_pop)(void *ctx, uint32_t id, uint64_t cycle);
 } gcm_backend_hooks;
 
 typedef struct gcm_backend_stats {

@@ -8,7 +8,7 @@ typedef struct help_entry {
 } help_entry;
 
 static const help_entry kHelp[] = {
-    {"run", "SCENARIO.yaml [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--gcm-model c|rtl] [--quiet] [--export-sas DIR]",
+    {"run", "SCENARIO.yaml [--out DIR] [--seed N] [--set KEY=VALUE]... [--driver systemc|c] [--gcm-model c|rtl] [--wave FILE.fst [--wave-window FROM..TO]] [--quiet] [--export-sas DIR]",
      "Runs a scenario through the ASIC timing model, checks packet conservation, prints a summary\n"
      "and evaluates expect:. Exit 0 ok, 1 an expect or the conservation check failed, 2 unusable input.\n",
      "  --out DIR           write report.json, report.txt, timeseries.csv, latency_hist.csv,\n"
@@ -20,7 +20,10 @@ static const help_entry kHelp[] = {
      "                      platform.KEY, phases.warmup, phases.measure, seed, traffic.frame=SIZE,\n"
      "                      traffic.rate=P%, ipsec.tunnels.NAME.count=N (list of parameters: ipsecsim params)\n"
      "  --driver systemc|c  who owns time: the SystemC kernel (default) or a plain C event loop\n"
-     "  --gcm-model c|rtl   GCM model of the IPsec engine (no effect yet: the engine is not attached)\n"
+     "  --gcm-model c|rtl   GCM core of the IPsec engines: the C model (default) or the Verilated RTL\n"
+     "                      with a scoreboard against OpenSSL and the C timing (overrides gcm_model:)\n"
+     "  --wave FILE.fst     with the RTL core: an FST waveform of its ports (mode 0600, key material)\n"
+     "  --wave-window FROM..TO  simulated time the waveform covers, e.g. 2us..3us (default: the whole run)\n"
      "  --quiet, -q         no summary table and no passing expects; conservation and failures only\n"
      "  --export-sas DIR    write every tunnel's SAs with their keys to DIR/sas.yaml (an esp --sa file)\n"
      "                      and DIR/esp_sa (Wireshark's ESP SA table), mode 0600: key material\n"

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "asic/asic_ipsec_rt.h"
+#include "model/cfg.h"
 #include "asic/asic_report.h"
 #include "asic/asic_sc.h"
 #include "asic/junos.h"
@@ -64,9 +66,11 @@ static bool write_wallclock(const scenario &sc, const char *out, double wall, bo
   std::fprintf(of.fp,
                "{\"wall_s\": %.6f, \"driver\": \"%s\", \"packets\": %llu, \"events\": %llu, "
                "\"kernel_activations\": %llu, \"sim_packets_per_wall_s\": %.1f, \"sim_time_s\": %.9f, "
-               "\"sim_over_wall\": %.6g}\n",
+               "\"sim_over_wall\": %.6g, \"gcm_model\": \"%s\", \"rtl_cycles\": %llu, \"rtl_cycles_per_wall_s\": %.1f}\n",
                wall, use_c ? "c" : "systemc", (unsigned long long)sent, (unsigned long long)sc.world.events,
-               activations, sent / wall, sim_fs_to_s(sc.world.t_end), sim_fs_to_s(sc.world.t_end) / wall);
+               activations, sent / wall, sim_fs_to_s(sc.world.t_end), sim_fs_to_s(sc.world.t_end) / wall,
+               sc.world.gcm_model == ASIC_GCM_RTL ? "rtl" : "c", (unsigned long long)asic_ipsec_rtl_cycles(&sc.world),
+               asic_ipsec_rtl_cycles(&sc.world) / wall);
   return out_commit(&of, e, elen);
 }
 
@@ -130,8 +134,25 @@ static void c_driver_tick(void *ctx, sim_fs now) {
   if (now < w->w1) std::fprintf(stderr, "\r  simulated %.1f us of %.1f us", now / 1e9, w->w1 / 1e9);
 }
 
+// --wave-window FROM..TO: two simulated times with units (cfg time syntax), FROM < TO.
+static bool wave_window(const char *v, sim_fs *from, sim_fs *to) {
+  static const cfg_param tp = {"t", CFG_T_TIME, "s", NULL, 1, 0, NULL, CFG_SRC_ASSUMED, "", "", 0, false};
+  const char *dots = std::strstr(v, "..");
+  if (!dots) return false;
+  std::string a(v, dots - v), b(dots + 2);
+  char why[256];
+  uint64_t x = 0, y = 0;
+  if (!cfg_parse_text(&tp, a.c_str(), &x, why, sizeof why) || !cfg_parse_text(&tp, b.c_str(), &y, why, sizeof why))
+    return false;
+  *from = x;
+  *to = y;
+  return x < y;
+}
+
 extern "C" int cmd_run(int argc, char **argv) {
-  const char *path = nullptr, *out = nullptr, *export_dir = nullptr;
+  const char *path = nullptr, *out = nullptr, *export_dir = nullptr, *gcm_model = nullptr, *wave = nullptr;
+  sim_fs wave_from = 0, wave_to = SIM_FS_NEVER;
+  bool window_given = false;
   bool use_c = false, quiet = false;
   std::vector<std::string> sets;
   for (int i = 1; i < argc; i++) {
@@ -174,9 +195,18 @@ extern "C" int cmd_run(int argc, char **argv) {
         std::fprintf(stderr, "ipsecsim run: --gcm-model %s (allowed: c, rtl)\n", v);
         return IPSECSIM_EXIT_USAGE;
       }
-      // Not silently ignored: the engine that would use it is not attached to the model yet.
-      std::fprintf(stderr, "ipsecsim run: note: --gcm-model %s has no effect yet: the ASIC model carries "
-                           "clear traffic only (the IPsec engine is not attached)\n", v);
+      gcm_model = v;  // after the --set list: the flag overrides the scenario's gcm_model and --set
+    } else if (a == "--wave") {
+      if (!(wave = need("--wave"))) return IPSECSIM_EXIT_USAGE;
+    } else if (a == "--wave-window") {
+      const char *v = need("--wave-window");
+      if (!v) return IPSECSIM_EXIT_USAGE;
+      if (!wave_window(v, &wave_from, &wave_to)) {
+        std::fprintf(stderr, "ipsecsim run: --wave-window %s: expected FROM..TO, simulated times with units, FROM < TO "
+                             "(allowed: e.g. 2us..3us)\n", v);
+        return IPSECSIM_EXIT_USAGE;
+      }
+      window_given = true;
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
     } else if (cli_help_is_flag(argv[i])) {
@@ -192,6 +222,11 @@ extern "C" int cmd_run(int argc, char **argv) {
     }
   }
   if (!path) return usage();
+  if (window_given && !wave) {
+    std::fprintf(stderr, "ipsecsim run: --wave-window has no effect without --wave\n");
+    return IPSECSIM_EXIT_USAGE;
+  }
+  if (gcm_model) sets.push_back(std::string("gcm_model=") + gcm_model);
   if (out) {  // before the run: no report may replace the scenario (run DIR/config.resolved.yaml --out DIR)
     char e[2 * OUT_PATH_MAX];
     if (!asic_report_check_dir(path, out, true, e, sizeof e)) {
@@ -262,6 +297,19 @@ extern "C" int cmd_run(int argc, char **argv) {
       return IPSECSIM_EXIT_USAGE;
     }
   }
+  if (wave) {  // the Verilated core's ports for the window only (holds packet bytes: key material rule)
+    char e[512];
+    if (sc.world.gcm_model != ASIC_GCM_RTL || !sc.world.n_tunnels) {
+      std::fprintf(stderr, "ipsecsim run: --wave has no effect without an engine on the RTL core (--gcm-model rtl)\n");
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
+    }
+    if (!asic_ipsec_wave(&sc.world, wave, wave_from, wave_to, stderr, e, sizeof e)) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      scenario_free(&sc);
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
   bool progress = isatty(2) && !quiet;
   double t0 = now_s();
   unsigned long long activations = 0;
@@ -274,6 +322,7 @@ extern "C" int cmd_run(int argc, char **argv) {
     activations = asic_sc_run(&sc.world, progress);
   }
   double wall = now_s() - t0;
+  asic_ipsec_scoreboard_finish(&sc.world);
   char msg[256];
   bool balanced = asic_sim_conservation(&sc.world, msg, sizeof msg);
   if (asic_capture_count(&sc.world) && out) {
@@ -309,10 +358,17 @@ extern "C" int cmd_run(int argc, char **argv) {
   }
   int fails = asic_expect_eval(&sc, stdout, !quiet);
   if (!quiet) std::printf("expect: %zu checked, %d failed\n", sc.n_expects, fails);
+  bool sb_ok = true;
+  if (sc.world.gcm_model == ASIC_GCM_RTL && sc.world.n_tunnels) {  // the co-simulation's verdict
+    uint64_t checked, mm, cm;
+    sb_ok = asic_ipsec_scoreboard(&sc.world, stderr, &checked, &mm, &cm);
+    std::printf("scoreboard: %llu packets checked against the C model, %llu mismatches, %llu cycle mismatches%s\n",
+                (unsigned long long)checked, (unsigned long long)mm, (unsigned long long)cm, sb_ok ? "" : " (FAILED)");
+  }
   scenario_free(&sc);
   if (!balanced) {
     std::fprintf(stderr, "ipsecsim run: packet conservation failed: %s\n", msg);
     return IPSECSIM_EXIT_FAIL;
   }
-  return fails ? IPSECSIM_EXIT_FAIL : IPSECSIM_EXIT_OK;
+  return fails || !sb_ok ? IPSECSIM_EXIT_FAIL : IPSECSIM_EXIT_OK;
 }

@@ -4,7 +4,8 @@
 # slice's engine, encrypt + decrypt of 1518 B frames above its 300 Gbit/s ceiling) with its
 # summary (the engine line says where the 300 G comes from: lanes x clock / cycles, beside the
 # measured figure), report, expect: block and report.html (`ipsecsim report`), then every NIST CAVP AES-GCM file Debian ships
-# (IV-96 vectors) through the production OpenSSL path and the transparent reference GCM.
+# (IV-96 vectors) through the production OpenSSL path and the transparent reference GCM, and a
+# short RTL co-simulation (scenarios/rtl_cosim.yaml on the Verilated core) with its scoreboard.
 # `tools/main.sh scenarios/line_rate_100ge.yaml` runs the clear line-rate scenario instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +30,7 @@ for engine in openssl ref; do
     --rsp $V/gcmEncryptExtIV128.rsp --rsp $V/gcmEncryptExtIV256.rsp \
     --rsp $V/gcmDecrypt128.rsp --rsp $V/gcmDecrypt256.rsp | tail -n 1 || status=$?
 done
+# The Verilated GCM core inside the model (issue 17): a short co-simulation, its scoreboard line.
+echo "== ipsecsim run scenarios/rtl_cosim.yaml (gcm_model: rtl) =="
+"$BUILD/ipsecsim" run scenarios/rtl_cosim.yaml --driver c -q | grep -E '^(scoreboard|conservation):' || status=$?
 exit $status

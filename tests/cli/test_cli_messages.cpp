@@ -79,7 +79,7 @@ TEST_F(CliMessages, OptionsWithoutEffectAreRefused) {
 
 TEST_F(CliMessages, EveryCommandHasHelp) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> cmds = {
-      {"run", {"--out", "--seed", "--set", "--driver", "--gcm-model", "--quiet", "-q", "--help"}},
+      {"run", {"--out", "--seed", "--set", "--driver", "--gcm-model", "--wave", "--wave-window", "--quiet", "-q", "--help"}},
       {"sweep", {"--axis", "--sizes", "--search", "--rfc2544", "--resolution", "--width", "--pdr-loss", "--trial",
                  "--warmup", "--no-backlog-rule", "--slack", "--seed", "--jobs", "--shard", "--mpi", "--slurm", "--out",
                  "--set", "--quiet", "--help"}},

@@ -100,7 +100,7 @@ std::string run_round(unsigned lanes, uint64_t seed, int n_pkts, unsigned skew_o
   cfg.window_to = &rr.e->w1;
   Shim shim{rr.e, {}};
   std::map<uint32_t, std::deque<GcmRtlPacket>> &sent = shim.sent;
-  const gcm_backend_hooks hooks = {&shim, shim_start, shim_complete};
+  const gcm_backend_hooks hooks = {&shim, shim_start, shim_complete, nullptr};
   std::string err;
   std::unique_ptr<GcmBackendRtl> be = GcmBackendRtl::create(cfg, hooks, key_bytes, err);
   EXPECT_TRUE(be) << err;

@@ -18,13 +18,18 @@ std::unique_ptr<GcmBackendRtl> GcmBackendRtl::create(const GcmBackendRtlConfig &
   else if (c.reorder_depth < 1 || c.reorder_depth > 64)
     err = "reorder_depth " + std::to_string(c.reorder_depth) + ": the core holds 1..64";
   else if (c.overhead_cycles > 65535) err = "overhead_cycles above the core's 16-bit register";
-  else if (c.n_sas < 1 || c.n_sas > 8) err = std::to_string(c.n_sas) + " SAs: 1..8 (one key slot each)";
+  else if (c.n_sas < 1 || c.n_sas > (c.key_cache ? 16u : 8u))
+    err = std::to_string(c.n_sas) + " SAs: " + (c.key_cache ? "1..16 (the core's SA contexts)" : "1..8 (one key slot each)");
   else if (c.period_fs == 0) err = "period 0";
   if (!err.empty()) return nullptr;
   std::unique_ptr<GcmBackendRtl> b(new GcmBackendRtl);
   b->cfg_ = c;
   b->hooks_ = hooks;
-  b->drv_ = gcm_rtl_make_driver(c.lanes, nullptr);
+  if ((c.fault_extra_stage || c.fault_flip_bit) && c.lanes != 1) {
+    err = "lanes " + std::to_string(c.lanes) + ": the test fault builds have 1 lane";
+    return nullptr;
+  }
+  b->drv_ = gcm_rtl_make_driver(c.fault_extra_stage ? 0 : c.fault_flip_bit ? kGcmRtlFlipBuild : c.lanes, nullptr);
   if (!b->drv_) {
     err = "no Verilated model for " + std::to_string(c.lanes) + " lanes";
     return nullptr;
@@ -36,21 +41,37 @@ std::unique_ptr<GcmBackendRtl> GcmBackendRtl::create(const GcmBackendRtlConfig &
   d.out_fifo_credit = c.out_fifo_depth;
   d.overhead_cycles = c.overhead_cycles;
   d.keep_done = true;
+  d.key_cache = c.key_cache;
   d.reset();
   for (unsigned s = 0; s < c.n_sas; s++) {
     static const uint8_t zero[16] = {};
     const bool have = s < keys.size() && (keys[s].size() == 16 || keys[s].size() == 32);
-    d.install_key(s, have ? keys[s].data() : zero, have ? keys[s].size() : 16);
+    if (c.key_cache) d.write_sa_context(s, have ? keys[s].data() : zero, have ? keys[s].size() : 16);
+    else d.install_key(s, have ? keys[s].data() : zero, have ? keys[s].size() : 16);
+  }
+  for (unsigned s = 0; c.key_cache && s < c.n_sas; s++) {  // the install order fills the cache
+    GcmRtlPacket p;
+    p.id = s;
+    p.sa = s;
+    p.ready_cycle = d.cycle();
+    d.submit(p);
   }
   if (!d.run_until_idle(100000)) {
     err = "key setup did not finish";
     return nullptr;
   }
+  d.done.clear();
+  d.starts.clear();
+  d.releases.clear();
+  b->fills_seen_ = d.fills.size();
   b->base_ = d.cycle();
   GcmBackendRtl *self = b.get();
   d.accept_start = [self](uint64_t id, unsigned lane, uint64_t cycle) {
     self->queued_--;
     const uint64_t ec = cycle - self->base_;
+    GcmRtlDriver &dr = *self->drv_;
+    for (; self->fills_seen_ < dr.fills.size(); self->fills_seen_++)
+      if (self->on_fill) self->on_fill((uint32_t)id, dr.fills[self->fills_seen_].start_cycle - self->base_);
     if (!self->hooks_.on_start(self->hooks_.ctx, (uint32_t)id, ec, lane)) return false;
     const sim_fs T = self->cfg_.period_fs;
     sim_fs a = ec * T, z = (ec + self->hold_[(uint32_t)id]) * T;
@@ -74,7 +95,7 @@ void GcmBackendRtl::submit(const gcm_backend_packet *pkt)
   GcmRtlPacket &p = scratch_;
   p.id = pkt->id;
   p.sa = pkt->sa;
-  p.slot = pkt->sa;
+  p.slot = cfg_.key_cache ? 0 : pkt->sa;  // key cache: the core picks the slot
   p.decrypt = false;
   std::memset(p.iv, 0, sizeof p.iv);
   std::memset(p.expected_tag, 0, sizeof p.expected_tag);
@@ -95,6 +116,7 @@ void GcmBackendRtl::take_completions()
   for (GcmRtlDone &d : drv_->done) {
     const uint64_t p = d.tag_cycle - 1 - base_;  // posedge index -> the cycle it popped in
     pops_.push_back({(uint32_t)d.id, p, d.first_out_cycle - 1 - base_});
+    if (on_done) on_done(d);
     if (keep_results) {
       d.desc_cycle -= 1 + base_;
       d.end_cycle -= 1 + base_;
@@ -109,6 +131,7 @@ void GcmBackendRtl::take_completions()
 void GcmBackendRtl::step_one()
 {
   drv_->step();
+  clocked_++;
   take_completions();
   // keep only the out_ready epoch in force and the ones after it
   while (ready_.size() > 1 && ready_[1].first <= engine_cycle()) ready_.erase(ready_.begin());

@@ -9,11 +9,10 @@
 // reach the engine before dispatches of p + 1, as in the `c` backend. While no packet is in a
 // lane or the reorder, idle cycles are not clocked (base moves instead).
 //
-// Limits of this revision: SAs < 8 (one key slot each, keys installed through the core's own
-// key setup at creation; the key cache is not used, the engine's timing has no SA cache);
-// the packets' bytes come from a data callback (default: zero IV, AAD and text), results are
-// kept for the caller (text, tag, cycles) when keep_results is set. Engine integration is by
-// swapping the engine's be_ops/be (no engine option yet).
+// SAs: one key slot each (keys through the core's own key setup at creation, <= 8 SAs), or the
+// core's key cache (key_cache, <= 16 SAs). Bytes come from a data callback (default: zero IV,
+// AAD and text); results are kept for the caller (text, tag, cycles) when keep_results is set.
+// The C entry points for the engine (ipsec_engine/gcm_backend_rtl.h) are gcm_backend_rtl_c.cpp.
 #ifndef IPSECSIM_GCM_BACKEND_RTL_HPP
 #define IPSECSIM_GCM_BACKEND_RTL_HPP
 
@@ -35,8 +34,14 @@ struct GcmBackendRtlConfig {
   unsigned reorder_depth = 64;    // <= 64
   bool pin = false;               // sa_dispatch pin
   sim_fs period_fs = 0;           // the engine clock's period
-  unsigned n_sas = 1;             // < 8 key slots
+  unsigned n_sas = 1;             // <= 8 key slots; with key_cache <= 16 (gcm_core SAS)
+  // The core's key cache (gcm_key_cache.v): SA i's context in SA context memory, slots filled
+  // on a miss; preloaded like the engine's SA cache (SAs 0..n-1 installed in order, so the
+  // last 8 are cached, LRU in install order) by one empty packet per SA before cycle 0.
+  bool key_cache = false;
   const sim_fs *window_from = nullptr, *window_to = nullptr;  // busy_fs clipped to it
+  bool fault_extra_stage = false; // the 1-lane test build with one extra output stage
+  bool fault_flip_bit = false;    // the 1-lane test build that inverts a ciphertext bit
 };
 
 // One backend instance; ops() is the gcm_backend_ops table whose `be` is this object.
@@ -50,11 +55,18 @@ class GcmBackendRtl {
   static const gcm_backend_ops *ops();
   // Bytes of packet `id` (IV, AAD, text, decrypt, expected tag); sa/lengths are the engine's.
   std::function<void(uint32_t id, GcmRtlPacket &p)> fill_data;
+  // key_cache: a fill the core requested in engine cycle `cycle` for the packet about to start
+  // (called before its on_start).
+  std::function<void(uint32_t id, uint64_t cycle)> on_fill;
   // Called just before on_complete with the cycle the packet's first output beat popped.
   std::function<void(uint32_t id, uint64_t first_pop)> on_first_pop;
+  // Every finished packet (engine cycles), before it is kept or dropped: the scoreboard.
+  std::function<void(GcmRtlDone &d)> on_done;
   bool keep_results = false;
   std::vector<GcmRtlDone> results;  // engine cycles in desc/end/tag_cycle (tag = pop cycle)
   GcmRtlDriver &driver() { return *drv_; }
+  uint64_t clocked() const { return clocked_; }  // cycles actually clocked (idle skipped)
+  uint64_t base() const { return base_; }         // driver cycle of engine cycle 0 (moves while idle)
 
   void submit(const gcm_backend_packet *pkt);
   sim_fs next_event_fs() const;
@@ -80,7 +92,8 @@ class GcmBackendRtl {
   std::vector<std::pair<uint64_t, bool>> ready_;  // (engine cycle, out_ready from then)
   std::vector<uint32_t> hold_;  // per id seen: lane hold cycles (busy accounting)
   sim_fs busy_fs_ = 0;
-  uint64_t queued_ = 0;
+  uint64_t queued_ = 0, clocked_ = 0;
+  size_t fills_seen_ = 0;
   GcmRtlPacket scratch_;
 };
 

@@ -270,6 +270,36 @@ void GcmRtlDriver::take_output(unsigned l, const LaneIo &io)
   ln.entering--;
 }
 
+void GcmRtlDriver::probe(const PdIo &pd, bool ld_valid, bool ld_ready)
+{
+  GcmRtlProbe &p = probe_;
+  p.cycle = cycle_;
+  p.pd_valid = pd.n ? (1u << pd.n) - 1u : 0u;
+  p.pd_take = pd.take;
+  for (unsigned k = 0; k < pd.n && k < 8; k++) p.pd_lane[k] = pd.lane[k];
+  p.fill_start = pd.fill_start;
+  p.fill_done = pd.fill_done;
+  p.ld_valid = ld_valid;
+  p.ld_ready = ld_ready;
+  p.lanes.resize(io_.size());
+  for (size_t l = 0; l < io_.size(); l++) {
+    const LaneIo &io = io_[l];
+    GcmRtlProbeLane &o = p.lanes[l];
+    o.in_valid = io.in_valid;
+    o.in_ready = io.in_ready;
+    o.out_valid = io.out_valid;
+    o.out_ready = io.out_ready;
+    o.out_is_tag = io.out_is_tag;
+    o.out_tag_match = io.out_match;
+    o.out_drop = io.out_drop;
+    o.out_bytes = io.out_bytes;
+    std::memcpy(o.out_data, io.out_data, 16);
+    if (io.beat) std::memcpy(o.in_data, io.beat->data, 16);
+    else std::memset(o.in_data, 0, 16);
+  }
+  on_probe(p);
+}
+
 void GcmRtlDriver::step()
 {
   // Load port: the first word of an install waits until every older packet of the slot has
@@ -306,6 +336,7 @@ void GcmRtlDriver::step()
     fifo_.erase(fifo_.begin() + (std::ptrdiff_t)k);
     refused++;
   }
+  if (on_probe) probe(pd, ld != nullptr, ld_ready);
   take_dispatches(pd);
   if (pd.cm) {
     cm_words_.front() = CmWord{};

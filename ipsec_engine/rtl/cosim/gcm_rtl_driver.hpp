@@ -66,6 +66,23 @@ struct GcmRtlOutBeat {
   uint8_t data[16] = {};
 };
 
+// The core's ports in one cycle as the driver drove and saw them before the clock edge
+// (handed to on_probe, e.g. for a port-level waveform). No key bytes (the ks_key/ld_data
+// buses are not shown).
+struct GcmRtlProbeLane {
+  bool in_valid = false, in_ready = false, out_valid = false, out_ready = false;
+  bool out_is_tag = false, out_tag_match = false, out_drop = false;
+  unsigned out_bytes = 0;
+  uint8_t in_data[16] = {}, out_data[16] = {};
+};
+struct GcmRtlProbe {
+  uint64_t cycle = 0;
+  unsigned pd_valid = 0, pd_take = 0;  // bit k: entry k shown / dispatched
+  unsigned pd_lane[8] = {};
+  bool fill_start = false, fill_done = false, ld_valid = false, ld_ready = false;
+  std::vector<GcmRtlProbeLane> lanes;
+};
+
 class GcmRtlDriver {
  public:
   virtual ~GcmRtlDriver() = default;
@@ -103,6 +120,7 @@ class GcmRtlDriver {
   std::vector<GcmRtlDone> done;  // appended as tags come out (when keep_done)
   bool keep_done = true;         // false: completions are only counted (no allocation per packet)
   std::function<void(const GcmRtlOutBeat &)> on_out_beat;  // every accepted output beat
+  std::function<void(const GcmRtlProbe &)> on_probe;       // every clocked cycle (unset: no cost)
   std::mt19937_64 rng{1};
   double in_gap_prob = 0.0;      // probability a lane drops in_valid for a cycle
   double out_stall_prob = 0.0;   // probability a lane drops out_ready for a cycle
@@ -232,6 +250,8 @@ class GcmRtlDriver {
   std::vector<std::deque<uint64_t>> sa_outstanding_;  // ids in per-SA dispatch order
   std::vector<unsigned> sa_rel_;
   bool stage_beat(Lane &ln);
+  void probe(const PdIo &pd, bool ld_valid, bool ld_ready);
+  GcmRtlProbe probe_;
   void take_output(unsigned l, const LaneIo &io);
   std::vector<Lane> lanes_;
   std::vector<SlotKeys> slots_;
@@ -244,6 +264,8 @@ class GcmRtlDriver {
 // Key-store words of a key: round keys 0..14 (AES-128: 11..14 zero), then H, H^2, H^3, H^4.
 void gcm_rtl_key_words(const uint8_t *key, size_t key_len, uint8_t words[19][16]);
 
+// The 1-lane test build with one ciphertext bit inverted in every text beat (tests/rtl/gcm_core_flip.v).
+constexpr unsigned kGcmRtlFlipBuild = 101;
 // lanes 1, 2, 3 or 4; lanes 0 = the 1-lane fault build (one extra output stage, tests only). trace_path non-null only works in IPSECSIM_RTL_TRACE builds (nullptr otherwise).
 std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *trace_path);
 

@@ -9,6 +9,7 @@
 #include "Vgcm_core3.h"
 #include "Vgcm_core4.h"
 #include "Vgcm_core1_fault.h"
+#include "Vgcm_core1_flip.h"
 #include "gcm_rtl_driver.hpp"
 #include "verilated.h"
 #ifdef GCM_RTL_TRACE
@@ -268,6 +269,7 @@ std::unique_ptr<GcmRtlDriver> gcm_rtl_make_driver(unsigned lanes, const char *tr
 #endif
   if (lanes == 1) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1, 1>(trace_path));
   if (lanes == 0) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1_fault, 1>(trace_path));
+  if (lanes == kGcmRtlFlipBuild) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core1_flip, 1>(trace_path));
   if (lanes == 2) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core2, 2>(trace_path));
   if (lanes == 3) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core3, 3>(trace_path));
   if (lanes == 4) return std::unique_ptr<GcmRtlDriver>(new ModelDriver<Vgcm_core4, 4>(trace_path));

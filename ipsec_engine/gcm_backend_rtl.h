@@ -1,0 +1,72 @@
+/* The Verilated GCM core as the engine's GCM-core backend, seen from C ([cosim], issue 17).
+ * Implemented by the RTL co-simulation library (ipsec_engine/rtl/cosim/gcm_backend_rtl_c.cpp);
+ * declared weak so that everything links without the RTL (gcm_backend_rtl_available()).
+ *
+ * One Verilated core per engine, configured from the engine's parameters: lanes, overhead,
+ * out_fifo_depth, reorder_depth, sa_dispatch, clock. SA i of the engine is the core's key slot
+ * i (keys through the core's own key-setup port, gcm_keysetup.v, before cycle 0) and its
+ * reorder context i. When the engine's SA cache cannot miss (sa_cache_entries >= SAs <= 8)
+ * SA i has key slot i; otherwise the core's key cache serves the SAs (gcm_key_cache.v,
+ * gcm_timing.h item 6: SA i's context in SA context memory, 8 slots filled on a miss), which
+ * needs sa_cache_entries = 8 and at most 16 SAs (gcm_core SAS), preloaded like the engine's
+ * cache (install order). Anything else is refused with a one-line reason.
+ *
+ * Scoreboard: every packet the core finishes is checked against OpenSSL (gcm.h): text and
+ * tag. Packets submitted without bytes (iv/aad/text NULL: descriptors) get a deterministic
+ * pattern plaintext of their lengths from (packet number, SA); a decrypt SA's packets are the
+ * OpenSSL encryption of that pattern, decrypted by the core with the tag to compare.
+ * on_checked gets each verdict; a mismatch's message names the packet, SA, first differing
+ * byte and the first wrong GCM block (its counter block, from gcm_ref.h). */
+#ifndef IPSECSIM_GCM_BACKEND_RTL_H
+#define IPSECSIM_GCM_BACKEND_RTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipsec_engine/gcm_backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Test-only Verilated builds (1 lane): one extra output stage, one flipped ciphertext bit. */
+typedef enum gcm_rtl_fault { GCM_RTL_FAULT_NONE = 0, GCM_RTL_FAULT_EXTRA_STAGE = 1, GCM_RTL_FAULT_FLIP_BIT = 2 } gcm_rtl_fault;
+
+typedef struct gcm_backend_rtl_cfg {
+  unsigned lanes, overhead_cycles, out_fifo_depth, reorder_depth;
+  bool pin;
+  sim_fs period_fs;
+  unsigned n_sas;
+  const uint8_t *const *keys;   /* [n_sas] key bytes (secret; never printed) */
+  const uint8_t *key_len;       /* [n_sas] 16 or 32 */
+  const bool *decrypt;          /* [n_sas] inbound SA */
+  uint64_t sa_cache_entries, sa_miss_cycles; /* the engine's SA cache parameters */
+  const sim_fs *window_from, *window_to;     /* busy_fs clipped to it */
+  gcm_rtl_fault fault;
+  /* Scoreboard: called for every packet the core finished (id = the engine's), before its
+   * on_complete; msg NULL = equal to OpenSSL, else the mismatch line. */
+  void *msg_ctx;
+  void (*on_checked)(void *ctx, uint32_t id, const char *msg);
+  /* Key cache: the core requested a fill in `cycle` for packet id (called before its start). */
+  void (*on_fill)(void *ctx, uint32_t id, uint64_t cycle);
+} gcm_backend_rtl_cfg;
+
+/* NULL with why ("what: reason (allowed: ...)") when the configuration does not fit the built
+ * core. *ops receives the backend's operations; its context is the returned pointer. */
+void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_backend_hooks *hooks,
+                           const gcm_backend_ops **ops, char *why, size_t why_len) __attribute__((weak));
+void gcm_backend_rtl_close(void *be) __attribute__((weak));
+/* Waveform of the core's signals for simulated time [from, to) (FST; holds key material).
+ * false with why when the build has no tracing (-DIPSECSIM_RTL_TRACE=ON) or the file fails. */
+bool gcm_backend_rtl_wave(void *be, const char *path, sim_fs from, sim_fs to, char *why,
+                          size_t why_len) __attribute__((weak));
+/* Core cycles clocked (idle stretches skipped), for the benchmark. */
+uint64_t gcm_backend_rtl_cycles(const void *be) __attribute__((weak));
+
+static inline bool gcm_backend_rtl_available(void) { return gcm_backend_rtl_open != NULL; }
+
+#ifdef __cplusplus
+}
+#endif
+#endif
