@@ -89,6 +89,10 @@ TEST(SaCounters, ReplaysAndUnknownSpi) {
   x.stream("e1", x.port(0, "et-0/0/5"), "10.3.0.1", 1000, 10, a);
   x.stream("e2", x.port(0, "et-0/0/7"), "10.3.0.1", 1000, 10, a);
   uint32_t fu = x.stream("eu", x.port(0, "et-0/0/8"), "10.3.0.3", 1000, 5, a);
+  // descriptors: with real bytes each esp_of stream encrypts on its own mirror SA, and the real
+  // replay window then classifies some copies as too old where the engine's inference says
+  // duplicate (a known gap between the two layers, README "payload real")
+  x.w->payload_mode = ASIC_PAYLOAD_NONE;
   ASSERT_TRUE(x.start(0, 50 * kUs)) << x.err;
   x.w->flows[fu].esp_spi = 0x999;
   ASSERT_TRUE(x.run()) << x.err;

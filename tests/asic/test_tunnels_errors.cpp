@@ -115,7 +115,8 @@ TEST(TunnelErrors, PeersAndSpis) {
                    ".yaml:8:7) (allowed: the same algorithm at both ends)");
   // the same SPI for another local gateway is fine
   auto r = asic_run(write_temp_yaml("tun_spi_ok", kHead + kT + ", spi_in: 0x3000}\n" +
-                                                       "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.5, remote: 1.0.0.9, spi_in: 0x3000}\n"),
+                                                       "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.5, remote: 1.0.0.9, spi_in: 0x3000}\n" +
+                                                       "payload: none\n"),  // real: one SPI per router
                     {}, false);
   EXPECT_TRUE(r->loaded) << r->err;
 }
