@@ -147,8 +147,7 @@ static sa_config mirror_of(const asic_tunnel *tu) {
 bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
   if (w->payload_mode != ASIC_PAYLOAD_REAL || !w->n_tunnels) return true;
   if (w->sa_events) /* the generations of events: are not in the per-router databases yet */
-    return snprintf(err, errlen, "%s: payload real: not supported with events: yet (allowed: payload: none)",
-                    w->tunnels[0].where), false;
+    return snprintf(err, errlen, "payload: real: not supported with events: yet (allowed: payload: none)"), false;
   asic_ipsec_bytes *b = calloc(1, sizeof *b);
   if (!b) return snprintf(err, errlen, "out of memory"), false;
   w->ipsec_bytes = b;

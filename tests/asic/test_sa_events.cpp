@@ -215,6 +215,13 @@ TEST(SaEvents, RekeyOfBothEndsAcrossTwoRouters) {
     while ((n = fread(buf, 1, sizeof buf, fp)) > 0) y.append(buf, n);
     fclose(fp);
   }
+  {  // payload real (the default) refuses events: in one line
+    auto real = run_all("ev_2rr", y + "events:\n  - {at: 20us, action: rekey, tunnel: vpn1, grace: 10us}\n");
+    EXPECT_FALSE(real->loaded);
+    const std::string want = "payload: real: not supported with events: yet (allowed: payload: none)";
+    EXPECT_EQ(real->err.substr(real->err.size() - want.size()), want) << real->err;
+  }
+  y += "payload: none\n";  // events: run on descriptors (asic_ipsec_bytes.c refuses real)
   auto base = run_all("ev_2r0", y);
   auto r = run_all("ev_2r1", y + "events:\n  - {at: 20us, action: rekey, tunnel: vpn1, grace: 10us}\n");
   ASSERT_TRUE(base->loaded && r->loaded) << base->err << r->err;
