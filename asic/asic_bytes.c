@@ -29,11 +29,9 @@ uint8_t *asic_pkt_bytes_mut(asic_world *w, const sim_pkt *p, uint32_t *len) {
   return (uint8_t *)asic_pkt_bytes(w, p, len);
 }
 
-/* Payload pattern byte j of packet pid (after the 8-byte pid): independent of the frame
- * length, so a fragment's bytes are checked at their offset. */
-static inline uint8_t pattern(uint64_t pid, uint32_t j) {
-  return (uint8_t)(j * 29u + (uint32_t)pid * 0x9Du + (uint32_t)(pid >> 20) * 7u);
-}
+/* Payload pattern byte j of packet pid (after the 8-byte pid), pattern(pid, j) =
+ * (29 j + c) mod 256 with c = 0x9D pid + 7 (pid >> 20): independent of the frame length, so a
+ * fragment's bytes are checked at their offset; written by one copy from the pool's table. */
 
 /* The frame packet pid of flow f would carry when sent: frame bytes (with FCS), the
  * destination from route key `dst_key`, into out (frame - 4 bytes). Returns the byte count. */
@@ -80,7 +78,10 @@ static uint32_t gen_frame(const asic_world *w, const asic_flow *f, uint32_t fi, 
     data += 8;
   }
   for (; data < ip && j < 8; data++, j++) h[data] = (uint8_t)(pid >> (56 - 8 * j));
-  for (; data < ip; data++, j++) h[data] = pattern(pid, j);
+  if (data < ip) { /* pattern(pid, j) = 29 (j + m) mod 256 with m = 53 c (29 x 53 = 1 mod 256) */
+    const uint32_t c = (uint32_t)pid * 0x9Du + (uint32_t)(pid >> 20) * 7u;
+    memcpy(h + data, w->bytes.pattern + ((j + c * 53u) & 255u), ip - data);
+  }
   if (udp && v6) { /* mandatory over IPv6 (RFC 8200 s8.1); 0 over IPv4 (RFC 768) */
     uint16_t c = pkt_udp_checksum_v6(h + 8, h + 24, u, ip - l4);
     pkt_wr16(u + 6, c ? c : 0xFFFFu);

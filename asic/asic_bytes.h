@@ -48,6 +48,8 @@ typedef struct asic_bytes_pool {
   uint32_t *next_free;   /* [n_chunks * CHUNK] free list links */
   uint32_t free_head;    /* UINT32_MAX: none free */
   uint64_t in_use, high_water, allocs, frees;
+  uint8_t *pattern;      /* [256 + buf_size]: byte k = 29 k mod 256, so a packet's payload
+                            pattern (asic_bytes.c) is one copy from offset (j + 53 c) mod 256 */
 } asic_bytes_pool;
 
 /* Pool of buffers of buf_size bytes (no buffer yet). false when out of memory. */

@@ -11,7 +11,9 @@ bool asic_bytes_pool_init(asic_bytes_pool *p, uint32_t buf_size) {
   memset(p, 0, sizeof *p);
   p->buf_size = (buf_size + 63u) & ~63u; /* cache-line multiples */
   p->free_head = UINT32_MAX;
-  return p->buf_size > 0;
+  if (!p->buf_size || !(p->pattern = malloc(256u + p->buf_size))) return false;
+  for (uint32_t k = 0; k < 256u + p->buf_size; k++) p->pattern[k] = (uint8_t)(k * 29u);
+  return true;
 }
 
 void asic_bytes_pool_free(asic_bytes_pool *p) {
@@ -19,6 +21,7 @@ void asic_bytes_pool_free(asic_bytes_pool *p) {
   free(p->chunks);
   free(p->len);
   free(p->next_free);
+  free(p->pattern);
   memset(p, 0, sizeof *p);
   p->free_head = UINT32_MAX;
 }

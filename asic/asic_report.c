@@ -332,8 +332,7 @@ static bool make_dirs(const char *dir, char *err, size_t errlen) {
   return true;
 }
 
-/* A JSON string literal (RFC 8259 section 7): quote, backslash and control characters escaped. */
-static void json_str(FILE *fp, const char *s) {
+void asic_json_str(FILE *fp, const char *s) {
   fputc('"', fp);
   for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
     if (*c == '"' || *c == '\\') fprintf(fp, "\\%c", *c);
@@ -350,7 +349,7 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
   FILE *fp = open_in(&of, dir, "report.json", err, errlen);
   if (!fp) return false;
   fprintf(fp, "{\"scenario\": ");
-  json_str(fp, sc->path);
+  asic_json_str(fp, sc->path);
   fprintf(fp, ", \"seed\": %llu,\n \"conventions\": {\"l1\": \"frame + 20 B (preamble, SFD, IFG)\", "
               "\"l2\": \"frame incl. FCS\", \"lifo\": \"last bit in to first bit out (RFC 1242)\", "
               "\"fifo\": \"first bit in to first bit out\", \"time_unit\": \"fs\"},\n \"ports\": [",
@@ -362,9 +361,9 @@ bool asic_report_write(scenario *sc, const char *dir, char *err, size_t errlen) 
     asic_port_desc d;
     asic_preset_port(&rt->plat, i - rt->first_port, &d);
     fprintf(fp, "%s\n  {\"router\": ", i ? "," : "");
-    json_str(fp, rt->name);
+    asic_json_str(fp, rt->name);
     fprintf(fp, ", \"port\": ");
-    json_str(fp, pt->name);
+    asic_json_str(fp, pt->name);
     fprintf(fp, ", \"speed_gbps\": %llu, \"fpc\": %u, \"pic\": %u, \"asic\": %u, \"slice\": %u, \"pg\": %u}",
             (unsigned long long)(pt->rate_bps / 1000000000ull), d.fpc, d.pic, d.asic, d.slice, d.pg);
   }

@@ -34,6 +34,8 @@ void asic_report_latency_write(const asic_world *w, FILE *fp);
 /* report.json's "paths" value: {"flows": {FLOW: [resource, ...]}, "tunnels": {ROUTER.TUNNEL:
  * [FLOW, ...]}} (asic_report_paths.c). */
 void asic_report_paths_json(asic_world *w, FILE *fp);
+/* A JSON string literal (RFC 8259 section 7): quote, backslash and control characters escaped. */
+void asic_json_str(FILE *fp, const char *s);
 /* Before a run: none of the files `run --out dir` writes (the five above, and wallclock.json
  * with_wallclock) is the scenario itself (model/out_file rules), else one line in err. */
 bool asic_report_check_dir(const char *scenario_path, const char *dir, bool with_wallclock, char *err,

@@ -31,17 +31,6 @@ static void add(void *vctx, const char *name, uint32_t tunnel) {
   snprintf(p->names[p->n++], sizeof p->names[0], "%s", name);
 }
 
-/* A JSON string literal (RFC 8259 section 7). */
-static void str(FILE *fp, const char *s) {
-  fputc('"', fp);
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '"' || *c == '\\') fprintf(fp, "\\%c", *c);
-    else if (*c < 0x20) fprintf(fp, "\\u%04x", *c);
-    else fputc(*c, fp);
-  }
-  fputc('"', fp);
-}
-
 void asic_report_paths_json(asic_world *w, FILE *fp) {
   bool *through = calloc((size_t)(w->n_flows ? w->n_flows : 1) * (w->n_tunnels ? w->n_tunnels : 1), sizeof *through);
   fprintf(fp, "{\"flows\": {");
@@ -49,11 +38,11 @@ void asic_report_paths_json(asic_world *w, FILE *fp) {
     path_list p = {.tunnel = through ? through + (size_t)fi * (w->n_tunnels ? w->n_tunnels : 1) : NULL};
     asic_flow_path(w, fi, add, &p); /* unrouted: the hops up to where it ends */
     fprintf(fp, "%s\n  ", fi ? "," : "");
-    str(fp, w->flows[fi].name);
+    asic_json_str(fp, w->flows[fi].name);
     fprintf(fp, ": [");
     for (size_t i = 0; i < p.n; i++) {
       fprintf(fp, "%s", i ? ", " : "");
-      str(fp, p.names[i]);
+      asic_json_str(fp, p.names[i]);
     }
     fprintf(fp, "]");
     free(p.names);
@@ -68,14 +57,14 @@ void asic_report_paths_json(asic_world *w, FILE *fp) {
     snprintf(n, sizeof n, "%s.%s", w->routers[w->tunnels[t].router].name, w->tunnels[t].name);
     fprintf(fp, "%s\n  ", first ? "" : ",");
     first = false;
-    str(fp, n);
+    asic_json_str(fp, n);
     fprintf(fp, ": [");
     bool lead = true;
     for (uint32_t fi = 0; fi < w->n_flows; fi++) {
       if (!through[(size_t)fi * w->n_tunnels + t]) continue;
       fprintf(fp, "%s", lead ? "" : ", ");
       lead = false;
-      str(fp, w->flows[fi].name);
+      asic_json_str(fp, w->flows[fi].name);
     }
     fprintf(fp, "]");
   }
