@@ -5,16 +5,16 @@
 
 extern "C" {
 #include "ipsec_engine/gcm_ref.h"
+#include "model/hexutil.h"
 }
 
 namespace {
 
-std::string hex(const uint8_t *b, size_t n)
+std::string hex16(const uint8_t b[16])
 {
-  std::string s;
-  char x[3];
-  for (size_t i = 0; i < n; i++) std::snprintf(x, sizeof x, "%02x", b[i]), s += x;
-  return s;
+  char x[33];
+  hex_encode(b, 16, x, sizeof x);  // model/hexutil.h
+  return x;
 }
 
 std::string byte_pair(uint8_t rtl, uint8_t c)
@@ -50,7 +50,7 @@ std::string gcm_rtl_check(const std::vector<uint8_t> &key, const GcmRtlPacket &i
                   in.decrypt, &tr);
     return "first differing byte " + std::to_string(b) + " of the " + (in.decrypt ? "plaintext" : "ciphertext") +
            " (" + byte_pair(d.text[b], exp_text[b]) + "); first wrong GCM block: text block " + std::to_string(k) +
-           " of " + std::to_string(nblk) + ", counter block " + hex(ctr[k].b, 16) +
+           " of " + std::to_string(nblk) + ", counter block " + hex16(ctr[k].b) +
            (out == exp_text ? " (the reference GCM agrees with OpenSSL)" : " (the reference GCM disagrees with OpenSSL)");
   }
   for (b = 0; b < 16 && d.tag[b] == exp_tag[b]; b++) {
