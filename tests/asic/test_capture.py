@@ -12,32 +12,20 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 from scapy.all import IP, UDP, Ether, rdpcap  # noqa: E402
 from scapy.layers.ipsec import ESP, SecurityAssociation  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from script_util import ScriptTest, tshark_esp_fields  # noqa: E402
+
 EXE, WORK = sys.argv[1], sys.argv[2]
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCEN = os.path.join(HERE, "..", "..", "scenarios", "ipsec_capture.yaml")
-FAILS = []
 FRAMES = 118  # the scenario's hand arithmetic: ceil(100 us x 1.1748 Mpps)
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
-
-
-def run(*args):
-    return subprocess.run([EXE] + list(args), capture_output=True, text=True)
-
-
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-P = lambda n: os.path.join(WORK, n)  # noqa: E731
+T = ScriptTest(EXE, WORK)
+check, run, P = T.check, T.run, T.path
 BASE = open(SCEN).read()
 
 
@@ -175,15 +163,9 @@ for i, (d, c) in enumerate(zip(cap["lan_out.pcap"], cap["lan_in.pcap"])):
     check(bytes(d[Ether].payload) == forwarded(c, 2), "lan_out %d is not lan_in's packet (TTL - 2)" % i)
 check([bytes(p) for p in cap["wan_rx.pcap"]] == [bytes(p) for p in cap["wan_tx.pcap"]], "the link changed frames")
 if shutil.which("tshark"):
-    recs = [l.strip() for l in open(os.path.join(O, "sas", "esp_sa")) if l.strip() and not l.startswith("#")]
-    cmd = ["tshark", "-r", os.path.join(O, "wan_rx.pcap"), "-o", "esp.enable_encryption_decode:TRUE"]
-    for rec in recs:
-        cmd += ["-o", "uat:esp_sa:" + rec]
-    cmd += ["-T", "fields", "-E", "separator=|", "-e", "ip.dst", "-e", "ip.ttl", "-e", "udp.srcport",
-            "-e", "udp.dstport", "-e", "udp.payload"]
-    t = subprocess.run(cmd, capture_output=True, text=True)
-    rows = [l.split("|") for l in t.stdout.splitlines()]
-    check(t.returncode == 0 and len(rows) == FRAMES, "tshark: rc %d, %d rows %r" % (t.returncode, len(rows), t.stderr[:200]))
+    rc, rows, terr = tshark_esp_fields(os.path.join(O, "wan_rx.pcap"), os.path.join(O, "sas", "esp_sa"),
+                                       ("ip.dst", "ip.ttl", "udp.srcport", "udp.dstport", "udp.payload"))
+    check(rc == 0 and len(rows) == FRAMES, "tshark: rc %d, %d rows %r" % (rc, len(rows), terr[:200]))
     for i, (row, c, e) in enumerate(zip(rows, cap["lan_in.pcap"], cap["wan_rx.pcap"])):
         ip = IP(bytes(c[Ether].payload))
         want = ["%s,%s" % (remote, ip.dst), "%d,%d" % (e[IP].ttl, ip.ttl - 1), str(ip[UDP].sport), str(ip[UDP].dport),
@@ -330,5 +312,4 @@ for tag, fault, token, msg in [
     want = "%s:%s: %s\n" % (path, pos(text, token), msg)
     check(r.returncode == 2 and r.stderr == want, "%s: %d %r != %r" % (tag, r.returncode, r.stderr, want))
 
-print("%d failures" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+T.finish()

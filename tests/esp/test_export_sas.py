@@ -7,28 +7,16 @@ usage: test_export_sas.py IPSECSIM WORKDIR"""
 import os
 import shutil
 import stat
-import subprocess
 import sys
 
 from scapy.all import IP, UDP, Ether, Raw, wrpcap  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from script_util import ScriptTest, tshark_esp_fields  # noqa: E402
+
 EXE, WORK = sys.argv[1], sys.argv[2]
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
-
-
-def run(*args):
-    return subprocess.run([EXE] + list(args), capture_output=True, text=True)
-
-
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-P = lambda n: os.path.join(WORK, n)  # noqa: E731
+T = ScriptTest(EXE, WORK)
+check, run, P = T.check, T.run, T.path
 KEYMAT = bytes(range(0x40, 0x60)) + bytes([0xde, 0xad, 0xbe, 0xef])
 with open(P("sa.yaml"), "w") as f:
     f.write("sas:\n  - {name: o, direction: outbound, spi: 0x4242, algorithm: aes-256-gcm, key: %s, "
@@ -57,19 +45,9 @@ with open(P("enc.pcap"), "rb") as a, open(P("enc2.pcap"), "rb") as b:
 
 
 # 3. tshark decrypts with the exported esp_sa table back to the inner packets
-def tshark_inner(pcap, table):
-    recs = [l.strip() for l in open(table) if l.strip() and not l.startswith("#")]
-    cmd = ["tshark", "-r", pcap, "-d", "udp.port==2000,data", "-o", "esp.enable_encryption_decode:TRUE"]
-    for rec in recs:
-        cmd += ["-o", "uat:esp_sa:" + rec]
-    cmd += ["-T", "fields", "-E", "separator=|", "-e", "esp.sequence", "-e", "ip.dst", "-e", "ip.ttl",
-            "-e", "udp.srcport", "-e", "data.data"]
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    return out.returncode, [l.split("|") for l in out.stdout.splitlines()]
-
-
 if shutil.which("tshark"):
-    rc, rows = tshark_inner(P("enc.pcap"), P("exp/esp_sa"))
+    rc, rows, _ = tshark_esp_fields(P("enc.pcap"), P("exp/esp_sa"), ("esp.sequence", "ip.dst", "ip.ttl", "udp.srcport",
+                                    "data.data"), extra=("-d", "udp.port==2000,data"))
     check(rc == 0 and len(rows) == len(inner), "tshark: rc %d, %d rows" % (rc, len(rows)))
     for i, (row, p) in enumerate(zip(rows, inner)):
         want = [str(100 + i), "198.51.100.2,%s" % p[IP].dst, "64,60", str(p[UDP].sport), bytes(p[Raw]).hex()]
@@ -97,5 +75,4 @@ check(r.returncode == 2 and "is the same file as --sa" in r.stderr and r.stderr.
       "export over the input: %d %r" % (r.returncode, r.stderr))
 check(open(P("e3/sas.yaml")).read() == open(P("sa.yaml")).read(), "input overwritten")
 
-print("%d failures" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+T.finish()

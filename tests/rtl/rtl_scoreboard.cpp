@@ -6,15 +6,15 @@
 
 extern "C" {
 #include "ipsec_engine/gcm_ref.h"
+#include "model/hexutil.h"
 }
 
 namespace {
 
 std::string hex(const uint8_t *b, size_t n)
 {
-  std::string s;
-  char t[3];
-  for (size_t i = 0; i < n; i++) std::snprintf(t, sizeof t, "%02x", b[i]), s += t;
+  std::string s(2 * n + 1, '\0');
+  s.resize(hex_encode(b, n, &s[0], s.size()));
   return s;
 }
 
