@@ -141,14 +141,17 @@ bool asic_bytes_start(asic_world *w, char *err, size_t errlen) {
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     asic_flow *f = &w->flows[fi];
     f->tot_checked = f->tot_mismatch = 0;
-    /* source address: RFC 2544 / RFC 5180 benchmarking ranges, one per stream */
-    memset(f->src, 0, sizeof f->src);
-    if (f->family == 6) {
-      static const uint8_t pfx[6] = {0x20, 0x01, 0x00, 0x02, 0x00, 0x00}; /* 2001:2::/48 */
-      memcpy(f->src, pfx, 6);
-      pkt_wr32(f->src + 12, fi + 1);
-    } else {
-      pkt_wr32(f->src, 0xC6120000u + fi + 1); /* 198.18.0.0/15 */
+    /* source address: traffic[].src, else one per stream from the RFC 2544 / RFC 5180
+     * benchmarking ranges */
+    if (!f->src_given) {
+      memset(f->src, 0, sizeof f->src);
+      if (f->family == 6) {
+        static const uint8_t pfx[6] = {0x20, 0x01, 0x00, 0x02, 0x00, 0x00}; /* 2001:2::/48 */
+        memcpy(f->src, pfx, 6);
+        pkt_wr32(f->src + 12, fi + 1);
+      } else {
+        pkt_wr32(f->src, 0xC6120000u + fi + 1); /* 198.18.0.0/15 */
+      }
     }
     sim_rng r;
     sim_rng_seed(&r, w->seed, ((uint64_t)fi + 1) << 40); /* apart from the timing streams */

@@ -265,6 +265,7 @@ void asic_report_resolved(scenario *sc, FILE *fp) {
     fprintf(fp, "  - {name: %s, router: %s, port: %s, rate: %s, frame: ", f->name, w->routers[f->router].name,
             w->ports[f->port].name, d_(f->rate_bps, "bps", u1, sizeof u1));
     frame_yaml(f, fp);
+    if (f->src_given) fprintf(fp, ", src: \"%s\"", addr_text(f->family, f->src, a, sizeof a));
     fprintf(fp, ", dst: \"%s\", flows: %u, ip: ipv%u, dscp: %u, arrival: %s, burst: %u, lookup_cycles: %u, start: %s",
             addr_text(f->family, f->dst, a, sizeof a), f->n_addr, f->family, f->dscp,
             f->arrival == ARRIVAL_POISSON ? "poisson" : "cbr", f->burst, f->lookup_cycles, t_(f->start, u2, sizeof u2));

@@ -125,6 +125,7 @@ typedef struct asic_flow {
   /* payload real (asic_bytes.h): the source address and UDP ports its frames carry (from the
    * seed), and the sink's byte checks (flow.NAME.payload_checked|payload_mismatch, window) */
   uint8_t src[16];
+  bool src_given; /* src from the scenario's traffic[].src */
   uint16_t sport, dport;
   uint64_t tot_checked, tot_mismatch;
   stats_counter *payload_checked, *payload_mismatch;

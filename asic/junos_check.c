@@ -164,9 +164,9 @@ bool jn_check(junos_cfg *c, char *err, size_t elen) {
     if (!jn_host_after(f->inet, c->host_addr, sizeof c->host_addr)) continue;
     char own[48];
     jn_addr_only(f->inet, own, sizeof own);
-    jn_note(c, "%s:%u: the Host on %s is given %s, the address after the router's own %s (assumed)%s; streams carry no source address here, so the peer's Host stream is sent to %s",
+    jn_note(c, "%s:%u: the Host on %s is given %s, the address after the router's own %s (assumed)%s; the router's Host stream sends from it (src:) and the peer's Host stream to it",
             c->path, f->line, f->name, c->host_addr, own,
-            strcmp(own, "1.1.1.1") ? "" : " because the seed's test traffic source 1.1.1.1 is Peer1's own et-0/1/8 address", c->host_addr);
+            strcmp(own, "1.1.1.1") ? "" : " because the seed's test traffic source 1.1.1.1 is Peer1's own et-0/1/8 address");
   }
   return infer_platform(c, err, elen);
 }

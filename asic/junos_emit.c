@@ -201,7 +201,9 @@ char *junos_scenario_text(junos_cfg *const *cfgs, size_t n, bool inline_keys, co
           if (k && dst[k - 1] == '0') dst[k - 1] = '2'; /* x.y.z.0/24 -> x.y.z.2 (the seed's 2.2.2.2) */
         }
     if (!lan || !dst[0]) continue;
-    put(&b, "  - {name: %s_host, router: %s, port: %s, rate: 10Gbps, frame: 256B, dst: \"%s\"}\n", c->router, c->router, lan->name, dst);
+    put(&b, "  - {name: %s_host, router: %s, port: %s, rate: 10Gbps, frame: 256B, ", c->router, c->router, lan->name);
+    if (c->host_addr[0]) put(&b, "src: \"%s\", ", c->host_addr); /* this router's Host */
+    put(&b, "dst: \"%s\"}\n", dst);
     if (!peer && c->host_addr[0])
       put(&b, "  - {name: %s_esp_in, router: %s, port: %s, rate: 10Gbps, frame: 256B, dst: \"%s\", esp_of: %s}\n", c->router, c->router,
           jn_wan_port(c, &c->vpns[0], w0, sizeof w0), c->host_addr, c->vpns[0].name);

@@ -6,7 +6,7 @@
 #include "scenario.h"
 #include "scenario_ipsec.h"
 
-static const char *const traffic_keys[] = {"name", "router", "port", "rate", "frame", "dst", "flows", "ip",
+static const char *const traffic_keys[] = {"name", "router", "port", "rate", "frame", "src", "dst", "flows", "ip",
                                            "dscp", "arrival", "burst", "lookup_cycles", "start", "esp_of", "flow_order", NULL};
 
 /* Simple IMIX 7:4:1 of 64/594/1518 B, interleaved so every 12 packets carry the exact mix. */
@@ -169,6 +169,18 @@ static bool one_flow(const cfg_node *e, asic_world *w, asic_flow *f, uint32_t fi
     if (!(s = scenario_scalar(n, "traffic[].ip", err))) return false;
     if (!cfg_parse_text(&ip_p, s, &ip, why, sizeof why)) return cfg_fail(err, n, "traffic[].ip", "%s", why);
     if ((ip == 0) != (f->family == 4)) return cfg_fail(err, n, "traffic[].ip", "does not match the dst address family");
+  }
+  if ((n = cfg_get(e, "src"))) {
+    /* the inner source address of the stream's frames; without it one per stream from the
+     * RFC 2544 / RFC 5180 benchmarking ranges (asic_bytes_start) */
+    uint8_t fam, slen;
+    if (!(s = scenario_scalar(n, "traffic[].src", err))) return false;
+    if (!route_parse_prefix(s, &fam, f->src, &slen) || strchr(s, '/'))
+      return cfg_fail(err, n, "traffic[].src", "'%s' is not an address (allowed: IPv4 or IPv6 address)", s);
+    if (fam != f->family)
+      return cfg_fail(err, n, "traffic[].src", "'%s' is IPv%u but dst is IPv%u (allowed: an address of dst's family)", s,
+                      fam, f->family);
+    f->src_given = true;
   }
   struct {
     const char *key;

@@ -147,6 +147,14 @@ TEST(ScenarioErrors2, DstNotAnAddress) {
   expect_error("dstpfx", sub(kBase, "dst: 10.9.0.2", "dst: 10.9.0.0/24"),
                "6:59: traffic[].dst: '10.9.0.0/24' is not an address (allowed: IPv4 or IPv6 address)");
 }
+TEST(ScenarioErrors2, SrcNotAnAddress) {
+  expect_error("srcpfx", kBase + "  - {port: et-0/0/1, src: 10.9.0.0/24, dst: 10.9.0.2}\n",
+               "7:27: traffic[].src: '10.9.0.0/24' is not an address (allowed: IPv4 or IPv6 address)");
+}
+TEST(ScenarioErrors2, SrcFamilyDiffersFromDst) {
+  expect_error("srcfam", kBase + "  - {port: et-0/0/1, src: 2001:db8::1, dst: 10.9.0.2}\n",
+               "7:27: traffic[].src: '2001:db8::1' is IPv6 but dst is IPv4 (allowed: an address of dst's family)");
+}
 TEST(ScenarioErrors2, IpDoesNotMatchDst) {
   expect_error("ipfam", kBase + "  - {port: et-0/0/1, dst: 10.9.0.2, ip: ipv6}\n",
                "7:41: traffic[].ip: does not match the dst address family");

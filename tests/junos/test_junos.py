@@ -150,6 +150,19 @@ def main():
     # fabric: every tunnel packet crosses to the anchor on PIC 0
     if st["peer1"]["asic2"]["slice1"]["fabric"]["to_engine_pkts"]["value"] <= 0:
         fail("no fabric crossing to the anchor")
+    # the Host streams send from their Host's address (src:): Scapy reads the inner headers the
+    # LAN ports deliver (the seed's 1.1.1.1 -> 2.2.2.2 with Host1 moved to 1.1.1.2)
+    cap = scn.replace("traffic:\n", "capture:\n  - {port: peer2:et-0/1/8, file: lan2.pcap, direction: tx}\n"
+                      "  - {port: peer1:et-0/1/8, file: lan1.pcap, direction: tx}\ntraffic:\n", 1)
+    write("p2p_cap.yaml", cap)
+    rc, out, err = run(["run", "p2p_cap.yaml", "--out", "cap", "-q"])
+    from scapy.all import IP, rdpcap  # noqa: E402
+    for pcap, src, dst in (("lan2.pcap", "1.1.1.2", "2.2.2.2"), ("lan1.pcap", "2.2.2.2", "1.1.1.2")):
+        path = os.path.join(WORK, "cap", pcap)
+        pkts = rdpcap(path) if rc == 0 and os.path.exists(path) else []
+        got = {(p[IP].src, p[IP].dst) for p in pkts if IP in p}
+        if not pkts or got != {(src, dst)}:
+            fail("%s: inner addresses %s, want only %s -> %s (exit %d %s)" % (pcap, sorted(got), src, dst, rc, err))
 
     # 3. show statistics vs the seed's samples; counters = the report's per-SA counters
     names = ["encrypted_bytes", "decrypted_bytes", "encrypted_packets", "decrypted_packets", "ah_input_bytes",
