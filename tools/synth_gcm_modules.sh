@@ -31,8 +31,10 @@ T0=$(date +%s)
   flatten; opt_clean; tee -o $OUT/ltp.txt ltp -noff" >/dev/null
 echo "yosys, hierarchy kept, abc -fast -D 1000 per module: gcm_core LANES=$LANES COMPOSITE_SBOX=$COMPOSITE OUT_FIFO_DEPTH=$FIFO"
 # the last `Number of cells` / DFF lines of stat are the whole design (design hierarchy section)
-awk '/^=== design hierarchy ===/{h=1} h && /Number of cells:/{c=$4} h && /\$_S?DFF/{ff+=$2}
-     END{print "  cells: " c; print "  flip-flops: " ff}' "$OUT/stat.txt"
-grep -m1 'Longest topological path' "$OUT/ltp.txt" | sed 's/^/  /'
+# (yosys -t prefixes every line with a [seconds] time stamp: stripped first)
+sed 's/^\[[0-9.]*\] *//' "$OUT/stat.txt" | awk '/^=== design hierarchy ===/{h=1}
+     h && /Number of cells:/{c=$4} h && $1 ~ /^\$_S?DFF/{ff+=$2}
+     END{print "  cells: " c; print "  flip-flops: " ff}'
+sed 's/^\[[0-9.]*\] *//' "$OUT/ltp.txt" | grep -m1 'Longest topological path' | sed 's/^/  /'
 awk '{printf "  yosys: %.0f s wall, %.0f s user\n", $1, $2}' "$OUT/time.txt"
 echo "  (started $(date -u -d @"$T0" +%H:%M) UTC; log: $LOG)"
