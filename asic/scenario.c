@@ -408,7 +408,17 @@ static bool platform_keys_apply(const cfg_node *root, const cfg_node *rs, const 
   return true;
 }
 
+static bool load_scenario(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err);
+
 bool scenario_load(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err) {
+  if (load_scenario(path, sets, n_sets, sc, err)) return true;
+  /* messages formatted past cfg_fail (expect names, --set, tunnels) obey its rules too */
+  size_t pl = strlen(path);
+  cfg_err_tidy(err, strncmp(err->msg, path, pl) ? 0 : pl);
+  return false;
+}
+
+static bool load_scenario(const char *path, char *const *sets, size_t n_sets, scenario *sc, cfg_err *err) {
   memset(sc, 0, sizeof *sc);
   snprintf(sc->path, sizeof sc->path, "%s", path);
   sc->doc = cfg_load_file(path, err);

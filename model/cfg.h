@@ -65,6 +65,9 @@ const cfg_node *cfg_get(const cfg_node *map, const char *key);
  * callers can `return cfg_fail(...)`. */
 bool cfg_fail(cfg_err *err, const cfg_node *at, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Makes a message formatted outside cfg_fail obey its rules (below): key-like text after
+ * byte FROM (past the file name) is redacted, and line breaks become spaces (one line). */
+void cfg_err_tidy(cfg_err *err, size_t from);
 
 /* ---- Parameter tables ---- */
 typedef enum cfg_type {

@@ -126,13 +126,18 @@ bool cfg_failv_at(cfg_err *err, const char *file, unsigned line, unsigned col,
     if (w > 0) n += (size_t)w < CFG_ERR_MAX - n ? (size_t)w : CFG_ERR_MAX - 1 - n;
   }
   if (n < CFG_ERR_MAX - 1) vsnprintf(err->msg + n, CFG_ERR_MAX - n, fmt, ap);
+  cfg_err_tidy(err, after_position);
+  return false;
+}
+
+void cfg_err_tidy(cfg_err *err, size_t from) {
+  if (!err) return;
   /* A value typed into the wrong field is echoed by many messages: never when it looks like
    * key material (the document name before it is not a value). */
-  redact_key_like(err->msg, after_position);
-  /* One line, whatever the pieces contained. */
+  if (from < strlen(err->msg)) redact_key_like(err->msg, from);
+  /* One line, whatever the pieces contained (a plain YAML scalar may span lines). */
   for (char *c = err->msg; *c; c++)
     if (*c == '\n' || *c == '\r') *c = ' ';
-  return false;
 }
 
 bool cfg_fail_at(cfg_err *err, const char *file, unsigned line, unsigned col, const char *field,

@@ -163,6 +163,12 @@ TEST(ScenarioErrors2, FlowsOutOfRange) {
   expect_error("flows", kBase + "  - {port: et-0/0/1, dst: 10.9.0.2, flows: 0}\n",
                "7:44: traffic[].flows: '0' is out of range (allowed: 1..65536)");
 }
+// A plain YAML scalar may span lines (libyaml folds the break): the unknown-metric message,
+// formatted outside cfg_fail, still comes out as one line (found by fuzz_scenario).
+TEST(ScenarioErrors2, MultiLineMetricNameGivesOneLine) {
+  expect_error("mlmetric", kBase + "expect:\n  - {metric: run.se\n\n    nt, eq: 1}\n",
+               "8:14: expect[0].metric: unknown metric 'run.se nt' (did you mean 'run.sent'?)");
+}
 TEST(ScenarioErrors2, ExpectNotAList) {
   expect_error("exp_list", kBase + "expect: 5\n", "7:9: expect: expected a list (allowed: a list of {metric, OP: value})");
 }
