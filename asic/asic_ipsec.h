@@ -53,6 +53,8 @@ typedef struct asic_tunnel {
    * the seed and the ordered gateway pair, or taken from a peer that states the value). */
   char given_at[3][96];
   bool installed_later;    /* `installed: false`: its SAs come with an `events:` install */
+  char ipsec_policy[64];   /* Junos labels the `show` views print ("" = not given): the */
+  char ike_gateway[64];    /* vpn's ipsec-policy and ike gateway names; no effect on the model */
 } asic_tunnel;
 enum { ASIC_GIVEN_SPI_OUT, ASIC_GIVEN_SPI_IN, ASIC_GIVEN_KEY };
 

@@ -161,14 +161,15 @@ static void tunnels_yaml(const asic_world *w, uint32_t r, FILE *fp) {
                 "spi_out: 0x%08x, spi_in: 0x%08x,\n           esn: %s, replay_window: %u, udp_encap: %s, tunnel_mtu: %u, "
                 "df_bit: %s, copy_outer_dscp: %s, lifetime_seconds: %llu, lifetime_kilobytes: %llu,\n"
                 "           soft_lifetime_seconds: %llu, soft_lifetime_kilobytes: %llu, nat_detected: false, "
-                "initial_seq: %llu, outer_ttl: %u, protocol: esp, mode: tunnel, ike_version: 2%s}\n",
+                "initial_seq: %llu, outer_ttl: %u, protocol: esp, mode: tunnel, ike_version: 2%s%s%s%s%s}\n",
             t->name, t->anchor, t->bind, a, b, o->alg == SA_AES128_GCM ? "aes-128-gcm" : "aes-256-gcm",
             t->key_source == ASIC_KEY_AUTO ? "auto" : "file:", t->key_source == ASIC_KEY_AUTO ? "" : SCENARIO_KEYS_FILE,
             o->spi, t->in.spi, o->esn ? "true" : "false", o->replay_window, udp_yaml(o, u, sizeof u), o->tunnel_mtu,
             df[o->df], o->copy_outer_dscp ? "true" : "false", (unsigned long long)o->lifetime_seconds,
             (unsigned long long)o->lifetime_kilobytes, (unsigned long long)o->soft_lifetime_seconds,
             (unsigned long long)o->soft_lifetime_kilobytes, (unsigned long long)o->initial_seq, o->outer_ttl,
-            t->installed_later ? ", installed: false" : "");
+            t->installed_later ? ", installed: false" : "", *t->ipsec_policy ? ", ipsec_policy: " : "", t->ipsec_policy,
+            *t->ike_gateway ? ", ike_gateway: " : "", t->ike_gateway);
   }
 }
 

@@ -12,8 +12,9 @@ typedef struct jn_default {
 
 static const jn_default defaults[] = {
     {"security ike gateway G version", "v1-only (IKEv1) -> refused", "ike_version: 2 only",
-     "issue 16 and Junos's [edit security ike gateway] version statement (v1-only unless v2-only is set); the Juniper page "
-     "was not in the offline documentation corpus: not verified here"},
+     "Juniper, Configuring IKE Policies (Junos 12.3, https://juniper.net/documentation/en_US/junos12.3/topics/usage-"
+     "guidelines/services-configuring-ike-policies.html): \"If kmd is the IKE initiator, it uses IKEv1 by default\"; "
+     "the [edit security ike gateway] version page itself was not in the documentation corpus"},
     {"security ipsec proposal P lifetime-seconds", "3600 s", "lifetime_seconds: 3600",
      "seed show output (Hard lifetime: Expires in 3405 s, 3414 s in the list: a 3600 s SA) and `ipsecsim params sa`; "
      "28800 s is the services ipsec-vpn default (https://juniper.net/documentation/en_US/junos9.5/information-products/"

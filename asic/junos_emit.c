@@ -139,9 +139,12 @@ static bool emit_router(sbuf *b, sbuf *keys, const junos_cfg *c, bool inline_key
     put(b, "           spi_out: 0x%08x, spi_in: 0x%08x, copy_outer_dscp: %s, df_bit: %s, replay_window: %u, esn: %s,\n", so, si,
         v->copy_dscp ? "true" : "false", v->df[0] ? v->df : "clear", v->replay ? v->replay : 64,
         v->esn || (p && p->esn) ? "true" : "false");
-    put(b, "           lifetime_seconds: %llu, lifetime_kilobytes: %llu, tunnel_mtu: %u, udp_encap: %s}\n",
+    put(b, "           lifetime_seconds: %llu, lifetime_kilobytes: %llu, tunnel_mtu: %u, udp_encap: %s",
         (unsigned long long)(p && p->life_s ? p->life_s : 3600), (unsigned long long)(p ? p->life_kb : 0),
         v->mtu ? v->mtu : 9000, udp);
+    if (!v->manual_spi && v->policy[0]) put(b, ",\n           ipsec_policy: \"%s\"", v->policy); /* labels for `show` */
+    if (!v->manual_spi && v->gw[0]) put(b, ", ike_gateway: \"%s\"", v->gw);
+    put(b, "}\n");
     if (keys) put(keys, "  \"%s:%s\": {out: %s, in: %s}\n", c->router, v->name, kout, kin);
     memset(kout, 0, sizeof kout);
     memset(kin, 0, sizeof kin);

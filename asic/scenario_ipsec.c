@@ -14,7 +14,7 @@
 
 static const char *const own_keys[] = {"name",   "anchor", "bind",   "local", "remote", "algorithm", "key",
                                        "spi_out", "spi_in", "prefix", "count", "reassemble",
-                                       "installed", NULL};
+                                       "installed", "ipsec_policy", "ike_gateway", NULL};
 /* Keys of the SA table a tunnel states its own way: one SA per direction (direction), spi_out
  * and spi_in (spi), routes via its bind choose it (selector). */
 static const char *const sa_own[] = {"name", "direction", "spi", "algorithm", "key", "local", "remote", "selector", NULL};
@@ -129,6 +129,18 @@ static bool parse_entry(tun_entry *t, cfg_err *err) {
     if (strcmp(s, "true") && strcmp(s, "false"))
       return scenario_ipsec_fail_at(t, "installed", err, "not a boolean (allowed: true, false)");
     t->installed_later = !strcmp(s, "false");
+  }
+  /* Junos's policy and IKE gateway names: labels the `show` views print, no effect on the model */
+  static const char *const labels[2] = {"ipsec_policy", "ike_gateway"};
+  for (int k = 0; k < 2; k++) {
+    t->label[k] = "";
+    if (!cfg_get(t->e, labels[k])) continue;
+    if (!(s = text_of(t, labels[k], err))) return false;
+    bool ok = *s && strlen(s) < sizeof ((asic_tunnel *)0)->ipsec_policy;
+    for (const char *c = s; ok && *c; c++)
+      ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.';
+    if (!ok) return scenario_ipsec_fail_at(t, labels[k], err, "not a name (allowed: 1 to 63 letters, digits, _, - and .)");
+    t->label[k] = s;
   }
   t->count = 1;
   t->counted = cfg_get(t->e, "count") != NULL;

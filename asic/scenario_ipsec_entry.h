@@ -24,6 +24,7 @@ typedef struct tun_entry {
   cfg_doc *keys_doc;           /* FILE */
   char key_file[256];
   bool installed_later;        /* installed: false */
+  const char *label[2];        /* ipsec_policy, ike_gateway ("" = not given) */
 } tun_entry;
 
 /* "BASE.KEY" (BASE alone for an empty key) into buf. */

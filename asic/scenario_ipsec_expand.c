@@ -170,6 +170,8 @@ bool scenario_ipsec_expand(tun_entry *t, uint64_t i, cfg_err *err) {
     return false;
   tu.key_source = t->key_source;
   tu.installed_later = t->installed_later;
+  snprintf(tu.ipsec_policy, sizeof tu.ipsec_policy, "%s", t->label[0]);
+  snprintf(tu.ike_gateway, sizeof tu.ike_gateway, "%s", t->label[1]);
   snprintf(tu.key_file, sizeof tu.key_file, "%s", t->key_file);
   tu.peer = ASIC_NONE;
   snprintf(tu.where, sizeof tu.where, "%s:%u:%u", t->e->file, t->e->line, t->e->col);

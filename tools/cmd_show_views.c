@@ -125,8 +125,9 @@ static void sa_detail(const show_run *r, const cfg_node *t, unsigned long id, un
   fprintf(fp, "  Local Gateway: %s, Remote Gateway: %s\n  Local Identity: %s\n  Remote Identity: %s\n", str(t, "local"),
           str(t, "remote"), any, any);
   fprintf(fp, "  TS Type: proxy-id\n  Version: IKEv2\n  Quantum Secured: No\n  PFS group: N/A\n  Passive mode tunneling: Disabled\n");
-  fprintf(fp, "  DF-bit: %s, Copy-Outer-DSCP: %s, Bind-interface: %s , Policy-name: -\n", str(t, "df_bit"),
-          strcmp(str(t, "copy_outer_dscp"), "true") ? "Disabled" : "Enabled", str(t, "bind"));
+  const char *policy = str(t, "ipsec_policy");
+  fprintf(fp, "  DF-bit: %s, Copy-Outer-DSCP: %s, Bind-interface: %s , Policy-name: %s\n", str(t, "df_bit"),
+          strcmp(str(t, "copy_outer_dscp"), "true") ? "Disabled" : "Enabled", str(t, "bind"), policy && *policy ? policy : "-");
   fprintf(fp, "  Port: %u, Nego#: 0, Fail#: 0, Def-Del#: 0 Flag: 0 \n  Multi-sa, Configured SAs# 0, Negotiated SAs#: 0 \n", port_of(t));
   fprintf(fp, "  Tunnel events:\n    Simulated time 0 s: IPsec SA negotiation succeeds (1 times)\n");
   fprintf(fp, "  Location: FPC %u, PIC %u\n  Anchorship: Slice %u\n  Distribution-Profile: %s\n", fpc, pic, (port % 4) / 2, anchor);
@@ -156,8 +157,9 @@ static void ike_detail(const show_run *r, const cfg_node *t, unsigned long idx, 
   char ic[17], rc[17];
   bool init;
   cookies(t, ic, rc, &init);
-  fprintf(fp, "IKE peer %s, Index %lu, Gateway Name: %s\n  Role: %s, State: UP\n", str(t, "remote"), idx, str(t, "name"),
-          init ? "Initiator" : "Responder");
+  const char *gw = str(t, "ike_gateway");
+  fprintf(fp, "IKE peer %s, Index %lu, Gateway Name: %s\n  Role: %s, State: UP\n", str(t, "remote"), idx,
+          gw && *gw ? gw : str(t, "name"), init ? "Initiator" : "Responder");
   fprintf(fp, "  Initiator cookie: %s, Responder cookie: %s\n  Exchange type: IKEv2, Authentication method: Pre-shared-keys\n", ic, rc);
   fprintf(fp, "  Routing instance: default\n  Local: %s:500, Remote: %s:500\n  Peer ike-id: %s\n", str(t, "local"), str(t, "remote"),
           str(t, "remote"));

@@ -75,6 +75,8 @@ TEST(TunnelErrors, EntryFields) {
                "8:72: ipsec.tunnels[].remote: address family differs from local (allowed: both IPv4 or both IPv6)");
   expect_error("missing", kHead + "    - {name: a, anchor: si-0/0/0, local: 1.0.0.1, remote: 1.0.0.2}\n",
                "8:7: ipsec.tunnels[].bind: missing required key");
+  expect_error("label", kHead + kT + ", ipsec_policy: 'a b'}\n",
+               "8:95: ipsec.tunnels[].ipsec_policy: not a name (allowed: 1 to 63 letters, digits, _, - and .)");
   expect_error("unknown", kHead + kT + ", replay_windw: 64}\n",
                "8:81: ipsec.tunnels[].replay_windw: unknown key (did you mean 'replay_window'?)");
   // a per-SA field's rule is the SA file's, at the tunnel's node

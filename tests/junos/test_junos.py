@@ -219,6 +219,17 @@ def main():
     if out.split("\n")[0] != sample(text, "show security ike security-associations")[0] or rc:
         fail("show ike heading:\n" + out)
     outputs.append(("show stdout", out.encode()))
+    # detail views: the seed's Policy-name and Gateway Name lines, word for word (from the seed)
+    for args, title, prefix in ((["security", "ipsec", "security-associations", "index", "500001", "detail"],
+                                 "show security ipsec security-associations index 500001", "  DF-bit:"),
+                                (["security", "ike", "security-associations", "index", "1", "detail"],
+                                 "show security ike security-associations index 1 detail", "IKE peer ")):
+        rc, out, err = run(["show", os.path.join(WORK, "run"), "--router", "peer1"] + args)
+        want = [l for l in sample(text, title) if l.startswith(prefix)]
+        got = [l for l in out.split("\n") if l.startswith(prefix)]
+        if rc or not want or got != want:
+            fail("show %s: %s != the seed's %s" % (" ".join(args), got, want))
+        outputs.append(("show stdout", out.encode()))
 
     # 4. refusals: one line, nothing else, exit 2
     base = block.split("\n")
