@@ -160,10 +160,11 @@ bool jn_check(junos_cfg *c, char *err, size_t elen) {
   const char *wan = jn_wan_port(c, &c->vpns[0], wbuf, sizeof wbuf);
   for (size_t i = 0; i < c->n_ifs && !c->host_addr[0]; i++) {
     const jn_iface *f = &c->ifs[i];
-    if (strncmp(f->name, "et-", 3) || !f->inet[0] || (wan && !strcmp(f->name, wan))) continue;
-    if (!jn_host_after(f->inet, c->host_addr, sizeof c->host_addr)) continue;
-    char own[48];
-    jn_addr_only(f->inet, own, sizeof own);
+    const char *lan = f->inet[0] ? f->inet : f->inet6; /* the port's modelled address */
+    if (strncmp(f->name, "et-", 3) || !lan[0] || (wan && !strcmp(f->name, wan))) continue;
+    if (!jn_host_after(lan, c->host_addr, sizeof c->host_addr)) continue;
+    char own[64];
+    jn_addr_only(lan, own, sizeof own);
     jn_note(c, "%s:%u: the Host on %s is given %s, the address after the router's own %s (assumed)%s; the router's Host stream sends from it (src:) and the peer's Host stream to it",
             c->path, f->line, f->name, c->host_addr, own,
             strcmp(own, "1.1.1.1") ? "" : " because the seed's test traffic source 1.1.1.1 is Peer1's own et-0/1/8 address");

@@ -170,7 +170,8 @@ static const jn_iface *lan_of(const junos_cfg *c) {
   char wbuf[24];
   const char *wan = c->n_vpns ? jn_wan_port(c, &c->vpns[0], wbuf, sizeof wbuf) : NULL;
   for (size_t i = 0; i < c->n_ifs; i++)
-    if (!strncmp(c->ifs[i].name, "et-", 3) && c->ifs[i].inet[0] && (!wan || strcmp(c->ifs[i].name, wan))) return &c->ifs[i];
+    if (!strncmp(c->ifs[i].name, "et-", 3) && (c->ifs[i].inet[0] || c->ifs[i].inet6[0]) && (!wan || strcmp(c->ifs[i].name, wan)))
+      return &c->ifs[i];
   return NULL;
 }
 
@@ -202,6 +203,7 @@ char *junos_scenario_text(junos_cfg *const *cfgs, size_t n, bool inline_keys, co
           jn_addr_only(c->routes[r].prefix, dst, sizeof dst);
           size_t k = strlen(dst);
           if (k && dst[k - 1] == '0') dst[k - 1] = '2'; /* x.y.z.0/24 -> x.y.z.2 (the seed's 2.2.2.2) */
+          else if (k && dst[k - 1] == ':' && k + 1 < sizeof dst) dst[k] = '2', dst[k + 1] = 0; /* P::/64 -> P::2 */
         }
     if (!lan || !dst[0]) continue;
     put(&b, "  - {name: %s_host, router: %s, port: %s, rate: 10Gbps, frame: 256B, ", c->router, c->router, lan->name);

@@ -260,6 +260,7 @@ bool jn_interpret(junos_cfg *c, const jn_stmts *st, char *err, size_t elen) {
     const jn_stmt *s = &st->v[i];
     const char *top = W(0);
     bool ok = true;
+    const int rib6 = !strcmp(W(1), "rib") && !strcmp(W(2), "inet6.0") ? 2 : 0;
     if (!strcmp(top, "security") && !strcmp(W(1), "ipsec")) ok = ipsec_stmt(c, s, &ig, err, elen);
     else if (!strcmp(top, "security") && !strcmp(W(1), "ike")) ok = ike_stmt(c, s, &ig, err, elen);
     else if (!strcmp(top, "interfaces")) ok = iface_stmt(c, s, &ig, err, elen);
@@ -274,12 +275,13 @@ bool jn_interpret(junos_cfg *c, const jn_stmts *st, char *err, size_t elen) {
       else if (!strcmp(W(3), "next-hop-service") && !strcmp(W(4), "outside-service-interface")) snprintf(ss->outside, sizeof ss->outside, "%s", W(5));
       else if (!strcmp(W(3), "ipsec-vpn")) snprintf(ss->vpn, sizeof ss->vpn, "%s", W(4));
       else ignore(&ig, s, 4);
-    } else if (!strcmp(top, "routing-options") && !strcmp(W(1), "static") && !strcmp(W(2), "route") && !strcmp(W(4), "next-hop")) {
+    } else if (!strcmp(top, "routing-options") && !strcmp(W(rib6 + 1), "static") && !strcmp(W(rib6 + 2), "route") &&
+               !strcmp(W(rib6 + 4), "next-hop")) { /* IPv6 static routes: routing-options rib inet6.0 static ... */
       if (c->n_routes == JN_MAX) ok = refuse(c, s, err, elen, "too many static routes (allowed: 64)");
       else {
         jn_route *r = &c->routes[c->n_routes++];
-        snprintf(r->prefix, sizeof r->prefix, "%s", W(3));
-        snprintf(r->nh, sizeof r->nh, "%s", W(5));
+        snprintf(r->prefix, sizeof r->prefix, "%s", W(rib6 + 3));
+        snprintf(r->nh, sizeof r->nh, "%s", W(rib6 + 5));
         r->line = s->line;
       }
     } else {

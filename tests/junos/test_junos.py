@@ -314,8 +314,34 @@ def main():
     write("v6.conf", v6)
     rc, out, err = run(["junos", "import", "v6.conf", "--mirror", "-o", "v6.yaml"])
     rc2, out2, err2 = run(["run", "v6.yaml", "-q"]) if rc == 0 else (rc, "", "")
-    if rc or rc2 or 'local: "1611::2", remote: "1611::1"' not in open(os.path.join(WORK, "v6.yaml")).read():
-        fail("IPv6 gateway: exit %d/%d %s %s" % (rc, rc2, err, err2))
+    v6y = open(os.path.join(WORK, "v6.yaml")).read()
+    # the mirror's WAN port takes the old gateway address in its own family (once kept 1611::2)
+    if rc or rc2 or 'local: "1611::2", remote: "1611::1"' not in v6y or v6y.count('{name: et-0/2/10, address: "1611::1/64"}') != 1:
+        fail("IPv6 gateway: exit %d/%d %s %s\n%s" % (rc, rc2, err, err2, v6y))
+    # 6d. an IPv6 LAN on both ends (rib inet6.0 static route): --mirror gives Peer2 the routed
+    # prefix's first address and routes Peer1's LAN back; the Hosts are the addresses after
+    # each router's own; both directions delivered (the scenario's run.sent = run.received)
+    lan6 = v6.replace("et-0/1/8 unit 0 family inet address 1.1.1.1/24", "et-0/1/8 unit 0 family inet6 address 2001:db8:1::1/64")
+    lan6 = lan6.replace("set routing-options static route 2.2.2.0/24 next-hop st0.1",
+                        "set routing-options rib inet6.0 static route 2001:db8:2::/64 next-hop st0.1")
+    if lan6.count("2001:db8:") != 2:
+        fail("IPv6 LAN: the seed block changed (statements not found)")
+    write("lan6.conf", lan6)
+    rc, out, err = run(["junos", "import", "lan6.conf", "--mirror", "-o", "lan6.yaml"])
+    rc2, out2, err2 = run(["run", "lan6.yaml", "-q", "--out", "lan6_run"]) if rc == 0 else (rc, "", "")
+    if rc2 == 0:  # byte-exact both ways: every delivered IPv6 packet compared by its sink
+        fl = json.load(open(os.path.join(WORK, "lan6_run", "report.json")))["stats"]["flow"]
+        for name in ("peer1_host", "peer2_host"):
+            got = [fl[name][k]["value"] for k in ("rx_pkts", "payload_checked", "payload_mismatch")]
+            if got[0] == 0 or got[1] != got[0] or got[2] != 0:
+                fail("IPv6 LAN mirror %s: rx, checked, mismatch = %s" % (name, got))
+    l6 = open(os.path.join(WORK, "lan6.yaml")).read() if rc == 0 else ""
+    want6 = ['{name: et-0/1/8, address: "2001:db8:1::1/64"}', '{name: et-0/1/8, address: "2001:db8:2::1/64"}',
+             '{prefix: "2001:db8:2::/64", via: st0.1}', '{prefix: "2001:db8:1::/64", via: st0.1}',
+             'src: "2001:db8:1::2", dst: "2001:db8:2::2"', 'src: "2001:db8:2::2", dst: "2001:db8:1::2"']
+    missing = [w for w in want6 if w not in l6]
+    if rc or rc2 or missing:
+        fail("IPv6 LAN mirror: exit %d/%d %s %s missing %s\n%s" % (rc, rc2, err, err2, missing, l6))
 
     # 7. no secret in any output but the keys files
     needles = [("psk raw", PSK), ("psk hex", PSK.hex().encode()), ("psk HEX", PSK.hex().upper().encode())]
