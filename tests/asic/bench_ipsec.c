@@ -29,7 +29,7 @@
 #include "tools/bench_clock.h"
 
 static const char kHead[] =
-    "version: 1\nplatform: {preset: MX304, lmics: 1, port_mode: 16x100GE}\n"
+    "version: 1\npayload: none\nplatform: {preset: MX304, lmics: 1, port_mode: 16x100GE}\n"
     "interfaces:\n"
     "  - {name: et-0/0/4, address: 10.0.4.1/24}\n  - {name: et-0/0/5, address: 10.0.5.1/24}\n"
     "  - {name: et-0/0/6, address: 16.1.0.2/16}\n  - {name: et-0/0/7, address: 16.2.0.2/16}\n";
