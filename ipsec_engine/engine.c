@@ -150,6 +150,9 @@ void engine_destroy(engine *e) {
   free(e);
 }
 
+const engine_sa *engine_sa_config(const engine *e, uint32_t i) { return &e->cfgs[i]; }
+engine_dir engine_sa_dir(const engine *e, uint32_t i) { return (engine_dir)e->sas[i].dir; }
+
 sim_fs engine_period_fs(const engine *e) { return e->period; }
 
 uint32_t engine_job_alloc(engine *e) {

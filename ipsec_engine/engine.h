@@ -171,6 +171,10 @@ typedef struct engine engine;
 engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_sas,
                       engine_emit_fn emit, void *ctx, char *why, size_t why_len);
 void engine_destroy(engine *e);
+/* SA index i's configuration as created (i < n_sas) and its direction (read from the
+ * engine's per-SA state, the line an offer touches anyway). */
+const engine_sa *engine_sa_config(const engine *e, uint32_t i);
+engine_dir engine_sa_dir(const engine *e, uint32_t i);
 
 sim_fs engine_period_fs(const engine *e);
 /* Advances to t, then admits the descriptor (or drops it, emitting the DROP / HOST at t),

@@ -26,7 +26,6 @@ struct engine_pg {
   engine_pg_host host;
   engine_params p;
   engine_pg_sa *bind;
-  engine_sa *shapes;
   uint32_t *seen;           /* inbound: highest sequence number offered (32 bits) */
   engine_pg_tunnel_stats *tun;
   sim_fs w0, w1;
@@ -81,11 +80,9 @@ engine_pg *engine_pg_create(uint32_t slice, const engine_params *p, const engine
   g->w1 = SIM_FS_NEVER;
   g->free_slot = UINT32_MAX;
   g->bind = malloc((n_sas ? n_sas : 1) * sizeof *g->bind);
-  g->shapes = malloc((n_sas ? n_sas : 1) * sizeof *g->shapes);
   g->seen = malloc((n_sas ? n_sas : 1) * sizeof *g->seen);
-  if (!g->bind || !g->shapes || !g->seen) return engine_pg_destroy(g), NULL;
+  if (!g->bind || !g->seen) return engine_pg_destroy(g), NULL;
   memcpy(g->bind, bind, n_sas * sizeof *bind);
-  memcpy(g->shapes, sas, n_sas * sizeof *sas);
   for (uint32_t i = 0; i < n_sas; i++) g->seen[i] = (uint32_t)sas[i].initial_seq;
   g->e = engine_create(p, sas, n_sas, on_emit, g, why, why_len);
   if (!g->e) return engine_pg_destroy(g), NULL;
@@ -96,7 +93,6 @@ void engine_pg_destroy(engine_pg *g) {
   if (!g) return;
   engine_destroy(g->e);
   free(g->bind);
-  free(g->shapes);
   free(g->seen);
   free(g->slots);
   free(g->credits.v);
@@ -151,7 +147,7 @@ static uint32_t widen_seq(engine_pg *g, uint32_t sa_index, uint16_t lo) {
 /* Payload real: the transform of the packet's bytes into slot u (engine_pg_host.bytes). */
 static engine_pg_bytes real_bytes(engine_pg *g, uint32_t u, const sim_pkt *pkt, sim_fs t) {
   engine_pg_bytes r = {.head = SIM_PAYLOAD_NONE, .icv_ok = true, .reason = ESP_R_OK};
-  g->host.bytes(g->host.ctx, g->bind[pkt->sa].tunnel, g->shapes[pkt->sa].dir, pkt, t, &r);
+  g->host.bytes(g->host.ctx, g->bind[pkt->sa].tunnel, engine_sa_dir(g->e, pkt->sa), pkt, t, &r);
   g->slots[u].pkt.payload = SIM_PAYLOAD_NONE;
   g->slots[u].bytes = r.head;
   g->slots[u].real = r.reason;
@@ -165,7 +161,8 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
   const bool real = g->host.bytes && pkt->payload != SIM_PAYLOAD_NONE && pkt->sa < g->n_sas;
   engine_desc d = {.user = u, .sa = pkt->sa, .icv_ok = true};
   d.ip_bytes = pkt->bytes > ENGINE_ETH_OVERHEAD ? pkt->bytes - ENGINE_ETH_OVERHEAD : 0;
-  if (pkt->sa < g->n_sas && g->shapes[si].dir == ENGINE_DECRYPT) {
+  const engine_dir dir = pkt->sa < g->n_sas ? engine_sa_dir(g->e, si) : ENGINE_ENCRYPT;
+  if (pkt->sa < g->n_sas && dir == ENGINE_DECRYPT) {
     d.clear_ip_bytes = pkt->inner_bytes;
     d.seq = widen_seq(g, si, pkt->esp_seq16);
     if (real) { /* the bytes say what the descriptor infers */
@@ -180,7 +177,7 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
     uint32_t b = pkt->bytes;
     ring_push(&g->credits, &b);
     g->credit_bytes += pkt->bytes;
-    if (real && g->shapes[si].dir == ENGINE_ENCRYPT) real_bytes(g, u, pkt, t);
+    if (real && dir == ENGINE_ENCRYPT) real_bytes(g, u, pkt, t);
   } else {
     g->host.credit(g->host.ctx, g->slice, pkt->bytes, t);
   }
@@ -217,14 +214,14 @@ esp_reason engine_pg_drop_reason(engine_drop why, engine_dir dir) {
 /* real: payload real, the byte transform's outcome (a drop it caused counts under it). */
 static void count_sa(engine_pg *g, const engine_out *o, const sim_pkt *in, uint32_t inner, esp_reason real) {
   if (o->sa >= g->n_sas || !in_window(g, o->release_fs)) return;
-  sa_stats *st = &g->tun[g->bind[o->sa].tunnel].sa[g->shapes[o->sa].dir];
+  sa_stats *st = &g->tun[g->bind[o->sa].tunnel].sa[o->dir]; /* o->dir: the SA's (engine.h) */
   if (o->kind == ENGINE_OUT_HOST) {
     sa_stats_count(st, ESP_R_MTU_ICMP_SENT);
   } else if (o->kind == ENGINE_OUT_DROP) {
     const bool by_bytes = real != ESP_R_OK && o->reason == ENGINE_DROP_ICV_MISMATCH;
     if (by_bytes && real < ESP_R_COUNT) g->real_drops[real]++;
-    sa_stats_count(st, by_bytes ? real : engine_pg_drop_reason(o->reason, g->shapes[o->sa].dir));
-  } else if (g->shapes[o->sa].dir == ENGINE_ENCRYPT) {
+    sa_stats_count(st, by_bytes ? real : engine_pg_drop_reason(o->reason, o->dir));
+  } else if (o->dir == ENGINE_ENCRYPT) {
     sa_stats_add(st, IPSEC_CTR_ENC_PKTS, 1);
     sa_stats_add(st, IPSEC_CTR_ENC_BYTES, inner);
     if (o->frag_count > 1 && o->frag_index == 0) sa_stats_add(st, IPSEC_CTR_MTU_FRAGMENTED, 1);
@@ -258,7 +255,7 @@ static void outcome(engine_pg *g, sim_fs t, const engine_out *o) {
       uint32_t inner = p.bytes - ENGINE_ETH_OVERHEAD;
       if (o->frag_count > 1) {
         engine_esp_plan plan;
-        engine_esp_plan_encrypt(&g->shapes[o->sa], g->host.family(g->host.ctx, p.route_key), false, inner, &plan);
+        engine_esp_plan_encrypt(engine_sa_config(g->e, o->sa), g->host.family(g->host.ctx, p.route_key), false, inner, &plan);
         inner = engine_plan_at(&plan, o->frag_index)->inner_bytes;
         p.pid |= (uint64_t)o->frag_index << 56;
       }
