@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_events.h"
 #include "asic_ipsec_rt.h"
 #include "ipsec_engine/esp_frag.h"
 
@@ -12,12 +13,16 @@
 
 typedef struct asic_ipsec_bytes {
   sa_db *db;            /* [n_routers] */
-  sa **out_sa, **in_sa; /* [n_tunnels] in their router's database */
+  sa **out_sa, **in_sa; /* [n_stats] in their router's database: tunnel t's declared pair at
+                           t, `events:` generation k >= 1 at its stats index (gen_stats) */
+  uint32_t n_sa;        /* n_stats of the run-time state (asic_ipsec_rt.h) */
   uint32_t *link;       /* [pool handles] next buffer of an output chain */
   uint32_t n_link;
   uint8_t *scratch;     /* ESP_BURST_OUT_CAP: one datagram's ESP packets */
   uint8_t host[ESP_HOST_CAP];
-  sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SA (NULL db where none) */
+  sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SAs, one per generation
+                           (NULL db where none) */
+  uint32_t *peer_cur;   /* [n_flows] the mirror the peer sends on (index into peer[fi].sas) */
   uint32_t *peer_next;  /* [n_flows] the datagram's ESP packets not sent yet (a chain) */
   uint64_t pending;
   /* TEST ONLY (environment IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY=N): one byte of every
@@ -101,13 +106,13 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
   uint32_t n;
   const uint8_t *f = asic_pkt_bytes(w, in, &n);
   r->head = SIM_PAYLOAD_NONE;
-  if (!f || n < ETH_HDR || tunnel >= w->n_tunnels) {
+  if (!f || n < ETH_HDR || tunnel >= b->n_sa) {
     r->icv_ok = false;
     r->reason = ESP_R_OUTER_MALFORMED;
     if (f) asic_bytes_release(&w->bytes, in->payload);
     return;
   }
-  sa_db *db = &b->db[w->tunnels[tunnel].router];
+  sa_db *db = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router];
   if (dir == ENGINE_ENCRYPT) {
     esp_burst burst;
     r->reason = esp_encrypt_burst_on(db, b->out_sa[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch,
@@ -134,62 +139,103 @@ void asic_ipsec_bytes_hooks(engine_pg_host *h) {
   h->bytes_free = chain_free;
 }
 
-/* The remote peer's outbound mirror of tunnel tu's inbound SA. */
-static sa_config mirror_of(const asic_tunnel *tu) {
-  sa_config c = tu->in;
+/* The remote peer's outbound mirror of an inbound SA (tunnel's or one generation's). */
+static sa_config mirror_of(const sa_config *in) {
+  sa_config c = *in;
   c.dir = SA_OUTBOUND;
-  c.local = tu->in.remote;
-  c.remote = tu->in.local;
+  c.local = in->remote;
+  c.remote = in->local;
   c.has_selector = false;
   return c;
 }
 
+/* SA pair idx (stats index) into its router's database, under names unique there. Every SA
+ * of the run is added here at the start, also those `events:` install later: when each one
+ * exists is the SPI demux's and the outbound epochs' rule (asic_events.h, at the lookup, the
+ * same in both payload modes); the bytes are transformed on the SA the lookup bound. */
+static bool add_pair(asic_ipsec_bytes *b, sa_db *db, uint32_t idx, uint32_t t, uint32_t gen, const sa_config *o,
+                     const sa_config *i, char *why, size_t len) {
+  sa_config out = *o, in = *i;
+  if (gen) snprintf(out.name, sizeof out.name, "%u.g%u.out", t, gen), snprintf(in.name, sizeof in.name, "%u.g%u.in", t, gen);
+  else snprintf(out.name, sizeof out.name, "%u.out", t), snprintf(in.name, sizeof in.name, "%u.in", t);
+  bool ok = sa_db_add(db, &out, why, len);
+  if (ok) b->out_sa[idx] = db->sas[db->n - 1], ok = sa_db_add(db, &in, why, len);
+  if (ok) b->in_sa[idx] = db->sas[db->n - 1];
+  memset(out.key, 0, sizeof out.key), memset(in.key, 0, sizeof in.key);
+  memset(out.salt, 0, sizeof out.salt), memset(in.salt, 0, sizeof in.salt);
+  return ok;
+}
+
+/* The peer of flow fi (esp_of: t): one mirror per generation of t, in generation order. */
+static bool add_peer(asic_world *w, asic_ipsec_bytes *b, uint32_t fi, uint32_t t, char *why, size_t len) {
+  const asic_events *ev = w->sa_events;
+  const uint32_t k0 = ev ? ev->first[t] : 0, k1 = ev ? ev->first[t + 1] : 1;
+  if (!db_init(&b->peer[fi])) return snprintf(why, len, "out of memory"), false;
+  for (uint32_t k = k0; k < k1; k++) {
+    sa_config c = mirror_of(ev ? &ev->gens[k].in : &w->tunnels[t].in);
+    snprintf(c.name, sizeof c.name, "g%u", ev ? ev->gens[k].gen : 0);
+    const bool ok = sa_db_add(&b->peer[fi], &c, why, len);
+    memset(c.key, 0, sizeof c.key), memset(c.salt, 0, sizeof c.salt);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
   if (w->payload_mode != ASIC_PAYLOAD_REAL || !w->n_tunnels) return true;
-  if (w->sa_events) /* the generations of events: are not in the per-router databases yet */
-    return snprintf(err, errlen, "payload: real: not supported with events: yet (allowed: payload: none)"), false;
   asic_ipsec_bytes *b = calloc(1, sizeof *b);
   if (!b) return snprintf(err, errlen, "out of memory"), false;
   w->ipsec_bytes = b;
+  const asic_ipsec_rt *rt = w->ipsec;
+  const asic_events *ev = w->sa_events;
+  b->n_sa = rt->n_stats;
   b->db = calloc(w->n_routers, sizeof *b->db);
-  b->out_sa = calloc(w->n_tunnels, sizeof *b->out_sa);
-  b->in_sa = calloc(w->n_tunnels, sizeof *b->in_sa);
+  b->out_sa = calloc(b->n_sa, sizeof *b->out_sa);
+  b->in_sa = calloc(b->n_sa, sizeof *b->in_sa);
   b->scratch = malloc(ESP_BURST_OUT_CAP);
   b->peer = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer);
   b->peer_next = malloc((w->n_flows ? w->n_flows : 1) * sizeof *b->peer_next);
-  if (!b->db || !b->out_sa || !b->in_sa || !b->scratch || !b->peer || !b->peer_next)
+  b->peer_cur = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer_cur);
+  if (!b->db || !b->out_sa || !b->in_sa || !b->scratch || !b->peer || !b->peer_next || !b->peer_cur)
     return snprintf(err, errlen, "out of memory"), false;
   const char *tc = getenv("IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY");
   b->test_corrupt_every = tc ? strtoull(tc, NULL, 10) : 0;
   for (uint32_t r = 0; r < w->n_routers; r++)
     if (!db_init(&b->db[r])) return snprintf(err, errlen, "out of memory"), false;
   char why[256];
-  for (uint32_t t = 0; t < w->n_tunnels; t++) {
+  const uint32_t n_pairs = ev ? ev->n_gens : w->n_tunnels;
+  for (uint32_t k = 0; k < n_pairs; k++) {
+    const asic_sa_gen *g = ev ? &ev->gens[k] : NULL;
+    const uint32_t t = g ? g->tunnel : k, gen = g ? g->gen : 0;
     const asic_tunnel *tu = &w->tunnels[t];
-    sa_db *db = &b->db[tu->router];
-    sa_config out = tu->out, in = tu->in; /* one name per SA in the database */
-    snprintf(out.name, sizeof out.name, "%u.out", t);
-    snprintf(in.name, sizeof in.name, "%u.in", t);
-    if (!sa_db_add(db, &out, why, sizeof why)) goto refused;
-    b->out_sa[t] = db->sas[db->n - 1];
-    if (!sa_db_add(db, &in, why, sizeof why)) goto refused;
-    b->in_sa[t] = db->sas[db->n - 1];
-    continue;
-  refused:
-    snprintf(err, errlen, "payload real: tunnel %s: %s (allowed: payload: none)", tu->name, why);
+    if (add_pair(b, &b->db[tu->router], g ? rt->gen_stats[k] : t, t, gen, g ? &g->out : &tu->out, g ? &g->in : &tu->in,
+                 why, sizeof why))
+      continue;
+    if (gen) snprintf(err, errlen, "payload real: tunnel %s generation g%u (events:): %s (allowed: payload: none)", tu->name, gen, why);
+    else snprintf(err, errlen, "payload real: tunnel %s: %s (allowed: payload: none)", tu->name, why);
     return false;
   }
   for (uint32_t fi = 0; fi < w->n_flows; fi++) {
     b->peer_next[fi] = SIM_PAYLOAD_NONE;
     const uint32_t t = w->flows[fi].esp_of;
     if (t >= w->n_tunnels) continue;
-    sa_config c = mirror_of(&w->tunnels[t]);
-    if (!db_init(&b->peer[fi]) || !sa_db_add(&b->peer[fi], &c, why, sizeof why)) {
+    if (!add_peer(w, b, fi, t, why, sizeof why)) {
       snprintf(err, errlen, "%s: payload real: the peer of tunnel %s: %s", w->tunnels[t].where, w->tunnels[t].name, why);
       return false;
     }
   }
   return true;
+}
+
+/* The peer's mirror for the SPI the stream sends on (the generation asic_events_peer_gen chose
+ * for the packet's send time; the one mirror without events:). */
+static sa *peer_sa(asic_ipsec_bytes *b, uint32_t fi, uint32_t spi) {
+  sa_db *db = &b->peer[fi];
+  for (size_t i = 0; i < db->n; i++) {
+    const size_t j = (b->peer_cur[fi] + i) % db->n;
+    if (db->sas[j]->cfg.spi == spi) return b->peer_cur[fi] = (uint32_t)j, db->sas[j];
+  }
+  return db->sas[b->peer_cur[fi]];
 }
 
 uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *p, bool first, uint32_t inner_frame) {
@@ -205,7 +251,7 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
     if (h == SIM_PAYLOAD_NONE) return h;
     const uint8_t *f = asic_bytes_buf(&w->bytes, h);
     esp_burst burst;
-    esp_reason r = esp_encrypt_burst_on(&b->peer[fi], b->peer[fi].sas[0], f + ETH_HDR, w->bytes.len[h] - ETH_HDR,
+    esp_reason r = esp_encrypt_burst_on(&b->peer[fi], peer_sa(b, fi, p->spi), f + ETH_HDR, w->bytes.len[h] - ETH_HDR,
                                         now_ns(p->t_first_in), b->scratch, ESP_BURST_OUT_CAP, b->host, sizeof b->host,
                                         &burst, NULL);
     if (r == ESP_R_OK) b->peer_next[fi] = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
@@ -220,6 +266,11 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 }
 
 uint64_t asic_ipsec_bytes_pending(const asic_world *w) { return w->ipsec_bytes ? w->ipsec_bytes->pending : 0; }
+const sa *asic_ipsec_bytes_sa(const asic_world *w, uint32_t i, bool inbound) {
+  const asic_ipsec_bytes *b = w->ipsec_bytes;
+  if (!b || i >= b->n_sa) return NULL;
+  return inbound ? b->in_sa[i] : b->out_sa[i];
+}
 uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w) {
   return w->ipsec_bytes ? w->ipsec_bytes->test_corrupted : 0;
 }
@@ -236,6 +287,7 @@ void asic_ipsec_bytes_free(asic_world *w) {
   free(b->scratch);
   free(b->peer);
   free(b->peer_next);
+  free(b->peer_cur);
   free(b->link);
   free(b);
   w->ipsec_bytes = NULL;

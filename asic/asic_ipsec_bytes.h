@@ -29,6 +29,10 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 /* Buffers made ahead for ESP packets their sources have not sent yet (the census of
  * asic_sim_conservation excludes them). */
 uint64_t asic_ipsec_bytes_pending(const asic_world *w);
+/* The byte path's SA of stats index i (asic_ipsec_rt.h: tunnel t at t, an `events:`
+ * generation >= 1 at its gen_stats index), outbound or inbound; NULL without payload real. Its
+ * counters (ctr) are the real ESP code's, next to the engine's (sa.ROUTER.NAME[.gK].*). */
+const sa *asic_ipsec_bytes_sa(const asic_world *w, uint32_t i, bool inbound);
 /* TEST ONLY: packets corrupted after decryption by IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY. */
 uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w);
 
