@@ -16,6 +16,11 @@ typedef struct asic_ipsec_bytes {
   sa **out_sa, **in_sa; /* [n_stats] in their router's database: tunnel t's declared pair at
                            t, `events:` generation k >= 1 at its stats index (gen_stats) */
   uint32_t n_sa;        /* n_stats of the run-time state (asic_ipsec_rt.h) */
+  sa_db **in_db;        /* [n_stats] the database holding in_sa: its router's, or one of the
+                           router's extra ones when another local gateway's inbound SA there
+                           has the same SPI (the demux tells them apart: asic_ipsec_rt.h) */
+  sa_db **xdb;          /* [n_xdb] the extra inbound databases, each of one router */
+  uint32_t *xdb_router, n_xdb;
   uint32_t *link;       /* [pool handles] next buffer of an output chain */
   uint32_t n_link;
   uint8_t *scratch;     /* ESP_BURST_OUT_CAP: one datagram's ESP packets */
@@ -89,15 +94,18 @@ static uint32_t chain_take(void *ctx, uint32_t head, uint32_t i) {
   return head;
 }
 
-/* The sequence number of an ESP packet's header (low 32 bits), 0 when it has none. */
-static uint32_t esp_seq_of(const uint8_t *ip, size_t n) {
+/* The sequence number of an ESP packet's header (low 32 bits) and its SPI, 0 when it has none. */
+static uint32_t esp_seq_of(const uint8_t *ip, size_t n, uint32_t *spi) {
   size_t at;
   uint8_t proto;
+  *spi = 0;
   if (n >= 20 && ip[0] >> 4 == 4) at = (size_t)(ip[0] & 15u) * 4, proto = ip[9];
   else if (n >= 40 && ip[0] >> 4 == 6) at = 40, proto = ip[6];
   else return 0;
   if (proto == 17) at += 8;
-  return at + 8 <= n ? pkt_rd32(ip + at + 4) : 0;
+  if (at + 8 > n) return 0;
+  *spi = pkt_rd32(ip + at);
+  return pkt_rd32(ip + at + 4);
 }
 
 static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt *in, sim_fs t, engine_pg_bytes *r) {
@@ -112,16 +120,22 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
     if (f) asic_bytes_release(&w->bytes, in->payload);
     return;
   }
-  sa_db *db = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router];
   if (dir == ENGINE_ENCRYPT) {
+    sa_db *db = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router];
     esp_burst burst;
     r->reason = esp_encrypt_burst_on(db, b->out_sa[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch,
                                      ESP_BURST_OUT_CAP, b->host, sizeof b->host, &burst, NULL);
     if (r->reason == ESP_R_OK) r->head = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
   } else {
-    r->seq = esp_seq_of(f + ETH_HDR, n - ETH_HDR);
+    uint32_t spi;
+    r->seq = esp_seq_of(f + ETH_HDR, n - ETH_HDR, &spi);
     size_t out_len = 0;
-    r->reason = esp_decrypt(db, f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch, ESP_BURST_OUT_CAP, &out_len, NULL);
+    const sa *named = spi ? sa_db_find_inbound(b->in_db[tunnel], spi) : NULL;
+    if (named && named != b->in_sa[tunnel]) /* the bytes name another SA than the lookup bound: */
+      r->reason = ESP_R_ICV_MISMATCH;       /* the bound SA's key fails them (SPI in the AAD) */
+    else
+      r->reason = esp_decrypt(b->in_db[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch, ESP_BURST_OUT_CAP,
+                              &out_len, NULL);
     r->icv_ok = r->reason == ESP_R_OK;
     size_t off = 0;
     if (r->icv_ok) r->head = chain_burst(w, f, b->scratch, &off, &out_len, 1);
@@ -153,14 +167,36 @@ static sa_config mirror_of(const sa_config *in) {
  * of the run is added here at the start, also those `events:` install later: when each one
  * exists is the SPI demux's and the outbound epochs' rule (asic_events.h, at the lookup, the
  * same in both payload modes); the bytes are transformed on the SA the lookup bound. */
-static bool add_pair(asic_ipsec_bytes *b, sa_db *db, uint32_t idx, uint32_t t, uint32_t gen, const sa_config *o,
+/* The database of router r for inbound SA c: the router's own unless its SPI is taken there
+ * (an inbound SA of another local gateway: the one-gateway case is refused by the loader and
+ * spi_insert), then the first extra one of r without it, else a new one. NULL: out of memory. */
+static sa_db *inbound_db(asic_ipsec_bytes *b, uint32_t r, const sa_config *c) {
+  if (!sa_db_find_inbound(&b->db[r], c->spi)) return &b->db[r];
+  for (uint32_t x = 0; x < b->n_xdb; x++)
+    if (b->xdb_router[x] == r && !sa_db_find_inbound(b->xdb[x], c->spi)) return b->xdb[x];
+  sa_db **nx = realloc(b->xdb, (b->n_xdb + 1) * sizeof *nx);
+  if (nx) b->xdb = nx;
+  uint32_t *nr = realloc(b->xdb_router, (b->n_xdb + 1) * sizeof *nr);
+  if (nr) b->xdb_router = nr;
+  sa_db *db = nx && nr ? malloc(sizeof *db) : NULL;
+  if (!db) return NULL;
+  if (!db_init(db)) return free(db), NULL;
+  b->xdb[b->n_xdb] = db, b->xdb_router[b->n_xdb++] = r;
+  return db;
+}
+
+static bool add_pair(asic_ipsec_bytes *b, uint32_t router, uint32_t idx, uint32_t t, uint32_t gen, const sa_config *o,
                      const sa_config *i, char *why, size_t len) {
+  sa_db *db = &b->db[router];
   sa_config out = *o, in = *i;
   if (gen) snprintf(out.name, sizeof out.name, "%u.g%u.out", t, gen), snprintf(in.name, sizeof in.name, "%u.g%u.in", t, gen);
   else snprintf(out.name, sizeof out.name, "%u.out", t), snprintf(in.name, sizeof in.name, "%u.in", t);
   bool ok = sa_db_add(db, &out, why, len);
-  if (ok) b->out_sa[idx] = db->sas[db->n - 1], ok = sa_db_add(db, &in, why, len);
-  if (ok) b->in_sa[idx] = db->sas[db->n - 1];
+  if (ok) b->out_sa[idx] = db->sas[db->n - 1];
+  sa_db *idb = ok ? inbound_db(b, router, &in) : NULL;
+  if (ok && !idb) ok = false, snprintf(why, len, "out of memory");
+  if (ok) ok = sa_db_add(idb, &in, why, len);
+  if (ok) b->in_sa[idx] = idb->sas[idb->n - 1], b->in_db[idx] = idb;
   memset(out.key, 0, sizeof out.key), memset(in.key, 0, sizeof in.key);
   memset(out.salt, 0, sizeof out.salt), memset(in.salt, 0, sizeof in.salt);
   return ok;
@@ -192,11 +228,12 @@ bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
   b->db = calloc(w->n_routers, sizeof *b->db);
   b->out_sa = calloc(b->n_sa, sizeof *b->out_sa);
   b->in_sa = calloc(b->n_sa, sizeof *b->in_sa);
+  b->in_db = calloc(b->n_sa, sizeof *b->in_db);
   b->scratch = malloc(ESP_BURST_OUT_CAP);
   b->peer = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer);
   b->peer_next = malloc((w->n_flows ? w->n_flows : 1) * sizeof *b->peer_next);
   b->peer_cur = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer_cur);
-  if (!b->db || !b->out_sa || !b->in_sa || !b->scratch || !b->peer || !b->peer_next || !b->peer_cur)
+  if (!b->db || !b->out_sa || !b->in_sa || !b->in_db || !b->scratch || !b->peer || !b->peer_next || !b->peer_cur)
     return snprintf(err, errlen, "out of memory"), false;
   const char *tc = getenv("IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY");
   b->test_corrupt_every = tc ? strtoull(tc, NULL, 10) : 0;
@@ -208,7 +245,7 @@ bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
     const asic_sa_gen *g = ev ? &ev->gens[k] : NULL;
     const uint32_t t = g ? g->tunnel : k, gen = g ? g->gen : 0;
     const asic_tunnel *tu = &w->tunnels[t];
-    if (add_pair(b, &b->db[tu->router], g ? rt->gen_stats[k] : t, t, gen, g ? &g->out : &tu->out, g ? &g->in : &tu->in,
+    if (add_pair(b, tu->router, g ? rt->gen_stats[k] : t, t, gen, g ? &g->out : &tu->out, g ? &g->in : &tu->in,
                  why, sizeof why))
       continue;
     if (gen) snprintf(err, errlen, "payload real: tunnel %s generation g%u (events:): %s (allowed: payload: none)", tu->name, gen, why);
@@ -279,6 +316,10 @@ void asic_ipsec_bytes_free(asic_world *w) {
   asic_ipsec_bytes *b = w->ipsec_bytes;
   if (!b) return;
   for (uint32_t r = 0; b->db && r < w->n_routers; r++) sa_db_free(&b->db[r]);
+  for (uint32_t x = 0; x < b->n_xdb; x++) sa_db_free(b->xdb[x]), free(b->xdb[x]);
+  free(b->xdb);
+  free(b->xdb_router);
+  free(b->in_db);
   for (uint32_t fi = 0; b->peer && fi < w->n_flows; fi++)
     if (b->peer[fi].sas) sa_db_free(&b->peer[fi]);
   free(b->db);
