@@ -16,10 +16,12 @@ typedef struct asic_ipsec_bytes {
   sa **out_sa, **in_sa; /* [n_stats] in their router's database: tunnel t's declared pair at
                            t, `events:` generation k >= 1 at its stats index (gen_stats) */
   uint32_t n_sa;        /* n_stats of the run-time state (asic_ipsec_rt.h) */
-  sa_db **in_db;        /* [n_stats] the database holding in_sa: its router's, or one of the
-                           router's extra ones when another local gateway's inbound SA there
-                           has the same SPI (the demux tells them apart: asic_ipsec_rt.h) */
-  sa_db **xdb;          /* [n_xdb] the extra inbound databases, each of one router */
+  sa_db **out_db, **in_db; /* [n_stats] the databases holding out_sa / in_sa: their router's,
+                           or one of the router's extra ones when another SA of that direction
+                           there has the same SPI (another local gateway or peer: the demux
+                           and the routes tell them apart, asic_ipsec_rt.h) */
+  sa_db **xdb;          /* [n_xdb] the extra databases, each of one router (its ICMP limiter
+                           is the router's: copied in and out around each encryption) */
   uint32_t *xdb_router, n_xdb;
   uint32_t *link;       /* [pool handles] next buffer of an output chain */
   uint32_t n_link;
@@ -121,10 +123,12 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
     return;
   }
   if (dir == ENGINE_ENCRYPT) {
-    sa_db *db = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router];
+    sa_db *rdb = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router], *db = b->out_db[tunnel];
+    if (db != rdb) db->icmp = rdb->icmp; /* one ICMP too-big limiter per router */
     esp_burst burst;
     r->reason = esp_encrypt_burst_on(db, b->out_sa[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch,
                                      ESP_BURST_OUT_CAP, b->host, sizeof b->host, &burst, NULL);
+    if (db != rdb) rdb->icmp = db->icmp;
     if (r->reason == ESP_R_OK) r->head = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
   } else {
     uint32_t spi;
@@ -163,17 +167,22 @@ static sa_config mirror_of(const sa_config *in) {
   return c;
 }
 
-/* SA pair idx (stats index) into its router's database, under names unique there. Every SA
- * of the run is added here at the start, also those `events:` install later: when each one
- * exists is the SPI demux's and the outbound epochs' rule (asic_events.h, at the lookup, the
- * same in both payload modes); the bytes are transformed on the SA the lookup bound. */
-/* The database of router r for inbound SA c: the router's own unless its SPI is taken there
- * (an inbound SA of another local gateway: the one-gateway case is refused by the loader and
- * spi_insert), then the first extra one of r without it, else a new one. NULL: out of memory. */
-static sa_db *inbound_db(asic_ipsec_bytes *b, uint32_t r, const sa_config *c) {
-  if (!sa_db_find_inbound(&b->db[r], c->spi)) return &b->db[r];
+/* Whether db holds an SA of c's direction with c's SPI. */
+static bool has_spi(const sa_db *db, const sa_config *c) {
+  if (c->dir == SA_INBOUND) return sa_db_find_inbound(db, c->spi) != NULL;
+  for (size_t i = 0; i < db->n; i++)
+    if (db->sas[i]->cfg.dir == SA_OUTBOUND && db->sas[i]->cfg.spi == c->spi) return true;
+  return false;
+}
+
+/* The database of router r for SA c: the router's own unless c's SPI is taken there in c's
+ * direction (an SA of another local gateway or peer: RFC 4301 s4.1; the same SPI inbound on one
+ * gateway is refused by the loader and spi_insert), then the first extra one of r without it,
+ * else a new one. NULL: out of memory. */
+static sa_db *db_for(asic_ipsec_bytes *b, uint32_t r, const sa_config *c) {
+  if (!has_spi(&b->db[r], c)) return &b->db[r];
   for (uint32_t x = 0; x < b->n_xdb; x++)
-    if (b->xdb_router[x] == r && !sa_db_find_inbound(b->xdb[x], c->spi)) return b->xdb[x];
+    if (b->xdb_router[x] == r && !has_spi(b->xdb[x], c)) return b->xdb[x];
   sa_db **nx = realloc(b->xdb, (b->n_xdb + 1) * sizeof *nx);
   if (nx) b->xdb = nx;
   uint32_t *nr = realloc(b->xdb_router, (b->n_xdb + 1) * sizeof *nr);
@@ -185,18 +194,26 @@ static sa_db *inbound_db(asic_ipsec_bytes *b, uint32_t r, const sa_config *c) {
   return db;
 }
 
+/* One SA into the database db_for picks; *s and *in_db where it went. */
+static bool add_sa(asic_ipsec_bytes *b, uint32_t r, const sa_config *c, sa **s, sa_db **in_db, char *why, size_t len) {
+  sa_db *db = db_for(b, r, c);
+  if (!db) return snprintf(why, len, "out of memory"), false;
+  if (!sa_db_add(db, c, why, len)) return false;
+  *s = db->sas[db->n - 1], *in_db = db;
+  return true;
+}
+
+/* SA pair idx (stats index) into router's databases, under names unique there. Every SA of
+ * the run is added here at the start, also those `events:` install later: when each one exists
+ * is the SPI demux's and the outbound epochs' rule (asic_events.h, at the lookup, the same in
+ * both payload modes); the bytes are transformed on the SA the lookup bound. */
 static bool add_pair(asic_ipsec_bytes *b, uint32_t router, uint32_t idx, uint32_t t, uint32_t gen, const sa_config *o,
                      const sa_config *i, char *why, size_t len) {
-  sa_db *db = &b->db[router];
   sa_config out = *o, in = *i;
   if (gen) snprintf(out.name, sizeof out.name, "%u.g%u.out", t, gen), snprintf(in.name, sizeof in.name, "%u.g%u.in", t, gen);
   else snprintf(out.name, sizeof out.name, "%u.out", t), snprintf(in.name, sizeof in.name, "%u.in", t);
-  bool ok = sa_db_add(db, &out, why, len);
-  if (ok) b->out_sa[idx] = db->sas[db->n - 1];
-  sa_db *idb = ok ? inbound_db(b, router, &in) : NULL;
-  if (ok && !idb) ok = false, snprintf(why, len, "out of memory");
-  if (ok) ok = sa_db_add(idb, &in, why, len);
-  if (ok) b->in_sa[idx] = idb->sas[idb->n - 1], b->in_db[idx] = idb;
+  const bool ok = add_sa(b, router, &out, &b->out_sa[idx], &b->out_db[idx], why, len) &&
+                  add_sa(b, router, &in, &b->in_sa[idx], &b->in_db[idx], why, len);
   memset(out.key, 0, sizeof out.key), memset(in.key, 0, sizeof in.key);
   memset(out.salt, 0, sizeof out.salt), memset(in.salt, 0, sizeof in.salt);
   return ok;
@@ -229,11 +246,12 @@ bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
   b->out_sa = calloc(b->n_sa, sizeof *b->out_sa);
   b->in_sa = calloc(b->n_sa, sizeof *b->in_sa);
   b->in_db = calloc(b->n_sa, sizeof *b->in_db);
+  b->out_db = calloc(b->n_sa, sizeof *b->out_db);
   b->scratch = malloc(ESP_BURST_OUT_CAP);
   b->peer = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer);
   b->peer_next = malloc((w->n_flows ? w->n_flows : 1) * sizeof *b->peer_next);
   b->peer_cur = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer_cur);
-  if (!b->db || !b->out_sa || !b->in_sa || !b->in_db || !b->scratch || !b->peer || !b->peer_next || !b->peer_cur)
+  if (!b->db || !b->out_sa || !b->in_sa || !b->in_db || !b->out_db || !b->scratch || !b->peer || !b->peer_next || !b->peer_cur)
     return snprintf(err, errlen, "out of memory"), false;
   const char *tc = getenv("IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY");
   b->test_corrupt_every = tc ? strtoull(tc, NULL, 10) : 0;
@@ -320,6 +338,7 @@ void asic_ipsec_bytes_free(asic_world *w) {
   free(b->xdb);
   free(b->xdb_router);
   free(b->in_db);
+  free(b->out_db);
   for (uint32_t fi = 0; b->peer && fi < w->n_flows; fi++)
     if (b->peer[fi].sas) sa_db_free(&b->peer[fi]);
   free(b->db);

@@ -325,34 +325,45 @@ TEST(SaEvents, RekeyOfBothEndsAcrossTwoRouters) {
   for (int k = 0; k < 4; k++) EXPECT_EQ(split[1][k], split[0][k]) << k;
 }
 
-TEST(SaEvents, SameInboundSpiOnTwoLocalGatewaysDecryptsEachOnItsOwnSa) {
-  // payload real: two tunnels of r0 take the same inbound SPI for two local gateways (RFC 4301
-  // s4.1: the SPI with the destination); the demux binds (gateway, SPI), the byte path decrypts
-  // on that SA (its key differs: auto keys from the gateways), every frame byte-exact
+TEST(SaEvents, SameSpiOnTwoLocalGatewaysEachOnItsOwnSa) {
+  // payload real: two tunnels of r0, from two local gateways to two peers, take the same
+  // inbound SPI and the same outbound SPI (RFC 4301 s4.1: an SPI with its destination); the
+  // demux binds (gateway, SPI), the routes bind the outbound SA, the byte path transforms on
+  // that SA (keys differ: auto keys from the gateways); every frame byte-exact, nothing lost
   std::string y = world("");
   const std::string a = "prefix: 20.1.0.0/24}\n";
   y.replace(y.find(a), a.size(),
-            "prefix: 20.1.0.0/24, spi_in: 0x3000}\n"
-            "    - {name: vpn_b, anchor: si-0/0/0, bind: st0.2, local: 16.1.1.3, remote: 16.1.1.1, prefix: 20.2.0.0/24, "
-            "spi_in: 0x3000}\n");
-  const std::string enc = "  - {name: enc, port: et-0/0/4, rate: 95Gbps, frame: 1518B, dst: 20.1.0.5}\n";
-  y.replace(y.find(enc), enc.size(), "  - {name: dec_b, port: et-0/0/5, rate: 40Gbps, frame: 1518B, dst: 10.0.4.10, esp_of: vpn_b}\n");
+            "prefix: 20.1.0.0/24, spi_in: 0x3000, spi_out: 0x4000}\n"
+            "    - {name: vpn_b, anchor: si-0/0/0, bind: st0.2, local: 16.1.1.3, remote: 16.1.1.4, prefix: 20.2.0.0/24, "
+            "spi_in: 0x3000, spi_out: 0x4000}\n");
+  const std::string enc = "  - {name: enc, port: et-0/0/4, rate: 95Gbps, frame: 1518B, dst: 20.1.0.5}\n"
+                          "  - {name: dec, port: et-0/0/6, rate: 100Gbps, frame: 1518B, dst: 10.0.4.9, esp_of: vpn_a}\n";
+  y.replace(y.find(enc), enc.size(),
+            "  - {name: enc, port: et-0/0/4, rate: 40Gbps, frame: 1518B, dst: 20.1.0.5}\n"
+            "  - {name: enc_b, port: et-0/0/5, rate: 40Gbps, frame: 1518B, dst: 20.2.0.5}\n"
+            "  - {name: dec, port: et-0/0/6, rate: 40Gbps, frame: 1518B, dst: 10.0.4.9, esp_of: vpn_a}\n"
+            "  - {name: dec_b, port: et-0/0/8, rate: 40Gbps, frame: 1518B, dst: 10.0.4.10, esp_of: vpn_b}\n");
   y.replace(y.find("payload: none"), 13, "payload: real");
   auto r = run_all("ev_gw_spi", y);
   ASSERT_TRUE(r->loaded) << r->err;
   ASSERT_TRUE(r->balanced) << r->conservation;
   const asic_world *w = &r->sc.world;
   ASSERT_EQ(w->n_tunnels, 2u);
+  ASSERT_EQ(w->n_flows, 4u);
   for (uint32_t f = 0; f < w->n_flows; f++) {
     const asic_flow &fl = w->flows[f];
     EXPECT_GT(fl.tot_recv, 0u) << fl.name;
     EXPECT_EQ(fl.tot_recv, fl.tot_sent) << fl.name;  // nothing lost, nothing on the other SA
-    const uint32_t t = fl.esp_of;
+  }
+  for (uint32_t t = 0; t < 2; t++) {
     EXPECT_EQ(asic_ipsec_bytes_sa(w, t, true)->cfg.spi, 0x3000u);
-    EXPECT_EQ(bytes_ctr(*r, t, true, IPSEC_CTR_DEC_PKTS), (double)fl.tot_recv) << fl.name;
-    EXPECT_EQ(bytes_ctr(*r, t, true, IPSEC_CTR_ESP_AUTH_FAIL), 0) << fl.name;
+    EXPECT_EQ(asic_ipsec_bytes_sa(w, t, false)->cfg.spi, 0x4000u);
+    EXPECT_EQ(bytes_ctr(*r, t, true, IPSEC_CTR_DEC_PKTS), (double)w->flows[t ? 3 : 2].tot_recv) << t;
+    EXPECT_EQ(bytes_ctr(*r, t, false, IPSEC_CTR_ENC_PKTS), (double)w->flows[t ? 1 : 0].tot_recv) << t;
+    EXPECT_EQ(bytes_ctr(*r, t, true, IPSEC_CTR_ESP_AUTH_FAIL), 0) << t;
   }
   EXPECT_NE(memcmp(asic_ipsec_bytes_sa(w, 0, true)->cfg.key, asic_ipsec_bytes_sa(w, 1, true)->cfg.key, 32), 0);
+  EXPECT_NE(memcmp(asic_ipsec_bytes_sa(w, 0, false)->cfg.key, asic_ipsec_bytes_sa(w, 1, false)->cfg.key, 32), 0);
   expect_bytes_exact(*r, {"dec", "dec_b"});
 }
 
