@@ -21,7 +21,11 @@
  * those that exist from 0, and installs the others at their time (engine_install_sa: key
  * setup cycles on the fill port). Fresh SA state per generation (sequence from 1, empty
  * replay window): each generation is its own engine SA. Streams `esp_of: T` switch to the
- * newest inbound SPI of T existing at the packet's send time (numbering from 1 again). */
+ * newest inbound SPI of T existing at the send time of a datagram's first ESP packet (a
+ * pre-fragmented datagram's ESP packets stay on one SA; numbering from 1 again).
+ * Payload real (asic_ipsec_bytes.c): every generation's SAs are in their router's SA database
+ * from the start (own SPI, own key); when they exist is the demux's and the epochs' rule above,
+ * the same in both modes; the bytes are encrypted / decrypted on the SA the lookup bound. */
 #ifndef IPSECSIM_ASIC_EVENTS_H
 #define IPSECSIM_ASIC_EVENTS_H
 

@@ -1,40 +1,16 @@
 /* The byte path of the IPsec engines (asic_ipsec_bytes.h). */
-#include "asic_ipsec_bytes.h"
+#include "asic_ipsec_bytes_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "asic_events.h"
 #include "asic_ipsec_rt.h"
-#include "ipsec_engine/esp_frag.h"
 
 #define ETH_HDR 14u
 
-typedef struct asic_ipsec_bytes {
-  sa_db *db;            /* [n_routers] */
-  sa **out_sa, **in_sa; /* [n_tunnels] in their router's database */
-  uint32_t *link;       /* [pool handles] next buffer of an output chain */
-  uint32_t n_link;
-  uint8_t *scratch;     /* ESP_BURST_OUT_CAP: one datagram's ESP packets */
-  uint8_t host[ESP_HOST_CAP];
-  sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SA (NULL db where none) */
-  uint32_t *peer_next;  /* [n_flows] the datagram's ESP packets not sent yet (a chain) */
-  uint64_t pending;
-  /* TEST ONLY (environment IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY=N): one byte of every
-   * N-th packet the engines decrypt is flipped after decryption, so that the sinks' check can
-   * be shown to count exactly those packets; 0 = off */
-  uint64_t test_corrupt_every, decrypted, test_corrupted;
-} asic_ipsec_bytes;
-
 static uint64_t now_ns(sim_fs t) { return (uint64_t)(t / 1000000u); }
-
-static bool db_init(sa_db *db) {
-  if (!sa_db_init(db, NULL)) return false;
-  db->bound_outbound = true;
-  db->clock_started = true; /* time zero: the SAs are installed when the run starts */
-  db->start_ns = 0;
-  return true;
-}
 
 static uint32_t *link_of(asic_world *w, uint32_t h) {
   asic_ipsec_bytes *b = w->ipsec_bytes;
@@ -84,15 +60,18 @@ static uint32_t chain_take(void *ctx, uint32_t head, uint32_t i) {
   return head;
 }
 
-/* The sequence number of an ESP packet's header (low 32 bits), 0 when it has none. */
-static uint32_t esp_seq_of(const uint8_t *ip, size_t n) {
+/* The sequence number of an ESP packet's header (low 32 bits) and its SPI, 0 when it has none. */
+static uint32_t esp_seq_of(const uint8_t *ip, size_t n, uint32_t *spi) {
   size_t at;
   uint8_t proto;
+  *spi = 0;
   if (n >= 20 && ip[0] >> 4 == 4) at = (size_t)(ip[0] & 15u) * 4, proto = ip[9];
   else if (n >= 40 && ip[0] >> 4 == 6) at = 40, proto = ip[6];
   else return 0;
   if (proto == 17) at += 8;
-  return at + 8 <= n ? pkt_rd32(ip + at + 4) : 0;
+  if (at + 8 > n) return 0;
+  *spi = pkt_rd32(ip + at);
+  return pkt_rd32(ip + at + 4);
 }
 
 static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt *in, sim_fs t, engine_pg_bytes *r) {
@@ -101,22 +80,30 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
   uint32_t n;
   const uint8_t *f = asic_pkt_bytes(w, in, &n);
   r->head = SIM_PAYLOAD_NONE;
-  if (!f || n < ETH_HDR || tunnel >= w->n_tunnels) {
+  if (!f || n < ETH_HDR || tunnel >= b->n_sa) {
     r->icv_ok = false;
     r->reason = ESP_R_OUTER_MALFORMED;
     if (f) asic_bytes_release(&w->bytes, in->payload);
     return;
   }
-  sa_db *db = &b->db[w->tunnels[tunnel].router];
   if (dir == ENGINE_ENCRYPT) {
+    sa_db *rdb = &b->db[w->tunnels[w->ipsec->stats_tunnel[tunnel]].router], *db = b->out_db[tunnel];
+    if (db != rdb) db->icmp = rdb->icmp; /* one ICMP too-big limiter per router */
     esp_burst burst;
     r->reason = esp_encrypt_burst_on(db, b->out_sa[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch,
                                      ESP_BURST_OUT_CAP, b->host, sizeof b->host, &burst, NULL);
+    if (db != rdb) rdb->icmp = db->icmp;
     if (r->reason == ESP_R_OK) r->head = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
   } else {
-    r->seq = esp_seq_of(f + ETH_HDR, n - ETH_HDR);
+    uint32_t spi;
+    r->seq = esp_seq_of(f + ETH_HDR, n - ETH_HDR, &spi);
     size_t out_len = 0;
-    r->reason = esp_decrypt(db, f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch, ESP_BURST_OUT_CAP, &out_len, NULL);
+    const sa *named = spi ? sa_db_find_inbound(b->in_db[tunnel], spi) : NULL;
+    if (named && named != b->in_sa[tunnel]) /* the bytes name another SA than the lookup bound: */
+      r->reason = ESP_R_ICV_MISMATCH;       /* the bound SA's key fails them (SPI in the AAD) */
+    else
+      r->reason = esp_decrypt(b->in_db[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch, ESP_BURST_OUT_CAP,
+                              &out_len, NULL);
     r->icv_ok = r->reason == ESP_R_OK;
     size_t off = 0;
     if (r->icv_ok) r->head = chain_burst(w, f, b->scratch, &off, &out_len, 1);
@@ -134,62 +121,16 @@ void asic_ipsec_bytes_hooks(engine_pg_host *h) {
   h->bytes_free = chain_free;
 }
 
-/* The remote peer's outbound mirror of tunnel tu's inbound SA. */
-static sa_config mirror_of(const asic_tunnel *tu) {
-  sa_config c = tu->in;
-  c.dir = SA_OUTBOUND;
-  c.local = tu->in.remote;
-  c.remote = tu->in.local;
-  c.has_selector = false;
-  return c;
-}
 
-bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
-  if (w->payload_mode != ASIC_PAYLOAD_REAL || !w->n_tunnels) return true;
-  if (w->sa_events) /* the generations of events: are not in the per-router databases yet */
-    return snprintf(err, errlen, "payload: real: not supported with events: yet (allowed: payload: none)"), false;
-  asic_ipsec_bytes *b = calloc(1, sizeof *b);
-  if (!b) return snprintf(err, errlen, "out of memory"), false;
-  w->ipsec_bytes = b;
-  b->db = calloc(w->n_routers, sizeof *b->db);
-  b->out_sa = calloc(w->n_tunnels, sizeof *b->out_sa);
-  b->in_sa = calloc(w->n_tunnels, sizeof *b->in_sa);
-  b->scratch = malloc(ESP_BURST_OUT_CAP);
-  b->peer = calloc(w->n_flows ? w->n_flows : 1, sizeof *b->peer);
-  b->peer_next = malloc((w->n_flows ? w->n_flows : 1) * sizeof *b->peer_next);
-  if (!b->db || !b->out_sa || !b->in_sa || !b->scratch || !b->peer || !b->peer_next)
-    return snprintf(err, errlen, "out of memory"), false;
-  const char *tc = getenv("IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY");
-  b->test_corrupt_every = tc ? strtoull(tc, NULL, 10) : 0;
-  for (uint32_t r = 0; r < w->n_routers; r++)
-    if (!db_init(&b->db[r])) return snprintf(err, errlen, "out of memory"), false;
-  char why[256];
-  for (uint32_t t = 0; t < w->n_tunnels; t++) {
-    const asic_tunnel *tu = &w->tunnels[t];
-    sa_db *db = &b->db[tu->router];
-    sa_config out = tu->out, in = tu->in; /* one name per SA in the database */
-    snprintf(out.name, sizeof out.name, "%u.out", t);
-    snprintf(in.name, sizeof in.name, "%u.in", t);
-    if (!sa_db_add(db, &out, why, sizeof why)) goto refused;
-    b->out_sa[t] = db->sas[db->n - 1];
-    if (!sa_db_add(db, &in, why, sizeof why)) goto refused;
-    b->in_sa[t] = db->sas[db->n - 1];
-    continue;
-  refused:
-    snprintf(err, errlen, "payload real: tunnel %s: %s (allowed: payload: none)", tu->name, why);
-    return false;
+/* The peer's mirror for the SPI the stream sends on (the generation asic_events_peer_gen chose
+ * for the packet's send time; the one mirror without events:). */
+static sa *peer_sa(asic_ipsec_bytes *b, uint32_t fi, uint32_t spi) {
+  sa_db *db = &b->peer[fi];
+  for (size_t i = 0; i < db->n; i++) {
+    const size_t j = (b->peer_cur[fi] + i) % db->n;
+    if (db->sas[j]->cfg.spi == spi) return b->peer_cur[fi] = (uint32_t)j, db->sas[j];
   }
-  for (uint32_t fi = 0; fi < w->n_flows; fi++) {
-    b->peer_next[fi] = SIM_PAYLOAD_NONE;
-    const uint32_t t = w->flows[fi].esp_of;
-    if (t >= w->n_tunnels) continue;
-    sa_config c = mirror_of(&w->tunnels[t]);
-    if (!db_init(&b->peer[fi]) || !sa_db_add(&b->peer[fi], &c, why, sizeof why)) {
-      snprintf(err, errlen, "%s: payload real: the peer of tunnel %s: %s", w->tunnels[t].where, w->tunnels[t].name, why);
-      return false;
-    }
-  }
-  return true;
+  return db->sas[b->peer_cur[fi]];
 }
 
 uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *p, bool first, uint32_t inner_frame) {
@@ -205,7 +146,7 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
     if (h == SIM_PAYLOAD_NONE) return h;
     const uint8_t *f = asic_bytes_buf(&w->bytes, h);
     esp_burst burst;
-    esp_reason r = esp_encrypt_burst_on(&b->peer[fi], b->peer[fi].sas[0], f + ETH_HDR, w->bytes.len[h] - ETH_HDR,
+    esp_reason r = esp_encrypt_burst_on(&b->peer[fi], peer_sa(b, fi, p->spi), f + ETH_HDR, w->bytes.len[h] - ETH_HDR,
                                         now_ns(p->t_first_in), b->scratch, ESP_BURST_OUT_CAP, b->host, sizeof b->host,
                                         &burst, NULL);
     if (r == ESP_R_OK) b->peer_next[fi] = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
@@ -222,21 +163,4 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 uint64_t asic_ipsec_bytes_pending(const asic_world *w) { return w->ipsec_bytes ? w->ipsec_bytes->pending : 0; }
 uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w) {
   return w->ipsec_bytes ? w->ipsec_bytes->test_corrupted : 0;
-}
-
-void asic_ipsec_bytes_free(asic_world *w) {
-  asic_ipsec_bytes *b = w->ipsec_bytes;
-  if (!b) return;
-  for (uint32_t r = 0; b->db && r < w->n_routers; r++) sa_db_free(&b->db[r]);
-  for (uint32_t fi = 0; b->peer && fi < w->n_flows; fi++)
-    if (b->peer[fi].sas) sa_db_free(&b->peer[fi]);
-  free(b->db);
-  free(b->out_sa);
-  free(b->in_sa);
-  free(b->scratch);
-  free(b->peer);
-  free(b->peer_next);
-  free(b->link);
-  free(b);
-  w->ipsec_bytes = NULL;
 }

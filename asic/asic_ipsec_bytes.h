@@ -1,11 +1,14 @@
 /* Payload real through the IPsec engines (issue 13): one SA database per router built from
- * the same tunnels the engines carry (ipsec_engine/sa.h, outbound SAs bound by route, not by
- * selector), the byte path the engine adapter calls (engine_pg_host.bytes: esp_encrypt_burst
- * with pre-fragmentation and ICMP to the host path, esp_decrypt with replay, ESN, UDP
- * encapsulation, lifetimes), and the ESP the remote peer of an `esp_of:` stream sends (its
- * mirror of the tunnel's inbound SA in a database of its own). The frames keep the Ethernet
- * addresses of the frame they came from; the EtherType follows the IP version. Time for
- * lifetimes: simulated, in ns. Keys stay in the sa_config entries; nothing here prints them. */
+ * the same tunnels and `events:` SA generations the engines carry (ipsec_engine/sa.h,
+ * outbound SAs bound by route, not by selector; an SA whose SPI another SA of the router uses
+ * in its direction, on another local gateway or to another peer, goes to an extra database of
+ * the router; the bytes are transformed on the SA the lookup bound), the byte path the engine
+ * adapter calls (engine_pg_host.bytes: esp_encrypt_burst with pre-fragmentation and ICMP to
+ * the host path, esp_decrypt with replay, ESN, UDP encapsulation, lifetimes), and the ESP the
+ * remote peer of an `esp_of:` stream sends (its mirrors of the tunnel's inbound SAs, one per
+ * generation, in a database of its own). The frames keep the Ethernet addresses of the frame
+ * they came from; the EtherType follows the IP version. Time for lifetimes: simulated, in ns.
+ * Keys stay in the sa_config entries; nothing here prints them. */
 #ifndef IPSECSIM_ASIC_IPSEC_BYTES_H
 #define IPSECSIM_ASIC_IPSEC_BYTES_H
 
@@ -29,6 +32,10 @@ uint32_t asic_ipsec_bytes_esp_source(asic_world *w, uint32_t fi, const sim_pkt *
 /* Buffers made ahead for ESP packets their sources have not sent yet (the census of
  * asic_sim_conservation excludes them). */
 uint64_t asic_ipsec_bytes_pending(const asic_world *w);
+/* The byte path's SA of stats index i (asic_ipsec_rt.h: tunnel t at t, an `events:`
+ * generation >= 1 at its gen_stats index), outbound or inbound; NULL without payload real. Its
+ * counters (ctr) are the real ESP code's, next to the engine's (sa.ROUTER.NAME[.gK].*). */
+const sa *asic_ipsec_bytes_sa(const asic_world *w, uint32_t i, bool inbound);
 /* TEST ONLY: packets corrupted after decryption by IPSECSIM_TEST_ONLY_CORRUPT_DECRYPTED_EVERY. */
 uint64_t asic_ipsec_bytes_test_corrupted(const asic_world *w);
 

@@ -98,8 +98,8 @@ static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, uint32_t sp
 /* The SA pairs of slice s in local order, with their bindings: every tunnel's declared pair
  * (tunnel order), then the `events:` generations >= 1 (in pairs: pinned lanes as the first).
  * Every SA a router gets, with the time it is installed (from[i]: 0 = from the start,
- * SIM_FS_NEVER = never), passes here and nowhere else: the hook for a per-router SA database
- * (real payload bytes) is this function; the deletions are the generations' until times
+ * SIM_FS_NEVER = never), passes here (the byte path's databases take the same tunnels and
+ * generations, asic_ipsec_bytes_start); the deletions are the generations' until times
  * (asic_events.h), which the SPI demux and the outbound epochs carry. */
 static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t s, engine_sa *sas, engine_pg_sa *bind,
                           sim_fs *from) {

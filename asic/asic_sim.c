@@ -245,7 +245,9 @@ static bool make_packet(asic_world *w, uint32_t fi, sim_event *ev) {
   ev->pkt.bytes = size;
   ev->pkt.t_first_in = t0;
   ev->pkt.t_last_in = t0 + f->memo_pre;
-  if (esp && w->sa_events) { /* `events:`: the peer sends on the newest inbound SA of the tunnel */
+  if (esp && esp_first && w->sa_events) { /* `events:`: the peer sends each datagram on the
+                                            newest inbound SA of the tunnel at its first ESP
+                                            packet (its ESP packets share one SA: encrypted together) */
     const asic_sa_gen *g = asic_events_peer_gen(w, f->esp_of, t0);
     if (g->gen != f->esp_gen) f->esp_gen = g->gen, f->esp_spi = g->in.spi, f->esp_seq = g->in.initial_seq;
   }

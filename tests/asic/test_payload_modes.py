@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """payload real (the default) and payload none give the same report.json but for the byte-check
-counters (flow.S.payload_checked / payload_mismatch), with the C driver; in real mode every
-shipped IPsec scenario delivers its clear frames byte-exact (mismatch 0, checked > 0 where a
-frame is delivered in the clear). Usage: test_payload_modes.py IPSECSIM SCENARIOS_DIR WORKDIR"""
+counters (flow.S.payload_checked / payload_mismatch), with the C driver (ipsec_rekey and
+ipsec_sa_delete: SA generations from events:, each with its own SPI and key in the byte path);
+in real mode every shipped IPsec scenario delivers its clear frames byte-exact (mismatch 0,
+checked > 0 where a frame is delivered in the clear). Usage: test_payload_modes.py IPSECSIM SCENARIOS_DIR WORKDIR"""
 import json
 import os
 import subprocess
 import sys
 
-SCENARIOS = ["ipsec_prefrag_1400", "ipsec_multipath_natt", "ipsec_payload_real", "seed_peer1_peer2"]
+SCENARIOS = ["ipsec_prefrag_1400", "ipsec_multipath_natt", "ipsec_payload_real", "seed_peer1_peer2", "ipsec_rekey",
+             "ipsec_sa_delete"]
 BYTE_CHECKS = ("payload_checked", "payload_mismatch")
 
 

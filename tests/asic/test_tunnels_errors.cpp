@@ -115,10 +115,10 @@ TEST(TunnelErrors, PeersAndSpis) {
                "9:7: ipsec.tunnels[].algorithm: aes-128-gcm differs from the algorithm of its peer a on r0 (" +
                    std::string(IPSECSIM_BINARY_DIR) + "/tests/asic/tunerr_peer_alg." + std::to_string(getpid()) +
                    ".yaml:8:7) (allowed: the same algorithm at both ends)");
-  // the same SPI for another local gateway is fine
+  // the same SPI for another local gateway is fine, also with payload real (the default: the
+  // byte path keeps the two SAs apart, asic_ipsec_bytes.c; tests/asic/test_sa_events.cpp runs it)
   auto r = asic_run(write_temp_yaml("tun_spi_ok", kHead + kT + ", spi_in: 0x3000}\n" +
-                                                       "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.5, remote: 1.0.0.9, spi_in: 0x3000}\n" +
-                                                       "payload: none\n"),  // real: one SPI per router
+                                                       "    - {name: c, anchor: si-0/0/0, bind: st0.3, local: 1.0.0.5, remote: 1.0.0.9, spi_in: 0x3000}\n"),
                     {}, false);
   EXPECT_TRUE(r->loaded) << r->err;
 }
