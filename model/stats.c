@@ -24,13 +24,14 @@ typedef struct chunk {
 } chunk;
 
 typedef struct rec {
-  char *name, *unit, *desc;
+  char *name;              /* owned; also the key of its leaf hash slot */
+  const char *unit, *desc; /* interned: thousands of SAs share a handful of texts */
   stats_kind kind;
   void *obj;
 } rec;
 
 typedef struct hslot {
-  char *key; /* owned */
+  char *key; /* owned by an inner node (INNER); a leaf's is its rec's name */
   size_t idx; /* rec index, or INNER */
 } hslot;
 
@@ -41,6 +42,8 @@ struct stats_registry {
   size_t hash_cap, hash_used;
   chunk *counters, *gauges; /* head chunk is the one being filled */
   size_t counters_used, gauges_used;
+  char **texts; /* interned units and descriptions (open addressing, owned) */
+  size_t texts_cap, texts_used;
 };
 
 stats_registry *stats_create(void) { return calloc(1, sizeof(stats_registry)); }
@@ -57,11 +60,12 @@ void stats_destroy(stats_registry *r) {
   if (!r) return;
   for (size_t i = 0; i < r->n; i++) {
     free(r->recs[i].name);
-    free(r->recs[i].unit);
-    free(r->recs[i].desc);
     if (r->recs[i].kind == STATS_HISTOGRAM) stats_hist_free(r->recs[i].obj);
   }
-  for (size_t i = 0; i < r->hash_cap; i++) free(r->hash[i].key);
+  for (size_t i = 0; i < r->hash_cap; i++)
+    if (r->hash[i].idx == INNER) free(r->hash[i].key);
+  for (size_t i = 0; i < r->texts_cap; i++) free(r->texts[i]);
+  free(r->texts);
   free(r->hash);
   free(r->recs);
   free_chunks(r->counters);
@@ -85,7 +89,8 @@ static hslot *hash_find(const stats_registry *r, const char *s, size_t len) {
   }
 }
 
-static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
+/* A leaf (idx a rec index) keys on its rec's name, leaf_name; an inner node owns a copy. */
+static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx, char *leaf_name) {
   if ((r->hash_used + 1) * 2 > r->hash_cap) {
     size_t cap = r->hash_cap ? r->hash_cap * 2 : 256;
     hslot *old = r->hash;
@@ -98,9 +103,12 @@ static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
   }
   hslot *h = hash_find(r, s, len);
   if (h->key) return h->idx = idx, true;
-  if (!(h->key = malloc(len + 1))) return false;
-  memcpy(h->key, s, len);
-  h->key[len] = '\0';
+  if (leaf_name) h->key = leaf_name;
+  else {
+    if (!(h->key = malloc(len + 1))) return false;
+    memcpy(h->key, s, len);
+    h->key[len] = '\0';
+  }
   h->idx = idx;
   r->hash_used++;
   return true;
@@ -130,7 +138,30 @@ static void *new_slot(chunk **head, size_t *used, bool is_double) {
   return is_double ? (void *)&(*head)->slot.d[i] : (void *)&(*head)->slot.u[i];
 }
 
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+/* The registry's one copy of text s (units, descriptions), NULL when out of memory. */
+static const char *intern(stats_registry *r, const char *s) {
+  if (!s) s = "";
+  if ((r->texts_used + 1) * 2 > r->texts_cap) {
+    size_t cap = r->texts_cap ? r->texts_cap * 2 : 64;
+    char **t = calloc(cap, sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < r->texts_cap; i++) {
+      if (!r->texts[i]) continue;
+      size_t j = hash_mem(r->texts[i], strlen(r->texts[i])) & (cap - 1);
+      while (t[j]) j = (j + 1) & (cap - 1);
+      t[j] = r->texts[i];
+    }
+    free(r->texts);
+    r->texts = t;
+    r->texts_cap = cap;
+  }
+  size_t mask = r->texts_cap - 1, j = hash_mem(s, strlen(s)) & mask;
+  for (; r->texts[j]; j = (j + 1) & mask)
+    if (!strcmp(r->texts[j], s)) return r->texts[j];
+  if (!(r->texts[j] = strdup(s))) return NULL;
+  r->texts_used++;
+  return r->texts[j];
+}
 
 static void *add(stats_registry *r, const char *name, const char *unit, const char *desc,
                  stats_kind kind) {
@@ -153,18 +184,16 @@ static void *add(stats_registry *r, const char *name, const char *unit, const ch
     r->recs = recs;
     r->cap = cap;
   }
-  rec e = {dup_or_empty(name), dup_or_empty(unit), dup_or_empty(desc), kind, NULL};
+  rec e = {strdup(name), intern(r, unit), intern(r, desc), kind, NULL};
   if (kind == STATS_COUNTER) e.obj = new_slot(&r->counters, &r->counters_used, false);
   else if (kind == STATS_GAUGE) e.obj = new_slot(&r->gauges, &r->gauges_used, true);
   else e.obj = stats_hist_new();
   bool ok = e.name && e.unit && e.desc && e.obj;
   for (size_t i = 0; ok && i < len; i++) /* inner nodes first: the leaf entry comes last */
-    if (name[i] == '.') ok = hash_put(r, name, i, INNER);
-  ok = ok && hash_put(r, name, len, r->n);
+    if (name[i] == '.') ok = hash_put(r, name, i, INNER, NULL);
+  ok = ok && hash_put(r, name, len, r->n, e.name);
   if (!ok) { /* out of memory: an unused slot at worst, the registry stays consistent */
-    free(e.name);
-    free(e.unit);
-    free(e.desc);
+    free(e.name); /* the interned texts stay, shared */
     if (kind == STATS_HISTOGRAM) stats_hist_free(e.obj);
     return NULL;
   }

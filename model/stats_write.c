@@ -68,7 +68,7 @@ typedef struct jnode {
   const char *seg;
   size_t seg_len;
   struct jnode *child, *last, *next;
-  const stats_entry *leaf;
+  size_t leaf; /* registry index + 1 of the entry ending here, 0 for an inner node */
 } jnode;
 
 static void json_string(FILE *fp, const char *s, size_t len) {
@@ -136,9 +136,10 @@ static void json_leaf(FILE *fp, const stats_entry *e, int depth) {
   fputc('}', fp);
 }
 
-static void json_node(FILE *fp, const jnode *n, int depth) {
+static void json_node(FILE *fp, const stats_registry *r, const jnode *n, int depth) {
   if (n->leaf) {
-    json_leaf(fp, n->leaf, depth);
+    stats_entry e = stats_at(r, n->leaf - 1);
+    json_leaf(fp, &e, depth);
     return;
   }
   if (!n->child) {
@@ -150,7 +151,7 @@ static void json_node(FILE *fp, const jnode *n, int depth) {
     indent(fp, depth + 1);
     json_string(fp, c->seg, c->seg_len);
     fputs(": ", fp);
-    json_node(fp, c, depth + 1);
+    json_node(fp, r, c, depth + 1);
     fputs(c->next ? ",\n" : "\n", fp);
   }
   indent(fp, depth);
@@ -159,24 +160,19 @@ static void json_node(FILE *fp, const jnode *n, int depth) {
 
 void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
   size_t n = stats_count(r), max_nodes = 1;
-  for (size_t i = 0; i < n; i++) { /* one tree node per segment at most */
-    const char *s = stats_at(r, i).name;
-    max_nodes += 1 + (size_t)(strlen(s));
-  }
+  for (size_t i = 0; i < n; i++) /* one tree node per segment at most */
+    for (const char *s = stats_at(r, i).name; s; s = strchr(s, '.')) max_nodes++, s++;
   jnode *pool = calloc(max_nodes, sizeof *pool);
-  stats_entry *entries = calloc(n ? n : 1, sizeof *entries);
-  if (!pool || !entries) {
-    free(pool);
-    free(entries);
+  if (!pool) {
     fputs("{}\n", fp);
     return;
   }
   size_t used = 1; /* pool[0] is the root */
   for (size_t i = 0; i < n; i++) {
-    entries[i] = stats_at(r, i);
-    if (!stats_name_matches(entries[i].name, prefix)) continue;
+    const char *name = stats_at(r, i).name;
+    if (!stats_name_matches(name, prefix)) continue;
     jnode *at = &pool[0];
-    for (const char *s = entries[i].name; *s;) {
+    for (const char *s = name; *s;) {
       const char *dot = strchr(s, '.');
       size_t len = dot ? (size_t)(dot - s) : strlen(s);
       /* names of one owner come together: the last child first (thousands of tunnels or SAs
@@ -194,10 +190,9 @@ void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
       at = c;
       s += len + (dot ? 1 : 0);
     }
-    at->leaf = &entries[i]; /* the registry refuses names that are also inner nodes */
+    at->leaf = i + 1; /* the registry refuses names that are also inner nodes */
   }
-  json_node(fp, &pool[0], 0);
+  json_node(fp, r, &pool[0], 0);
   fputc('\n', fp);
   free(pool);
-  free(entries);
 }
