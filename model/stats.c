@@ -23,8 +23,17 @@ typedef struct chunk {
   } slot;
 } chunk;
 
+/* Names live in blocks of NAME_BLOCK bytes, one after the other (no allocator header and
+ * rounding per name: the 2000-tunnel run registers 212K of them). */
+#define NAME_BLOCK 65536u
+typedef struct name_block {
+  struct name_block *next;
+  size_t used;
+  char buf[NAME_BLOCK];
+} name_block;
+
 typedef struct rec {
-  char *name;              /* owned; also the key of its leaf hash slot */
+  char *name;              /* in a name block; also the key of its leaf hash slot */
   const char *unit, *desc; /* interned: thousands of SAs share a handful of texts */
   stats_kind kind;
   void *obj;
@@ -43,6 +52,7 @@ struct stats_registry {
   chunk *counters, *gauges; /* head chunk is the one being filled */
   size_t counters_used, gauges_used;
   char **texts; /* interned units and descriptions (open addressing, owned) */
+  name_block *names; /* head block is the one being filled */
   size_t texts_cap, texts_used;
 };
 
@@ -58,9 +68,11 @@ static void free_chunks(chunk *c) {
 
 void stats_destroy(stats_registry *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->n; i++) {
-    free(r->recs[i].name);
+  for (size_t i = 0; i < r->n; i++)
     if (r->recs[i].kind == STATS_HISTOGRAM) stats_hist_free(r->recs[i].obj);
+  for (name_block *b = r->names, *next; b; b = next) {
+    next = b->next;
+    free(b);
   }
   for (size_t i = 0; i < r->hash_cap; i++)
     if (r->hash[i].idx == INNER) free(r->hash[i].key);
@@ -138,6 +150,21 @@ static void *new_slot(chunk **head, size_t *used, bool is_double) {
   return is_double ? (void *)&(*head)->slot.d[i] : (void *)&(*head)->slot.u[i];
 }
 
+/* A copy of name (len <= NAME_MAX_LEN) in the name blocks, NULL when out of memory. */
+static char *name_copy(stats_registry *r, const char *name, size_t len) {
+  if (!r->names || r->names->used + len + 1 > NAME_BLOCK) {
+    name_block *b = malloc(sizeof *b);
+    if (!b) return NULL;
+    b->next = r->names;
+    b->used = 0;
+    r->names = b;
+  }
+  char *p = r->names->buf + r->names->used;
+  memcpy(p, name, len + 1);
+  r->names->used += len + 1;
+  return p;
+}
+
 /* The registry's one copy of text s (units, descriptions), NULL when out of memory. */
 static const char *intern(stats_registry *r, const char *s) {
   if (!s) s = "";
@@ -184,7 +211,7 @@ static void *add(stats_registry *r, const char *name, const char *unit, const ch
     r->recs = recs;
     r->cap = cap;
   }
-  rec e = {strdup(name), intern(r, unit), intern(r, desc), kind, NULL};
+  rec e = {name_copy(r, name, len), intern(r, unit), intern(r, desc), kind, NULL};
   if (kind == STATS_COUNTER) e.obj = new_slot(&r->counters, &r->counters_used, false);
   else if (kind == STATS_GAUGE) e.obj = new_slot(&r->gauges, &r->gauges_used, true);
   else e.obj = stats_hist_new();
@@ -193,7 +220,7 @@ static void *add(stats_registry *r, const char *name, const char *unit, const ch
     if (name[i] == '.') ok = hash_put(r, name, i, INNER, NULL);
   ok = ok && hash_put(r, name, len, r->n, e.name);
   if (!ok) { /* out of memory: an unused slot at worst, the registry stays consistent */
-    free(e.name); /* the interned texts stay, shared */
+    /* the name's bytes and the interned texts stay in their blocks */
     if (kind == STATS_HISTOGRAM) stats_hist_free(e.obj);
     return NULL;
   }
