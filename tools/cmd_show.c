@@ -10,15 +10,17 @@
 #include "model/stats_internal.h"
 #include "show_views.h"
 
-bool show_open(show_run *r, const char *dir, const char *router, const stats_registry *live, char *err,
-               size_t elen) {
+/* resolved: DIR's config.resolved.yaml already loaded (borrowed), or NULL to load it. */
+static bool open_with(show_run *r, const char *dir, const char *router, const stats_registry *live,
+                      cfg_doc *resolved, char *err, size_t elen) {
   memset(r, 0, sizeof *r);
   r->live = live;
   snprintf(r->dir, sizeof r->dir, "%s", dir);
   char p[1200];
   cfg_err ce;
   snprintf(p, sizeof p, "%s/config.resolved.yaml", dir);
-  if (!(r->resolved = cfg_load_file(p, &ce))) {
+  r->resolved_borrowed = resolved != NULL;
+  if (!(r->resolved = resolved ? resolved : cfg_load_file(p, &ce))) {
     snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
     return false;
   }
@@ -58,8 +60,13 @@ bool show_open(show_run *r, const char *dir, const char *router, const stats_reg
   return true;
 }
 
+bool show_open(show_run *r, const char *dir, const char *router, const stats_registry *live, char *err,
+               size_t elen) {
+  return open_with(r, dir, router, live, NULL, err, elen);
+}
+
 void show_close(show_run *r) {
-  cfg_free(r->resolved);
+  if (!r->resolved_borrowed) cfg_free(r->resolved);
   cfg_free(r->report);
   r->resolved = r->report = NULL;
 }
@@ -82,7 +89,7 @@ bool show_write_all(const char *dir, const stats_registry *live, char *err, size
     const cfg_node *nm = cfg_get(routers->items[i], "name");
     if (!tn || !tn->n || !nm || !nm->value) continue;
     show_run r;
-    if (!(ok = show_open(&r, dir, nm->value, live, err, elen))) break;
+    if (!(ok = open_with(&r, dir, nm->value, live, d, err, elen))) break;
     snprintf(p, sizeof p, "%s/show.%s.txt", dir, nm->value);
     out_file of;
     if (!(ok = out_begin(&of, p, OUT_MODE_NORMAL, err, elen))) {

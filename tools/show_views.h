@@ -18,6 +18,7 @@ extern "C" {
 
 typedef struct show_run {
   cfg_doc *resolved, *report; /* report NULL when live is set */
+  bool resolved_borrowed;      /* show_write_all's document, not freed by show_close */
   const stats_registry *live;  /* the run's own registry (show_write_all): counters without
                                   reading back report.json (35 MB at 2000 tunnels) */
   const cfg_node *router;  /* the routers: entry shown */
