@@ -38,8 +38,9 @@ def run(exe, scen, sets, measure=None):
     cmd = [exe, "run", scen, "-q", "--driver", "c", "--out", out]
     for s in sets + (["phases.measure=" + measure] if measure else []):
         cmd += ["--set", s]
-    env = dict(os.environ, IPSECSIM_MAX_INPUT="256MiB")
-    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env).returncode
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+    if rc:
+        sys.exit("bench_payload: %s exited %d" % (" ".join(cmd), rc))
     t1, rss = child_cpu()
     with open(os.path.join(out, "wallclock.json")) as f:
         wc = json.load(f)
