@@ -82,36 +82,52 @@ int asic_expect_eval(scenario *sc, FILE *fp, bool verbose) {
 
 /* Every metric name a run publishes, known before the run: the registry's counters and
  * histograms (registered at start) and the figures asic_report_publish derives afterwards
- * (the same publishing code, into a scratch registry). Returns a malloc'd array of malloc'd
- * names. */
-static char **metric_names(asic_world *w, size_t *n_out) {
+ * (the same publishing code, into *scratch, which the caller destroys after the names). The
+ * array points at the registries' own names; only a histogram's quantile names (NAME.p99, ...)
+ * are composed, malloc'd, and listed in *owned. Returns a malloc'd array. */
+static const char **metric_names(asic_world *w, stats_registry **scratch, size_t *n_out, char ***owned,
+                                 size_t *n_owned) {
   static const char *const hs[] = {"min", "mean", "p50", "p99", "p99.9", "max", "count"};
-  stats_registry *scratch = stats_create();
-  *n_out = 0;
-  if (!scratch) return NULL;
-  asic_report_derived_names(w, scratch);
-  const stats_registry *regs[2] = {w->stats, scratch};
-  size_t cap = 0, n = 0;
-  for (int k = 0; k < 2; k++) cap += stats_count(regs[k]) * 7;
-  char **v = calloc(cap ? cap : 1, sizeof *v);
-  for (int k = 0; v && k < 2; k++)
+  *n_out = *n_owned = 0;
+  *owned = NULL;
+  if (!(*scratch = stats_create())) return NULL;
+  asic_report_derived_names(w, *scratch);
+  const stats_registry *regs[2] = {w->stats, *scratch};
+  size_t cap = 0, n = 0, n_h = 0, k_h = 0;
+  for (int k = 0; k < 2; k++)
+    for (size_t i = 0, ns = stats_count(regs[k]); i < ns; i++) n_h += stats_at(regs[k], i).kind == STATS_HISTOGRAM;
+  for (int k = 0; k < 2; k++) cap += stats_count(regs[k]);
+  cap += n_h * 6;
+  const char **v = calloc(cap ? cap : 1, sizeof *v);
+  char **o = calloc(n_h ? n_h * 7 : 1, sizeof *o);
+  if (!v || !o) {
+    free(v), free(o);
+    return NULL;
+  }
+  for (int k = 0; k < 2; k++)
     for (size_t i = 0, ns = stats_count(regs[k]); i < ns; i++) {
       stats_entry e = stats_at(regs[k], i);
-      char b[256];
-      for (size_t j = 0; j < (e.kind == STATS_HISTOGRAM ? 7u : 1u); j++) {
-        if (e.kind == STATS_HISTOGRAM) snprintf(b, sizeof b, "%s.%s", e.name, hs[j]);
-        else snprintf(b, sizeof b, "%s", e.name);
-        v[n++] = strdup(b);
+      if (e.kind != STATS_HISTOGRAM) {
+        v[n++] = e.name;
+        continue;
+      }
+      for (size_t j = 0; j < 7; j++) {
+        char b[256];
+        snprintf(b, sizeof b, "%s.%s", e.name, hs[j]);
+        v[n++] = o[k_h++] = strdup(b);
       }
     }
-  stats_destroy(scratch);
+  *owned = o;
+  *n_owned = k_h;
   *n_out = n;
   return v;
 }
 
 bool asic_expect_check_names(scenario *sc, cfg_err *err) {
-  size_t n = 0;
-  char **names = metric_names(&sc->world, &n);
+  size_t n = 0, n_owned = 0;
+  char **owned;
+  stats_registry *scratch;
+  const char **names = metric_names(&sc->world, &scratch, &n, &owned, &n_owned);
   bool ok = true;
   for (size_t i = 0; ok && i < sc->n_expects; i++) {
     const scenario_expect *x = &sc->expects[i];
@@ -121,14 +137,16 @@ bool asic_expect_check_names(scenario *sc, cfg_err *err) {
       bool found = false;
       for (size_t j = 0; j < n && !found; j++) found = names[j] && !strcmp(names[j], m);
       if (found) continue;
-      const char *dym = cfg_did_you_mean(m, (const char *const *)names, n);
+      const char *dym = cfg_did_you_mean(m, names, n);
       snprintf(err->msg, sizeof err->msg, "%s: expect[%zu].%s: unknown metric '%s'%s%s%s", x->where, i,
                k ? "value" : "metric", m, dym ? " (did you mean '" : " (allowed: see README, Metric names)",
                dym ? dym : "", dym ? "'?)" : "");
       ok = false;
     }
   }
-  for (size_t j = 0; j < n; j++) free(names[j]);
+  for (size_t j = 0; j < n_owned; j++) free(owned[j]);
+  free(owned);
   free(names);
+  stats_destroy(scratch);
   return ok;
 }

@@ -1,6 +1,7 @@
 /* RFC 6479 anti-replay bitmap with RFC 4303 Appendix A2.2 ESN inference. */
 #include "replay.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define BLOCK_BITS 64u
@@ -8,7 +9,9 @@
 bool replay_init(replay_window *w, uint32_t window, bool esn, uint64_t initial_top) {
   if (window < REPLAY_WINDOW_MIN || window > REPLAY_WINDOW_MAX) return false;
   if (!esn && initial_top > UINT32_MAX) return false;
-  memset(w, 0, sizeof *w);
+  /* the header only: a window may live in a shorter allocation that holds just its blocks
+   * (sa_db_add, engine.c place_windows); bits past blocks are never read */
+  memset(w, 0, offsetof(replay_window, bits));
   w->window = window;
   w->esn = esn;
   w->top = initial_top;

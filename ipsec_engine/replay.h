@@ -33,6 +33,7 @@ typedef struct replay_window {
 } replay_window;
 
 /* window in [REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX]. initial_top = right edge at install
+ * (writes the header and bits[0 .. blocks-1] only).
  * (0 for a fresh SA). Every sequence number <= initial_top counts as already received.
  * Without ESN, initial_top must fit 32 bits. Returns false on a bad window or initial_top. */
 bool replay_init(replay_window *w, uint32_t window, bool esn, uint64_t initial_top);

@@ -23,14 +23,24 @@ typedef struct chunk {
   } slot;
 } chunk;
 
+/* Names live in blocks of NAME_BLOCK bytes, one after the other (no allocator header and
+ * rounding per name: the 2000-tunnel run registers 212K of them). */
+#define NAME_BLOCK 65536u
+typedef struct name_block {
+  struct name_block *next;
+  size_t used;
+  char buf[NAME_BLOCK];
+} name_block;
+
 typedef struct rec {
-  char *name, *unit, *desc;
+  char *name;              /* in a name block; also the key of its leaf hash slot */
+  const char *unit, *desc; /* interned: thousands of SAs share a handful of texts */
   stats_kind kind;
   void *obj;
 } rec;
 
 typedef struct hslot {
-  char *key; /* owned */
+  char *key; /* owned by an inner node (INNER); a leaf's is its rec's name */
   size_t idx; /* rec index, or INNER */
 } hslot;
 
@@ -41,6 +51,9 @@ struct stats_registry {
   size_t hash_cap, hash_used;
   chunk *counters, *gauges; /* head chunk is the one being filled */
   size_t counters_used, gauges_used;
+  char **texts; /* interned units and descriptions (open addressing, owned) */
+  name_block *names; /* head block is the one being filled */
+  size_t texts_cap, texts_used;
 };
 
 stats_registry *stats_create(void) { return calloc(1, sizeof(stats_registry)); }
@@ -55,13 +68,16 @@ static void free_chunks(chunk *c) {
 
 void stats_destroy(stats_registry *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->n; i++) {
-    free(r->recs[i].name);
-    free(r->recs[i].unit);
-    free(r->recs[i].desc);
+  for (size_t i = 0; i < r->n; i++)
     if (r->recs[i].kind == STATS_HISTOGRAM) stats_hist_free(r->recs[i].obj);
+  for (name_block *b = r->names, *next; b; b = next) {
+    next = b->next;
+    free(b);
   }
-  for (size_t i = 0; i < r->hash_cap; i++) free(r->hash[i].key);
+  for (size_t i = 0; i < r->hash_cap; i++)
+    if (r->hash[i].idx == INNER) free(r->hash[i].key);
+  for (size_t i = 0; i < r->texts_cap; i++) free(r->texts[i]);
+  free(r->texts);
   free(r->hash);
   free(r->recs);
   free_chunks(r->counters);
@@ -85,7 +101,8 @@ static hslot *hash_find(const stats_registry *r, const char *s, size_t len) {
   }
 }
 
-static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
+/* A leaf (idx a rec index) keys on its rec's name, leaf_name; an inner node owns a copy. */
+static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx, char *leaf_name) {
   if ((r->hash_used + 1) * 2 > r->hash_cap) {
     size_t cap = r->hash_cap ? r->hash_cap * 2 : 256;
     hslot *old = r->hash;
@@ -98,9 +115,12 @@ static bool hash_put(stats_registry *r, const char *s, size_t len, size_t idx) {
   }
   hslot *h = hash_find(r, s, len);
   if (h->key) return h->idx = idx, true;
-  if (!(h->key = malloc(len + 1))) return false;
-  memcpy(h->key, s, len);
-  h->key[len] = '\0';
+  if (leaf_name) h->key = leaf_name;
+  else {
+    if (!(h->key = malloc(len + 1))) return false;
+    memcpy(h->key, s, len);
+    h->key[len] = '\0';
+  }
   h->idx = idx;
   r->hash_used++;
   return true;
@@ -130,7 +150,45 @@ static void *new_slot(chunk **head, size_t *used, bool is_double) {
   return is_double ? (void *)&(*head)->slot.d[i] : (void *)&(*head)->slot.u[i];
 }
 
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+/* A copy of name (len <= NAME_MAX_LEN) in the name blocks, NULL when out of memory. */
+static char *name_copy(stats_registry *r, const char *name, size_t len) {
+  if (!r->names || r->names->used + len + 1 > NAME_BLOCK) {
+    name_block *b = malloc(sizeof *b);
+    if (!b) return NULL;
+    b->next = r->names;
+    b->used = 0;
+    r->names = b;
+  }
+  char *p = r->names->buf + r->names->used;
+  memcpy(p, name, len + 1);
+  r->names->used += len + 1;
+  return p;
+}
+
+/* The registry's one copy of text s (units, descriptions), NULL when out of memory. */
+static const char *intern(stats_registry *r, const char *s) {
+  if (!s) s = "";
+  if ((r->texts_used + 1) * 2 > r->texts_cap) {
+    size_t cap = r->texts_cap ? r->texts_cap * 2 : 64;
+    char **t = calloc(cap, sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < r->texts_cap; i++) {
+      if (!r->texts[i]) continue;
+      size_t j = hash_mem(r->texts[i], strlen(r->texts[i])) & (cap - 1);
+      while (t[j]) j = (j + 1) & (cap - 1);
+      t[j] = r->texts[i];
+    }
+    free(r->texts);
+    r->texts = t;
+    r->texts_cap = cap;
+  }
+  size_t mask = r->texts_cap - 1, j = hash_mem(s, strlen(s)) & mask;
+  for (; r->texts[j]; j = (j + 1) & mask)
+    if (!strcmp(r->texts[j], s)) return r->texts[j];
+  if (!(r->texts[j] = strdup(s))) return NULL;
+  r->texts_used++;
+  return r->texts[j];
+}
 
 static void *add(stats_registry *r, const char *name, const char *unit, const char *desc,
                  stats_kind kind) {
@@ -153,18 +211,16 @@ static void *add(stats_registry *r, const char *name, const char *unit, const ch
     r->recs = recs;
     r->cap = cap;
   }
-  rec e = {dup_or_empty(name), dup_or_empty(unit), dup_or_empty(desc), kind, NULL};
+  rec e = {name_copy(r, name, len), intern(r, unit), intern(r, desc), kind, NULL};
   if (kind == STATS_COUNTER) e.obj = new_slot(&r->counters, &r->counters_used, false);
   else if (kind == STATS_GAUGE) e.obj = new_slot(&r->gauges, &r->gauges_used, true);
   else e.obj = stats_hist_new();
   bool ok = e.name && e.unit && e.desc && e.obj;
   for (size_t i = 0; ok && i < len; i++) /* inner nodes first: the leaf entry comes last */
-    if (name[i] == '.') ok = hash_put(r, name, i, INNER);
-  ok = ok && hash_put(r, name, len, r->n);
+    if (name[i] == '.') ok = hash_put(r, name, i, INNER, NULL);
+  ok = ok && hash_put(r, name, len, r->n, e.name);
   if (!ok) { /* out of memory: an unused slot at worst, the registry stays consistent */
-    free(e.name);
-    free(e.unit);
-    free(e.desc);
+    /* the name's bytes and the interned texts stay in their blocks */
     if (kind == STATS_HISTOGRAM) stats_hist_free(e.obj);
     return NULL;
   }

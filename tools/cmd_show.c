@@ -7,20 +7,25 @@
 #include "cli_help.h"
 #include "commands.h"
 #include "model/out_file.h"
+#include "model/stats_internal.h"
 #include "show_views.h"
 
-bool show_open(show_run *r, const char *dir, const char *router, char *err, size_t elen) {
+/* resolved: DIR's config.resolved.yaml already loaded (borrowed), or NULL to load it. */
+static bool open_with(show_run *r, const char *dir, const char *router, const stats_registry *live,
+                      cfg_doc *resolved, char *err, size_t elen) {
   memset(r, 0, sizeof *r);
+  r->live = live;
   snprintf(r->dir, sizeof r->dir, "%s", dir);
   char p[1200];
   cfg_err ce;
   snprintf(p, sizeof p, "%s/config.resolved.yaml", dir);
-  if (!(r->resolved = cfg_load_file(p, &ce))) {
+  r->resolved_borrowed = resolved != NULL;
+  if (!(r->resolved = resolved ? resolved : cfg_load_file(p, &ce))) {
     snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
     return false;
   }
   snprintf(p, sizeof p, "%s/report.json", dir);
-  if (!(r->report = cfg_load_file(p, &ce))) {
+  if (!live && !(r->report = cfg_load_file(p, &ce))) {
     snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
     show_close(r);
     return false;
@@ -43,19 +48,31 @@ bool show_open(show_run *r, const char *dir, const char *router, char *err, size
     show_close(r);
     return false;
   }
-  const cfg_node *end = cfg_get(cfg_get(cfg_get(cfg_get(cfg_root(r->report), "stats"), "run"), "end_ns"), "value");
-  r->end_s = end && end->value ? strtod(end->value, NULL) * 1e-9 : 0;
+  if (live) { /* the figure report.json carries, as it is written there */
+    const double *g = stats_find_gauge(live, "run.end_ns");
+    char b[40] = "0";
+    if (g) stats_format_double(*g, b, sizeof b);
+    r->end_s = strtod(b, NULL) * 1e-9;
+  } else {
+    const cfg_node *end = cfg_get(cfg_get(cfg_get(cfg_get(cfg_root(r->report), "stats"), "run"), "end_ns"), "value");
+    r->end_s = end && end->value ? strtod(end->value, NULL) * 1e-9 : 0;
+  }
   return true;
 }
 
+bool show_open(show_run *r, const char *dir, const char *router, const stats_registry *live, char *err,
+               size_t elen) {
+  return open_with(r, dir, router, live, NULL, err, elen);
+}
+
 void show_close(show_run *r) {
-  cfg_free(r->resolved);
+  if (!r->resolved_borrowed) cfg_free(r->resolved);
   cfg_free(r->report);
   r->resolved = r->report = NULL;
 }
 
 /* The views written after a run, each under the command line that prints it. */
-bool show_write_all(const char *dir, char *err, size_t elen) {
+bool show_write_all(const char *dir, const stats_registry *live, char *err, size_t elen) {
   char p[1200];
   cfg_err ce;
   snprintf(p, sizeof p, "%s/config.resolved.yaml", dir);
@@ -72,7 +89,7 @@ bool show_write_all(const char *dir, char *err, size_t elen) {
     const cfg_node *nm = cfg_get(routers->items[i], "name");
     if (!tn || !tn->n || !nm || !nm->value) continue;
     show_run r;
-    if (!(ok = show_open(&r, dir, nm->value, err, elen))) break;
+    if (!(ok = open_with(&r, dir, nm->value, live, d, err, elen))) break;
     snprintf(p, sizeof p, "%s/show.%s.txt", dir, nm->value);
     out_file of;
     if (!(ok = out_begin(&of, p, OUT_MODE_NORMAL, err, elen))) {
@@ -165,7 +182,7 @@ int cmd_show(int argc, char **argv) {
   if (v == SHOW_IKE_SAS && detail && !index) return usage();
   char err[1024];
   show_run r;
-  if (!show_open(&r, dir, router, err, sizeof err)) {
+  if (!show_open(&r, dir, router, NULL, err, sizeof err)) {
     fprintf(stderr, "ipsecsim show: %s\n", err);
     return IPSECSIM_EXIT_USAGE;
   }

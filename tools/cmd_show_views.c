@@ -18,6 +18,15 @@ static unsigned long long u64(const cfg_node *t, const char *k) { return strtoul
 
 /* sa.ROUTER.TUNNEL.DIR.NAME (dir != NULL) or ipsec.ROUTER.NAME from report.json. */
 static bool counter(const show_run *r, const char *tunnel, const char *dir, ipsec_ctr c, unsigned long long *v) {
+  if (r->live) {
+    char name[512];
+    if (dir) snprintf(name, sizeof name, "sa.%s.%s.%s.%s", r->name, tunnel, dir, ipsec_ctr_name(c));
+    else snprintf(name, sizeof name, "ipsec.%s.%s", r->name, ipsec_ctr_name(c));
+    const stats_counter *k = stats_find_counter(r->live, name);
+    if (!k) return false;
+    *v = *k;
+    return true;
+  }
   const cfg_node *n = at(at(cfg_root(r->report), "stats"), dir ? "sa" : "ipsec");
   n = at(n, r->name);
   if (dir) n = at(at(n, tunnel), dir);

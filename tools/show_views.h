@@ -10,13 +10,17 @@
 #include <stdio.h>
 
 #include "model/cfg.h"
+#include "model/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct show_run {
-  cfg_doc *resolved, *report;
+  cfg_doc *resolved, *report; /* report NULL when live is set */
+  bool resolved_borrowed;      /* show_write_all's document, not freed by show_close */
+  const stats_registry *live;  /* the run's own registry (show_write_all): counters without
+                                  reading back report.json (35 MB at 2000 tunnels) */
   const cfg_node *router;  /* the routers: entry shown */
   const cfg_node *tunnels; /* its ipsec.tunnels (a sequence) or NULL */
   const char *name;
@@ -31,15 +35,19 @@ typedef enum show_view {
   SHOW_CHASSIS_PIC,
 } show_view;
 
-/* Opens DIR's two files and picks the router (NULL: the first with tunnels). */
-bool show_open(show_run *r, const char *dir, const char *router, char *err, size_t elen);
+/* Opens DIR's two files and picks the router (NULL: the first with tunnels). live non-NULL:
+ * the counters come from that registry (the run that wrote DIR), report.json is not read and
+ * SHOW_CHASSIS_PIC is not available. */
+bool show_open(show_run *r, const char *dir, const char *router, const stats_registry *live, char *err,
+               size_t elen);
 void show_close(show_run *r);
 /* index: 0 = all; detail: the index form's detail; pic for SHOW_CHASSIS_PIC. */
 bool show_print(const show_run *r, show_view v, unsigned long index, bool detail, unsigned pic, FILE *fp, char *err,
                 size_t elen);
-/* Every view of every router with tunnels into DIR/show.ROUTER.txt (after a run). Views
- * that cannot be made (counters absent) are named in err, the others are written. */
-bool show_write_all(const char *dir, char *err, size_t elen);
+/* Every view of every router with tunnels into DIR/show.ROUTER.txt (after a run, live its
+ * registry). Views that cannot be made (counters absent) are named in err, the others are
+ * written. */
+bool show_write_all(const char *dir, const stats_registry *live, char *err, size_t elen);
 
 #ifdef __cplusplus
 }
