@@ -97,6 +97,10 @@ static sa_select_rc sa_select_add_checked(sa_db *db, const sa_config *cfg, uint3
   return sr;
 }
 
+size_t sa_bytes(const sa *s) {
+  return offsetof(sa, replay) + offsetof(replay_window, bits) + s->replay.blocks * sizeof s->replay.bits[0];
+}
+
 bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
   size_t in_dir = cfg->dir == SA_OUTBOUND ? db->n_out : db->n_in;
   if (in_dir >= SA_MAX_TUNNELS) {
@@ -168,7 +172,7 @@ bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len) {
     return false;
   }
   const size_t win_bytes = offsetof(replay_window, bits) + w.blocks * sizeof w.bits[0];
-  sa *s = calloc(1, offsetof(sa, replay) + win_bytes);
+  sa *s = calloc(1, offsetof(sa, replay) + win_bytes);  /* = sa_bytes(s) */
   if (!s) { snprintf(why, why_len, "out of memory"); return false; }
   s->cfg = *cfg;
   s->seq = cfg->initial_seq;

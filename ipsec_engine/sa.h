@@ -135,6 +135,11 @@ bool sa_carries_ipv6(const sa_config *c);
  * outbound selector (or a second catch-all) equal to an earlier one. */
 bool sa_db_add(sa_db *db, const sa_config *cfg, char *why, size_t why_len);
 
+/* Bytes an SA from sa_db_add occupies: its replay bitmap holds only the blocks its window
+ * uses, so an `sa` must not be copied by value (`*a = *b` reads and writes past it); copy
+ * sa_bytes(s) bytes between allocations of that size instead. */
+size_t sa_bytes(const sa *s);
+
 /* Inbound SA by SPI, NULL when unknown. */
 sa *sa_db_find_inbound(const sa_db *db, uint32_t spi);
 /* Outbound SA for an inner destination (family 4/6, address bytes): the longest selector

@@ -40,7 +40,7 @@ static const char SAS[] =
 static const uint32_t SPI[N_SAS] = {0x1001, 0x1002, 0x1003, 0x1004};
 
 static sa_db db;
-static sa pristine[N_SAS];
+static sa *pristine[N_SAS]; /* sa_bytes() each: an sa is not copied by value */
 static icmp_bucket pristine_icmp;
 static uint8_t out[70000], pkt[70000];
 
@@ -50,7 +50,11 @@ static uint64_t seen[ESP_R_COUNT + 2], esn_wraps;
 static void setup(void) {
   cfg_err err;
   if (!sa_db_init(&db, NULL) || !sa_load_buffer(&db, "fuzz", SAS, sizeof SAS - 1, &err)) abort();
-  for (int i = 0; i < N_SAS; i++) pristine[i] = *sa_db_find_inbound(&db, SPI[i]);
+  for (int i = 0; i < N_SAS; i++) {
+    const sa *s = sa_db_find_inbound(&db, SPI[i]);
+    if (!(pristine[i] = malloc(sa_bytes(s)))) abort();
+    memcpy(pristine[i], s, sa_bytes(s));
+  }
   pristine_icmp = db.icmp;
 }
 
@@ -59,7 +63,7 @@ static void reset(void) {
   for (int i = 0; i < N_SAS; i++) {
     sa *s = sa_db_find_inbound(&db, SPI[i]);
     ipsec_counters keep = s->ctr;
-    *s = pristine[i];
+    memcpy(s, pristine[i], sa_bytes(s));
     s->ctr = keep;
   }
   db.clock_started = false;
@@ -86,7 +90,7 @@ static void decrypt(const uint8_t *p, size_t n, uint64_t now_ns) {
   esp_reason r = esp_decrypt(&db, p, n, now_ns, out, sizeof out, &got, NULL);
   if (outcome_sum() != before + 1 || (r == ESP_R_OK) != (got > 0) || got > n) abort();
   seen[r]++;
-  if (r == ESP_R_OK && a->replay.top >> 32 > pristine[0].replay.top >> 32) esn_wraps++;
+  if (r == ESP_R_OK && a->replay.top >> 32 > pristine[0]->replay.top >> 32) esn_wraps++;
 }
 
 /* Outer header(s) for SA s at pkt; returns where ESP starts (0 if it cannot fit). */
