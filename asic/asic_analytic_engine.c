@@ -237,7 +237,7 @@ void asic_analytic_publish_engines(asic_world *w, stats_registry *r) {
       gauge(r, NAME("sa_cache_active_sas"), "SAs", "SAs the offered mix reaches on this engine", cf.active_sas);
       gauge(r, NAME("sa_cache_hit_rate"), "", "LRU hit rate of the interleaved streams (each round-robin or "
             "random over its addresses' SAs; characteristic-time rule, engine_analytic_lru.c)", k->hit_rate);
-      gauge(r, NAME("sa_cache_fill_bound_mpps"), "Mpps", "the fill port's bound: 1 / ((1 - hit rate) x F x T) "
+      gauge(r, NAME("sa_cache_fill_bound_mpps"), "Mpps", "the fill port's bound: 1 / ((1 - hit rate) x (F + 1) x T) "
             "datagrams per second (0: no miss)", k->fill_bound_dgram_mpps);
       gauge(r, NAME("sa_cache_ceiling_mpps"), "Mpps", "engine ceiling with SA cache misses, saturated: ESP packets "
             "per second", k->c.mpps);

@@ -283,8 +283,8 @@ typedef struct engine_cache_ceiling {
   engine_ceiling c;          /* with the misses (saturated) */
   engine_ceiling lanes;      /* lanes alone (engine_closed_form: every SA cached) */
   double hit_rate;
-  double fill_cycles;        /* F per miss (weighted over the mix) */
-  double fill_bound_dgram_mpps; /* the fill port's own bound, 1 / ((1-h) F T); 0 when h = 1 */
+  double fill_cycles;        /* F + 1 per miss (gcm_key_miss_cycles; weighted over the mix) */
+  double fill_bound_dgram_mpps; /* the fill port's own bound, 1 / ((1-h) (F+1) T); 0 when h = 1 */
   bool exact;                /* spray: exact stationary mean; pin: min of the two bounds */
 } engine_cache_ceiling;
 

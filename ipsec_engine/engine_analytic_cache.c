@@ -249,7 +249,7 @@ static bool closed_form_hits(const engine_params *p, const engine_mix_entry *mix
                  .lf = (uint32_t)gcm_lane_hold_cycles(plan.first.aad_bytes, plan.first.text_bytes, o),
                  .lm = (uint32_t)gcm_lane_hold_cycles(plan.middle.aad_bytes, plan.middle.text_bytes, o),
                  .ll = (uint32_t)gcm_lane_hold_cycles(plan.last.aad_bytes, plan.last.text_bytes, o),
-                 .f = (uint32_t)(p->sa_miss_cycles ? p->sa_miss_cycles
+                 .f = (uint32_t)gcm_key_miss_cycles(p->sa_miss_cycles ? p->sa_miss_cycles
                                                    : gcm_key_fill_cycles(mix[i].sa->key_bits == 256 ? 256 : 128))};
     w += k.w, hits += k.w * k.h, fill += k.w * (1 - k.h) * k.f, miss_w += k.w * (1 - k.h);
     share[st] += k.w;
@@ -273,7 +273,8 @@ static bool closed_form_hits(const engine_params *p, const engine_mix_entry *mix
   const double period_s = sim_fs_to_s(sim_period_fs(p->clock));
   const double h = hits / w;
   out->hit_rate = h;
-  /* F per miss, weighted over the misses (over the datagrams when none miss) */
+  /* F + 1 per miss (gcm_key_miss_cycles: the fill is requested the cycle after the packet
+   * ahead dispatched), weighted over the misses (over the datagrams when none miss) */
   double fill_all = 0;
   for (size_t j = 0; j < nk; j++) fill_all += kinds[j].w * kinds[j].f;
   out->fill_cycles = miss_w > 0 ? fill / miss_w : fill_all;

@@ -68,11 +68,11 @@ static bool rtl_start(void *ctx, uint32_t id, uint64_t d, uint32_t lane) {
   e->q_bytes -= j->queue_bytes; /* it leaves the input FIFO (engine_dispatch.c dispatch) */
   if (j->queue_bytes) e->q_pkts--;
   if (!engine_start_hook(e, id, d, lane)) {
-    sa_cache_dispatch(&e->cache, sa_i, 0, win);
+    sa_cache_dispatch(&e->cache, sa_i, d, 0, win);
     c->last_dispatch = d;
     return false;
   }
-  sa_cache_dispatch(&e->cache, sa_i, d + hold + GCM_AES_STAGES, win);
+  sa_cache_dispatch(&e->cache, sa_i, d, d + hold + GCM_AES_STAGES, win);
   c->last_dispatch = d;
   j->state = JOB_IN_LANE;
   j->lane = lane;

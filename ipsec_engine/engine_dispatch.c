@@ -148,11 +148,11 @@ static void dispatch(engine *e, uint64_t d, uint32_t lane) {
   const uint32_t sa_i = j->sa;
   const uint64_t hold = gcm_lane_hold_cycles(j->aad, j->text, e->p.overhead_cycles);
   if (!e->hooks.on_start(e->hooks.ctx, ji, d, lane)) { /* dropped: no lane time */
-    sa_cache_dispatch(&e->cache, sa_i, 0, engine_in_window(e, t));
+    sa_cache_dispatch(&e->cache, sa_i, d, 0, engine_in_window(e, t));
     return;
   }
   /* item 6: in use until past its END (d + hold - 1) + GCM_AES_STAGES */
-  sa_cache_dispatch(&e->cache, sa_i, d + hold + GCM_AES_STAGES, engine_in_window(e, t));
+  sa_cache_dispatch(&e->cache, sa_i, d, d + hold + GCM_AES_STAGES, engine_in_window(e, t));
   engine_lane *l = &e->lanes[lane];
   l->free_at = d + hold;
   l->reserved += j->beats;

@@ -74,6 +74,8 @@ void sa_cache_free(sa_cache *c) {
 }
 
 uint64_t sa_cache_fill_cycle(const sa_cache *c, uint64_t lookup) {
+  /* item 6: the request is for the head as the cycle begins, port free, a victim not in use */
+  if (lookup < c->head_from) lookup = c->head_from;
   const uint64_t a = lookup > c->port_free ? lookup : c->port_free;
   if (victim_at(c, a) != SA_CACHE_NIL) return a;
   /* every slot in use: the fill waits for the first one to leave use (item 6) */
@@ -86,6 +88,7 @@ uint64_t sa_cache_fill_cycle(const sa_cache *c, uint64_t lookup) {
 void sa_cache_fill(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t lookup, bool in_window) {
   const uint32_t s = victim_at(c, a);
   if (s == SA_CACHE_NIL) return; /* not reached: a comes from sa_cache_fill_cycle */
+  if (lookup < c->head_from) lookup = c->head_from; /* the wait counts from its first chance */
   put(c, s, sa_i);
   c->filling_sa = sa_i;
   c->fill_done = a + c->fill_cycles[sa_i];
@@ -99,8 +102,9 @@ void sa_cache_fill(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t lookup, bool
   }
 }
 
-void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t busy_end, bool in_window) {
+void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t d, uint64_t busy_end, bool in_window) {
   const uint32_t s = c->slot_of[sa_i];
+  if (d + GCM_FILL_AFTER_DISPATCH > c->head_from) c->head_from = d + GCM_FILL_AFTER_DISPATCH;
   if (c->filling_sa == sa_i) {
     c->filling_sa = SA_CACHE_NIL; /* its miss was counted at the fill */
   } else {

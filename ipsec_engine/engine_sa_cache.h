@@ -3,7 +3,9 @@
  * memory. The dispatcher (engine_dispatch.c) asks it about the input FIFO's head only:
  *  - cached: the head dispatches as before (a hit, counted at dispatch);
  *  - not cached: a fill is requested in the first cycle the head is at the head and ready
- *    (its lookup cycle), the port is free and a slot is not in use; the victim is the least
+ *    (its lookup cycle), the port is free and a slot is not in use, and never in the cycle the
+ *    packet ahead of it dispatched (it is the head from the next cycle for fills: the RTL's
+ *    fill request looks at the FIFO's entry 0 as the cycle begins); the victim is the least
  *    recently used slot not in use (in use = a packet of the slot dispatched and not yet past
  *    its END + GCM_AES_STAGES). The fill holds the port for F cycles (its fetch latency and one
  *    cycle per context word): requested in cycle a, its last word is written in a + F - 1, the
@@ -35,7 +37,9 @@ typedef struct sa_cache_slot {
 typedef struct sa_cache_counters {
   stats_counter *hits;        /* packets dispatched with their SA cached at lookup */
   stats_counter *misses;      /* fills requested (one per missing head packet) */
-  stats_counter *miss_cycles; /* cycles heads waited on fills: lookup to dispatchable */
+  stats_counter *miss_cycles; /* cycles heads waited on fills: from the first cycle the head
+                                 could request its fill (lookup, not before head_from) to
+                                 dispatchable; F per miss when port and victims never bind */
 } sa_cache_counters;
 
 typedef struct sa_cache {
@@ -47,6 +51,8 @@ typedef struct sa_cache {
   uint32_t filling_sa;     /* the head's SA while its fill is pending dispatch, or NIL */
   uint64_t fill_done;      /* cycle the filled SA may dispatch from */
   uint64_t port_free;      /* cycle the fill port takes its next request */
+  uint64_t head_from;      /* d + GCM_FILL_AFTER_DISPATCH of the last dispatch d: no fill
+                              request before it (and a miss's wait counts from it) */
   sa_cache_counters c;
   stats_counter own_[3];
   uint64_t tot_hits, tot_misses, tot_miss_cycles; /* all time */
@@ -71,9 +77,9 @@ static inline uint64_t sa_cache_ready_from(const sa_cache *c, uint32_t sa_i, uin
 uint64_t sa_cache_fill_cycle(const sa_cache *c, uint64_t lookup);
 /* Requests that fill in cycle a (= sa_cache_fill_cycle); counted when in_window. */
 void sa_cache_fill(sa_cache *c, uint32_t sa_i, uint64_t a, uint64_t lookup, bool in_window);
-/* The head (SA sa) dispatches in cycle d, its slot in use until busy_end (0: refused at its
+/* The head (SA sa) dispatches in cycle d (the next head requests no fill before d + 1), its slot in use until busy_end (0: refused at its
  * start, no lane). A hit unless it was the SA just filled. */
-void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t busy_end, bool in_window);
+void sa_cache_dispatch(sa_cache *c, uint32_t sa_i, uint64_t d, uint64_t busy_end, bool in_window);
 bool sa_cache_holds(const sa_cache *c, uint32_t sa_i);
 /* SAs coming and going under traffic (issue 13). reset: the cache holds the SAs with
  * installed[i] (0..n-1 in order, as init), the others not at all (installed later).

@@ -208,10 +208,16 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
  *    its END + GCM_AES_STAGES); with every slot in use the fill waits. A miss holds the packet
  *    BEFORE dispatch (it stays at the head of the engine's input FIFO, rule 2), never a lane:
  *    lanes keep running packets already dispatched. The packet dispatches in the cycle after
- *    the fill's last word. Timing: the fill is requested in cycle f, the first cycle the
- *    packet is the ready head with no fill running and a victim free; word 0 is written in
- *    f + GCM_SA_CTX_FETCH_LATENCY, the last in f + F - 1 (F = gcm_key_fill_cycles()); the
- *    packet may dispatch, and the port take the next request, from f + F. Only the head
+ *    the fill's last word. Timing: the fill is requested in cycle f, the first cycle that
+ *    BEGINS with the packet as the ready head (the FIFO's entry 0 as the cycle starts) with no
+ *    fill running and a victim free: a packet whose predecessor dispatched in cycle d may
+ *    itself dispatch in d on a hit (rule 2), but on a miss its fill is requested at the
+ *    earliest in d + GCM_FILL_AFTER_DISPATCH = d + 1 (the request and its victim are decided
+ *    on registered state: the slot use of a packet dispatched in d counts from d + 1); word 0
+ *    is written in f + GCM_SA_CTX_FETCH_LATENCY, the last in f + F - 1 (F =
+ *    gcm_key_fill_cycles()); the packet may dispatch, and the port take the next request, from
+ *    f + F. So back to back, a missing head dispatches F + 1 cycles after the packet ahead of
+ *    it (gcm_key_miss_cycles), and a run of misses fills every F + 1 cycles. Only the head
  *    requests fills; a hit is a packet whose SA is cached when it is the head. LRU order is the
  *    order of the slots' last dispatches, a fill counting as a use. Both sides follow this
  *    text: the C engine (engine_sa_cache.c, closed forms in engine_analytic_cache.c) and the
@@ -222,6 +228,8 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
 #define GCM_KEY_CACHE_SLOTS 8u        /* gcm_core SLOTS */
 #define GCM_SA_CTX_FETCH_LATENCY 8u   /* cycles from fill request to the first context word */
 #define GCM_KEY_FILL_PORTS 1u
+#define GCM_FILL_AFTER_DISPATCH 1u    /* a miss is requested no earlier than the cycle after the
+                                         dispatch of the packet ahead of it (item 6) */
 
 /* Context words of one key size: round keys 0..Nr plus H..H^4. */
 static inline unsigned gcm_key_context_words(unsigned key_bits)
@@ -252,5 +260,9 @@ static inline unsigned gcm_key_fill_cycles(unsigned key_bits)
 {
   return GCM_SA_CTX_FETCH_LATENCY + gcm_key_context_words(key_bits);
 }
+
+/* Item 6, saturated: cycles from the dispatch of the packet ahead to the dispatch of a head that
+ * misses with the port free and a victim free, for a fill of `fill_cycles` (F). */
+static inline uint64_t gcm_key_miss_cycles(uint64_t fill_cycles) { return GCM_FILL_AFTER_DISPATCH + fill_cycles; }
 
 #endif

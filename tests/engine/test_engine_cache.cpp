@@ -3,6 +3,7 @@
 // for round-robin and uniform random SA order over 1, 100, 1000 and 2000 tunnels: one order
 // over all SAs, and interleaved streams (engine_analytic_lru.c: encrypt over N tunnels beside
 // decrypt of one tunnel, and encrypt and decrypt each over the same N tunnels).
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -32,8 +33,10 @@ TEST(EngineCache, ParameterDefaultsAndFillCost) {
 
 // Two entries, three SAs: install leaves SAs 1 and 2 cached. A (SA 0) misses at cycle 0 and
 // dispatches at F; B (SA 1, evicted by A's fill) misses: the LRU slot not in use is SA 2's, the
-// fill starts at F, B dispatches at 2F (the lanes idle meanwhile: L < F at 64 B). C (SA 2) misses with both slots in use: its fill waits
-// until A's slot leaves use (A's END + GCM_AES_STAGES), then takes F.
+// fill is requested the cycle after A's dispatch (gcm_timing.h item 6), F + 1, and B dispatches
+// at 2F + 1 (the lanes idle meanwhile: L <= F + 1 at 64 B). C (SA 2) misses with both slots in
+// use: its fill waits until A's slot leaves use (A's END + GCM_AES_STAGES), and at least until
+// the cycle after B's dispatch, then takes F. Each miss waits F from its first chance to ask.
 TEST(EngineCache, MissHoldsTheHeadNotALane) {
   engine_params p = defaults();
   p.sa_cache_entries = 2;
@@ -52,15 +55,17 @@ TEST(EngineCache, MissHoldsTheHeadNotALane) {
   ASSERT_EQ(r.packets().size(), 3u);
   EXPECT_EQ(r.by_user(0)->start_fs, (sim_fs)F * T12);
   EXPECT_EQ(r.by_user(0)->lane, 0u);
-  EXPECT_EQ(r.by_user(1)->start_fs, (sim_fs)(2 * F) * T12);
-  EXPECT_EQ(r.by_user(1)->lane, L < F ? 0u : 1u); // lane 0 idle again while B waited
-  const uint64_t a_free = F + L + GCM_AES_STAGES; // A's END = F + L - 1
-  EXPECT_EQ(r.by_user(2)->start_fs, (sim_fs)(a_free + F) * T12);
+  const uint64_t b_start = F + 1 + F;
+  EXPECT_EQ(r.by_user(1)->start_fs, (sim_fs)b_start * T12);
+  EXPECT_EQ(r.by_user(1)->lane, F + L <= b_start ? 0u : 1u); // lane 0 idle again while B waited
+  const uint64_t a_free = F + L + GCM_AES_STAGES;            // A's END = F + L - 1
+  const uint64_t c_req = std::max(a_free, b_start + 1);
+  EXPECT_EQ(r.by_user(2)->start_fs, (sim_fs)(c_req + F) * T12);
   uint64_t hits, misses, cycles;
   engine_sa_cache_totals(r.e, &hits, &misses, &cycles);
   EXPECT_EQ(hits, 0u);
   EXPECT_EQ(misses, 3u);
-  EXPECT_EQ(cycles, F + F + (a_free + F - 2 * F)); // lookup to dispatchable, per miss
+  EXPECT_EQ(cycles, F + F + (c_req + F - (b_start + 1))); // first chance to dispatchable, per miss
   expect_conserved(r);
 }
 
@@ -162,7 +167,8 @@ TEST(EngineCache, MatchesClosedFormsRoundRobinAndRandom) {
 }
 
 // The owning parameters move the ceiling to its closed-form value: round-robin misses at 64 B
-// (lane hold 11 < F) run at one packet per F cycles, F = engine.sa_miss_cycles.
+// (lane hold 11 < F) run at one packet per F + 1 cycles (gcm_timing.h item 6: each fill is
+// requested the cycle after the previous dispatch), F = engine.sa_miss_cycles.
 TEST(EngineCache, MissCyclesParameterMovesTheCeiling) {
   engine_params p = defaults();
   p.sa_cache_entries = 16;
@@ -174,12 +180,12 @@ TEST(EngineCache, MissCyclesParameterMovesTheCeiling) {
     uint64_t k = 0;
     const Measured got = saturate(p, sas, 64, 1000, 20000, [&]() { return (uint32_t)(k++ % sas.size()); });
     EXPECT_EQ(got.hit, 0.0);
-    EXPECT_NEAR(got.pps, 1.0 / (F * sim_fs_to_s(T12)), 1e-3 * got.pps) << "F " << F;
+    EXPECT_NEAR(got.pps, 1.0 / ((F + 1) * sim_fs_to_s(T12)), 1e-3 * got.pps) << "F " << F;
   }
 }
 
 // The chain against the renewal form, valid when F >= L (a miss finds every lane free):
-// datagrams per cycle (1/(1-h)) / (F + L h^m / (1 - h^m)).
+// datagrams per cycle (1/(1-h)) / (F + 1 + L h^m / (1 - h^m)) (a miss costs F + 1, item 6).
 TEST(EngineCache, ChainMatchesRenewalFormWhenFillExceedsHold) {
   engine_params p = defaults();
   p.sa_cache_entries = 1000;
@@ -192,9 +198,9 @@ TEST(EngineCache, ChainMatchesRenewalFormWhenFillExceedsHold) {
     char why[256];
     ASSERT_TRUE(engine_cache_closed_form(&p, &m, 1, n, ENGINE_SA_ORDER_RANDOM, &cf, why, sizeof why)) << why;
     const double h = 1000.0 / (double)n, hm = std::pow(h, lanes);
-    const double per_cycle = (1 / (1 - h)) / (F + L * hm / (1 - hm));
+    const double per_cycle = (1 / (1 - h)) / (F + 1 + L * hm / (1 - hm));
     EXPECT_NEAR(cf.c.mpps, per_cycle / sim_fs_to_s(T12) / 1e6, 1e-6 * cf.c.mpps) << n;
-    EXPECT_NEAR(cf.fill_bound_dgram_mpps, 1 / ((1 - h) * F * sim_fs_to_s(T12)) / 1e6, 1e-9) << n;
+    EXPECT_NEAR(cf.fill_bound_dgram_mpps, 1 / ((1 - h) * (F + 1) * sim_fs_to_s(T12)) / 1e6, 1e-9) << n;
   }
 }
 
@@ -286,8 +292,8 @@ TEST(EngineCache, OneLaneStudyMixIsTheWeightedMean) {
   const engine_esp_shape ds = engine_esp_shape_of(&sas[1], 64 - ENGINE_ETH_OVERHEAD);
   const double Ld = (double)gcm_lane_hold_cycles(ds.aad_bytes, ds.text_bytes, p.overhead_cycles);
   ASSERT_GE(F, std::max(Le, Ld));
-  // a miss after any packet waits F; a hit waits the previous packet's hold
-  const double cycles = p_enc * F + (1 - p_enc) * (p_enc * Le + (1 - p_enc) * Ld);
+  // a miss after any packet waits F + 1 (item 6); a hit waits the previous packet's hold
+  const double cycles = p_enc * (F + 1) + (1 - p_enc) * (p_enc * Le + (1 - p_enc) * Ld);
   EXPECT_NEAR(cf.c.datagram_mpps, 1 / (cycles * sim_fs_to_s(T12)) / 1e6, 1e-6 * cf.c.datagram_mpps);
   EXPECT_NEAR(cf.hit_rate, 1 - p_enc, 1e-12);
 }

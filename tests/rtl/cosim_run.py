@@ -9,6 +9,10 @@ usage: cosim_run.py IPSECSIM ROOT WORKDIR CASE
   extra_stage  the test-only build with one extra output stage: cycle mismatches, exit 1.
   flip_bit     the test-only build that inverts one ciphertext bit: byte mismatches naming the
                first wrong GCM block, exit 1.
+  keycache     tests/rtl/rtl_cosim_keycache.yaml (16 SAs through the core's 8 key slots): the
+               cache really misses (sa_cache_misses > 0 in the window), 0/0 mismatches on 1, 2, 3
+               lanes and sa_dispatch pin, and the rtl and c reports identical but for the
+               scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6).
 """
 import json
 import os
@@ -80,13 +84,13 @@ def metric(report, name):
     fail("report.json has no metric " + name)
 
 
-def both(exe, root, work):
-    scn = os.path.join(root, "scenarios", "rtl_cosim.yaml")
+def both(exe, root, work, scn=None, extra=()):
+    scn = scn or os.path.join(root, "scenarios", "rtl_cosim.yaml")
     reports = {}
     for model in ("rtl", "c"):
         out = os.path.join(work, model)
         shutil.rmtree(out, ignore_errors=True)
-        rc, so, se = run(exe, [scn, "--out", out, "--driver", "c", "--gcm-model", model, "-q"])
+        rc, so, se = run(exe, [scn, "--out", out, "--driver", "c", "--gcm-model", model, "-q"] + list(extra))
         if rc != 0:
             fail("--gcm-model %s exit %d\n%s%s" % (model, rc, so, se))
         m = SB.search(so)
@@ -114,6 +118,19 @@ def both(exe, root, work):
     if metric(c, ENGINE + "scoreboard.checked") != 0:
         fail("scoreboard.checked is not 0 under --gcm-model c")
     print("PASS: rtl and c reports identical but for the scoreboard; checked %d = processed" % checked)
+    return r
+
+
+def keycache(exe, root, work):
+    scn = os.path.join(root, "tests", "rtl", "rtl_cosim_keycache.yaml")
+    for extra in ([], ["--set", "engine.lanes=1"], ["--set", "engine.lanes=3"], ["--set", "engine.sa_dispatch=pin"]):
+        r = both(exe, root, work, scn, extra)
+        misses = metric(r, ENGINE + "sa_cache_misses")
+        waited = metric(r, ENGINE + "sa_miss_cycles")
+        # every miss waits at least the fill (8 + 11 + 4 or 8 + 15 + 4 cycles) from its first chance
+        if misses <= 0 or waited < 23 * misses:
+            fail("%s: sa_cache_misses %s, sa_miss_cycles %s: the key cache did not miss" % (" ".join(extra), misses, waited))
+        print("PASS: %s: %d misses, %d cycles waited on fills" % (" ".join(extra) or "defaults", misses, waited))
 
 
 def fault(exe, root, work, which):
@@ -191,6 +208,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     if case == "both":
         both(exe, root, work)
+    elif case == "keycache":
+        keycache(exe, root, work)
     elif case == "refusals":
         refusals(exe, root, work)
     elif case == "wave":
