@@ -55,6 +55,14 @@ typedef struct cfg_doc cfg_doc;
  * error messages call the document. */
 cfg_doc *cfg_load_file(const char *path, cfg_err *err);
 cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err *err);
+/* A file of any size read as a stream, keeping only the subtrees a path of `keep` names: each
+ * path is a NULL-terminated list of map keys from the root, "*" matching any key (e.g.
+ * {"stats", "sa", "r1", "*", "*", "*", "value", NULL}); `keep` ends with NULL. The rest is
+ * parsed (a syntax error anywhere still fails) but neither stored nor counted, so memory is
+ * bounded by what is kept (CFG_MAX_NODES), not by the file: for a project's own outputs
+ * (report.json of a 2000-tunnel run is ~35 MB) of which a reader needs a part. Sequences are
+ * kept whole or not at all. Anchors of skipped subtrees do not exist. */
+cfg_doc *cfg_load_file_pruned(const char *path, const char *const *const *keep, cfg_err *err);
 void cfg_free(cfg_doc *doc);
 const cfg_node *cfg_root(const cfg_doc *doc);
 

@@ -8,8 +8,11 @@
  * that crosses the limit, before anything is walked, so a "billion laughs" file costs only its
  * own length. Positions of an aliased node are those of the anchored definition. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "cfg_internal.h"
@@ -46,6 +49,9 @@ typedef struct loader {
   uint64_t expanded;
   const cfg_node *root;
   unsigned root_height;
+  const char *const *const *keep; /* cfg_load_file_pruned: the paths kept, NULL: everything */
+  unsigned skip;                  /* > 0: inside a skipped subtree, its open containers */
+  unsigned kept_from;             /* > 0: depth + 1 of the open node a keep path ends at */
 } loader;
 
 /* ---- anchors: open-addressing hash table, later definitions replace earlier ones ---- */
@@ -154,11 +160,54 @@ static bool count_nodes(loader *L, uint64_t add, unsigned height, yaml_mark_t m)
   return true;
 }
 
+/* ---- cfg_load_file_pruned: does the value about to fill the top slot stay? ---- */
+typedef enum { KEEP_NO, KEEP_ON_THE_WAY, KEEP_ALL } keep_verdict;
+
+/* The key of level i's slot being filled; NULL in a sequence (no keep path enters one). */
+static const char *level_key(const loader *L, unsigned i) {
+  const open_node *o = &L->stack[i];
+  return o->node->kind == CFG_MAP && o->n % 2 == 1 ? o->kids[o->n - 1]->value : NULL;
+}
+
+static keep_verdict keep_of(const loader *L) {
+  if (!L->keep || L->kept_from || L->depth == 0) return KEEP_ALL;
+  keep_verdict best = KEEP_NO;
+  for (const char *const *const *k = L->keep; *k && best != KEEP_ALL; k++) {
+    unsigned i = 0;
+    for (; i < L->depth && (*k)[i]; i++) {
+      const char *key = level_key(L, i);
+      if (!key || (strcmp((*k)[i], "*") != 0 && strcmp((*k)[i], key) != 0)) break;
+    }
+    if (i == L->depth) best = (*k)[i] ? KEEP_ON_THE_WAY : KEEP_ALL;
+    else if (!(*k)[i]) best = KEEP_ALL; /* a shorter path already matched (not reached: kept_from) */
+  }
+  return best;
+}
+
+/* A value that does not stay: its key leaves the map again (and the node count). */
+static void drop_key(loader *L) {
+  open_node *top = &L->stack[L->depth - 1];
+  if (top->node->kind == CFG_MAP && top->n % 2 == 1) top->n--, L->expanded--;
+}
+
+/* Whether the event at the top slot is kept; a key (even position of a map) always is. */
+static bool keep_slot(loader *L, keep_verdict *v) {
+  *v = KEEP_ALL;
+  if (!L->keep || L->depth == 0) return true;
+  const open_node *top = &L->stack[L->depth - 1];
+  if (top->node->kind == CFG_MAP && top->n % 2 == 0) return true;
+  *v = keep_of(L);
+  if (*v == KEEP_NO) drop_key(L);
+  return *v != KEEP_NO;
+}
+
 static bool on_scalar(loader *L, const yaml_event_t *ev) {
   yaml_mark_t m = ev->start_mark;
   const char *v = (const char *)ev->data.scalar.value;
   size_t len = ev->data.scalar.length;
   if (memchr(v, '\0', len)) return fail_mark(L, m, "scalar contains a NUL character%s", "");
+  keep_verdict kv;
+  if (L->skip || !keep_slot(L, &kv)) return true;
   if (!count_nodes(L, 1, 1, m)) return false;
   cfg_node *nd = new_node(L, CFG_SCALAR, m);
   if (!nd || !(nd->value = cfg_arena_strndup(&L->doc->arena, v, len)))
@@ -174,6 +223,8 @@ static bool on_scalar(loader *L, const yaml_event_t *ev) {
 static bool on_alias(loader *L, const yaml_event_t *ev) {
   yaml_mark_t m = ev->start_mark;
   const char *name = (const char *)ev->data.alias.anchor;
+  keep_verdict kv;
+  if (L->skip || !keep_slot(L, &kv)) return true;
   anchor *a = anchor_slot(L, name);
   if (!a || !a->name) {
     for (unsigned i = 0; i < L->depth; i++)
@@ -187,7 +238,13 @@ static bool on_alias(loader *L, const yaml_event_t *ev) {
 
 static bool on_open(loader *L, const yaml_event_t *ev, cfg_node_kind kind) {
   yaml_mark_t m = ev->start_mark;
+  if (L->skip) return L->skip++, true;
   if (L->depth >= CFG_MAX_DEPTH) return fail_mark(L, m, "nesting deeper than %s levels", "64");
+  keep_verdict kv = L->keep ? KEEP_ON_THE_WAY : KEEP_ALL; /* the root: on every path's way */
+  if (L->keep && L->depth > 0 && !(L->stack[L->depth - 1].node->kind == CFG_MAP && L->stack[L->depth - 1].n % 2 == 0)) {
+    kv = keep_of(L);
+    if (kv == KEEP_NO || (kv == KEEP_ON_THE_WAY && kind == CFG_SEQ)) return drop_key(L), L->skip = 1, true;
+  }
   if (L->depth > 0) {
     const open_node *top = &L->stack[L->depth - 1];
     if (top->node->kind == CFG_MAP && top->n % 2 == 0)
@@ -204,10 +261,13 @@ static bool on_open(loader *L, const yaml_event_t *ev, cfg_node_kind kind) {
   o->size_at_open = L->expanded - 1;
   o->height = 1;
   L->depth++;
+  if (L->keep && kv == KEEP_ALL && !L->kept_from) L->kept_from = L->depth;
   return true;
 }
 
 static bool on_close(loader *L, yaml_mark_t m) {
+  if (L->skip) return L->skip--, true;
+  if (L->kept_from == L->depth) L->kept_from = 0;
   open_node *o = &L->stack[L->depth - 1];
   cfg_node *nd = o->node;
   cfg_arena *ar = &L->doc->arena;
@@ -287,9 +347,11 @@ static bool run_events(loader *L, yaml_parser_t *p, const char *text, size_t len
   return true;
 }
 
-cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err *err) {
+/* From text (len bytes) or, when text is NULL, streamed from fp. */
+static cfg_doc *load(const char *name, const char *text, size_t len, FILE *fp, const char *const *const *keep,
+                     cfg_err *err) {
   cfg_doc *doc = calloc(1, sizeof *doc);
-  loader L = {.doc = doc, .err = err};
+  loader L = {.doc = doc, .err = err, .keep = keep};
   if (!doc || !(doc->name = cfg_arena_strndup(&doc->arena, name, strlen(name)))) {
     cfg_fail_at(err, NULL, 0, 0, name, "out of memory");
     free(doc);
@@ -298,7 +360,8 @@ cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err
   yaml_parser_t parser;
   bool ok = yaml_parser_initialize(&parser);
   if (ok) {
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (text) yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    else yaml_parser_set_input_file(&parser, fp);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     ok = run_events(&L, &parser, text, len);
     yaml_parser_delete(&parser);
@@ -315,6 +378,24 @@ cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err
     return NULL;
   }
   doc->root = L.root;
+  return doc;
+}
+
+cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err *err) {
+  return load(name, text ? text : "", len, NULL, NULL, err);
+}
+
+cfg_doc *cfg_load_file_pruned(const char *path, const char *const *const *keep, cfg_err *err) {
+  FILE *fp = fopen(path, "rb");
+  struct stat st;
+  if (!fp || fstat(fileno(fp), &st) != 0 || S_ISDIR(st.st_mode)) { /* file_read.c's wording */
+    const int e = !fp ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+    cfg_fail_at(err, NULL, 0, 0, NULL, "%s: cannot %s file (%s)", path, fp ? "read" : "open", strerror(e));
+    if (fp) fclose(fp);
+    return NULL;
+  }
+  cfg_doc *doc = load(path, NULL, 0, fp, keep, err);
+  fclose(fp);
   return doc;
 }
 

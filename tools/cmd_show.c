@@ -24,12 +24,6 @@ static bool open_with(show_run *r, const char *dir, const char *router, const st
     snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
     return false;
   }
-  snprintf(p, sizeof p, "%s/report.json", dir);
-  if (!live && !(r->report = cfg_load_file(p, &ce))) {
-    snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
-    show_close(r);
-    return false;
-  }
   const cfg_node *routers = cfg_get(cfg_root(r->resolved), "routers");
   for (size_t i = 0; routers && routers->kind == CFG_SEQ && i < routers->n; i++) {
     const cfg_node *rt = routers->items[i];
@@ -45,6 +39,19 @@ static bool open_with(show_run *r, const char *dir, const char *router, const st
   if (!r->router) {
     if (router) snprintf(err, elen, "%s/config.resolved.yaml: --router %s: no such router", dir, router);
     else snprintf(err, elen, "%s/config.resolved.yaml: no router has IPsec tunnels (allowed: --router NAME)", dir);
+    show_close(r);
+    return false;
+  }
+  snprintf(p, sizeof p, "%s/report.json", dir);
+  /* only what the views read, streamed: a 2000-tunnel report is ~35 MB, above the whole-file
+   * input limit (file_read.h), of which one router's counter values are a few MB */
+  const char *const sa_path[] = {"stats", "sa", r->name, "*", "*", "*", "value", NULL};
+  const char *const ipsec_path[] = {"stats", "ipsec", r->name, "*", "value", NULL};
+  const char *const end_path[] = {"stats", "run", "end_ns", "value", NULL};
+  const char *const ports_path[] = {"ports", NULL};
+  const char *const *const keep[] = {sa_path, ipsec_path, end_path, ports_path, NULL};
+  if (!live && !(r->report = cfg_load_file_pruned(p, keep, &ce))) {
+    snprintf(err, elen, "%s (allowed: a directory written by ipsecsim run --out)", ce.msg);
     show_close(r);
     return false;
   }
