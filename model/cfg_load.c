@@ -13,88 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
-#include "cfg_internal.h"
-
-struct cfg_doc {
-  cfg_arena arena;
-  const char *name;
-  const cfg_node *root;
-};
-
-typedef struct anchor {
-  const char *name; /* NULL = empty slot */
-  const cfg_node *node;
-  uint64_t size;   /* nodes after expansion */
-  unsigned height; /* levels, 1 for a scalar */
-} anchor;
-
-typedef struct open_node {
-  cfg_node *node;
-  char *anchor;         /* heap copy, registered when the node closes */
-  const cfg_node **kids; /* SEQ: items; MAP: key, value, key, value ... */
-  size_t n, cap;
-  uint64_t size_at_open; /* loader->expanded when the node opened */
-  unsigned height;       /* 1 + tallest child so far */
-} open_node;
-
-typedef struct loader {
-  cfg_doc *doc;
-  cfg_err *err;
-  open_node stack[CFG_MAX_DEPTH + 1];
-  unsigned depth;
-  anchor *anchors;
-  size_t anchor_cap, anchor_used;
-  uint64_t expanded;
-  const cfg_node *root;
-  unsigned root_height;
-  const char *const *const *keep; /* cfg_load_file_pruned: the paths kept, NULL: everything */
-  unsigned skip;                  /* > 0: inside a skipped subtree, its open containers */
-  unsigned kept_from;             /* > 0: depth + 1 of the open node a keep path ends at */
-} loader;
-
-/* ---- anchors: open-addressing hash table, later definitions replace earlier ones ---- */
-static size_t hash_str(const char *s) {
-  size_t h = 1469598103934665603u;
-  while (*s) h = (h ^ (unsigned char)*s++) * 1099511628211u;
-  return h;
-}
-
-static anchor *anchor_slot(loader *L, const char *name) {
-  if (L->anchor_cap == 0) return NULL;
-  size_t mask = L->anchor_cap - 1, i = hash_str(name) & mask;
-  while (L->anchors[i].name && strcmp(L->anchors[i].name, name) != 0) i = (i + 1) & mask;
-  return &L->anchors[i];
-}
-
-static bool anchor_put(loader *L, const char *name, const cfg_node *node, uint64_t size,
-                       unsigned height) {
-  if ((L->anchor_used + 1) * 2 > L->anchor_cap) {
-    size_t cap = L->anchor_cap ? L->anchor_cap * 2 : 64;
-    anchor *old = L->anchors;
-    size_t old_cap = L->anchor_cap;
-    L->anchors = calloc(cap, sizeof(anchor));
-    if (!L->anchors) {
-      L->anchors = old;
-      return false;
-    }
-    L->anchor_cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-      if (old[i].name) *anchor_slot(L, old[i].name) = old[i];
-    free(old);
-  }
-  anchor *a = anchor_slot(L, name);
-  if (!a->name) {
-    a->name = cfg_arena_strndup(&L->doc->arena, name, strlen(name));
-    if (!a->name) return false;
-    L->anchor_used++;
-  }
-  a->node = node;
-  a->size = size;
-  a->height = height;
-  return true;
-}
+#include "cfg_loader.h"
 
 /* ---- errors with the dotted path of the slot being filled ---- */
 static void slot_path(const loader *L, char *out, size_t cap) {
@@ -160,54 +80,12 @@ static bool count_nodes(loader *L, uint64_t add, unsigned height, yaml_mark_t m)
   return true;
 }
 
-/* ---- cfg_load_file_pruned: does the value about to fill the top slot stay? ---- */
-typedef enum { KEEP_NO, KEEP_ON_THE_WAY, KEEP_ALL } keep_verdict;
-
-/* The key of level i's slot being filled; NULL in a sequence (no keep path enters one). */
-static const char *level_key(const loader *L, unsigned i) {
-  const open_node *o = &L->stack[i];
-  return o->node->kind == CFG_MAP && o->n % 2 == 1 ? o->kids[o->n - 1]->value : NULL;
-}
-
-static keep_verdict keep_of(const loader *L) {
-  if (!L->keep || L->kept_from || L->depth == 0) return KEEP_ALL;
-  keep_verdict best = KEEP_NO;
-  for (const char *const *const *k = L->keep; *k && best != KEEP_ALL; k++) {
-    unsigned i = 0;
-    for (; i < L->depth && (*k)[i]; i++) {
-      const char *key = level_key(L, i);
-      if (!key || (strcmp((*k)[i], "*") != 0 && strcmp((*k)[i], key) != 0)) break;
-    }
-    if (i == L->depth) best = (*k)[i] ? KEEP_ON_THE_WAY : KEEP_ALL;
-    else if (!(*k)[i]) best = KEEP_ALL; /* a shorter path already matched (not reached: kept_from) */
-  }
-  return best;
-}
-
-/* A value that does not stay: its key leaves the map again (and the node count). */
-static void drop_key(loader *L) {
-  open_node *top = &L->stack[L->depth - 1];
-  if (top->node->kind == CFG_MAP && top->n % 2 == 1) top->n--, L->expanded--;
-}
-
-/* Whether the event at the top slot is kept; a key (even position of a map) always is. */
-static bool keep_slot(loader *L, keep_verdict *v) {
-  *v = KEEP_ALL;
-  if (!L->keep || L->depth == 0) return true;
-  const open_node *top = &L->stack[L->depth - 1];
-  if (top->node->kind == CFG_MAP && top->n % 2 == 0) return true;
-  *v = keep_of(L);
-  if (*v == KEEP_NO) drop_key(L);
-  return *v != KEEP_NO;
-}
-
 static bool on_scalar(loader *L, const yaml_event_t *ev) {
   yaml_mark_t m = ev->start_mark;
   const char *v = (const char *)ev->data.scalar.value;
   size_t len = ev->data.scalar.length;
   if (memchr(v, '\0', len)) return fail_mark(L, m, "scalar contains a NUL character%s", "");
-  keep_verdict kv;
-  if (L->skip || !keep_slot(L, &kv)) return true;
+  if (L->skip || !cfg_keep_slot(L)) return true;
   if (!count_nodes(L, 1, 1, m)) return false;
   cfg_node *nd = new_node(L, CFG_SCALAR, m);
   if (!nd || !(nd->value = cfg_arena_strndup(&L->doc->arena, v, len)))
@@ -215,7 +93,7 @@ static bool on_scalar(loader *L, const yaml_event_t *ev) {
   const char *tag = (const char *)ev->data.scalar.tag;
   nd->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
                (tag && (strcmp(tag, "tag:yaml.org,2002:str") == 0 || strcmp(tag, "!") == 0));
-  if (ev->data.scalar.anchor && !anchor_put(L, (const char *)ev->data.scalar.anchor, nd, 1, 1))
+  if (ev->data.scalar.anchor && !cfg_anchor_put(L, (const char *)ev->data.scalar.anchor, nd, 1, 1))
     return fail_mark(L, m, "out of memory%s", "");
   return attach(L, nd, 1, m);
 }
@@ -223,9 +101,8 @@ static bool on_scalar(loader *L, const yaml_event_t *ev) {
 static bool on_alias(loader *L, const yaml_event_t *ev) {
   yaml_mark_t m = ev->start_mark;
   const char *name = (const char *)ev->data.alias.anchor;
-  keep_verdict kv;
-  if (L->skip || !keep_slot(L, &kv)) return true;
-  anchor *a = anchor_slot(L, name);
+  if (L->skip || !cfg_keep_slot(L)) return true;
+  anchor *a = cfg_anchor_slot(L, name);
   if (!a || !a->name) {
     for (unsigned i = 0; i < L->depth; i++)
       if (L->stack[i].anchor && strcmp(L->stack[i].anchor, name) == 0)
@@ -242,8 +119,8 @@ static bool on_open(loader *L, const yaml_event_t *ev, cfg_node_kind kind) {
   if (L->depth >= CFG_MAX_DEPTH) return fail_mark(L, m, "nesting deeper than %s levels", "64");
   keep_verdict kv = L->keep ? KEEP_ON_THE_WAY : KEEP_ALL; /* the root: on every path's way */
   if (L->keep && L->depth > 0 && !(L->stack[L->depth - 1].node->kind == CFG_MAP && L->stack[L->depth - 1].n % 2 == 0)) {
-    kv = keep_of(L);
-    if (kv == KEEP_NO || (kv == KEEP_ON_THE_WAY && kind == CFG_SEQ)) return drop_key(L), L->skip = 1, true;
+    kv = cfg_keep_of(L);
+    if (kv == KEEP_NO || (kv == KEEP_ON_THE_WAY && kind == CFG_SEQ)) return cfg_keep_drop_key(L), L->skip = 1, true;
   }
   if (L->depth > 0) {
     const open_node *top = &L->stack[L->depth - 1];
@@ -288,7 +165,7 @@ static bool on_close(loader *L, yaml_mark_t m) {
   }
   free(o->kids);
   o->kids = NULL;
-  if (ok && an && !anchor_put(L, an, nd, L->expanded - o->size_at_open, o->height))
+  if (ok && an && !cfg_anchor_put(L, an, nd, L->expanded - o->size_at_open, o->height))
     ok = fail_mark(L, m, "out of memory%s", "");
   free(an);
   return ok && attach(L, nd, o->height, m);
