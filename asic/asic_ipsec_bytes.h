@@ -23,6 +23,13 @@ extern "C" {
  * first packets). false with a one-line reason when an SA database refuses a tunnel. */
 bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen);
 void asic_ipsec_bytes_free(asic_world *w);
+/* After the run, its figures published (asic_report_publish): frees the SA databases and
+ * mirrors (SAs, OpenSSL contexts, replay windows; ~2.7 KB per SA); the registry's counters
+ * are the registry's own and stay. Nothing reads an SA afterwards (asic_ipsec_bytes_sa gives
+ * NULL); the packet buffers and their links stay until asic_ipsec_bytes_free. Their heap then
+ * serves the outputs' writing (the show views' parse of config.resolved.yaml), lowering the
+ * run's peak. */
+void asic_ipsec_bytes_release_sas(asic_world *w);
 /* The host hooks of the byte path (engine_pg_host.bytes, bytes_take, bytes_free). */
 void asic_ipsec_bytes_hooks(engine_pg_host *h);
 /* The frame of an `esp_of:` stream's ESP packet p (a handle, SIM_PAYLOAD_NONE when none):

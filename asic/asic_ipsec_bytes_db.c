@@ -144,21 +144,30 @@ bool asic_ipsec_bytes_start(asic_world *w, char *err, size_t errlen) {
 
 const sa *asic_ipsec_bytes_sa(const asic_world *w, uint32_t i, bool inbound) {
   const asic_ipsec_bytes *b = w->ipsec_bytes;
-  if (!b || i >= b->n_sa) return NULL;
+  if (!b || !b->out_sa || i >= b->n_sa) return NULL; /* none, or released after the run */
   return inbound ? b->in_sa[i] : b->out_sa[i];
+}
+
+void asic_ipsec_bytes_release_sas(asic_world *w) {
+  asic_ipsec_bytes *b = w->ipsec_bytes;
+  if (!b) return;
+  for (uint32_t r = 0; b->db && r < w->n_routers; r++) sa_db_free(&b->db[r]); /* zeroed: n 0 */
+  for (uint32_t x = 0; x < b->n_xdb; x++) sa_db_free(b->xdb[x]);
+  for (uint32_t fi = 0; b->peer && fi < w->n_flows; fi++)
+    if (b->peer[fi].sas) sa_db_free(&b->peer[fi]);
+  free(b->out_sa), free(b->in_sa); /* pointers into the freed SAs */
+  b->out_sa = b->in_sa = NULL;
 }
 
 void asic_ipsec_bytes_free(asic_world *w) {
   asic_ipsec_bytes *b = w->ipsec_bytes;
   if (!b) return;
-  for (uint32_t r = 0; b->db && r < w->n_routers; r++) sa_db_free(&b->db[r]);
-  for (uint32_t x = 0; x < b->n_xdb; x++) sa_db_free(b->xdb[x]), free(b->xdb[x]);
+  asic_ipsec_bytes_release_sas(w);
+  for (uint32_t x = 0; x < b->n_xdb; x++) free(b->xdb[x]);
   free(b->xdb);
   free(b->xdb_router);
   free(b->in_db);
   free(b->out_db);
-  for (uint32_t fi = 0; b->peer && fi < w->n_flows; fi++)
-    if (b->peer[fi].sas) sa_db_free(&b->peer[fi]);
   free(b->db);
   free(b->out_sa);
   free(b->in_sa);

@@ -73,6 +73,35 @@ typedef struct jnode {
   uint32_t leaf; /* registry index + 1 of the entry ending here, 0 for an inner node */
 } jnode;
 
+/* The pool in blocks of 2048 nodes (64 KiB, below malloc's mmap threshold: the blocks come from
+ * the heap, where the run's freed state lies, rather than from fresh pages). */
+#define JBLOCK_BITS 11u
+#define JBLOCK (1u << JBLOCK_BITS)
+typedef struct jpool {
+  jnode **blocks;
+  uint32_t n_blocks, used;
+} jpool;
+
+static jnode *jat(const jpool *p, uint32_t i) { return &p->blocks[i >> JBLOCK_BITS][i & (JBLOCK - 1)]; }
+
+/* A new zeroed node's index, 0 when out of memory (0 is the root: never a new node). */
+static uint32_t jnew(jpool *p) {
+  if (p->used == p->n_blocks * JBLOCK) {
+    if (p->n_blocks == UINT32_MAX >> JBLOCK_BITS) return 0;
+    jnode **nb = realloc(p->blocks, (p->n_blocks + 1) * sizeof *nb);
+    if (!nb) return 0;
+    p->blocks = nb;
+    if (!(nb[p->n_blocks] = calloc(JBLOCK, sizeof **nb))) return 0;
+    p->n_blocks++;
+  }
+  return p->used++;
+}
+
+static void jfree(jpool *p) {
+  for (uint32_t b = 0; b < p->n_blocks; b++) free(p->blocks[b]);
+  free(p->blocks);
+}
+
 static void json_string(FILE *fp, const char *s, size_t len) {
   fputc('"', fp);
   for (size_t i = 0; i < len; i++) {
@@ -138,7 +167,7 @@ static void json_leaf(FILE *fp, const stats_entry *e, int depth) {
   fputc('}', fp);
 }
 
-static void json_node(FILE *fp, const stats_registry *r, const jnode *pool, const jnode *n, int depth) {
+static void json_node(FILE *fp, const stats_registry *r, const jpool *pool, const jnode *n, int depth) {
   if (n->leaf) {
     stats_entry e = stats_at(r, n->leaf - 1);
     json_leaf(fp, &e, depth);
@@ -149,7 +178,7 @@ static void json_node(FILE *fp, const stats_registry *r, const jnode *pool, cons
     return;
   }
   fputs("{\n", fp);
-  for (const jnode *c = &pool[n->child];; c = &pool[c->next]) {
+  for (const jnode *c = jat(pool, n->child);; c = jat(pool, c->next)) {
     indent(fp, depth + 1);
     json_string(fp, c->seg, c->seg_len);
     fputs(": ", fp);
@@ -162,41 +191,40 @@ static void json_node(FILE *fp, const stats_registry *r, const jnode *pool, cons
 }
 
 void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
-  size_t n = stats_count(r), max_nodes = 1;
-  for (size_t i = 0; i < n; i++) /* one tree node per segment at most */
-    for (const char *s = stats_at(r, i).name; s; s = strchr(s, '.')) max_nodes++, s++;
-  jnode *pool = max_nodes <= UINT32_MAX ? calloc(max_nodes, sizeof *pool) : NULL;
-  if (!pool) {
-    fputs("{}\n", fp);
-    return;
-  }
-  uint32_t used = 1; /* pool[0] is the root */
-  for (size_t i = 0; i < n; i++) {
+  const size_t n = stats_count(r);
+  jpool pool = {0};
+  bool ok = jnew(&pool) == 0 && pool.n_blocks; /* the root */
+  for (size_t i = 0; ok && i < n; i++) {
     const char *name = stats_at(r, i).name;
     if (!stats_name_matches(name, prefix)) continue;
-    jnode *at = &pool[0];
+    uint32_t at = 0;
     for (const char *s = name; *s;) {
       const char *dot = strchr(s, '.');
       size_t len = dot ? (size_t)(dot - s) : strlen(s);
       /* names of one owner come together: the last child first (thousands of tunnels or SAs
        * under one node would otherwise make this quadratic) */
-      const jnode *last = &pool[at->last];
-      uint32_t c = at->last && last->seg_len == len && memcmp(last->seg, s, len) == 0 ? at->last : at->child;
-      while (c && !(pool[c].seg_len == len && memcmp(pool[c].seg, s, len) == 0)) c = pool[c].next;
+      const jnode *a = jat(&pool, at), *last = jat(&pool, a->last);
+      uint32_t c = a->last && last->seg_len == len && memcmp(last->seg, s, len) == 0 ? a->last : a->child;
+      while (c && !(jat(&pool, c)->seg_len == len && memcmp(jat(&pool, c)->seg, s, len) == 0)) c = jat(&pool, c)->next;
       if (!c) {
-        c = used++;
-        pool[c].seg = s;
-        pool[c].seg_len = (uint32_t)len;
-        if (at->last) pool[at->last].next = c;
-        else at->child = c;
-        at->last = c;
+        if (!(c = jnew(&pool))) {
+          ok = false;
+          break;
+        }
+        jnode *nc = jat(&pool, c), *pa = jat(&pool, at);
+        nc->seg = s;
+        nc->seg_len = (uint32_t)len;
+        if (pa->last) jat(&pool, pa->last)->next = c;
+        else pa->child = c;
+        pa->last = c;
       }
-      at = &pool[c];
+      at = c;
       s += len + (dot ? 1 : 0);
     }
-    at->leaf = (uint32_t)(i + 1); /* the registry refuses names that are also inner nodes */
+    if (ok) jat(&pool, at)->leaf = (uint32_t)(i + 1); /* the registry refuses names that are also inner nodes */
   }
-  json_node(fp, r, pool, &pool[0], 0);
+  if (ok) json_node(fp, r, &pool, jat(&pool, 0), 0);
+  else fputs("{}", fp);
   fputc('\n', fp);
-  free(pool);
+  jfree(&pool);
 }
