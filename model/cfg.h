@@ -6,6 +6,7 @@
 #define IPSECSIM_CFG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,8 @@ cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err
  * (report.json of a 2000-tunnel run is ~35 MB) of which a reader needs a part. Sequences are
  * kept whole or not at all. Anchors of skipped subtrees do not exist. */
 cfg_doc *cfg_load_file_pruned(const char *path, const char *const *const *keep, cfg_err *err);
+/* The same from an open stream (read to its end; `name` is what errors call it). */
+cfg_doc *cfg_load_stream_pruned(const char *name, FILE *fp, const char *const *const *keep, cfg_err *err);
 void cfg_free(cfg_doc *doc);
 const cfg_node *cfg_root(const cfg_doc *doc);
 

@@ -115,6 +115,8 @@ static bool on_alias(loader *L, const yaml_event_t *ev) {
 
 static bool on_open(loader *L, const yaml_event_t *ev, cfg_node_kind kind) {
   yaml_mark_t m = ev->start_mark;
+  /* skipped containers count for depth too: libyaml's own stacks grow with the nesting */
+  if (L->depth + L->skip >= CFG_MAX_DEPTH) return fail_mark(L, m, "nesting deeper than %s levels", "64");
   if (L->skip) return L->skip++, true;
   if (L->depth >= CFG_MAX_DEPTH) return fail_mark(L, m, "nesting deeper than %s levels", "64");
   keep_verdict kv = L->keep ? KEEP_ON_THE_WAY : KEEP_ALL; /* the root: on every path's way */
@@ -262,6 +264,10 @@ cfg_doc *cfg_load_buffer(const char *name, const char *text, size_t len, cfg_err
   return load(name, text ? text : "", len, NULL, NULL, err);
 }
 
+cfg_doc *cfg_load_stream_pruned(const char *name, FILE *fp, const char *const *const *keep, cfg_err *err) {
+  return load(name, NULL, 0, fp, keep, err);
+}
+
 cfg_doc *cfg_load_file_pruned(const char *path, const char *const *const *keep, cfg_err *err) {
   FILE *fp = fopen(path, "rb");
   struct stat st;
@@ -271,7 +277,7 @@ cfg_doc *cfg_load_file_pruned(const char *path, const char *const *const *keep, 
     if (fp) fclose(fp);
     return NULL;
   }
-  cfg_doc *doc = load(path, NULL, 0, fp, keep, err);
+  cfg_doc *doc = cfg_load_stream_pruned(path, fp, keep, err);
   fclose(fp);
   return doc;
 }

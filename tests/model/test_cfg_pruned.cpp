@@ -95,4 +95,25 @@ TEST(CfgPruned, ErrorsInSkippedPartsStillFailAndMissingFilesAreNamed) {
   EXPECT_STREQ(err.msg, "/tmp: cannot read file (Is a directory)");
 }
 
+// Skipped containers count for depth: a deep skipped part fails at 64 levels (libyaml's own
+// stacks would otherwise grow with a hostile file's nesting).
+TEST(CfgPruned, DepthLimitHoldsInSkippedParts) {
+  std::string t = "{\"keep\": 1, \"skip\": " + std::string(100, '[') + std::string(100, ']') + "}\n";
+  const char *const k[] = {"keep", nullptr};
+  const char *const *const keep[] = {k, nullptr};
+  FILE *fp = fmemopen(t.data(), t.size(), "r");
+  ASSERT_NE(fp, nullptr);
+  cfg_err err{};
+  EXPECT_EQ(cfg_load_stream_pruned("deep.json", fp, keep, &err), nullptr);
+  fclose(fp);
+  EXPECT_NE(std::string(err.msg).find("nesting deeper than 64 levels"), std::string::npos) << err.msg;
+  std::string ok = "{\"keep\": 1, \"skip\": " + std::string(60, '[') + std::string(60, ']') + "}\n";
+  fp = fmemopen(ok.data(), ok.size(), "r");
+  cfg_doc *d = cfg_load_stream_pruned("ok.json", fp, keep, &err);
+  fclose(fp);
+  ASSERT_NE(d, nullptr) << err.msg;
+  EXPECT_STREQ(scalar(cfg_get(cfg_root(d), "keep")), "1");
+  cfg_free(d);
+}
+
 }  // namespace
