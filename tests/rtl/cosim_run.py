@@ -17,7 +17,8 @@ usage: cosim_run.py IPSECSIM ROOT WORKDIR CASE
                scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6).
   install      tests/rtl/rtl_cosim_install.yaml (an install and a rekey where packets of the new
                SAs wait for the key setup at the FIFO head): as `both` on 1, 2, 3 lanes, pin and
-               payload none; control: IPSECSIM_RTL_TEST_FAULT=late_install (each key-setup
+               payload none; scenarios/ipsec_rekey.yaml and ipsec_sa_delete.yaml as `both`;
+               control: IPSECSIM_RTL_TEST_FAULT=late_install (each key-setup
                request one cycle late) must end in cycle mismatches of +1, exit 1.
   late_install the control alone (part of `install`).
 """
@@ -144,6 +145,9 @@ def install(exe, root, work):
             if metric(r, k) <= 0:
                 fail("%s: %s = %s: the installed SA carried no packets" % (" ".join(extra), k, metric(r, k)))
         print("PASS: install %s" % (" ".join(extra) or "defaults"))
+    for name in ("ipsec_rekey.yaml", "ipsec_sa_delete.yaml"):  # the shipped events scenarios on the core
+        both(exe, root, work, os.path.join(root, "scenarios", name))
+        print("PASS: " + name)
     late_install(exe, root, work)
 
 
