@@ -213,7 +213,8 @@ bool engine_sa_cached(const engine *e, uint32_t sa_index);
  * its context into a cache slot over the one fill port (sa_cache_install: LRU victim not in
  * use, the port held for those cycles, behind any fill running); its packets dispatch from the
  * end. Lanes never stall (gcm_timing.h item 5: other slots never wait). Returns the cycle the
- * SA is usable from. */
+ * SA is usable from. On the RTL core (engine_use_rtl) the predictor installs it alike and the
+ * core's key setup is requested in the same cycle (engine_cosim_install). */
 void engine_sa_cache_preload(engine *e, const bool *installed);
 uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t);
 void engine_metrics_of(const engine *e, engine_metrics *m);
