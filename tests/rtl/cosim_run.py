@@ -14,7 +14,8 @@ usage: cosim_run.py IPSECSIM ROOT WORKDIR CASE
   keycache     tests/rtl/rtl_cosim_keycache.yaml (16 SAs through the core's 8 key slots): the
                cache really misses (sa_cache_misses > 0 in the window), 0/0 mismatches on 1, 2, 3
                lanes and sa_dispatch pin, and the rtl and c reports identical but for the
-               scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6).
+               scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6); the
+               same with a delete event (events: that install no SA run on the key cache).
   install      tests/rtl/rtl_cosim_install.yaml (an install and a rekey where packets of the new
                SAs wait for the key setup at the FIFO head): as `both` on 1, 2, 3 lanes, pin and
                payload none; scenarios/ipsec_rekey.yaml and ipsec_sa_delete.yaml as `both`;
@@ -176,6 +177,17 @@ def keycache(exe, root, work):
         if misses <= 0 or waited < 23 * misses:
             fail("%s: sa_cache_misses %s, sa_miss_cycles %s: the key cache did not miss" % (" ".join(extra), misses, waited))
         print("PASS: %s: %d misses, %d cycles waited on fills" % (" ".join(extra) or "defaults", misses, waited))
+    # events: that install nothing (a delete) run on the key cache (installs are refused there)
+    with open(scn) as f:
+        text = f.read()
+    assert "\nphases:" in text
+    deleted = os.path.join(work, "keycache_delete.yaml")
+    with open(deleted, "w") as f:
+        f.write(text.replace("\nphases:", "\nevents:\n  - {at: 3us, action: delete, tunnel: vpn_0}\nphases:", 1))
+    r = both(exe, root, work, deleted)
+    if metric(r, ENGINE + "sa_cache_misses") <= 0 or metric(r, "flow.dec_0.drops.sa_deleted") <= 0:
+        fail("keycache with a delete: no misses or no packet of the deleted SA")
+    print("PASS: keycache with a delete event")
 
 
 def fault(exe, root, work, which):
