@@ -100,10 +100,8 @@ bool GcmBackendRtl::install(unsigned sa, const uint8_t *key, size_t key_len, uin
 {
   const uint64_t want = base_ + cycle;
   const bool on_time = drv_->cycle() <= want;  // else the request goes in the driver's next cycle
-  if (!on_time) {
-  } else if (drv_->quiescent()) drv_->skip_to(want);  // nothing in the core: no clock needed
-  else
-    while (drv_->cycle() < want) step_one();
+  if (on_time && drv_->quiescent()) drv_->skip_to(want);  // nothing in the core: no clock needed
+  while (drv_->cycle() < want) step_one();
   // shown on ks_* in the driver's next step (cycle `cycle`), or install_delay later (test fault)
   drv_->install_key(sa, key, key_len, want + cfg_.install_delay);
   return on_time;
