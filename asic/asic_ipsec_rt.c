@@ -102,7 +102,7 @@ static bool spi_insert(asic_ipsec_rt *rt, asic_world *w, uint32_t t, uint32_t sp
  * generations, asic_ipsec_bytes_start); the deletions are the generations' until times
  * (asic_events.h), which the SPI demux and the outbound epochs carry. */
 static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t s, engine_sa *sas, engine_pg_sa *bind,
-                          sim_fs *from) {
+                          sim_fs *from, const sa_config **cfg) {
   uint32_t n = 0;
   const asic_events *ev = w->sa_events;
   for (uint32_t t = 0; t < w->n_tunnels; t++) {
@@ -110,6 +110,7 @@ static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t
     const asic_sa_gen *g0 = ev ? &ev->gens[ev->first[t]] : NULL;
     from[n] = from[n + 1] = g0 ? g0->out_from : 0;
     const sa_config *out = g0 ? &g0->out : &w->tunnels[t].out, *in = g0 ? &g0->in : &w->tunnels[t].in;
+    cfg[n] = out, cfg[n + 1] = in;
     engine_sa_from_config(out, &sas[n]);
     bind[n++] = (engine_pg_sa){t, out->spi, rt->remote_key[t]};
     engine_sa_from_config(in, &sas[n]);
@@ -119,6 +120,7 @@ static uint32_t slice_sas(const asic_world *w, const asic_ipsec_rt *rt, uint32_t
     const asic_sa_gen *g = &ev->gens[k];
     if (!g->gen || rt->tunnel_slice[g->tunnel] != s) continue;
     from[n] = from[n + 1] = g->out_from;
+    cfg[n] = &g->out, cfg[n + 1] = &g->in;
     engine_sa_from_config(&g->out, &sas[n]);
     bind[n++] = (engine_pg_sa){rt->gen_stats[k], g->out.spi, rt->remote_key[g->tunnel]};
     engine_sa_from_config(&g->in, &sas[n]);
@@ -142,25 +144,21 @@ static bool register_engine_queue(asic_world *w, uint32_t s) {
   return asic_registry_add(w, &q);
 }
 
-/* --gcm-model rtl: the slice's engine on the Verilated core, SA i keyed as slice_sas orders
- * them (keys go to the core and OpenSSL only). IPSECSIM_RTL_TEST_FAULT=extra_stage|flip_bit
- * selects a test-only fault build (tests/cli: the scoreboard must catch it). */
-static bool use_rtl(asic_world *w, asic_ipsec_rt *rt, uint32_t s, uint32_t n, char *why, size_t len) {
-  /* the Verilated core is keyed once, before cycle 0: SA generations installed by `events:`
-   * would need the core's key-install port under traffic (not wired yet) */
-  if (w->sa_events) return snprintf(why, len, "gcm_model: rtl: not supported with events: (SA installs under traffic are not wired to the RTL core yet)"), false;
+/* --gcm-model rtl: the slice's engine on the Verilated core, SA i (slice_sas order: cfg[i]) in
+ * key slot i (keys go to the core and OpenSSL only). at_start[i]: keyed before cycle 0; the
+ * others (`events:` installs, from[i] != 0) through the core's key-setup port when the engine
+ * installs them (engine_pg_schedule_install -> engine_install_sa). IPSECSIM_RTL_TEST_FAULT=
+ * extra_stage|flip_bit|late_install selects a test-only fault (tests/rtl/cosim_run.py: the
+ * scoreboard must catch it). */
+static bool use_rtl(asic_ipsec_rt *rt, uint32_t s, uint32_t n, const sa_config *const *cfg, const bool *at_start,
+                    char *why, size_t len) {
   const uint8_t **keys = malloc((n ? n : 1) * sizeof *keys);
   uint8_t *klen = malloc(n ? n : 1);
   if (!keys || !klen) return free(keys), free(klen), snprintf(why, len, "out of memory"), false;
-  uint32_t i = 0;
-  for (uint32_t t = 0; t < w->n_tunnels; t++) {
-    if (rt->tunnel_slice[t] != s) continue;
-    const sa_config *d[2] = {&w->tunnels[t].out, &w->tunnels[t].in};
-    for (int k = 0; k < 2; k++) keys[i] = d[k]->key, klen[i++] = (uint8_t)d[k]->key_len;
-  }
+  for (uint32_t i = 0; i < n; i++) keys[i] = cfg[i]->key, klen[i] = (uint8_t)cfg[i]->key_len;
   const char *f = getenv("IPSECSIM_RTL_TEST_FAULT");
-  const int fault = !f ? 0 : !strcmp(f, "extra_stage") ? 1 : !strcmp(f, "flip_bit") ? 2 : 0;
-  const bool ok = engine_use_rtl(engine_pg_engine(rt->eng[s]), keys, klen, fault, why, len);
+  const int fault = !f ? 0 : !strcmp(f, "extra_stage") ? 1 : !strcmp(f, "flip_bit") ? 2 : !strcmp(f, "late_install") ? 3 : 0;
+  const bool ok = engine_use_rtl(engine_pg_engine(rt->eng[s]), keys, klen, at_start, fault, why, len);
   free(keys);
   free(klen);
   return ok;
@@ -176,15 +174,18 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
   engine_pg_sa *bind = malloc(m * sizeof *bind);
   sim_fs *from = malloc(m * sizeof *from);
   bool *at_start = malloc(m * sizeof *at_start);
-  bool ok = sas && bind && from && at_start;
+  const sa_config **cfg = malloc(m * sizeof *cfg);
+  bool ok = sas && bind && from && at_start && cfg;
   if (!ok) snprintf(err, errlen, "out of memory");
   for (uint32_t s = 0; ok && s < w->n_slices; s++) {
     if (!n_sa[s]) continue;
-    uint32_t n = slice_sas(w, rt, s, sas, bind, from);
-    char why[256];
+    uint32_t n = slice_sas(w, rt, s, sas, bind, from, cfg);
+    for (uint32_t i = 0; i < n; i++) at_start[i] = from[i] == 0;
+    char why[512];
     rt->eng[s] = engine_pg_create(s, &w->routers[w->slices[s].router].p.engine, sas, bind, n, rt->tstats, &host,
                                   why, sizeof why);
-    if (rt->eng[s] && w->gcm_model == ASIC_GCM_RTL && !use_rtl(w, rt, s, n, why, sizeof why)) {
+    if (rt->eng[s] && w->gcm_model == ASIC_GCM_RTL &&
+        !use_rtl(rt, s, n, cfg, w->sa_events ? at_start : NULL, why, sizeof why)) {
       engine_pg_destroy(rt->eng[s]);
       rt->eng[s] = NULL;
     }
@@ -195,7 +196,6 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
       break;
     }
     if (w->sa_events) { /* SAs installed later are not in the cache at the start */
-      for (uint32_t i = 0; i < n; i++) at_start[i] = from[i] == 0;
       engine_sa_cache_preload(engine_pg_engine(rt->eng[s]), at_start);
       for (uint32_t i = 0; i < n; i++)
         if (from[i] != 0 && from[i] != SIM_FS_NEVER) engine_pg_schedule_install(rt->eng[s], from[i], i);
@@ -212,6 +212,7 @@ static bool attach_engines(asic_world *w, asic_ipsec_rt *rt, const uint32_t *n_s
   free(bind);
   free(from);
   free(at_start);
+  free(cfg);
   return ok;
 }
 

@@ -213,7 +213,8 @@ bool engine_sa_cached(const engine *e, uint32_t sa_index);
  * its context into a cache slot over the one fill port (sa_cache_install: LRU victim not in
  * use, the port held for those cycles, behind any fill running); its packets dispatch from the
  * end. Lanes never stall (gcm_timing.h item 5: other slots never wait). Returns the cycle the
- * SA is usable from. */
+ * SA is usable from. On the RTL core (engine_use_rtl) the predictor installs it alike and the
+ * core's key setup is requested in the same cycle (engine_cosim_install). */
 void engine_sa_cache_preload(engine *e, const bool *installed);
 uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t);
 void engine_metrics_of(const engine *e, engine_metrics *m);
@@ -221,11 +222,13 @@ void engine_metrics_of(const engine *e, engine_metrics *m);
 /* ---- Co-simulation with the Verilated GCM core (engine_cosim.c, gcm_backend_rtl.h) ----
  * Before the first offer: the core replaces the `c` backend, a C predictor engine runs beside
  * it (same offers, same out_ready) and the scoreboard counters above count. keys[i] (key_len[i]
- * 16 or 32 bytes) is SA i's key (secret: only the core and OpenSSL see it); fault is a
- * gcm_rtl_fault (tests only, 0 = none). false with a one-line reason (the configuration the
- * Verilated build cannot take, or no RTL in this build). */
-bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_len, int fault, char *why,
-                    size_t why_len);
+ * 16 or 32 bytes) is SA i's key (secret: only the core and OpenSSL see it); at_start[i] (NULL:
+ * all) SA i is keyed before cycle 0, the others by engine_install_sa through the core's key-setup
+ * port (the predictor's cache preloaded alike); fault is a gcm_rtl_fault (tests only, 0 = none).
+ * false with a one-line reason (the configuration the Verilated build cannot take, or no RTL in
+ * this build). */
+bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_len, const bool *at_start, int fault,
+                    char *why, size_t why_len);
 /* At the end of the run: packets the predictor finished before the engine's last time but
  * the RTL did not count as cycle mismatches. */
 void engine_scoreboard_finish(engine *e);

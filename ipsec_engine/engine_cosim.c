@@ -145,8 +145,8 @@ static void pred_emit(void *ctx, const engine_out *o) {
   (void)o;
 }
 
-bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_len, int fault, char *why,
-                    size_t why_len) {
+bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_len, const bool *at_start, int fault,
+                    char *why, size_t why_len) {
   if (!gcm_backend_rtl_available()) {
     snprintf(why, why_len, "--gcm-model rtl: this ipsecsim was built without the Verilated GCM core");
     return false;
@@ -169,6 +169,7 @@ bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_le
     return false;
   }
   c->pred->hooks = (gcm_backend_hooks){.ctx = c, .on_start = pred_start, .on_complete = pred_complete};
+  if (at_start) engine_sa_cache_preload(c->pred, at_start); /* the others come by engine_install_sa */
   for (uint32_t i = 0; i < e->n_sas; i++) dec[i] = e->cfgs[i].dir == ENGINE_DECRYPT;
   const gcm_backend_rtl_cfg rc = {
       .lanes = (unsigned)e->p.lanes, .overhead_cycles = (unsigned)e->p.overhead_cycles,
@@ -176,7 +177,8 @@ bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_le
       .pin = e->p.sa_dispatch == ENGINE_PIN, .period_fs = e->period, .n_sas = e->n_sas, .keys = keys,
       .key_len = key_len, .decrypt = dec, .sa_cache_entries = e->p.sa_cache_entries,
       .sa_miss_cycles = e->p.sa_miss_cycles, .window_from = &e->w0, .window_to = &e->w1,
-      .fault = (gcm_rtl_fault)fault, .msg_ctx = c, .on_checked = rtl_checked, .on_fill = rtl_fill};
+      .fault = (gcm_rtl_fault)fault, .msg_ctx = c, .on_checked = rtl_checked, .on_fill = rtl_fill,
+      .at_start = at_start};
   e->hooks = (gcm_backend_hooks){.ctx = c, .on_start = rtl_start, .on_complete = rtl_complete,
                                  .on_first_pop = rtl_first_pop};
   const gcm_backend_ops *ops = NULL;
@@ -192,6 +194,21 @@ bool engine_use_rtl(engine *e, const uint8_t *const *keys, const uint8_t *key_le
   e->be = c->be;
   e->cosim = c;
   return true;
+}
+
+/* engine_install_sa on the engine of the core (it has advanced to t): the predictor installs
+ * the SA as the `c` engine does, and the core's key setup is requested in the first cycle at
+ * or after t (gcm_ready_cycle; the C side's a): the core accepts it when no install runs (its
+ * ks_ready, the C side's port_free) and the SA's packets wait for the slot at the FIFO head. */
+void engine_cosim_install(engine_cosim *c, uint32_t sa_index, sim_fs t) {
+  engine_install_sa(c->pred, sa_index, t);
+  const uint64_t r = gcm_ready_cycle(t, c->e->period);
+  if (gcm_backend_rtl_install && gcm_backend_rtl_install(c->be, sa_index, r)) return;
+  (*c->e->c.sb_cycle_mismatches)++; /* the core cannot take it in cycle r: its timing is off */
+  char m[160];
+  snprintf(m, sizeof m, "scoreboard: cycle mismatch: SA %u's key setup is due in cycle %llu, the RTL core had "
+           "clocked past it", sa_index, (unsigned long long)r);
+  keep_msg(c, m);
 }
 
 void engine_cosim_free(engine_cosim *c) {

@@ -121,6 +121,7 @@ void engine_complete_hook(void *ctx, uint32_t j, uint64_t p);
 /* engine_cosim.c */
 void engine_cosim_free(engine_cosim *c);
 engine *engine_cosim_predictor(engine_cosim *c);
+void engine_cosim_install(engine_cosim *c, uint32_t sa_index, sim_fs t); /* engine_install_sa under the RTL */
 /* engine_offer.c: the time API through the backend */
 void engine_run_until(engine *e, sim_fs t);
 

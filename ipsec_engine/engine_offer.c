@@ -173,6 +173,7 @@ uint64_t engine_install_sa(engine *e, uint32_t sa_index, sim_fs t) {
   if (t < e->now) t = e->now;
   engine_run_until(e, t);
   if (sa_index >= e->n_sas) return 0;
+  if (e->cosim) engine_cosim_install(e->cosim, sa_index, t); /* the predictor and the core's key setup */
   uint64_t a = (t + e->period - 1) / e->period;
   if (a < e->floor) a = e->floor;
   const unsigned kb = e->cfgs[sa_index].key_bits == 256 ? 256u : 128u;

@@ -4,12 +4,14 @@
  *
  * One Verilated core per engine, configured from the engine's parameters: lanes, overhead,
  * out_fifo_depth, reorder_depth, sa_dispatch, clock. SA i of the engine is the core's key slot
- * i (keys through the core's own key-setup port, gcm_keysetup.v, before cycle 0) and its
+ * i (keys through the core's own key-setup port, gcm_keysetup.v, before cycle 0; an SA with
+ * at_start[i] false only when gcm_backend_rtl_install asks, under traffic) and its
  * reorder context i. When the engine's SA cache cannot miss (sa_cache_entries >= SAs <= 8)
  * SA i has key slot i; otherwise the core's key cache serves the SAs (gcm_key_cache.v,
  * gcm_timing.h item 6: SA i's context in SA context memory, 8 slots filled on a miss), which
  * needs sa_cache_entries = 8 and at most 16 SAs (gcm_core SAS), preloaded like the engine's
- * cache (install order). Anything else is refused with a one-line reason.
+ * cache (install order). SAs installed under traffic (at_start) need the one-slot-per-SA mode:
+ * the key cache takes no installs. Anything else is refused with a one-line reason.
  *
  * Scoreboard: every packet the core finishes is checked against OpenSSL (gcm.h): text and
  * tag. Packets submitted without bytes (iv/aad/text NULL: descriptors) get a deterministic
@@ -30,8 +32,12 @@
 extern "C" {
 #endif
 
-/* Test-only Verilated builds (1 lane): one extra output stage, one flipped ciphertext bit. */
-typedef enum gcm_rtl_fault { GCM_RTL_FAULT_NONE = 0, GCM_RTL_FAULT_EXTRA_STAGE = 1, GCM_RTL_FAULT_FLIP_BIT = 2 } gcm_rtl_fault;
+/* Test-only faults: Verilated builds (1 lane) with one extra output stage or one flipped
+ * ciphertext bit; late_install (any lanes, the host side): every key setup requested under
+ * traffic (gcm_backend_rtl_install) reaches the core's ks_* port one cycle late. */
+typedef enum gcm_rtl_fault {
+  GCM_RTL_FAULT_NONE = 0, GCM_RTL_FAULT_EXTRA_STAGE = 1, GCM_RTL_FAULT_FLIP_BIT = 2, GCM_RTL_FAULT_LATE_INSTALL = 3
+} gcm_rtl_fault;
 
 typedef struct gcm_backend_rtl_cfg {
   unsigned lanes, overhead_cycles, out_fifo_depth, reorder_depth;
@@ -50,6 +56,9 @@ typedef struct gcm_backend_rtl_cfg {
   void (*on_checked)(void *ctx, uint32_t id, const char *msg);
   /* Key cache: the core requested a fill in `cycle` for packet id (called before its start). */
   void (*on_fill)(void *ctx, uint32_t id, uint64_t cycle);
+  /* [n_sas] SA i keyed before cycle 0 (NULL: every SA); the others wait for
+   * gcm_backend_rtl_install (issue 13's `events:`). */
+  const bool *at_start;
 } gcm_backend_rtl_cfg;
 
 /* NULL with why ("what: reason (allowed: ...)") when the configuration does not fit the built
@@ -61,6 +70,14 @@ void gcm_backend_rtl_close(void *be) __attribute__((weak));
  * false with why when the build has no tracing (-DIPSECSIM_RTL_TRACE=ON) or the file fails. */
 bool gcm_backend_rtl_wave(void *be, const char *path, sim_fs from, sim_fs to, char *why,
                           size_t why_len) __attribute__((weak));
+/* SA install under traffic (gcm_timing.h item 5): the key setup of SA sa (its key from the
+ * configuration) is requested on the core's ks_* port in engine cycle `cycle` (the engine has
+ * advanced to it: every earlier cycle is clocked, none after); the core accepts it when
+ * ks_ready (no install running) and makes the slot usable gcm_key_install_cycles() later.
+ * Packets of the SA submitted after the call wait for it at the input FIFO's head. false when
+ * the core had already clocked `cycle` (the request then goes one cycle or more late) or sa
+ * is not an SA of the core. */
+bool gcm_backend_rtl_install(void *be, unsigned sa, uint64_t cycle) __attribute__((weak));
 /* Core cycles clocked (idle stretches skipped), for the benchmark. */
 uint64_t gcm_backend_rtl_cycles(const void *be) __attribute__((weak));
 

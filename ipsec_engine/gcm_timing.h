@@ -194,7 +194,14 @@ static inline uint64_t gcm_release_fs(uint64_t p, uint64_t period_fs) { return (
  *    key r is written), then H^2 = H*H, H^3 = H^2*H, H^4 = H^2*H^2 through a 4-stage
  *    GF(2^128) multiplier. A request accepted in cycle a makes the slot usable (a DESC of the
  *    slot may enter) from cycle a + gcm_key_install_cycles(): AES-128 23, AES-256 27. One
- *    install at a time (ks_ready). The same slot may also be filled with an expanded context
+ *    install at a time (ks_ready). Under traffic (an install at time t): the request is made
+ *    in cycle r = gcm_ready_cycle(t) and accepted in the first cycle a >= r with no install
+ *    running (ks_ready = no key setup running and no key-cache fill; the C side: a = max(r,
+ *    port free), the previous install's usable cycle), so the two SAs of a rekey are written
+ *    one after the other. A packet whose SA's slot is not usable yet waits BEFORE dispatch at
+ *    the head of the engine's input FIFO (rule 2: the packets behind it wait too, as behind a
+ *    miss in item 6) and dispatches at the earliest in its slot's usable cycle; it never takes
+ *    a lane or reads the slot before. The same slot may also be filled with an expanded context
  *    over the load port (ld_*, one word per cycle: gcm_key_load_cycles(), 15 / 19; item 6's
  *    fill). Either writer's words wait while a packet of the SAME slot is still between DESC
  *    and END or in AES stages 0..14 (<= GCM_AES_STAGES cycles after its END), which adds to

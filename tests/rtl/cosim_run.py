@@ -2,17 +2,26 @@
 """RTL co-simulation inside `ipsecsim run` (issue 17), through the CLI.
 
 usage: cosim_run.py IPSECSIM ROOT WORKDIR CASE
-  both         scenarios/rtl_cosim.yaml on the Verilated core and on the C core: both pass, the
-               reports are identical but for the scoreboard counters (every delivered packet,
-               byte, latency histogram in fs, engine counter), the RTL run's scoreboard checked
-               every packet the engine released or dropped at release, 0 mismatches.
+  both         scenarios/rtl_cosim.yaml (with a rekey of vpn_a mid-run: its new SAs installed
+               through the core's key-setup port) on the Verilated core and on the C core, with
+               payload real and none: both pass, the reports are identical but for the
+               scoreboard counters (every delivered packet, byte, latency histogram in fs,
+               engine counter), the RTL run's scoreboard checked every packet the engine
+               released or dropped at release, 0 mismatches; the new generation carried packets.
   extra_stage  the test-only build with one extra output stage: cycle mismatches, exit 1.
   flip_bit     the test-only build that inverts one ciphertext bit: byte mismatches naming the
                first wrong GCM block, exit 1.
   keycache     tests/rtl/rtl_cosim_keycache.yaml (16 SAs through the core's 8 key slots): the
                cache really misses (sa_cache_misses > 0 in the window), 0/0 mismatches on 1, 2, 3
                lanes and sa_dispatch pin, and the rtl and c reports identical but for the
-               scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6).
+               scoreboard (the C model's fill timing is the RTL's, gcm_timing.h item 6); the
+               same with a delete event (events: that install no SA run on the key cache).
+  install      tests/rtl/rtl_cosim_install.yaml (an install and a rekey where packets of the new
+               SAs wait for the key setup at the FIFO head): as `both` on 1, 2, 3 lanes, pin and
+               payload none; scenarios/ipsec_rekey.yaml and ipsec_sa_delete.yaml as `both`;
+               control: IPSECSIM_RTL_TEST_FAULT=late_install (each key-setup
+               request one cycle late) must end in cycle mismatches of +1, exit 1.
+  late_install the control alone (part of `install`).
 """
 import json
 import os
@@ -121,6 +130,43 @@ def both(exe, root, work, scn=None, extra=()):
     return r
 
 
+def rekey_carried(r, scn_name):
+    for k in ("sa.r0.vpn_a.g1.out.encrypted_packets", "sa.r0.vpn_a.g1.in.decrypted_packets"):
+        if metric(r, k) <= 0:
+            fail("%s: %s = %s: the rekeyed generation carried no packets" % (scn_name, k, metric(r, k)))
+
+
+def install(exe, root, work):
+    scn = os.path.join(root, "tests", "rtl", "rtl_cosim_install.yaml")
+    for extra in ([], ["--set", "engine.lanes=1"], ["--set", "engine.lanes=3"], ["--set", "engine.sa_dispatch=pin"],
+                  ["--set", "payload=none"]):
+        r = both(exe, root, work, scn, extra)
+        for k in ("sa.r0.vpn_c.out.encrypted_packets", "sa.r0.vpn_c.in.decrypted_packets",
+                  "sa.r0.vpn_b.g1.out.encrypted_packets", "sa.r0.vpn_b.g1.in.decrypted_packets"):
+            if metric(r, k) <= 0:
+                fail("%s: %s = %s: the installed SA carried no packets" % (" ".join(extra), k, metric(r, k)))
+        print("PASS: install %s" % (" ".join(extra) or "defaults"))
+    for name in ("ipsec_rekey.yaml", "ipsec_sa_delete.yaml"):  # the shipped events scenarios on the core
+        both(exe, root, work, os.path.join(root, "scenarios", name))
+        print("PASS: " + name)
+    late_install(exe, root, work)
+
+
+def late_install(exe, root, work):
+    """The control: a key setup requested one cycle late delays the held packets by one cycle."""
+    scn = os.path.join(root, "tests", "rtl", "rtl_cosim_install.yaml")
+    rc, so, se = run(exe, [scn, "--driver", "c", "-q"], {"IPSECSIM_RTL_TEST_FAULT": "late_install"})
+    m = SB.search(so)
+    if rc != 1 or not m:
+        fail("late_install: exit %d (want 1)\n%s%s" % (rc, so, se))
+    checked, mm, cm = map(int, m.groups())
+    lines = [l for l in se.splitlines() if l.startswith("scoreboard: cycle mismatch")]
+    if mm or cm == 0 or not lines or not all(l.endswith("(+1)") for l in lines):
+        fail("late_install not reported as +1 cycle mismatches: " + m.group(0) + "\n" + se)
+    print("PASS: late_install: " + m.group(0))
+    print(lines[0])
+
+
 def keycache(exe, root, work):
     scn = os.path.join(root, "tests", "rtl", "rtl_cosim_keycache.yaml")
     for extra in ([], ["--set", "engine.lanes=1"], ["--set", "engine.lanes=3"], ["--set", "engine.sa_dispatch=pin"]):
@@ -131,6 +177,17 @@ def keycache(exe, root, work):
         if misses <= 0 or waited < 23 * misses:
             fail("%s: sa_cache_misses %s, sa_miss_cycles %s: the key cache did not miss" % (" ".join(extra), misses, waited))
         print("PASS: %s: %d misses, %d cycles waited on fills" % (" ".join(extra) or "defaults", misses, waited))
+    # events: that install nothing (a delete) run on the key cache (installs are refused there)
+    with open(scn) as f:
+        text = f.read()
+    assert "\nphases:" in text
+    deleted = os.path.join(work, "keycache_delete.yaml")
+    with open(deleted, "w") as f:
+        f.write(text.replace("\nphases:", "\nevents:\n  - {at: 3us, action: delete, tunnel: vpn_0}\nphases:", 1))
+    r = both(exe, root, work, deleted)
+    if metric(r, ENGINE + "sa_cache_misses") <= 0 or metric(r, "flow.dec_0.drops.sa_deleted") <= 0:
+        fail("keycache with a delete: no misses or no packet of the deleted SA")
+    print("PASS: keycache with a delete event")
 
 
 def fault(exe, root, work, which):
@@ -157,6 +214,7 @@ def fault(exe, root, work, which):
 
 def refusals(exe, root, work):
     scn = os.path.join(root, "scenarios", "rtl_cosim.yaml")
+    keycache_scn = os.path.join(root, "tests", "rtl", "rtl_cosim_keycache.yaml")  # no events:
     cases = [
         (["--set", "engine.lanes=5"],
          ": engine.lanes: 5: the Verilated core is built with 1, 2, 3 or 4 lanes (allowed: 1..4 with --gcm-model rtl)"),
@@ -164,7 +222,10 @@ def refusals(exe, root, work):
          ": engine.out_fifo_depth: 2048: the core's output FIFO holds 1024 beats per lane (allowed: 1..1024 with "
          "--gcm-model rtl)"),
         (["--set", "engine.sa_cache_entries=4"],
-         ": engine.sa_cache_entries: 4 with 6 SAs: the Verilated core caches 8 SA contexts (allowed: 8, or at least "
+         ": gcm_model: rtl: events: 8 SAs on the core's key cache (engine.sa_cache_entries 4): it takes no SA "
+         "installs under traffic (allowed: events: with up to 8 SAs per slice, sa_cache_entries >= SAs)"),
+        ([keycache_scn, "--set", "engine.sa_cache_entries=4"],
+         ": engine.sa_cache_entries: 4 with 16 SAs: the Verilated core caches 8 SA contexts (allowed: 8, or at least "
          "the SAs up to 8 SAs, with --gcm-model rtl)"),
         (["--wave-window", "3us..2us", "--wave", os.path.join(work, "w.fst")],
          "ipsecsim run: --wave-window 3us..2us: expected FROM..TO, simulated times with units, FROM < TO (allowed: "
@@ -174,10 +235,11 @@ def refusals(exe, root, work):
          "ipsecsim run: --wave has no effect without an engine on the RTL core (--gcm-model rtl)"),
     ]
     for args, want in cases:
-        rc, so, se = run(exe, [scn, "-q"] + args)
+        f = args[0] if args[0].endswith(".yaml") else scn
+        rc, so, se = run(exe, [f, "-q"] + [a for a in args if a != f])
         line = se.strip().splitlines()[-1] if se.strip() else ""
         ok = rc == 2 and (line == want if want.startswith("ipsecsim") else
-                          line.startswith(scn + ":") and line.endswith(want))
+                          line.startswith(f + ":") and line.endswith(want))
         if not ok:
             fail("%s: exit %d, stderr %r (want exit 2 and %r)" % (" ".join(args), rc, se, want))
     print("PASS: %d refusals, one line each, exit 2" % len(cases))
@@ -207,7 +269,12 @@ def main():
     exe, root, work, case = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
     if case == "both":
-        both(exe, root, work)
+        for extra in ([], ["--set", "payload=none"]):
+            rekey_carried(both(exe, root, work, None, extra), "rtl_cosim.yaml " + " ".join(extra))
+    elif case == "install":
+        install(exe, root, work)
+    elif case == "late_install":
+        late_install(exe, root, work)
     elif case == "keycache":
         keycache(exe, root, work)
     elif case == "refusals":

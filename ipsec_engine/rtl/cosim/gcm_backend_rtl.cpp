@@ -1,6 +1,7 @@
 // The Verilated GCM core behind gcm_backend.h (see gcm_backend_rtl.hpp for the time rules).
 #include "gcm_backend_rtl.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
@@ -43,8 +44,13 @@ std::unique_ptr<GcmBackendRtl> GcmBackendRtl::create(const GcmBackendRtlConfig &
   d.keep_done = true;
   d.key_cache = c.key_cache;
   d.reset();
+  if (c.key_cache && !c.at_start.empty()) {
+    err = "SAs installed under traffic: the key cache takes no installs";
+    return nullptr;
+  }
   for (unsigned s = 0; s < c.n_sas; s++) {
     static const uint8_t zero[16] = {};
+    if (s < c.at_start.size() && !c.at_start[s]) continue;  // keyed by install() under traffic
     const bool have = s < keys.size() && (keys[s].size() == 16 || keys[s].size() == 32);
     if (c.key_cache) d.write_sa_context(s, have ? keys[s].data() : zero, have ? keys[s].size() : 16);
     else d.install_key(s, have ? keys[s].data() : zero, have ? keys[s].size() : 16);
@@ -88,6 +94,17 @@ std::unique_ptr<GcmBackendRtl> GcmBackendRtl::create(const GcmBackendRtlConfig &
     return r;
   };
   return b;
+}
+
+bool GcmBackendRtl::install(unsigned sa, const uint8_t *key, size_t key_len, uint64_t cycle)
+{
+  const uint64_t want = base_ + cycle;
+  const bool on_time = drv_->cycle() <= want;  // else the request goes in the driver's next cycle
+  if (on_time && drv_->quiescent()) drv_->skip_to(want);  // nothing in the core: no clock needed
+  while (drv_->cycle() < want) step_one();
+  // shown on ks_* in the driver's next step (cycle `cycle`), or install_delay later (test fault)
+  drv_->install_key(sa, key, key_len, want + cfg_.install_delay);
+  return on_time;
 }
 
 void GcmBackendRtl::submit(const gcm_backend_packet *pkt)
@@ -164,7 +181,10 @@ void GcmBackendRtl::advance(sim_fs t)
     if (pops_head_ == pops_.size()) pops_.clear(), pops_head_ = 0;
     if (drv_->quiescent()) {
       if (drv_->head_ready() == UINT64_MAX) break;
-      drv_->skip_to(drv_->head_ready());  // idle cycles need no clock
+      // idle cycles need no clock; never past the first cycle at or after t, so that a key
+      // setup the engine requests at t (install) starts in that cycle
+      const uint64_t first = (uint64_t)((t + T - 1) / T);
+      drv_->skip_to(std::min(drv_->head_ready(), base_ + first));
     }
     if (engine_cycle() * T >= t) break;
     step_one();

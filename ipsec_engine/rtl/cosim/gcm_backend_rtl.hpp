@@ -9,7 +9,8 @@
 // reach the engine before dispatches of p + 1, as in the `c` backend. While no packet is in a
 // lane or the reorder, idle cycles are not clocked (base moves instead).
 //
-// SAs: one key slot each (keys through the core's own key setup at creation, <= 8 SAs), or the
+// SAs: one key slot each (keys through the core's own key setup at creation, or under traffic
+// by install() for the SAs not at_start, <= 8 SAs), or the
 // core's key cache (key_cache, <= 16 SAs). Bytes come from a data callback (default: zero IV,
 // AAD and text); results are kept for the caller (text, tag, cycles) when keep_results is set.
 // The C entry points for the engine (ipsec_engine/gcm_backend_rtl.h) are gcm_backend_rtl_c.cpp.
@@ -39,9 +40,13 @@ struct GcmBackendRtlConfig {
   // on a miss; preloaded like the engine's SA cache (SAs 0..n-1 installed in order, so the
   // last 8 are cached, LRU in install order) by one empty packet per SA before cycle 0.
   bool key_cache = false;
+  // Without the key cache: at_start[i] false = SA i's slot is not keyed at creation but by
+  // install() under traffic (empty: every SA keyed at creation).
+  std::vector<bool> at_start;
   const sim_fs *window_from = nullptr, *window_to = nullptr;  // busy_fs clipped to it
   bool fault_extra_stage = false; // the 1-lane test build with one extra output stage
   bool fault_flip_bit = false;    // the 1-lane test build that inverts a ciphertext bit
+  unsigned install_delay = 0;     // test fault: install() requests the key setup this many cycles late
 };
 
 // One backend instance; ops() is the gcm_backend_ops table whose `be` is this object.
@@ -68,6 +73,11 @@ class GcmBackendRtl {
   uint64_t clocked() const { return clocked_; }  // cycles actually clocked (idle skipped)
   uint64_t base() const { return base_; }         // driver cycle of engine cycle 0 (moves while idle)
 
+  // The key setup of SA sa's slot (key: 16 or 32 bytes) requested on the ks_* port in engine
+  // cycle `cycle` (>= the cycles already clocked; the driver's rule: packets submitted after
+  // the call use the new key and wait for it, gcm_rtl_driver.hpp install_key). false when
+  // `cycle` was already clocked (the request then goes in the next cycle: a harness fault).
+  bool install(unsigned sa, const uint8_t *key, size_t key_len, uint64_t cycle);
   void submit(const gcm_backend_packet *pkt);
   sim_fs next_event_fs() const;
   void advance(sim_fs t);

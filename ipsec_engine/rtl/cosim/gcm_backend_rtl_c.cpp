@@ -141,6 +141,12 @@ extern "C" void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_ba
   if (c->n_sas > 16)
     return fail("ipsec.tunnels: " + std::to_string(c->n_sas) + " SAs on one engine: the Verilated core holds 16 SA "
                 "contexts (allowed: up to 16 SAs, i.e. 8 tunnels per anchor slice, with --gcm-model rtl)");
+  unsigned later = 0;  // SAs installed under traffic (events:)
+  for (unsigned s = 0; c->at_start && s < c->n_sas; s++) later += !c->at_start[s];
+  if (cache && later)
+    return fail("gcm_model: rtl: events: " + std::to_string(c->n_sas) + " SAs on the core's key cache "
+                "(engine.sa_cache_entries " + std::to_string(c->sa_cache_entries) + "): it takes no SA installs "
+                "under traffic (allowed: events: with up to 8 SAs per slice, sa_cache_entries >= SAs)");
   if (cache && c->sa_cache_entries != slots)
     return fail("engine.sa_cache_entries: " + std::to_string(c->sa_cache_entries) + " with " + std::to_string(c->n_sas) +
                 " SAs: the Verilated core caches 8 SA contexts (allowed: 8, or at least the SAs up to 8 SAs, with "
@@ -150,7 +156,7 @@ extern "C" void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_ba
       return fail("engine.sa_miss_cycles: " + std::to_string(c->sa_miss_cycles) + ": the core's fill takes " +
                   std::to_string(gcm_key_fill_cycles(c->key_len[s] == 32 ? 256 : 128)) + " cycles for SA " +
                   std::to_string(s) + " (allowed: 0, the core's own fill time, with --gcm-model rtl)");
-  if (c->fault != GCM_RTL_FAULT_NONE && c->lanes != 1)
+  if ((c->fault == GCM_RTL_FAULT_EXTRA_STAGE || c->fault == GCM_RTL_FAULT_FLIP_BIT) && c->lanes != 1)
     return fail("engine.lanes: " + std::to_string(c->lanes) + ": the test fault builds have 1 lane (allowed: 1 with IPSECSIM_RTL_TEST_FAULT)");
   std::unique_ptr<Cosim> cs(new Cosim);
   cs->cfg = *c;
@@ -171,10 +177,12 @@ extern "C" void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_ba
   rc.period_fs = c->period_fs;
   rc.n_sas = c->n_sas ? c->n_sas : 1;
   rc.key_cache = cache;
+  if (later) rc.at_start.assign(c->at_start, c->at_start + c->n_sas);
   rc.window_from = c->window_from;
   rc.window_to = c->window_to;
   rc.fault_extra_stage = c->fault == GCM_RTL_FAULT_EXTRA_STAGE;
   rc.fault_flip_bit = c->fault == GCM_RTL_FAULT_FLIP_BIT;
+  rc.install_delay = c->fault == GCM_RTL_FAULT_LATE_INSTALL ? 1 : 0;
   std::string err;
   cs->be = GcmBackendRtl::create(rc, *hooks, cs->keys, err);
   if (!cs->be) return fail("engine: the Verilated core refused the configuration: " + err);
@@ -191,6 +199,12 @@ extern "C" void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_ba
 }
 
 extern "C" void gcm_backend_rtl_close(void *be) { delete static_cast<Cosim *>(be); }
+
+extern "C" bool gcm_backend_rtl_install(void *be, unsigned sa, uint64_t cycle)
+{
+  Cosim *c = static_cast<Cosim *>(be);
+  return sa < c->keys.size() && c->be->install(sa, c->keys[sa].data(), c->keys[sa].size(), cycle);
+}
 
 extern "C" uint64_t gcm_backend_rtl_cycles(const void *be)
 {

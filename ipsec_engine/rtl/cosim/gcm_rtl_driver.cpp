@@ -106,7 +106,7 @@ void GcmRtlDriver::write_sa_context(unsigned sa, const uint8_t *key, size_t key_
   cm_barrier_ = fifo_.size();
 }
 
-void GcmRtlDriver::install_key(unsigned slot, const uint8_t *key, size_t key_len)
+void GcmRtlDriver::install_key(unsigned slot, const uint8_t *key, size_t key_len, uint64_t not_before)
 {
   if (key_len != 16 && key_len != 32) {
     std::fprintf(stderr, "gcm_rtl: key length %zu: the core's key setup takes 16 or 32\n", key_len);
@@ -114,6 +114,7 @@ void GcmRtlDriver::install_key(unsigned slot, const uint8_t *key, size_t key_len
   }
   Load l{slot, 0, key_len == 32, {}};
   l.ks = true;
+  l.not_before = not_before;
   std::memcpy(l.key, key, key_len);
   loads_.push_back(l);
   std::memset(l.key, 0, sizeof l.key);
@@ -307,7 +308,7 @@ void GcmRtlDriver::step()
   const Load *ld = nullptr;
   if (!loads_.empty() && !ks_inflight_) {
     const Load &f = loads_.front();
-    if (f.index != 0 || slots_[f.slot].unentered[0] == 0) ld = &f;
+    if ((f.index != 0 || slots_[f.slot].unentered[0] == 0) && f.not_before <= cycle_) ld = &f;
   }
   for (unsigned l = 0; l < io_.size(); l++) {
     LaneIo &io = io_[l];

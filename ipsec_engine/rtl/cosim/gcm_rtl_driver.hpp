@@ -103,8 +103,9 @@ class GcmRtlDriver {
   void load_key(unsigned slot, const uint8_t *key, size_t key_len);
   // SA install through the core's own key setup (gcm_keysetup.v): only the key is written
   // (ks_* port); the core expands it, computes H..H^4 and fills the slot
-  // (gcm_key_install_cycles). Same ordering rule as load_key.
-  void install_key(unsigned slot, const uint8_t *key, size_t key_len);
+  // (gcm_key_install_cycles). Same ordering rule as load_key. not_before: the request is not
+  // shown on ks_* before that driver cycle (tests: a late request).
+  void install_key(unsigned slot, const uint8_t *key, size_t key_len, uint64_t not_before = 0);
   // key_cache: writes an SA's expanded context (the words of load_key, computed with gcm_ref)
   // into the core's SA context memory, one word per cycle on the cm_* port, in call order and
   // before any packet submitted after the call is shown to the core. A cached copy of the SA
@@ -178,6 +179,7 @@ class GcmRtlDriver {
     uint8_t data[16];
     bool ks = false;      // a key-setup request (install_key): key[] instead of data
     uint8_t key[32] = {};
+    uint64_t not_before = 0;  // first driver cycle it may be shown
   };
   struct CmWord {  // one SA-context-memory word (key cache)
     unsigned sa = 0, index = 0;
