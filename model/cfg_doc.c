@@ -48,6 +48,19 @@ char *cfg_arena_strndup(cfg_arena *a, const char *s, size_t len) {
   return p;
 }
 
+cfg_arena_mark cfg_arena_get_mark(const cfg_arena *a) {
+  return (cfg_arena_mark){a->head, a->head ? a->head->used : 0};
+}
+
+void cfg_arena_release(cfg_arena *a, cfg_arena_mark m) {
+  while (a->head && a->head != m.head) { /* blocks started after the mark */
+    cfg_arena_block *next = a->head->next;
+    free(a->head);
+    a->head = next;
+  }
+  if (a->head) a->head->used = m.used;
+}
+
 void cfg_arena_free(cfg_arena *a) {
   cfg_arena_block *b = a->head;
   while (b) {

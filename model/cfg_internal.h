@@ -14,6 +14,14 @@ typedef struct cfg_arena {
 void *cfg_arena_alloc(cfg_arena *a, size_t size);
 char *cfg_arena_strndup(cfg_arena *a, const char *s, size_t len);
 void cfg_arena_free(cfg_arena *a);
+/* A point to go back to: everything allocated after it (in blocks of the usual size) is given
+ * back by cfg_arena_release; a block of a single larger allocation stays until cfg_arena_free. */
+typedef struct cfg_arena_mark {
+  cfg_arena_block *head;
+  size_t used;
+} cfg_arena_mark;
+cfg_arena_mark cfg_arena_get_mark(const cfg_arena *a);
+void cfg_arena_release(cfg_arena *a, cfg_arena_mark m);
 
 /* Fills map's pairs from kids = key, value, key, value ... (`pairs` of them): refuses
  * duplicate keys, resolves YAML merge keys (`<<`). `path` is the map's dotted path. */

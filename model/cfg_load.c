@@ -87,6 +87,11 @@ static bool on_scalar(loader *L, const yaml_event_t *ev) {
   if (memchr(v, '\0', len)) return fail_mark(L, m, "scalar contains a NUL character%s", "");
   if (L->skip || !cfg_keep_slot(L)) return true;
   if (!count_nodes(L, 1, 1, m)) return false;
+  if (L->keep && L->depth > 0) { /* a map key whose value may be skipped: its bytes can go back */
+    open_node *top = &L->stack[L->depth - 1];
+    top->key_marked = top->node->kind == CFG_MAP && top->n % 2 == 0 && !ev->data.scalar.anchor;
+    if (top->key_marked) top->key_mark = cfg_arena_get_mark(&L->doc->arena);
+  }
   cfg_node *nd = new_node(L, CFG_SCALAR, m);
   if (!nd || !(nd->value = cfg_arena_strndup(&L->doc->arena, v, len)))
     return fail_mark(L, m, "out of memory%s", "");
@@ -102,6 +107,7 @@ static bool on_alias(loader *L, const yaml_event_t *ev) {
   yaml_mark_t m = ev->start_mark;
   const char *name = (const char *)ev->data.alias.anchor;
   if (L->skip || !cfg_keep_slot(L)) return true;
+  if (L->depth > 0) L->stack[L->depth - 1].key_marked = false; /* an alias key allocates nothing */
   anchor *a = cfg_anchor_slot(L, name);
   if (!a || !a->name) {
     for (unsigned i = 0; i < L->depth; i++)

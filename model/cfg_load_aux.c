@@ -70,7 +70,10 @@ keep_verdict cfg_keep_of(const loader *L) {
 
 void cfg_keep_drop_key(loader *L) {
   open_node *top = &L->stack[L->depth - 1];
-  if (top->node->kind == CFG_MAP && top->n % 2 == 1) top->n--, L->expanded--;
+  if (top->node->kind != CFG_MAP || top->n % 2 != 1) return;
+  top->n--, L->expanded--;
+  if (top->key_marked) cfg_arena_release(&L->doc->arena, top->key_mark); /* nothing since but the key */
+  top->key_marked = false;
 }
 
 bool cfg_keep_slot(loader *L) {

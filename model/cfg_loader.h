@@ -27,6 +27,8 @@ typedef struct open_node {
   size_t n, cap;
   uint64_t size_at_open; /* loader->expanded when the node opened */
   unsigned height;       /* 1 + tallest child so far */
+  bool key_marked;       /* pruned: the arena before the pending key (given back if dropped) */
+  cfg_arena_mark key_mark;
 } open_node;
 
 typedef struct loader {
