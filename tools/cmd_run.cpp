@@ -354,8 +354,7 @@ extern "C" int cmd_run(int argc, char **argv) {
     // The report temporaries live inside asic_report_write: signals wait until all are renamed.
     cli_cleanup_hold();
     const bool written = asic_report_write(&sc, out, e, sizeof e) &&
-                         write_wallclock(sc, out, wall, cpu, use_c, activations, e, sizeof e) &&
-                         (!sc.world.n_tunnels || show_write_all(out, sc.world.stats, e, sizeof e));
+                         write_wallclock(sc, out, wall, cpu, use_c, activations, e, sizeof e);
     cli_cleanup_release();
     if (!written) {
       std::fprintf(stderr, "ipsecsim run: %s\n", e);
@@ -372,7 +371,22 @@ extern "C" int cmd_run(int argc, char **argv) {
     std::printf("scoreboard: %llu packets checked against the C model, %llu mismatches, %llu cycle mismatches%s\n",
                 (unsigned long long)checked, (unsigned long long)mm, (unsigned long long)cm, sb_ok ? "" : " (FAILED)");
   }
+  // The show views last, from the run's registry alone: the world is freed first, so the
+  // views' parse of config.resolved.yaml reuses its heap (a 2000-tunnel run's peak, README).
+  stats_registry *views = out && sc.world.n_tunnels ? sc.world.stats : nullptr;
+  if (views) sc.world.stats = nullptr;
   scenario_free(&sc);
+  if (views) {
+    char e[512];
+    cli_cleanup_hold();
+    const bool written = show_write_all(out, views, e, sizeof e);
+    cli_cleanup_release();
+    stats_destroy(views);
+    if (!written) {
+      std::fprintf(stderr, "ipsecsim run: %s\n", e);
+      return IPSECSIM_EXIT_USAGE;
+    }
+  }
   if (!balanced) {
     std::fprintf(stderr, "ipsecsim run: packet conservation failed: %s\n", msg);
     return IPSECSIM_EXIT_FAIL;
