@@ -74,6 +74,12 @@ static uint32_t esp_seq_of(const uint8_t *ip, size_t n, uint32_t *spi) {
   return pkt_rd32(ip + at + 4);
 }
 
+/* The texts' buffer of the GCM inputs (co-simulation only), made at its first use. */
+static bool gcm_room(asic_ipsec_bytes *b) {
+  if (!b->gcm_text) b->gcm_text = malloc(ESP_BURST_OUT_CAP);
+  return b->gcm_text != NULL;
+}
+
 static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt *in, sim_fs t, engine_pg_bytes *r) {
   asic_world *w = ctx;
   asic_ipsec_bytes *b = w->ipsec_bytes;
@@ -94,6 +100,18 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
                                      ESP_BURST_OUT_CAP, b->host, sizeof b->host, &burst, NULL);
     if (db != rdb) rdb->icmp = db->icmp;
     if (r->reason == ESP_R_OK) r->head = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
+    if (r->reason == ESP_R_OK && r->want_gcm && gcm_room(b) && burst.n <= ENGINE_PG_GCM_MAX) {
+      const sa *s = b->out_sa[tunnel]; /* its seq: the burst's last packet's */
+      size_t used = 0;
+      for (size_t i = 0; i < burst.n; i++) {
+        if (!asic_bytes_gcm_input(s, b->scratch + burst.off[i], burst.len[i], s->seq - (burst.n - 1 - i), &b->gcm[i],
+                                  b->gcm_text + used))
+          break;
+        used += b->gcm[i].text_len;
+        r->n_gcm = (uint32_t)i + 1;
+      }
+      r->gcm = b->gcm;
+    }
   } else {
     uint32_t spi;
     r->seq = esp_seq_of(f + ETH_HDR, n - ETH_HDR, &spi);
@@ -105,6 +123,11 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
       r->reason = esp_decrypt(b->in_db[tunnel], f + ETH_HDR, n - ETH_HDR, now_ns(t), b->scratch, ESP_BURST_OUT_CAP,
                               &out_len, NULL);
     r->icv_ok = r->reason == ESP_R_OK;
+    if (r->icv_ok && r->want_gcm && gcm_room(b)) {
+      const sa *s = named ? named : b->in_sa[tunnel];
+      if (asic_bytes_gcm_input(s, f + ETH_HDR, n - ETH_HDR, s->replay.top, &b->gcm[0], b->gcm_text)) r->n_gcm = 1;
+      r->gcm = b->gcm;
+    }
     size_t off = 0;
     if (r->icv_ok) r->head = chain_burst(w, f, b->scratch, &off, &out_len, 1);
     if (r->head != SIM_PAYLOAD_NONE && b->test_corrupt_every && ++b->decrypted % b->test_corrupt_every == 0) {

@@ -172,6 +172,7 @@ void asic_ipsec_bytes_free(asic_world *w) {
   free(b->out_sa);
   free(b->in_sa);
   free(b->scratch);
+  free(b->gcm_text);
   free(b->peer);
   free(b->peer_next);
   free(b->peer_cur);

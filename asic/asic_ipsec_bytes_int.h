@@ -23,6 +23,8 @@ typedef struct asic_ipsec_bytes {
   uint32_t n_link;
   uint8_t *scratch;     /* ESP_BURST_OUT_CAP: one datagram's ESP packets */
   uint8_t host[ESP_HOST_CAP];
+  engine_gcm_input gcm[ENGINE_PG_GCM_MAX]; /* co-simulation: the last transform's GCM inputs */
+  uint8_t *gcm_text;    /* ESP_BURST_OUT_CAP (allocated at the first use): their texts */
   sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SAs, one per generation
                            (NULL db where none) */
   uint32_t *peer_cur;   /* [n_flows] the mirror the peer sends on (index into peer[fi].sas) */
@@ -33,5 +35,12 @@ typedef struct asic_ipsec_bytes {
    * be shown to count exactly those packets; 0 = off */
   uint64_t test_corrupt_every, decrypted, test_corrupted;
 } asic_ipsec_bytes;
+
+/* asic_ipsec_bytes_gcm.c: the GCM inputs of one ESP packet (outer IP onwards) on SA s; the
+ * high half of its sequence number from seq_hint (encrypt: the number; decrypt: the window's
+ * top, or one below). text: its plaintext (ESP payload and trailer). false when the bytes are
+ * not an ESP packet of s or its ICV does not verify. */
+bool asic_bytes_gcm_input(const sa *s, const uint8_t *ip, size_t n, uint64_t seq_hint, engine_gcm_input *g,
+                          uint8_t *text);
 
 #endif

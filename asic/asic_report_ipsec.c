@@ -77,6 +77,9 @@ bool asic_ipsec_stats_register(asic_world *w) {
                            "(whole run)", "%s.engine.scoreboard.mismatches", b);
     c->sb_cycle_mismatches = reg(r, c->sb_cycle_mismatches, "packets", "packets whose RTL tag-pop cycle differed "
                                  "from the C model's prediction (whole run)", "%s.engine.scoreboard.cycle_mismatches", b);
+    c->sb_real_bytes = reg(r, c->sb_real_bytes, "packets", "checked packets the RTL core processed on their own bytes "
+                           "(payload real; the others on a pattern of their lengths; window)",
+                           "%s.engine.scoreboard.real_bytes", b);
     sa_cache_counters *cc = engine_sa_cache_counters_of(engine_pg_engine(rt->eng[s]));
     cc->hits = reg(r, cc->hits, "packets", "packets dispatched with their SA context cached", "%s.engine.sa_cache_hits", b);
     cc->misses = reg(r, cc->misses, "packets", "SA context cache misses (fills over the fill port)",

@@ -132,6 +132,7 @@ engine *engine_create(const engine_params *p, const engine_sa *sas, uint32_t n_s
   e->c.sb_checked = &e->own_[7 + ENGINE_DROP_N];
   e->c.sb_mismatches = &e->own_[8 + ENGINE_DROP_N];
   e->c.sb_cycle_mismatches = &e->own_[9 + ENGINE_DROP_N];
+  e->c.sb_real_bytes = &e->own_[10 + ENGINE_DROP_N];
   return e;
 fail:
   engine_destroy(e);
@@ -191,7 +192,7 @@ void engine_emit_drop(engine *e, const engine_job *j, engine_drop why, sim_fs t,
   engine_out o = out_of(e, j, ENGINE_OUT_DROP, t);
   o.reason = why;
   if (engine_in_window(e, t)) (*e->c.drops[why])++;
-  if (engine_in_window(e, t) && j->sb_checked) (*e->c.sb_checked)++;
+  if (engine_in_window(e, t) && j->sb_checked) (*e->c.sb_checked)++, *e->c.sb_real_bytes += j->sb_real;
   if (late) e->tot_late_drops++;
   e->emit(e->ctx, &o);
 }
@@ -223,7 +224,7 @@ static void release(engine *e, uint32_t ji, uint64_t p) {
     if (!s->store_forward && !j->waiting && s->last_release_fs <= first) o.first_out_fs = first;
     if (engine_in_window(e, t)) {
       (*e->c.done_pkts)++;
-      if (j->sb_checked) (*e->c.sb_checked)++;
+      if (j->sb_checked) (*e->c.sb_checked)++, *e->c.sb_real_bytes += j->sb_real;
       (*(s->dir == ENGINE_ENCRYPT ? e->c.encrypt_pkts : e->c.decrypt_pkts))++;
       *e->c.wan_l1_bytes += j->wan_frame + ENGINE_L1_OVERHEAD;
       if (j->clear_frame) *e->c.clear_l1_bytes += j->clear_frame + ENGINE_L1_OVERHEAD;

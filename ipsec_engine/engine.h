@@ -154,7 +154,7 @@ typedef struct engine_counters {
    * done_pkts and the drops at release (in the window, by release time); mismatches (bytes
    * differ) and cycle_mismatches (tag-pop cycle differs from the C model's prediction) count
    * every packet of the run, window or not, when found: any one fails the run. */
-  stats_counter *sb_checked, *sb_mismatches, *sb_cycle_mismatches;
+  stats_counter *sb_checked, *sb_mismatches, *sb_cycle_mismatches, *sb_real_bytes;
 } engine_counters;
 
 typedef struct engine_metrics {
@@ -235,6 +235,15 @@ void engine_scoreboard_finish(engine *e);
 /* Prints the kept mismatch lines (first 8, then a count) to fp; returns how many there were. */
 size_t engine_scoreboard_report(const engine *e, FILE *fp);
 uint64_t engine_rtl_cycles(const engine *e); /* core cycles clocked (0 on the `c` backend) */
+/* Whether the engine runs on the RTL core (engine_use_rtl). */
+bool engine_on_rtl(const engine *e);
+/* On the RTL core, after an offer that queued its datagram's ESP packets: their own GCM
+ * inputs (payload real), in order (input i for ESP packet i; n may be below their count: the
+ * rest keep the pattern). Returns how many the core took (counted under scoreboard.real_bytes
+ * when checked). nonce 12 bytes, aad aad_len, text text_len each. */
+uint32_t engine_give_gcm_inputs(engine *e, const uint8_t *const *nonce, const uint8_t *const *aad,
+                                const uint32_t *aad_len, const uint8_t *const *text, const uint32_t *text_len,
+                                uint32_t n);
 /* After engine_use_rtl: an FST waveform of the core's ports for simulated time [from, to) to
  * path (created mode 0600; it holds packet bytes: the caller warns). false with a reason. */
 bool engine_rtl_wave(engine *e, const char *path, sim_fs from, sim_fs to, char *why, size_t why_len);

@@ -24,6 +24,7 @@ typedef struct engine_job {
   job_state state;
   bool icv_ok, trailer_ok, waiting;
   bool sb_checked;        /* the RTL scoreboard checked its bytes (engine_cosim.c) */
+  bool sb_real;           /* ... on the packet's own bytes (engine_give_gcm_inputs) */
   uint32_t seq_wire;
   uint32_t queue_bytes;   /* input-FIFO bytes freed when this entry is dispatched */
   uint32_t out_ip;        /* IP bytes leaving the engine */
@@ -95,8 +96,10 @@ struct engine {
   /* window and statistics */
   sim_fs w0, w1;
   engine_counters c;
-  stats_counter own_[10 + ENGINE_DROP_N];
+  stats_counter own_[11 + ENGINE_DROP_N];
   engine_cosim *cosim;     /* engine_use_rtl: the RTL backend, its predictor, the scoreboard */
+  uint32_t offer_jobs[160]; /* on the RTL: the jobs the last offer queued (ESP packet order) */
+  uint32_t n_offer_jobs;
   sim_fs busy_fs;
   uint64_t queue_max, reorder_max;
   occ_series *series;      /* input FIFO occupancy per time bucket, or NULL */
@@ -122,6 +125,7 @@ void engine_complete_hook(void *ctx, uint32_t j, uint64_t p);
 void engine_cosim_free(engine_cosim *c);
 engine *engine_cosim_predictor(engine_cosim *c);
 void engine_cosim_install(engine_cosim *c, uint32_t sa_index, sim_fs t); /* engine_install_sa under the RTL */
+void *engine_cosim_backend(engine_cosim *c); /* the RTL backend (gcm_backend_rtl.h) */
 /* engine_offer.c: the time API through the backend */
 void engine_run_until(engine *e, sim_fs t);
 

@@ -42,6 +42,8 @@ static void enqueue(engine *e, const engine_job *proto, const engine_esp_shape *
   if (idx + 1 < n) j->queue_bytes = 0, j->clear_frame = 0; /* charged to the last entry */
   e->tot_jobs++;
   e->jobs_inside++;
+  if (e->cosim && e->n_offer_jobs < sizeof e->offer_jobs / sizeof e->offer_jobs[0])
+    e->offer_jobs[e->n_offer_jobs++] = ji;
   const gcm_backend_packet pkt = {.id = ji, .sa = proto->sa, .aad_bytes = sh->aad_bytes,
                                   .text_bytes = sh->text_bytes, .ready_cycle = proto->ready};
   e->be_ops->submit(e->be, &pkt);
@@ -50,6 +52,7 @@ static void enqueue(engine *e, const engine_job *proto, const engine_esp_shape *
 engine_out_kind engine_offer(engine *e, sim_fs t, const engine_desc *d) {
   if (t < e->now) t = e->now; /* contract: non-decreasing offers; a late one arrives now */
   if (e->cosim) engine_offer(engine_cosim_predictor(e->cosim), t, d); /* the same offer */
+  e->n_offer_jobs = 0;
   engine_run_until(e, t);
   e->tot_offered++;
   if (d->sa >= e->n_sas) return refuse(e, d, ENGINE_OUT_DROP, ENGINE_DROP_BAD_DESC, t, d->ip_bytes);

@@ -146,7 +146,7 @@ static uint32_t widen_seq(engine_pg *g, uint32_t sa_index, uint16_t lo) {
 
 /* Payload real: the transform of the packet's bytes into slot u (engine_pg_host.bytes). */
 static engine_pg_bytes real_bytes(engine_pg *g, uint32_t u, const sim_pkt *pkt, sim_fs t) {
-  engine_pg_bytes r = {.head = SIM_PAYLOAD_NONE, .icv_ok = true, .reason = ESP_R_OK};
+  engine_pg_bytes r = {.head = SIM_PAYLOAD_NONE, .icv_ok = true, .reason = ESP_R_OK, .want_gcm = engine_on_rtl(g->e)};
   g->host.bytes(g->host.ctx, g->bind[pkt->sa].tunnel, engine_sa_dir(g->e, pkt->sa), pkt, t, &r);
   g->slots[u].pkt.payload = SIM_PAYLOAD_NONE;
   g->slots[u].bytes = r.head;
@@ -154,11 +154,24 @@ static engine_pg_bytes real_bytes(engine_pg *g, uint32_t u, const sim_pkt *pkt, 
   return r;
 }
 
+/* On the RTL core: the ESP packets the offer queued get their own GCM inputs. */
+static void give_gcm(engine_pg *g, const engine_pg_bytes *r) {
+  const uint8_t *nonce[ENGINE_PG_GCM_MAX], *aad[ENGINE_PG_GCM_MAX], *text[ENGINE_PG_GCM_MAX];
+  uint32_t aad_len[ENGINE_PG_GCM_MAX], text_len[ENGINE_PG_GCM_MAX];
+  const uint32_t n = r->n_gcm < ENGINE_PG_GCM_MAX ? r->n_gcm : ENGINE_PG_GCM_MAX;
+  for (uint32_t i = 0; i < n; i++) {
+    nonce[i] = r->gcm[i].nonce, aad[i] = r->gcm[i].aad, text[i] = r->gcm[i].text;
+    aad_len[i] = r->gcm[i].aad_len, text_len[i] = r->gcm[i].text_len;
+  }
+  if (n) engine_give_gcm_inputs(g->e, nonce, aad, aad_len, text, text_len, n);
+}
+
 static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
   g->tot_arrived++;
   const uint32_t si = pkt->sa < g->n_sas ? pkt->sa : 0;
   const uint32_t u = slot_alloc(g, pkt);
   const bool real = g->host.bytes && pkt->payload != SIM_PAYLOAD_NONE && pkt->sa < g->n_sas;
+  engine_pg_bytes rd = {.n_gcm = 0};
   engine_desc d = {.user = u, .sa = pkt->sa, .icv_ok = true};
   d.ip_bytes = pkt->bytes > ENGINE_ETH_OVERHEAD ? pkt->bytes - ENGINE_ETH_OVERHEAD : 0;
   const engine_dir dir = pkt->sa < g->n_sas ? engine_sa_dir(g->e, si) : ENGINE_ENCRYPT;
@@ -166,9 +179,9 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
     d.clear_ip_bytes = pkt->inner_bytes;
     d.seq = widen_seq(g, si, pkt->esp_seq16);
     if (real) { /* the bytes say what the descriptor infers */
-      engine_pg_bytes r = real_bytes(g, u, pkt, t);
-      d.seq = r.seq;
-      d.icv_ok = r.icv_ok;
+      rd = real_bytes(g, u, pkt, t);
+      d.seq = rd.seq;
+      d.icv_ok = rd.icv_ok;
     }
   } else {
     d.inner_family = g->host.family(g->host.ctx, pkt->route_key);
@@ -177,7 +190,8 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
     uint32_t b = pkt->bytes;
     ring_push(&g->credits, &b);
     g->credit_bytes += pkt->bytes;
-    if (real && dir == ENGINE_ENCRYPT) real_bytes(g, u, pkt, t);
+    if (real && dir == ENGINE_ENCRYPT) rd = real_bytes(g, u, pkt, t);
+    if (rd.n_gcm) give_gcm(g, &rd); /* the RTL core: the queued packets' own bytes */
   } else {
     g->host.credit(g->host.ctx, g->slice, pkt->bytes, t);
   }

@@ -16,7 +16,8 @@
  * Scoreboard: every packet the core finishes is checked against OpenSSL (gcm.h): text and
  * tag. Packets submitted without bytes (iv/aad/text NULL: descriptors) get a deterministic
  * pattern plaintext of their lengths from (packet number, SA); a decrypt SA's packets are the
- * OpenSSL encryption of that pattern, decrypted by the core with the tag to compare.
+ * OpenSSL encryption of that pattern, decrypted by the core with the tag to compare; with
+ * payload real, gcm_backend_rtl_give replaces them by the packet's own before its dispatch.
  * on_checked gets each verdict; a mismatch's message names the packet, SA, first differing
  * byte and the first wrong GCM block (its counter block, from gcm_ref.h). */
 #ifndef IPSECSIM_GCM_BACKEND_RTL_H
@@ -80,6 +81,13 @@ bool gcm_backend_rtl_wave(void *be, const char *path, sim_fs from, sim_fs to, ch
 bool gcm_backend_rtl_install(void *be, unsigned sa, uint64_t cycle) __attribute__((weak));
 /* Core cycles clocked (idle stretches skipped), for the benchmark. */
 uint64_t gcm_backend_rtl_cycles(const void *be) __attribute__((weak));
+/* Packet `id`, submitted and not yet shown to the core, gets its own bytes (payload real): the
+ * core processes them instead of the pattern, the scoreboard checks it against OpenSSL on
+ * them. iv = the 12-byte nonce, text = the plaintext (a decrypt SA's core gets OpenSSL's
+ * ciphertext of it, i.e. the wire's, and its tag). false when the packet is not waiting or its
+ * lengths are not the submitted ones (then it keeps the pattern). */
+bool gcm_backend_rtl_give(void *be, uint32_t id, const uint8_t *iv, const uint8_t *aad, uint32_t aad_len,
+                          const uint8_t *text, uint32_t text_len) __attribute__((weak));
 
 static inline bool gcm_backend_rtl_available(void) { return gcm_backend_rtl_open != NULL; }
 

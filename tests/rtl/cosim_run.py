@@ -7,7 +7,10 @@ usage: cosim_run.py IPSECSIM ROOT WORKDIR CASE
                payload real and none: both pass, the reports are identical but for the
                scoreboard counters (every delivered packet, byte, latency histogram in fs,
                engine counter), the RTL run's scoreboard checked every packet the engine
-               released or dropped at release, 0 mismatches; the new generation carried packets.
+               released or dropped at release, 0 mismatches; the new generation carried packets;
+               with payload real every checked packet went through the core on its own bytes
+               (scoreboard.real_bytes = checked), also with vpn_a on ESN across 2^32 (12-byte AAD,
+               RFC 4106 s5: a variant of the file made in WORKDIR).
   extra_stage  the test-only build with one extra output stage: cycle mismatches, exit 1.
   flip_bit     the test-only build that inverts one ciphertext bit: byte mismatches naming the
                first wrong GCM block, exit 1.
@@ -126,7 +129,17 @@ def both(exe, root, work, scn=None, extra=()):
         fail("scoreboard.checked %s != packets the engine processed %s" % (checked, processed))
     if metric(c, ENGINE + "scoreboard.checked") != 0:
         fail("scoreboard.checked is not 0 under --gcm-model c")
-    print("PASS: rtl and c reports identical but for the scoreboard; checked %d = processed" % checked)
+    # payload real: every checked packet went through the core on its own bytes (nonce, AAD and
+    # text of the ESP packet the model wrote or read; OpenSSL's output on them is the wire's);
+    # payload none: none (a pattern of the lengths)
+    real = metric(r, ENGINE + "scoreboard.real_bytes")
+    with open(scn) as f:
+        none = "payload=none" in extra or re.search(r"^payload:\s*none\b", f.read(), re.M)
+    want = 0 if none else checked
+    if real != want:
+        fail("scoreboard.real_bytes %s, expected %s (checked %s, %s)" % (real, want, checked, " ".join(extra) or "payload real"))
+    print("PASS: rtl and c reports identical but for the scoreboard; checked %d = processed, %d on their own bytes"
+          % (checked, real))
     return r
 
 
@@ -271,6 +284,17 @@ def main():
     if case == "both":
         for extra in ([], ["--set", "payload=none"]):
             rekey_carried(both(exe, root, work, None, extra), "rtl_cosim.yaml " + " ".join(extra))
+        with open(os.path.join(root, "scenarios", "rtl_cosim.yaml")) as f:
+            text = f.read()
+        vpn_a = "algorithm: aes-128-gcm, key: auto, prefix: 20.1.0.0/24}"
+        if vpn_a not in text:
+            fail("rtl_cosim.yaml: vpn_a's line changed: " + vpn_a)
+        esn = os.path.join(work, "rtl_cosim_esn.yaml")
+        with open(esn, "w") as f:  # 6 packets before the low half wraps
+            f.write(text.replace(vpn_a, vpn_a[:-1] + ", esn: true, initial_seq: 4294967290}"))
+        r = both(exe, root, work, esn)
+        if metric(r, "sa.r0.vpn_a.out.encrypted_packets") <= 6 and metric(r, "sa.r0.vpn_a.in.decrypted_packets") <= 6:
+            fail("ESN variant: vpn_a did not cross 2^32")
     elif case == "install":
         install(exe, root, work)
     elif case == "late_install":

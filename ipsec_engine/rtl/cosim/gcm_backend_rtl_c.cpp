@@ -64,6 +64,20 @@ void pattern(uint64_t number, uint32_t sa, uint8_t iv[12], std::vector<uint8_t> 
   for (uint8_t &b : text) b = next();
 }
 
+// OpenSSL's result for p's plaintext; a decrypt SA's core gets that ciphertext and its tag.
+void expect(Cosim *c, Expected &e, GcmRtlPacket &p)
+{
+  p.decrypt = false;
+  e.text.resize(p.text.size());
+  gcm_encrypt(c->ctx[p.sa], p.iv, p.aad.data(), p.aad.size(), p.text.data(), p.text.size(), e.text.data(), e.tag);
+  if (c->decrypt[p.sa]) {  // the core decrypts OpenSSL's ciphertext and compares the tag
+    p.decrypt = true;
+    std::swap(p.text, e.text);  // in: ciphertext; expected out: the plaintext
+    std::memcpy(p.expected_tag, e.tag, 16);
+  }
+  e.in = p;
+}
+
 void fill(Cosim *c, uint32_t id, GcmRtlPacket &p, const gcm_backend_packet *given)
 {
   if (c->exp.size() <= id) c->exp.resize(id + 1u);
@@ -77,14 +91,7 @@ void fill(Cosim *c, uint32_t id, GcmRtlPacket &p, const gcm_backend_packet *give
   } else {
     pattern(e.number, p.sa, p.iv, p.aad, p.text);
   }
-  e.text.resize(p.text.size());
-  gcm_encrypt(c->ctx[p.sa], p.iv, p.aad.data(), p.aad.size(), p.text.data(), p.text.size(), e.text.data(), e.tag);
-  if (c->decrypt[p.sa]) {  // the core decrypts OpenSSL's ciphertext and compares the tag
-    p.decrypt = true;
-    std::swap(p.text, e.text);  // in: ciphertext; expected out: the plaintext
-    std::memcpy(p.expected_tag, e.tag, 16);
-  }
-  e.in = p;
+  expect(c, e, p);
 }
 
 void check(Cosim *c, GcmRtlDone &d)
@@ -204,6 +211,19 @@ extern "C" bool gcm_backend_rtl_install(void *be, unsigned sa, uint64_t cycle)
 {
   Cosim *c = static_cast<Cosim *>(be);
   return sa < c->keys.size() && c->be->install(sa, c->keys[sa].data(), c->keys[sa].size(), cycle);
+}
+
+extern "C" bool gcm_backend_rtl_give(void *be, uint32_t id, const uint8_t *iv, const uint8_t *aad, uint32_t aad_len,
+                                     const uint8_t *text, uint32_t text_len)
+{
+  Cosim *c = static_cast<Cosim *>(be);
+  GcmRtlPacket *p = c->be->driver().waiting(id);
+  if (!p || id >= c->exp.size() || p->aad.size() != aad_len || p->text.size() != text_len) return false;
+  std::memcpy(p->iv, iv, 12);
+  p->aad.assign(aad, aad + aad_len);
+  p->text.assign(text, text + text_len);
+  expect(c, c->exp[id], *p);  // the same packet number: only its bytes change
+  return true;
 }
 
 extern "C" uint64_t gcm_backend_rtl_cycles(const void *be)

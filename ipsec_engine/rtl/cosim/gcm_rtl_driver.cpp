@@ -136,6 +136,15 @@ void GcmRtlDriver::submit(const GcmRtlPacket &p)
   append(p, p.lane).gen = sk.req_gen;
 }
 
+GcmRtlPacket *GcmRtlDriver::waiting(uint64_t id)
+{
+  // an entry leaves the FIFO when the core dispatches it (take_dispatches); between steps none
+  // is being read. A just-submitted packet is at the back.
+  for (auto it = fifo_.rbegin(); it != fifo_.rend(); ++it)
+    if (it->pkt.id == id) return &it->pkt;
+  return nullptr;
+}
+
 // core_dispatch: the FIFO's first entries that may be dispatched this cycle (a prefix: ready,
 // and their slot's key generation installed).
 void GcmRtlDriver::show_fifo_head(PdIo &pd)

@@ -112,6 +112,9 @@ class GcmRtlDriver {
   // is invalidated by the core.
   void write_sa_context(unsigned sa, const uint8_t *key, size_t key_len);
   void submit(const GcmRtlPacket &p);
+  // core_dispatch: packet `id` while still in the input FIFO and not yet dispatched (its bytes
+  // may still be replaced: the core reads them only from its dispatch on), else nullptr.
+  GcmRtlPacket *waiting(uint64_t id);
   void step();
   bool idle() const;
   // Steps until idle; false (and protocol error recorded) if max_cycles pass first.
