@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -275,7 +276,16 @@ def wave(exe, root, work):
         head = fp.read(1)
     if st.st_size < 100 or head != b"\x00":  # FST: the header block (type 0) first
         fail("waveform %s is not an FST file (%d bytes)" % (f, st.st_size))
-    print("PASS: waveform %d bytes, mode 600, warning printed" % st.st_size)
+    # the header block's start and end times (fs) lie in the window (the last cycle's second
+    # half ends at most one 1.2 GHz period past it); its scope and signal counts
+    with open(f, "rb") as fp:
+        hdr = fp.read(9 + 64)
+    first, last = struct.unpack(">QQ", hdr[9:25])
+    scopes, sigs = struct.unpack(">QQ", hdr[41:57])
+    if not (2000000000 <= first < last <= 3000000000 + 833334) or sigs < 20:
+        fail("waveform times %d..%d fs (window 2us..3us), %d signals" % (first, last, sigs))
+    print("PASS: waveform %d bytes, mode 600, warning printed, %d..%d fs, %d signals in %d scopes"
+          % (st.st_size, first, last, sigs, scopes))
 
 
 def main():

@@ -242,6 +242,16 @@ extern "C" bool gcm_backend_rtl_wave(void *be, const char *path, sim_fs from, si
   }
   ::close(fd);
   GcmBackendRtl *b = c->be.get();
+  // Verilator's trace of every signal of the core, for the window's cycles only (engine cycle
+  // c at c x T: base moves while the core idles); a build without tracing: the ports (below)
+  const sim_fs period = c->cfg.period_fs;
+  auto when = [b, from, to, period](uint64_t cycle, uint64_t *fs) {
+    const sim_fs t = (sim_fs)(cycle - b->base()) * period;
+    if (t < from || t >= to) return false;
+    *fs = (uint64_t)t;
+    return true;
+  };
+  if (b->driver().open_trace(path, when, period / 2)) return true;
   c->wave = GcmRtlWave::open(path, c->cfg.lanes, from, to, c->cfg.period_fs, 0);
   if (!c->wave) {
     std::snprintf(why, why_len, "--wave %s: cannot write an FST file there", path);

@@ -125,6 +125,16 @@ class GcmRtlDriver {
   bool keep_done = true;         // false: completions are only counted (no allocation per packet)
   std::function<void(const GcmRtlOutBeat &)> on_out_beat;  // every accepted output beat
   std::function<void(const GcmRtlProbe &)> on_probe;       // every clocked cycle (unset: no cost)
+  // Verilator's trace of the whole core (ports and every internal signal) into the FST file
+  // path, dumped for the clocked cycles `when` accepts (it gives the fs time of the cycle's
+  // first half; the half after the rising edge is dumped half_fs later). false when the build
+  // has no tracing (IPSECSIM_RTL_TRACE=OFF) or the file cannot be written. Not tracing costs
+  // nothing but Verilator's activity flags (README: measured).
+  virtual bool open_trace(const char *path, std::function<bool(uint64_t cycle, uint64_t *fs)> when, uint64_t half_fs)
+  {
+    (void)path, (void)when, (void)half_fs;
+    return false;
+  }
   std::mt19937_64 rng{1};
   double in_gap_prob = 0.0;      // probability a lane drops in_valid for a cycle
   double out_stall_prob = 0.0;   // probability a lane drops out_ready for a cycle

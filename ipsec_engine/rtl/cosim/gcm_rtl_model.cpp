@@ -1,7 +1,10 @@
 // Binds GcmRtlDriver to the Verilated builds of gcm_core (LANES=1, 2, 3 and 4): packs each
 // lane's beat into the flattened LANES x width buses, evaluates, unpacks the outputs.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "Vgcm_core1.h"
@@ -125,7 +128,12 @@ class ModelDriver : public GcmRtlDriver {
   ~ModelDriver() override
   {
 #ifdef GCM_RTL_TRACE
-    if (tfp_) tfp_->close();
+    if (tfp_) {
+      const mode_t um = ::umask(077);  // the writer's last pass may recreate the file
+      tfp_->close();
+      ::umask(um);
+      if (!path_.empty()) ::chmod(path_.c_str(), 0600);
+    }
 #endif
     top_->final();
   }
@@ -206,7 +214,6 @@ class ModelDriver : public GcmRtlDriver {
       put_bits(t.in_tag_len, 5 * l, 5, b.tag_len);
     }
     t.eval();
-    dump();
     ld_ready = (ld && ld->ks) ? t.ks_ready : t.ld_ready;
     pd.take = (unsigned)get_bits(t.pd_take, 0, LANES);
     for (unsigned k = 0; k < pd.n; k++) {
@@ -231,10 +238,29 @@ class ModelDriver : public GcmRtlDriver {
   }
   void posedge() override
   {
+    dump(false);  // the cycle's first half as its last evaluation left it
     top_->clk = 1;
     top_->eval();
-    dump();
+    dump(true);
   }
+#ifdef GCM_RTL_TRACE
+  bool open_trace(const char *path, std::function<bool(uint64_t, uint64_t *)> when, uint64_t half_fs) override
+  {
+    if (tfp_) return false;
+    ctx_->traceEverOn(true);
+    ctx_->timeprecision(-15);  // dump times are fs
+    tfp_.reset(new VerilatedFstC);
+    top_->trace(tfp_.get(), 99);
+    const mode_t um = ::umask(077);  // the writer unlinks and recreates its files: 0600 (keys)
+    tfp_->open(path);
+    ::umask(um);
+    if (!tfp_->isOpen()) return tfp_.reset(), false;
+    when_ = std::move(when);
+    half_fs_ = half_fs;
+    path_ = path;
+    return true;
+  }
+#endif
   unsigned rel_seq(unsigned sa) const override
   {
     return (unsigned)get_bits(top_->rel_seq, kQw * sa, kQw);
@@ -244,16 +270,24 @@ class ModelDriver : public GcmRtlDriver {
   static constexpr unsigned kLw = LANES > 2 ? 2 : 1;  // gcm_core LW
 
  private:
-  void dump()
+  void dump(bool high)
   {
 #ifdef GCM_RTL_TRACE
-    if (tfp_) tfp_->dump(ctx_->time()), ctx_->timeInc(1);
+    if (!tfp_) return;
+    uint64_t fs = 0;
+    if (!when_) tfp_->dump(ctx_->time()), ctx_->timeInc(1);  // the trace_path form: every half cycle
+    else if (when_(cycle(), &fs)) tfp_->dump(fs + (high ? half_fs_ : 0));
+#else
+    (void)high;
 #endif
   }
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<M> top_;
 #ifdef GCM_RTL_TRACE
   std::unique_ptr<VerilatedFstC> tfp_;
+  std::function<bool(uint64_t, uint64_t *)> when_;
+  uint64_t half_fs_ = 0;
+  std::string path_;
 #endif
 };
 

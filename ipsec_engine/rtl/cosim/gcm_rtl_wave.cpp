@@ -5,9 +5,13 @@
 #include "gcm_rtl_wave.hpp"
 
 #define FST_CONFIG_INCLUDE "fst_config.h"
+#ifdef GCM_RTL_TRACE  // the traced build: Verilator's verilated_fst_c.cpp compiles the writer
+#include "gtkwave/fstapi.h"
+#else
 #include "gtkwave/fastlz.c"
 #include "gtkwave/fstapi.c"
 #include "gtkwave/lz4.c"
+#endif
 
 #include <sys/stat.h>
 
