@@ -60,18 +60,21 @@ static uint32_t chain_take(void *ctx, uint32_t head, uint32_t i) {
   return head;
 }
 
-/* The sequence number of an ESP packet's header (low 32 bits) and its SPI, 0 when it has none. */
-static uint32_t esp_seq_of(const uint8_t *ip, size_t n, uint32_t *spi) {
+size_t asic_bytes_esp_offset(const uint8_t *ip, size_t n) {
   size_t at;
   uint8_t proto;
-  *spi = 0;
   if (n >= 20 && ip[0] >> 4 == 4) at = (size_t)(ip[0] & 15u) * 4, proto = ip[9];
   else if (n >= 40 && ip[0] >> 4 == 6) at = 40, proto = ip[6];
   else return 0;
-  if (proto == 17) at += 8;
-  if (at + 8 > n) return 0;
-  *spi = pkt_rd32(ip + at);
-  return pkt_rd32(ip + at + 4);
+  if (proto == 17) at += 8; /* RFC 3948 UDP encapsulation */
+  return at + 8 <= n ? at : 0;
+}
+
+/* The sequence number of an ESP packet's header (low 32 bits) and its SPI, 0 when it has none. */
+static uint32_t esp_seq_of(const uint8_t *ip, size_t n, uint32_t *spi) {
+  const size_t at = asic_bytes_esp_offset(ip, n);
+  *spi = at ? pkt_rd32(ip + at) : 0;
+  return at ? pkt_rd32(ip + at + 4) : 0;
 }
 
 /* The texts' buffer of the GCM inputs (co-simulation only), made at its first use. */
@@ -100,7 +103,7 @@ static void transform(void *ctx, uint32_t tunnel, engine_dir dir, const sim_pkt 
                                      ESP_BURST_OUT_CAP, b->host, sizeof b->host, &burst, NULL);
     if (db != rdb) rdb->icmp = db->icmp;
     if (r->reason == ESP_R_OK) r->head = chain_burst(w, f, b->scratch, burst.off, burst.len, burst.n);
-    if (r->reason == ESP_R_OK && r->want_gcm && gcm_room(b) && burst.n <= ENGINE_PG_GCM_MAX) {
+    if (r->reason == ESP_R_OK && r->want_gcm && gcm_room(b) && burst.n <= ENGINE_GCM_INPUTS_MAX) {
       const sa *s = b->out_sa[tunnel]; /* its seq: the burst's last packet's */
       size_t used = 0;
       for (size_t i = 0; i < burst.n; i++) {

@@ -169,8 +169,6 @@ void asic_ipsec_bytes_free(asic_world *w) {
   free(b->in_db);
   free(b->out_db);
   free(b->db);
-  free(b->out_sa);
-  free(b->in_sa);
   free(b->scratch);
   free(b->gcm_text);
   free(b->peer);

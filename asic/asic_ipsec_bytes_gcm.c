@@ -9,17 +9,6 @@
 #include "ipsec_engine/gcm.h"
 #include "model/pkt_esp.h"
 
-/* The ESP header's offset in an outer IPv4 / IPv6 packet (UDP-encapsulated or not), 0 = none. */
-static size_t esp_at(const uint8_t *ip, size_t n) {
-  size_t at;
-  uint8_t proto;
-  if (n >= 20 && ip[0] >> 4 == 4) at = (size_t)(ip[0] & 15u) * 4, proto = ip[9];
-  else if (n >= 40 && ip[0] >> 4 == 6) at = 40, proto = ip[6];
-  else return 0;
-  if (proto == 17) at += 8; /* RFC 3948 UDP encapsulation */
-  return at + 8 <= n ? at : 0;
-}
-
 /* The inputs for seq_hi (ESN) or none; true when the ICV verifies with them. */
 static bool try_hi(const sa *s, const pkt_esp_view *v, size_t ct_len, uint32_t hi, engine_gcm_input *g, uint8_t *text) {
   memcpy(g->nonce, s->cfg.salt, SA_SALT_LEN);
@@ -40,7 +29,7 @@ static bool try_hi(const sa *s, const pkt_esp_view *v, size_t ct_len, uint32_t h
 
 bool asic_bytes_gcm_input(const sa *s, const uint8_t *ip, size_t n, uint64_t seq_hint, engine_gcm_input *g,
                           uint8_t *text) {
-  const size_t at = esp_at(ip, n);
+  const size_t at = asic_bytes_esp_offset(ip, n);
   pkt_esp_view v;
   if (!s || !at || pkt_esp_parse(ip + at, n - at, &v) != PKT_OK || v.body_len < 8 + GCM_TAG_LEN) return false;
   const size_t ct_len = v.body_len - 8 - GCM_TAG_LEN;

@@ -23,7 +23,7 @@ typedef struct asic_ipsec_bytes {
   uint32_t n_link;
   uint8_t *scratch;     /* ESP_BURST_OUT_CAP: one datagram's ESP packets */
   uint8_t host[ESP_HOST_CAP];
-  engine_gcm_input gcm[ENGINE_PG_GCM_MAX]; /* co-simulation: the last transform's GCM inputs */
+  engine_gcm_input gcm[ENGINE_GCM_INPUTS_MAX]; /* co-simulation: the last transform's GCM inputs */
   uint8_t *gcm_text;    /* ESP_BURST_OUT_CAP (allocated at the first use): their texts */
   sa_db *peer;          /* [n_flows] esp_of: the remote peer's mirror SAs, one per generation
                            (NULL db where none) */
@@ -36,6 +36,9 @@ typedef struct asic_ipsec_bytes {
   uint64_t test_corrupt_every, decrypted, test_corrupted;
 } asic_ipsec_bytes;
 
+/* The ESP header's offset in an outer IPv4 / IPv6 packet (UDP-encapsulated or not), 0 when
+ * the bytes hold no ESP header (asic_ipsec_bytes.c). */
+size_t asic_bytes_esp_offset(const uint8_t *ip, size_t n);
 /* asic_ipsec_bytes_gcm.c: the GCM inputs of one ESP packet (outer IP onwards) on SA s; the
  * high half of its sequence number from seq_hint (encrypt: the number; decrypt: the window's
  * top, or one below). text: its plaintext (ESP payload and trailer). false when the bytes are

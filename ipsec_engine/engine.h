@@ -237,13 +237,22 @@ size_t engine_scoreboard_report(const engine *e, FILE *fp);
 uint64_t engine_rtl_cycles(const engine *e); /* core cycles clocked (0 on the `c` backend) */
 /* Whether the engine runs on the RTL core (engine_use_rtl). */
 bool engine_on_rtl(const engine *e);
+/* The GCM operation of one ESP packet as the real transform did it (RFC 4106: nonce = salt |
+ * IV, s4; AAD = SPI | [seq high |] seq low, s5; text = the ESP payload with its trailer,
+ * plaintext): what the RTL core gets under co-simulation (engine_pg_bytes.gcm). */
+typedef struct engine_gcm_input {
+  uint8_t nonce[12];
+  uint8_t aad[12];
+  uint32_t aad_len, text_len;
+  const uint8_t *text;
+} engine_gcm_input;
+#define ENGINE_GCM_INPUTS_MAX 160u /* ESP packets of one datagram (esp_frag.h ESP_BURST_MAX) */
+
 /* On the RTL core, after an offer that queued its datagram's ESP packets: their own GCM
- * inputs (payload real), in order (input i for ESP packet i; n may be below their count: the
- * rest keep the pattern). Returns how many the core took (counted under scoreboard.real_bytes
- * when checked). nonce 12 bytes, aad aad_len, text text_len each. */
-uint32_t engine_give_gcm_inputs(engine *e, const uint8_t *const *nonce, const uint8_t *const *aad,
-                                const uint32_t *aad_len, const uint8_t *const *text, const uint32_t *text_len,
-                                uint32_t n);
+ * inputs (payload real), g[i] for ESP packet i (n may be below their count: the rest keep the
+ * pattern). Returns how many the core took (counted under scoreboard.real_bytes when
+ * checked). */
+uint32_t engine_give_gcm_inputs(engine *e, const engine_gcm_input *g, uint32_t n);
 /* After engine_use_rtl: an FST waveform of the core's ports for simulated time [from, to) to
  * path (created mode 0600; it holds packet bytes: the caller warns). false with a reason. */
 bool engine_rtl_wave(engine *e, const char *path, sim_fs from, sim_fs to, char *why, size_t why_len);

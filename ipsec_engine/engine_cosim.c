@@ -57,18 +57,14 @@ static void put(engine_cosim *c, uint64_t user, uint32_t frag, uint64_t cycle, b
   c->pend[c->n_pend++] = (cosim_pending){user, frag, cycle, from_rtl};
 }
 
-void *engine_cosim_backend(engine_cosim *c) { return c->be; }
-
 bool engine_on_rtl(const engine *e) { return e->cosim != NULL; }
 
-uint32_t engine_give_gcm_inputs(engine *e, const uint8_t *const *nonce, const uint8_t *const *aad,
-                                const uint32_t *aad_len, const uint8_t *const *text, const uint32_t *text_len,
-                                uint32_t n) {
+uint32_t engine_give_gcm_inputs(engine *e, const engine_gcm_input *g, uint32_t n) {
   if (!e->cosim || !gcm_backend_rtl_give) return 0;
   uint32_t took = 0;
   for (uint32_t i = 0; i < n && i < e->n_offer_jobs; i++) {
     const uint32_t ji = e->offer_jobs[i];
-    if (!gcm_backend_rtl_give(e->cosim->be, ji, nonce[i], aad[i], aad_len[i], text[i], text_len[i])) continue;
+    if (!gcm_backend_rtl_give(e->cosim->be, ji, g[i].nonce, g[i].aad, g[i].aad_len, g[i].text, g[i].text_len)) continue;
     e->jobs[ji].sb_real = true;
     took++;
   }

@@ -98,7 +98,7 @@ struct engine {
   engine_counters c;
   stats_counter own_[11 + ENGINE_DROP_N];
   engine_cosim *cosim;     /* engine_use_rtl: the RTL backend, its predictor, the scoreboard */
-  uint32_t offer_jobs[160]; /* on the RTL: the jobs the last offer queued (ESP packet order) */
+  uint32_t offer_jobs[ENGINE_GCM_INPUTS_MAX]; /* on the RTL: the jobs the last offer queued (ESP packet order) */
   uint32_t n_offer_jobs;
   sim_fs busy_fs;
   uint64_t queue_max, reorder_max;
@@ -125,7 +125,6 @@ void engine_complete_hook(void *ctx, uint32_t j, uint64_t p);
 void engine_cosim_free(engine_cosim *c);
 engine *engine_cosim_predictor(engine_cosim *c);
 void engine_cosim_install(engine_cosim *c, uint32_t sa_index, sim_fs t); /* engine_install_sa under the RTL */
-void *engine_cosim_backend(engine_cosim *c); /* the RTL backend (gcm_backend_rtl.h) */
 /* engine_offer.c: the time API through the backend */
 void engine_run_until(engine *e, sim_fs t);
 

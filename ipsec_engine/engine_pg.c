@@ -154,18 +154,6 @@ static engine_pg_bytes real_bytes(engine_pg *g, uint32_t u, const sim_pkt *pkt, 
   return r;
 }
 
-/* On the RTL core: the ESP packets the offer queued get their own GCM inputs. */
-static void give_gcm(engine_pg *g, const engine_pg_bytes *r) {
-  const uint8_t *nonce[ENGINE_PG_GCM_MAX], *aad[ENGINE_PG_GCM_MAX], *text[ENGINE_PG_GCM_MAX];
-  uint32_t aad_len[ENGINE_PG_GCM_MAX], text_len[ENGINE_PG_GCM_MAX];
-  const uint32_t n = r->n_gcm < ENGINE_PG_GCM_MAX ? r->n_gcm : ENGINE_PG_GCM_MAX;
-  for (uint32_t i = 0; i < n; i++) {
-    nonce[i] = r->gcm[i].nonce, aad[i] = r->gcm[i].aad, text[i] = r->gcm[i].text;
-    aad_len[i] = r->gcm[i].aad_len, text_len[i] = r->gcm[i].text_len;
-  }
-  if (n) engine_give_gcm_inputs(g->e, nonce, aad, aad_len, text, text_len, n);
-}
-
 static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
   g->tot_arrived++;
   const uint32_t si = pkt->sa < g->n_sas ? pkt->sa : 0;
@@ -191,7 +179,7 @@ static void arrive(engine_pg *g, sim_fs t, const sim_pkt *pkt) {
     ring_push(&g->credits, &b);
     g->credit_bytes += pkt->bytes;
     if (real && dir == ENGINE_ENCRYPT) rd = real_bytes(g, u, pkt, t);
-    if (rd.n_gcm) give_gcm(g, &rd); /* the RTL core: the queued packets' own bytes */
+    if (rd.n_gcm) engine_give_gcm_inputs(g->e, rd.gcm, rd.n_gcm); /* the RTL core: the queued packets' own bytes */
   } else {
     g->host.credit(g->host.ctx, g->slice, pkt->bytes, t);
   }

@@ -61,19 +61,6 @@ extern "C" {
 enum { EPG_EV_ARRIVE = 0, EPG_EV_TICK = 1 }; /* block event kinds (SIM_EVC_BLOCK); aux unused */
 
 /* Payload real: what the byte path made of an arrival (engine_pg_host.bytes). */
-/* The GCM operation of one ESP packet as the real transform did it (RFC 4106: nonce = salt |
- * IV, s4; AAD = SPI | [seq high |] seq low, s5; text = the ESP payload with its trailer,
- * plaintext): what the RTL core gets under co-simulation. Host-owned, valid until its next
- * transform. */
-typedef struct engine_gcm_input {
-  uint8_t nonce[12];
-  uint8_t aad[12];
-  uint32_t aad_len, text_len;
-  const uint8_t *text;
-} engine_gcm_input;
-
-#define ENGINE_PG_GCM_MAX 160u /* ESP packets of one datagram (esp_frag.h ESP_BURST_MAX) */
-
 typedef struct engine_pg_bytes {
   uint32_t head;     /* its output buffers (ESP packets, or the inner packet), a chain the host
                         owns; SIM_PAYLOAD_NONE: none */
@@ -81,7 +68,8 @@ typedef struct engine_pg_bytes {
   bool icv_ok;       /* decrypt: the real transform authenticated it */
   esp_reason reason; /* the real transform's outcome (ESP_R_OK) */
   /* in: want_gcm (the engine runs on the RTL core); out: the GCM inputs of its ESP packets in
-   * order (encrypt: each one written, decrypt: the one read; n_gcm 0 when not authenticated) */
+   * order (encrypt: each one written, decrypt: the one read; n_gcm 0 when not authenticated),
+   * host-owned, valid until its next transform */
   bool want_gcm;
   uint32_t n_gcm;
   const engine_gcm_input *gcm;

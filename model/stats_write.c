@@ -84,14 +84,16 @@ typedef struct jpool {
 
 static jnode *jat(const jpool *p, uint32_t i) { return &p->blocks[i >> JBLOCK_BITS][i & (JBLOCK - 1)]; }
 
-/* A new zeroed node's index, 0 when out of memory (0 is the root: never a new node). */
+#define JNONE UINT32_MAX
+
+/* A new zeroed node's index (the first one, 0, is the root), JNONE when out of memory. */
 static uint32_t jnew(jpool *p) {
   if (p->used == p->n_blocks * JBLOCK) {
-    if (p->n_blocks == UINT32_MAX >> JBLOCK_BITS) return 0;
+    if (p->n_blocks == UINT32_MAX >> JBLOCK_BITS) return JNONE;
     jnode **nb = realloc(p->blocks, (p->n_blocks + 1) * sizeof *nb);
-    if (!nb) return 0;
+    if (!nb) return JNONE;
     p->blocks = nb;
-    if (!(nb[p->n_blocks] = calloc(JBLOCK, sizeof **nb))) return 0;
+    if (!(nb[p->n_blocks] = calloc(JBLOCK, sizeof **nb))) return JNONE;
     p->n_blocks++;
   }
   return p->used++;
@@ -193,7 +195,7 @@ static void json_node(FILE *fp, const stats_registry *r, const jpool *pool, cons
 void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
   const size_t n = stats_count(r);
   jpool pool = {0};
-  bool ok = jnew(&pool) == 0 && pool.n_blocks; /* the root */
+  bool ok = jnew(&pool) != JNONE; /* the root, 0 */
   for (size_t i = 0; ok && i < n; i++) {
     const char *name = stats_at(r, i).name;
     if (!stats_name_matches(name, prefix)) continue;
@@ -207,7 +209,7 @@ void stats_write_json(const stats_registry *r, const char *prefix, FILE *fp) {
       uint32_t c = a->last && last->seg_len == len && memcmp(last->seg, s, len) == 0 ? a->last : a->child;
       while (c && !(jat(&pool, c)->seg_len == len && memcmp(jat(&pool, c)->seg, s, len) == 0)) c = jat(&pool, c)->next;
       if (!c) {
-        if (!(c = jnew(&pool))) {
+        if ((c = jnew(&pool)) == JNONE) {
           ok = false;
           break;
         }

@@ -28,6 +28,12 @@ inline engine_sa out_sa(uint8_t family = 4, sa_udp_mode udp = SA_UDP_NONE, uint3
   s.df = SA_DF_CLEAR;
   return s;
 }
+// An outbound SA of the given key size (128 or 256): the key-setup and fill cycles depend on it.
+inline engine_sa out_sa_with_key(unsigned key_bits) {
+  engine_sa s = out_sa();
+  s.key_bits = (uint16_t)key_bits;
+  return s;
+}
 inline engine_sa in_sa(uint8_t family = 4, uint32_t window = 64) {
   engine_sa s = out_sa(family);
   s.dir = ENGINE_DECRYPT;

@@ -6,18 +6,10 @@
 
 using namespace enginetest;
 
-namespace {
-engine_sa with_key(unsigned bits) {
-  engine_sa s = out_sa();
-  s.key_bits = (uint16_t)bits;
-  return s;
-}
-}  // namespace
-
 TEST(EngineInstall, NewSaDispatchesAfterItsKeySetupOthersDoNot) {
   engine_params p = defaults();
   // SA 0 there from the start; SAs 1 (AES-256) and 2 (AES-128) installed at cycle 100
-  Rec r(p, {with_key(128), with_key(256), with_key(128)});
+  Rec r(p, {out_sa_with_key(128), out_sa_with_key(256), out_sa_with_key(128)});
   ASSERT_NE(r.e, nullptr) << r.why;
   const bool at_start[3] = {true, false, false};
   engine_sa_cache_preload(r.e, at_start);
@@ -45,7 +37,7 @@ TEST(EngineInstall, NewSaDispatchesAfterItsKeySetupOthersDoNot) {
 TEST(EngineInstall, ANotInstalledSaMissesLikeAnyOther) {
   // without its install, a packet of SA 1 takes a fill (item 6): the preload left it out
   engine_params p = defaults();
-  Rec r(p, {with_key(128), with_key(128)});
+  Rec r(p, {out_sa_with_key(128), out_sa_with_key(128)});
   ASSERT_NE(r.e, nullptr) << r.why;
   const bool at_start[2] = {true, false};
   engine_sa_cache_preload(r.e, at_start);

@@ -20,19 +20,13 @@ using namespace enginetest;
 
 namespace {
 
-engine_sa with_key(unsigned bits) {
-  engine_sa s = out_sa();
-  s.key_bits = (uint16_t)bits;
-  return s;
-}
-
 // SA 0 (AES-128) from the start; SA 1 (AES-256) and SA 2 (AES-128) installed at cycle 100.
 struct InstallRun {
   Rec r;
   std::vector<std::vector<uint8_t>> keys;
   std::string why;
   bool ok = false;
-  explicit InstallRun(int fault) : r(defaults(), {with_key(128), with_key(256), with_key(128)}) {
+  explicit InstallRun(int fault) : r(defaults(), {out_sa_with_key(128), out_sa_with_key(256), out_sa_with_key(128)}) {
     if (!r.e) return;
     const size_t len[3] = {16, 32, 16};
     const uint8_t *k[3];
