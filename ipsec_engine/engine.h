@@ -253,8 +253,9 @@ typedef struct engine_gcm_input {
  * pattern). Returns how many the core took (counted under scoreboard.real_bytes when
  * checked). */
 uint32_t engine_give_gcm_inputs(engine *e, const engine_gcm_input *g, uint32_t n);
-/* After engine_use_rtl: an FST waveform of the core's ports for simulated time [from, to) to
- * path (created mode 0600; it holds packet bytes: the caller warns). false with a reason. */
+/* After engine_use_rtl: an FST waveform of the core (its ports; every signal in a traced
+ * build, gcm_backend_rtl_wave) for simulated time [from, to) to path (created mode 0600; it
+ * holds packet bytes and keys: the caller warns). false with a reason. */
 bool engine_rtl_wave(engine *e, const char *path, sim_fs from, sim_fs to, char *why, size_t why_len);
 
 /* Introspection for tests and reports. */

@@ -67,8 +67,9 @@ typedef struct gcm_backend_rtl_cfg {
 void *gcm_backend_rtl_open(const gcm_backend_rtl_cfg *c, const gcm_backend_hooks *hooks,
                            const gcm_backend_ops **ops, char *why, size_t why_len) __attribute__((weak));
 void gcm_backend_rtl_close(void *be) __attribute__((weak));
-/* Waveform of the core's signals for simulated time [from, to) (FST; holds key material).
- * false with why when the build has no tracing (-DIPSECSIM_RTL_TRACE=ON) or the file fails. */
+/* Waveform of the core for simulated time [from, to) (FST, mode 0600; holds key material):
+ * every signal in a build with tracing (-DIPSECSIM_RTL_TRACE=ON), else its ports as the driver
+ * drives and sees them. false with why when the file cannot be written. */
 bool gcm_backend_rtl_wave(void *be, const char *path, sim_fs from, sim_fs to, char *why,
                           size_t why_len) __attribute__((weak));
 /* SA install under traffic (gcm_timing.h item 5): the key setup of SA sa (its key from the
