@@ -3,6 +3,10 @@
 // 2625 IV-96 vectors per file; FAIL records among them: Decrypt128 1363, Decrypt256 1317.
 #include <gtest/gtest.h>
 
+#include "test_paths.h"
+
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -46,7 +50,9 @@ INSTANTIATE_TEST_SUITE_P(Nist, Cavp,
                                            FileCase{"gcmDecrypt256.rsp", CAVP_DECRYPT, 2625, 1317}));
 
 static std::string write_tmp(const std::string &name, const std::string &text) {
-  const std::string path = std::string(IPSECSIM_BINARY_DIR) + "/tests/gcm/" + name;
+  const std::string dir = test_work_path("gcm/cavp_work");
+  mkdir(dir.c_str(), 0777);
+  const std::string path = dir + "/" + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }

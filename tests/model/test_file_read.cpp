@@ -2,6 +2,8 @@
 // its environment variable; exact error lines.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "test_paths.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +17,7 @@ extern "C" {
 
 namespace {
 
-const std::string kDir = std::string(IPSECSIM_BINARY_DIR) + "/tests/model/file_read_work";
+const std::string kDir = test_work_path("model/file_read_work");
 
 struct Env {  // sets IPSECSIM_MAX_INPUT for one test, restores "unset" after
   explicit Env(const char *v) { setenv(FILE_READ_ENV, v, 1); }

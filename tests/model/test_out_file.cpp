@@ -3,6 +3,8 @@
 // line naming the file and the errno text.
 #include <dirent.h>
 #include <gtest/gtest.h>
+
+#include "test_paths.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +19,7 @@ extern "C" {
 
 namespace {
 
-const std::string kDir = std::string(IPSECSIM_BINARY_DIR) + "/tests/model/out_file_work";
+const std::string kDir = test_work_path("model/out_file_work");
 
 std::string p(const std::string &name) { return kDir + "/" + name; }
 void spit(const std::string &path, const std::string &data) { std::ofstream(path, std::ios::binary) << data; }
